@@ -1,0 +1,16 @@
+// Subcommands of `stx`. Each registers its options on the CLI11 app and returns the action
+// to run after the whole command line has been parsed and validated.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <functional>
+
+namespace stx::cli {
+
+using Action = std::function<int()>;
+
+Action add_ingest(CLI::App& app);
+Action add_demo(CLI::App& app);
+
+}  // namespace stx::cli

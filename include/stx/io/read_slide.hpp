@@ -1,0 +1,44 @@
+// Reading any supported input into a Slide, with the format detected from the file's
+// structure (scanpy's habit) unless the user names it. The per-format readers are public
+// too, for library users who know what they hold.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "stx/io/slide.hpp"
+
+namespace stx {
+
+enum class InputFormat { kAuto, kLegacySt, kSpaceRanger, kH5ad, kTenxH5 };
+
+/// "auto", "legacy-st", "spaceranger", "h5ad", "10x-h5"; ConfigError lists the choices.
+InputFormat parse_input_format(const std::string& name);
+std::string to_string(InputFormat format);
+
+struct ReadOptions {
+  std::string input;                      // file or directory
+  InputFormat format = InputFormat::kAuto;
+  std::string spots_path;                 // legacy ST: spot selection table (default: found)
+  std::string image_path;                 // full-resolution H&E (default: found, if any)
+  std::string section;                    // legacy ST dataset root: which section to read
+  double um_per_px = kUnknown;            // overrides what the reader infers
+  std::string obs_x;                      // h5ad: obs column holding the image column (x)
+  std::string obs_y;                      // h5ad: obs column holding the image row (y)
+  bool require_image = false;             // error rather than read a slide without an image
+};
+
+/// Detects the format of `path` from its structure; throws FormatError listing what was
+/// looked for when nothing matches.
+InputFormat detect_format(const std::string& path);
+
+/// Reads, validates and checks coordinates against the image. The single entry point.
+Slide read_slide(const ReadOptions& options);
+
+// ---- per-format readers (called by read_slide) ------------------------------------------
+Slide read_legacy_st(const ReadOptions& options);
+Slide read_spaceranger(const ReadOptions& options);
+Slide read_h5ad(const ReadOptions& options);
+Slide read_tenx_h5(const ReadOptions& options);
+
+}  // namespace stx

@@ -1,0 +1,68 @@
+// Slide: the one in-memory model of a tissue section, whatever file format it came from.
+// Readers build it; nothing downstream knows the format. Coordinates are in the slide's
+// full-resolution image pixels with x = column and y = row (scanpy's obsm['spatial']).
+// Optional parts are empty vectors (or NaN scalars) when the source has none.
+#pragma once
+
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "stx/io/csr_matrix.hpp"
+#include "stx/io/image.hpp"
+
+namespace stx {
+
+inline constexpr double kUnknown = std::numeric_limits<double>::quiet_NaN();
+
+struct Slide {
+  std::string name;           // section / library id, e.g. "C2"
+  std::string source_format;  // "legacy-st", "spaceranger", "h5ad", "10x-h5"
+  std::string source_path;
+
+  std::vector<std::string> spot_ids;  // (N) unique
+  std::vector<int32_t> array_row;     // (N) or empty: grid row (Visium array_row, ST y)
+  std::vector<int32_t> array_col;     // (N) or empty: grid column (Visium array_col, ST x)
+  std::vector<double> pixel_x;        // (N) or empty: full-resolution column
+  std::vector<double> pixel_y;        // (N) or empty: full-resolution row
+  std::vector<uint8_t> in_tissue;     // (N) or empty: 1 = under tissue
+  std::vector<std::string> labels;    // (N) or empty: per-spot annotation
+
+  CsrMatrix counts;                       // (N, G) raw counts, float32
+  std::vector<std::string> gene_symbols;  // (G)
+  std::vector<std::string> gene_ids;      // (G) or empty (e.g. Ensembl ids)
+
+  std::shared_ptr<const Image> image;  // may be null
+  double um_per_px = kUnknown;         // full-resolution µm per pixel
+  double spot_diameter_px = kUnknown;  // full-resolution pixels, when the platform states it
+
+  std::vector<std::string> notes;  // what the reader dropped, inferred or assumed
+
+  int64_t n_spots() const { return static_cast<int64_t>(spot_ids.size()); }
+  int64_t n_genes() const { return static_cast<int64_t>(gene_symbols.size()); }
+  bool has_coordinates() const { return !pixel_x.empty(); }
+
+  /// Throws ShapeError if the per-spot and per-gene arrays disagree with the counts' shape.
+  void validate() const;
+};
+
+struct SlideSummary {
+  int64_t n_spots = 0;
+  int64_t n_genes = 0;
+  int64_t n_in_tissue = -1;  // -1 when unknown
+  double total_counts = 0;
+  double median_counts_per_spot = 0;
+  double median_genes_per_spot = 0;
+  int64_t genes_detected = 0;      // genes with a count in at least one spot
+  int64_t zero_count_spots = 0;
+  int64_t image_width = 0;         // 0 without an image
+  int64_t image_height = 0;
+  double um_per_px = kUnknown;
+};
+
+SlideSummary summarize(const Slide& slide);
+
+}  // namespace stx

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Installs the Debian packages SpatialTranscriptomer needs to build, test and run.
+# Idempotent: packages already present are skipped, so re-running costs seconds.
+# Needs root (or sudo) and Debian 12's archive; nothing else is downloaded.
+set -euo pipefail
+
+build_pkgs=(
+  build-essential cmake ninja-build ccache pkg-config
+  libtorch-dev            # LibTorch 1.13 (CPU)
+  libhdf5-dev             # 10x .h5, AnnData .h5ad, feature caches
+  libopencv-dev           # image decode, resize, drawing
+  libopenslide-dev        # whole-slide images
+  nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev
+  zlib1g-dev              # .tsv.gz counts
+  libgoogle-perftools-dev # tcmalloc_minimal: avoids page-fault storms on fresh tensors
+  libgtest-dev libgmock-dev libbenchmark-dev
+)
+test_pkgs=(
+  python3 python3-numpy python3-anndata python3-h5py python3-pil   # independent reference for .h5ad round trips
+)
+
+wanted=("${build_pkgs[@]}")
+if [[ "${1:-}" == "--with-tests" ]]; then wanted+=("${test_pkgs[@]}"); fi
+
+missing=()
+for p in "${wanted[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if ((${#missing[@]} == 0)); then
+  echo "install-deps: all ${#wanted[@]} Debian packages present"
+  exit 0
+fi
+
+SUDO=""
+if [[ $(id -u) -ne 0 ]]; then SUDO="sudo"; fi
+echo "install-deps: installing ${#missing[@]} package(s): ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "install-deps: done"

@@ -1,0 +1,216 @@
+// AnnData .h5ad -> Slide. Reads X (dense, csr_matrix or csc_matrix; also the pre-0.7
+// `h5sparse_format` attribute), obs/var names, obs array_row/array_col/in_tissue/label,
+// obsm['spatial'] (x, y), and uns['spatial'][library]['scalefactors']. Slides written by
+// `stx` also carry uns['stx'] (µm/px, image path). Without obsm['spatial'], coordinates come
+// from the obs columns named by --obs-x/--obs-y (HEST's Xenium files store x_pixel = ROW).
+// Not yet: backed/partial reads of huge X, raw/X, layers as the counts source.
+#include <cmath>
+#include <filesystem>
+
+#include "hdf5_file.hpp"
+#include "stx/core/error.hpp"
+#include "stx/io/read_slide.hpp"
+
+namespace stx {
+namespace fs = std::filesystem;
+namespace {
+
+std::string encoding_type(const h5::File& f, const std::string& object) {
+  if (f.has_attribute(object, "encoding-type")) return f.read_string_attribute(object, "encoding-type");
+  if (f.has_attribute(object, "h5sparse_format"))
+    return f.read_string_attribute(object, "h5sparse_format") + "_matrix";  // anndata < 0.7
+  return "";
+}
+
+std::vector<std::string> dataframe_index(const h5::File& f, const std::string& frame) {
+  STX_CHECK(f.is_group(frame), FormatError,
+            "{}: '{}': expected a dataframe group (anndata >= 0.7 layout)", f.path(), frame);
+  const std::string index = f.has_attribute(frame, "_index")
+                                ? f.read_string_attribute(frame, "_index")
+                                : std::string("_index");
+  return f.read_strings(frame + "/" + index);
+}
+
+CsrMatrix read_x(const h5::File& f) {
+  CsrMatrix x;
+  if (f.is_dataset("/X")) {
+    const auto dims = f.dataset_dims("/X");
+    STX_CHECK(dims.size() == 2, FormatError, "{}: '/X' must be 2-D, found {}-D", f.path(),
+              dims.size());
+    const std::vector<float> dense = f.read_numeric<float>("/X");
+    x.n_cols = dims[1];
+    std::vector<int32_t> cols;
+    std::vector<float> values;
+    for (int64_t r = 0; r < dims[0]; ++r) {
+      cols.clear();
+      values.clear();
+      for (int64_t c = 0; c < dims[1]; ++c) {
+        const float v = dense[static_cast<size_t>(r * dims[1] + c)];
+        if (v != 0.0f) cols.push_back(static_cast<int32_t>(c)), values.push_back(v);
+      }
+      x.append_row(cols, values);
+    }
+    return x;
+  }
+  const std::string type = encoding_type(f, "/X");
+  STX_CHECK(type == "csr_matrix" || type == "csc_matrix", FormatError,
+            "{}: '/X': expected a dense array, csr_matrix or csc_matrix, found '{}'", f.path(),
+            type);
+  const std::string shape_attr = f.has_attribute("/X", "shape") ? "shape" : "h5sparse_shape";
+  const std::vector<int64_t> shape = f.read_int_attribute("/X", shape_attr);
+  STX_CHECK(shape.size() == 2, FormatError, "{}: '/X' shape must have 2 entries", f.path());
+  const auto indptr = f.read_numeric<int64_t>("/X/indptr");
+  const auto indices = f.read_numeric<int32_t>("/X/indices");
+  const auto data = f.read_numeric<float>("/X/data");
+  if (type == "csr_matrix") {
+    x.n_rows = shape[0];
+    x.n_cols = shape[1];
+    x.indptr = indptr;
+    x.indices = indices;
+    x.data = data;
+  } else {  // CSC: transpose the compressed axis with a counting pass.
+    STX_CHECK(static_cast<int64_t>(indptr.size()) == shape[1] + 1, FormatError,
+              "{}: '/X/indptr' has {} entries, expected {}", f.path(), indptr.size(),
+              shape[1] + 1);
+    x.n_rows = shape[0];
+    x.n_cols = shape[1];
+    x.indptr.assign(static_cast<size_t>(shape[0] + 1), 0);
+    for (int32_t r : indices) {
+      STX_CHECK(r >= 0 && r < shape[0], FormatError, "{}: '/X/indices' value {} out of range",
+                f.path(), r);
+      ++x.indptr[r + 1];
+    }
+    for (int64_t r = 0; r < shape[0]; ++r) x.indptr[r + 1] += x.indptr[r];
+    x.indices.resize(indices.size());
+    x.data.resize(data.size());
+    std::vector<int64_t> next(x.indptr.begin(), x.indptr.end() - 1);
+    for (int64_t c = 0; c < shape[1]; ++c)
+      for (int64_t k = indptr[c]; k < indptr[c + 1]; ++k) {
+        const int64_t slot = next[indices[k]]++;
+        x.indices[slot] = static_cast<int32_t>(c);
+        x.data[slot] = data[k];
+      }
+  }
+  x.validate(f.path() + ": '/X'");
+  return x;
+}
+
+template <typename T>
+std::vector<T> optional_obs_column(const h5::File& f, const std::string& name) {
+  const std::string path = "/obs/" + name;
+  if (!f.is_dataset(path)) return {};
+  return f.read_numeric<T>(path);
+}
+
+std::vector<std::string> categorical_obs_column(const h5::File& f, const std::string& name) {
+  const std::string path = "/obs/" + name;
+  if (!f.is_group(path) || encoding_type(f, path) != "categorical") return {};
+  const auto categories = f.read_strings(path + "/categories");
+  const auto codes = f.read_numeric<int64_t>(path + "/codes");
+  std::vector<std::string> values;
+  for (int64_t c : codes) {
+    STX_CHECK(c >= -1 && c < static_cast<int64_t>(categories.size()), FormatError,
+              "{}: '{}/codes' value {} out of range", f.path(), path, c);
+    values.push_back(c < 0 ? "" : categories[c]);
+  }
+  return values;
+}
+
+bool looks_like_ensembl(const std::vector<std::string>& names) {
+  return !names.empty() && names[0].rfind("ENS", 0) == 0;
+}
+
+}  // namespace
+
+Slide read_h5ad(const ReadOptions& options) {
+  const h5::File f = h5::File::open_read(options.input);
+  Slide slide;
+  slide.source_format = "h5ad";
+  slide.source_path = options.input;
+  slide.name = fs::path(options.input).stem().string();
+
+  slide.counts = read_x(f);
+  for (size_t k = 0; k < slide.counts.data.size(); ++k) {
+    const float v = slide.counts.data[k];
+    STX_CHECK(std::isfinite(v) && v >= 0.0f, FormatError,
+              "{}: '/X': value #{} is {}, expected non-negative finite expression", f.path(), k,
+              v);
+  }
+  if (std::any_of(slide.counts.data.begin(), slide.counts.data.end(),
+                  [](float v) { return v != std::floor(v); })) {
+    slide.notes.push_back("X holds non-integer values: already normalised? stx expects raw counts");
+  }
+  slide.spot_ids = dataframe_index(f, "/obs");
+  const std::vector<std::string> var_index = dataframe_index(f, "/var");
+  slide.gene_symbols = var_index;
+  if (looks_like_ensembl(var_index)) {
+    for (const char* column : {"gene_symbols", "gene_symbol", "gene_name", "feature_name"}) {
+      const std::string path = std::string("/var/") + column;
+      if (f.is_dataset(path)) {
+        slide.gene_symbols = f.read_strings(path);
+        slide.gene_ids = var_index;
+        break;
+      }
+    }
+  } else if (f.is_dataset("/var/gene_ids")) {
+    slide.gene_ids = f.read_strings("/var/gene_ids");
+  }
+
+  slide.array_row = optional_obs_column<int32_t>(f, "array_row");
+  slide.array_col = optional_obs_column<int32_t>(f, "array_col");
+  slide.in_tissue = optional_obs_column<uint8_t>(f, "in_tissue");
+  slide.labels = categorical_obs_column(f, "label");
+
+  if (f.is_dataset("/obsm/spatial")) {
+    const auto dims = f.dataset_dims("/obsm/spatial");
+    STX_CHECK(dims.size() == 2 && dims[1] >= 2 && dims[0] == slide.n_spots(), FormatError,
+              "{}: '/obsm/spatial': expected ({}, 2), found a {}-D array", f.path(),
+              slide.n_spots(), dims.size());
+    const auto xy = f.read_numeric<double>("/obsm/spatial");
+    for (int64_t i = 0; i < dims[0]; ++i) {
+      slide.pixel_x.push_back(xy[static_cast<size_t>(i * dims[1])]);
+      slide.pixel_y.push_back(xy[static_cast<size_t>(i * dims[1] + 1)]);
+    }
+  } else if (!options.obs_x.empty() || !options.obs_y.empty()) {
+    STX_CHECK(!options.obs_x.empty() && !options.obs_y.empty(), ConfigError,
+              "--obs-x and --obs-y go together (the obs columns holding image column and row)");
+    for (const auto& column : {options.obs_x, options.obs_y})
+      STX_CHECK(f.is_dataset("/obs/" + column), ConfigError,
+                "{}: no numeric obs column '{}' for coordinates", f.path(), column);
+    slide.pixel_x = f.read_numeric<double>("/obs/" + options.obs_x);
+    slide.pixel_y = f.read_numeric<double>("/obs/" + options.obs_y);
+  } else {
+    std::string hint;
+    if (f.is_dataset("/obs/x_pixel") && f.is_dataset("/obs/y_pixel"))
+      hint = " (obs has x_pixel/y_pixel: pass --obs-x/--obs-y; HEST's Xenium files store "
+             "x_pixel as the image row)";
+    slide.notes.push_back("no obsm['spatial']: spots have no coordinates" + hint);
+  }
+
+  if (f.is_group("/uns/spatial")) {
+    const auto libraries = f.children("/uns/spatial");
+    if (libraries.size() == 1) {
+      slide.name = libraries[0];
+      const std::string sf = "/uns/spatial/" + libraries[0] + "/scalefactors/spot_diameter_fullres";
+      if (f.is_dataset(sf)) {
+        slide.spot_diameter_px = f.read_numeric<double>(sf).at(0);
+        slide.um_per_px = 65.0 / slide.spot_diameter_px;  // Visium's 65 µm scalefactor spot
+      }
+    }
+  }
+  if (f.is_dataset("/uns/stx/um_per_px")) slide.um_per_px = f.read_numeric<double>("/uns/stx/um_per_px").at(0);
+  if (f.is_dataset("/uns/stx/name")) slide.name = f.read_strings("/uns/stx/name").at(0);
+
+  std::string image = options.image_path;
+  if (image.empty() && f.is_dataset("/uns/stx/image_path")) {
+    image = f.read_strings("/uns/stx/image_path").at(0);
+    if (!fs::exists(image)) {
+      slide.notes.push_back("recorded image " + image + " no longer exists; reading without it");
+      image.clear();
+    }
+  }
+  if (!image.empty()) slide.image = open_image(image);
+  return slide;
+}
+
+}  // namespace stx

@@ -1,0 +1,144 @@
+// Slide -> AnnData .h5ad, in the element encodings anndata 0.8 writes (see h5ad.hpp), so
+// anndata/scanpy read it without conversion. Written to a temporary file and renamed.
+#include <algorithm>
+#include <filesystem>
+#include <map>
+
+#include "hdf5_file.hpp"
+#include "stx/core/error.hpp"
+#include "stx/io/atomic_file.hpp"
+#include "stx/io/h5ad.hpp"
+
+namespace stx {
+namespace {
+
+void encode(h5::File& f, const std::string& object, const std::string& type,
+            const std::string& version) {
+  f.write_string_attribute(object, "encoding-type", type);
+  f.write_string_attribute(object, "encoding-version", version);
+}
+
+void dict_group(h5::File& f, const std::string& group) {
+  f.create_group(group);
+  encode(f, group, "dict", "0.1.0");
+}
+
+template <typename T>
+void array_1d(h5::File& f, const std::string& dataset, const std::vector<T>& values) {
+  f.write_numeric(dataset, values, {values.size()});
+  encode(f, dataset, "array", "0.2.0");
+}
+
+void string_array(h5::File& f, const std::string& dataset, const std::vector<std::string>& v) {
+  f.write_strings(dataset, v);
+  encode(f, dataset, "string-array", "0.2.0");
+}
+
+void numeric_scalar(h5::File& f, const std::string& dataset, double value) {
+  f.write_scalar(dataset, value);
+  encode(f, dataset, "numeric-scalar", "0.2.0");
+}
+
+void string_scalar(h5::File& f, const std::string& dataset, const std::string& value) {
+  f.write_string_scalar(dataset, value);
+  encode(f, dataset, "string", "0.2.0");
+}
+
+void categorical(h5::File& f, const std::string& group, const std::vector<std::string>& values) {
+  std::vector<std::string> categories = values;
+  std::sort(categories.begin(), categories.end());
+  categories.erase(std::unique(categories.begin(), categories.end()), categories.end());
+  STX_CHECK(categories.size() < 32768, ShapeError, "{}: too many label categories", group);
+  std::vector<int32_t> codes;
+  codes.reserve(values.size());
+  for (const auto& v : values)
+    codes.push_back(static_cast<int32_t>(
+        std::lower_bound(categories.begin(), categories.end(), v) - categories.begin()));
+  f.create_group(group);
+  encode(f, group, "categorical", "0.2.0");
+  f.write_bool_attribute(group, "ordered", false);
+  string_array(f, group + "/categories", categories);
+  array_1d(f, group + "/codes", codes);
+}
+
+void dataframe(h5::File& f, const std::string& group, const std::vector<std::string>& index,
+               const std::vector<std::string>& column_order) {
+  f.create_group(group);
+  encode(f, group, "dataframe", "0.2.0");
+  f.write_string_attribute(group, "_index", "_index");
+  f.write_string_array_attribute(group, "column-order", column_order);
+  string_array(f, group + "/_index", index);
+}
+
+void write_contents(const Slide& slide, h5::File& f) {
+  encode(f, "/", "anndata", "0.1.0");
+
+  f.create_group("/X");
+  encode(f, "/X", "csr_matrix", "0.1.0");
+  f.write_int_array_attribute("/X", "shape", {slide.counts.n_rows, slide.counts.n_cols});
+  f.write_numeric("/X/data", slide.counts.data, {slide.counts.data.size()});
+  f.write_numeric("/X/indices", slide.counts.indices, {slide.counts.indices.size()});
+  f.write_numeric("/X/indptr", slide.counts.indptr, {slide.counts.indptr.size()});
+
+  std::vector<std::string> obs_columns;
+  if (!slide.in_tissue.empty()) obs_columns.push_back("in_tissue");
+  if (!slide.array_row.empty()) obs_columns.push_back("array_row");
+  if (!slide.array_col.empty()) obs_columns.push_back("array_col");
+  if (!slide.labels.empty()) obs_columns.push_back("label");
+  dataframe(f, "/obs", slide.spot_ids, obs_columns);
+  if (!slide.in_tissue.empty())
+    array_1d(f, "/obs/in_tissue",
+             std::vector<int32_t>(slide.in_tissue.begin(), slide.in_tissue.end()));
+  if (!slide.array_row.empty()) array_1d(f, "/obs/array_row", slide.array_row);
+  if (!slide.array_col.empty()) array_1d(f, "/obs/array_col", slide.array_col);
+  if (!slide.labels.empty()) categorical(f, "/obs/label", slide.labels);
+
+  dataframe(f, "/var", slide.gene_symbols,
+            slide.gene_ids.empty() ? std::vector<std::string>{}
+                                   : std::vector<std::string>{"gene_ids"});
+  if (!slide.gene_ids.empty()) string_array(f, "/var/gene_ids", slide.gene_ids);
+
+  dict_group(f, "/obsm");
+  if (slide.has_coordinates()) {
+    std::vector<double> xy;
+    xy.reserve(slide.pixel_x.size() * 2);
+    for (size_t i = 0; i < slide.pixel_x.size(); ++i) {
+      xy.push_back(slide.pixel_x[i]);
+      xy.push_back(slide.pixel_y[i]);
+    }
+    f.write_numeric("/obsm/spatial", xy, {slide.pixel_x.size(), 2});
+    encode(f, "/obsm/spatial", "array", "0.2.0");
+  }
+  for (const char* empty : {"/layers", "/obsp", "/varm", "/varp"}) dict_group(f, empty);
+
+  dict_group(f, "/uns");
+  if (slide.has_coordinates() && std::isfinite(slide.spot_diameter_px)) {
+    // What scanpy's pl.spatial looks up: uns['spatial'][library]['scalefactors'].
+    const std::string library = "/uns/spatial/" + (slide.name.empty() ? "slide" : slide.name);
+    dict_group(f, "/uns/spatial");
+    dict_group(f, library);
+    dict_group(f, library + "/scalefactors");
+    numeric_scalar(f, library + "/scalefactors/spot_diameter_fullres", slide.spot_diameter_px);
+  }
+  dict_group(f, "/uns/stx");
+  string_scalar(f, "/uns/stx/name", slide.name);
+  string_scalar(f, "/uns/stx/source_format", slide.source_format);
+  string_scalar(f, "/uns/stx/source_path", slide.source_path);
+  if (std::isfinite(slide.um_per_px)) numeric_scalar(f, "/uns/stx/um_per_px", slide.um_per_px);
+  if (slide.image)
+    string_scalar(f, "/uns/stx/image_path",
+                  std::filesystem::absolute(slide.image->path()).lexically_normal().string());
+}
+
+}  // namespace
+
+void write_h5ad(const Slide& slide, const std::string& path) {
+  slide.validate();
+  AtomicFile out(path);
+  h5::File f = h5::File::create(out.temp_path(), path);
+  write_contents(slide, f);
+  f.close();
+  out.commit();
+}
+
+}  // namespace stx

@@ -1,0 +1,52 @@
+// The two Image implementations, hidden behind open_image().
+#pragma once
+
+#include <mutex>
+
+#include "stx/io/image.hpp"
+
+typedef struct _openslide openslide_t;
+
+namespace stx {
+
+/// Width and height from a PNG/JPEG header without decoding pixels; {0, 0} if unknown.
+cv::Size probe_image_size(const std::string& path);
+
+/// JPEG/PNG/TIFF via OpenCV: size from the header, pixels decoded once on first read.
+class RasterImage final : public Image {
+ public:
+  RasterImage(std::string path, double image_px_per_fullres_px);
+  int64_t width() const override { return width_; }
+  int64_t height() const override { return height_; }
+  const std::string& path() const override { return path_; }
+  std::string backend() const override { return "raster"; }
+  cv::Mat read_region(const cv::Rect2d& region, cv::Size out_size) const override;
+
+ private:
+  const cv::Mat& pixels() const;  // RGB, decoded on first call
+
+  std::string path_;
+  double scale_;  // image pixels per full-resolution pixel
+  int64_t width_ = 0, height_ = 0;
+  mutable std::once_flag decoded_;
+  mutable cv::Mat rgb_;
+};
+
+/// Any format OpenSlide reads: regions come from the pyramid level closest to the request.
+class OpenSlideImage final : public Image {
+ public:
+  explicit OpenSlideImage(std::string path);
+  ~OpenSlideImage() override;
+  int64_t width() const override { return width_; }
+  int64_t height() const override { return height_; }
+  const std::string& path() const override { return path_; }
+  std::string backend() const override { return "openslide"; }
+  cv::Mat read_region(const cv::Rect2d& region, cv::Size out_size) const override;
+
+ private:
+  std::string path_;
+  openslide_t* osr_ = nullptr;
+  int64_t width_ = 0, height_ = 0;
+};
+
+}  // namespace stx

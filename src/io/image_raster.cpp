@@ -1,0 +1,99 @@
+// RasterImage: OpenCV decode on first pixel access; the size comes from the file header so
+// that ingest can check coordinates without decoding ~100 Mpx JPEGs.
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include <cmath>
+#include <fstream>
+
+#include "image_backends.hpp"
+#include "stx/core/error.hpp"
+
+namespace stx {
+namespace {
+
+uint32_t big_endian(const unsigned char* p, int bytes) {
+  uint32_t v = 0;
+  for (int i = 0; i < bytes; ++i) v = (v << 8) | p[i];
+  return v;
+}
+
+cv::Size probe_png(std::ifstream& in) {
+  unsigned char h[24];
+  if (!in.read(reinterpret_cast<char*>(h), 24)) return {0, 0};
+  if (std::string(reinterpret_cast<char*>(h + 12), 4) != "IHDR") return {0, 0};
+  return {static_cast<int>(big_endian(h + 16, 4)), static_cast<int>(big_endian(h + 20, 4))};
+}
+
+// Walks JPEG marker segments to the first start-of-frame (SOF0..SOF15 except DHT/JPG/DAC).
+cv::Size probe_jpeg(std::ifstream& in) {
+  in.seekg(2);
+  unsigned char m[4];
+  while (in.read(reinterpret_cast<char*>(m), 4)) {
+    if (m[0] != 0xFF) return {0, 0};
+    const int marker = m[1];
+    const uint32_t length = big_endian(m + 2, 2);
+    const bool is_sof = marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 &&
+                        marker != 0xCC;
+    if (is_sof) {
+      unsigned char f[5];
+      if (!in.read(reinterpret_cast<char*>(f), 5)) return {0, 0};
+      return {static_cast<int>(big_endian(f + 3, 2)), static_cast<int>(big_endian(f + 1, 2))};
+    }
+    if (length < 2) return {0, 0};
+    in.seekg(length - 2, std::ios::cur);
+  }
+  return {0, 0};
+}
+
+}  // namespace
+
+cv::Size probe_image_size(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  unsigned char magic[2] = {0, 0};
+  if (!in.read(reinterpret_cast<char*>(magic), 2)) return {0, 0};
+  in.seekg(0);
+  if (magic[0] == 0x89 && magic[1] == 'P') return probe_png(in);
+  if (magic[0] == 0xFF && magic[1] == 0xD8) return probe_jpeg(in);
+  return {0, 0};
+}
+
+RasterImage::RasterImage(std::string path, double image_px_per_fullres_px)
+    : path_(std::move(path)), scale_(image_px_per_fullres_px) {
+  STX_CHECK(scale_ > 0 && std::isfinite(scale_), ConfigError,
+            "{}: image scale must be a positive number, found {}", path_, scale_);
+  cv::Size size = probe_image_size(path_);
+  if (size.area() <= 0) size = pixels().size();  // TIFF and others: decode now
+  width_ = static_cast<int64_t>(std::llround(size.width / scale_));
+  height_ = static_cast<int64_t>(std::llround(size.height / scale_));
+}
+
+const cv::Mat& RasterImage::pixels() const {
+  std::call_once(decoded_, [this] {
+    cv::Mat bgr = cv::imread(path_, cv::IMREAD_COLOR);
+    STX_CHECK(!bgr.empty(), FormatError, "{}: not a readable image (or truncated)", path_);
+    cv::cvtColor(bgr, rgb_, cv::COLOR_BGR2RGB);
+  });
+  return rgb_;
+}
+
+cv::Mat RasterImage::read_region(const cv::Rect2d& region, cv::Size out_size) const {
+  const cv::Mat& img = pixels();
+  // The requested rectangle in this image's own pixels, padded with white where it leaves.
+  const cv::Rect2d scaled(region.x * scale_, region.y * scale_, region.width * scale_,
+                          region.height * scale_);
+  const cv::Rect wanted(static_cast<int>(std::floor(scaled.x)),
+                        static_cast<int>(std::floor(scaled.y)),
+                        std::max(1, static_cast<int>(std::lround(scaled.width))),
+                        std::max(1, static_cast<int>(std::lround(scaled.height))));
+  cv::Mat canvas(wanted.size(), CV_8UC3, cv::Scalar(255, 255, 255));
+  const cv::Rect inside = wanted & cv::Rect(0, 0, img.cols, img.rows);
+  if (inside.area() > 0) img(inside).copyTo(canvas(inside - wanted.tl()));
+  if (canvas.size() == out_size) return canvas;
+  cv::Mat out;
+  const bool shrinking = out_size.width < canvas.cols;
+  cv::resize(canvas, out, out_size, 0, 0, shrinking ? cv::INTER_AREA : cv::INTER_LINEAR);
+  return out;
+}
+
+}  // namespace stx

@@ -1,0 +1,126 @@
+// Format detection from structure, dispatch to the reader, and the checks every Slide gets
+// whatever its source: consistent shapes, spot ids unique, coordinates inside the image.
+#include "stx/io/read_slide.hpp"
+
+#include <hdf5.h>
+
+#include <filesystem>
+#include <unordered_set>
+
+#include "hdf5_file.hpp"
+#include "stx/core/error.hpp"
+
+namespace stx {
+namespace fs = std::filesystem;
+namespace {
+
+bool ends_with(const std::string& s, const std::string& suffix) {
+  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+void check_unique_spot_ids(const Slide& slide) {
+  std::unordered_set<std::string> seen;
+  for (const auto& id : slide.spot_ids)
+    STX_CHECK(seen.insert(id).second, FormatError, "{}: duplicate spot id '{}'",
+              slide.source_path, id);
+}
+
+void check_inside_image(const Slide& slide) {
+  if (!slide.image || !slide.has_coordinates()) return;
+  const double w = static_cast<double>(slide.image->width());
+  const double h = static_cast<double>(slide.image->height());
+  int64_t outside = 0, first = -1;
+  for (int64_t i = 0; i < slide.n_spots(); ++i) {
+    const double x = slide.pixel_x[i], y = slide.pixel_y[i];
+    if (!(x >= 0 && x < w && y >= 0 && y < h)) {
+      ++outside;
+      if (first < 0) first = i;
+    }
+  }
+  STX_CHECK(outside == 0, FormatError,
+            "{}: {} of {} spots lie outside the image {} ({} x {} px), e.g. '{}' at x={}, y={}: "
+            "wrong image, or coordinates at another scale?",
+            slide.source_path, outside, slide.n_spots(), slide.image->path(),
+            slide.image->width(), slide.image->height(), slide.spot_ids[first],
+            slide.pixel_x[first], slide.pixel_y[first]);
+}
+
+}  // namespace
+
+InputFormat parse_input_format(const std::string& name) {
+  if (name == "auto") return InputFormat::kAuto;
+  if (name == "legacy-st") return InputFormat::kLegacySt;
+  if (name == "spaceranger") return InputFormat::kSpaceRanger;
+  if (name == "h5ad") return InputFormat::kH5ad;
+  if (name == "10x-h5") return InputFormat::kTenxH5;
+  throw ConfigError(fmt::format(
+      "--format: unknown format '{}' (choose auto, legacy-st, spaceranger, h5ad, 10x-h5)", name));
+}
+
+std::string to_string(InputFormat format) {
+  switch (format) {
+    case InputFormat::kAuto: return "auto";
+    case InputFormat::kLegacySt: return "legacy-st";
+    case InputFormat::kSpaceRanger: return "spaceranger";
+    case InputFormat::kH5ad: return "h5ad";
+    case InputFormat::kTenxH5: return "10x-h5";
+  }
+  return "?";
+}
+
+InputFormat detect_format(const std::string& path) {
+  const fs::path p(path);
+  STX_CHECK(fs::exists(p), IoError, "{}: no such file or directory", path);
+  if (fs::is_directory(p)) {
+    if (fs::exists(p / "filtered_feature_bc_matrix.h5") ||
+        fs::is_directory(p / "filtered_feature_bc_matrix") || fs::is_directory(p / "spatial"))
+      return InputFormat::kSpaceRanger;
+    if (fs::is_directory(p / "counts") && fs::is_directory(p / "spots"))
+      return InputFormat::kLegacySt;
+    throw FormatError(fmt::format(
+        "{}: unrecognised folder: expected a Space Ranger output (filtered_feature_bc_matrix.h5 "
+        "or filtered_feature_bc_matrix/, spatial/) or a legacy ST dataset (counts/, spots/)",
+        path));
+  }
+  if (H5Fis_hdf5(path.c_str()) > 0) {
+    const h5::File f = h5::File::open_read(path);
+    if (f.has_attribute("/", "encoding-type") || (f.exists("/obs") && f.exists("/var")))
+      return InputFormat::kH5ad;
+    return InputFormat::kTenxH5;
+  }
+  if (ends_with(path, ".h5ad") || ends_with(path, ".h5"))
+    throw FormatError(fmt::format("{}: not an HDF5 file (truncated or corrupt?)", path));
+  for (const char* suffix : {".tsv", ".tsv.gz", ".txt", ".txt.gz"})
+    if (ends_with(path, suffix)) return InputFormat::kLegacySt;
+  throw FormatError(fmt::format(
+      "{}: unrecognised file: expected .h5ad, a 10x .h5 matrix, or a legacy ST counts table "
+      "(.tsv/.tsv.gz); name the format with --format",
+      path));
+}
+
+Slide read_slide(const ReadOptions& options) {
+  STX_CHECK(!options.input.empty(), ConfigError, "no input given");
+  const InputFormat format =
+      options.format == InputFormat::kAuto ? detect_format(options.input) : options.format;
+  Slide slide;
+  switch (format) {
+    case InputFormat::kLegacySt: slide = read_legacy_st(options); break;
+    case InputFormat::kSpaceRanger: slide = read_spaceranger(options); break;
+    case InputFormat::kH5ad: slide = read_h5ad(options); break;
+    case InputFormat::kTenxH5: slide = read_tenx_h5(options); break;
+    case InputFormat::kAuto: break;
+  }
+  if (std::isfinite(options.um_per_px)) {
+    STX_CHECK(options.um_per_px > 0, ConfigError, "--um-per-px must be positive, found {}",
+              options.um_per_px);
+    slide.um_per_px = options.um_per_px;
+  }
+  STX_CHECK(!options.require_image || slide.image, IoError,
+            "{}: no H&E image found; pass --image", options.input);
+  slide.validate();
+  check_unique_spot_ids(slide);
+  check_inside_image(slide);
+  return slide;
+}
+
+}  // namespace stx

@@ -1,0 +1,75 @@
+// Slide consistency checks and the summary `stx ingest` prints.
+#include "stx/io/slide.hpp"
+
+#include <algorithm>
+
+#include "stx/core/error.hpp"
+
+namespace stx {
+namespace {
+
+void check_per_spot(size_t size, int64_t n_spots, const char* field, const std::string& name) {
+  STX_CHECK(size == 0 || static_cast<int64_t>(size) == n_spots, ShapeError,
+            "slide '{}': {} has {} entries, expected one per spot ({})", name, field, size,
+            n_spots);
+}
+
+double median(std::vector<double> values) {
+  if (values.empty()) return 0.0;
+  const size_t mid = values.size() / 2;
+  std::nth_element(values.begin(), values.begin() + mid, values.end());
+  const double upper = values[mid];
+  if (values.size() % 2 == 1) return upper;
+  const double lower = *std::max_element(values.begin(), values.begin() + mid);
+  return 0.5 * (lower + upper);
+}
+
+}  // namespace
+
+void Slide::validate() const {
+  counts.validate("slide '" + name + "' counts");
+  STX_CHECK(counts.n_rows == n_spots(), ShapeError,
+            "slide '{}': counts have {} rows but there are {} spot ids", name, counts.n_rows,
+            n_spots());
+  STX_CHECK(counts.n_cols == n_genes(), ShapeError,
+            "slide '{}': counts have {} columns but there are {} gene symbols", name,
+            counts.n_cols, n_genes());
+  check_per_spot(array_row.size(), n_spots(), "array_row", name);
+  check_per_spot(array_col.size(), n_spots(), "array_col", name);
+  check_per_spot(pixel_x.size(), n_spots(), "pixel_x", name);
+  check_per_spot(pixel_y.size(), n_spots(), "pixel_y", name);
+  check_per_spot(in_tissue.size(), n_spots(), "in_tissue", name);
+  check_per_spot(labels.size(), n_spots(), "labels", name);
+  STX_CHECK(pixel_x.size() == pixel_y.size(), ShapeError,
+            "slide '{}': pixel_x and pixel_y differ in length", name);
+  STX_CHECK(gene_ids.empty() || gene_ids.size() == gene_symbols.size(), ShapeError,
+            "slide '{}': {} gene ids for {} gene symbols", name, gene_ids.size(),
+            gene_symbols.size());
+}
+
+SlideSummary summarize(const Slide& slide) {
+  SlideSummary s;
+  s.n_spots = slide.n_spots();
+  s.n_genes = slide.n_genes();
+  if (!slide.in_tissue.empty())
+    s.n_in_tissue = std::count(slide.in_tissue.begin(), slide.in_tissue.end(), uint8_t{1});
+  const std::vector<double> sums = slide.counts.row_sums();
+  for (double v : sums) {
+    s.total_counts += v;
+    s.zero_count_spots += v == 0.0;
+  }
+  s.median_counts_per_spot = median(sums);
+  const std::vector<int64_t> genes_per_spot = slide.counts.row_nonzeros();
+  s.median_genes_per_spot = median(std::vector<double>(genes_per_spot.begin(), genes_per_spot.end()));
+  const std::vector<int64_t> spots_per_gene = slide.counts.col_nonzeros();
+  s.genes_detected = std::count_if(spots_per_gene.begin(), spots_per_gene.end(),
+                                   [](int64_t n) { return n > 0; });
+  if (slide.image) {
+    s.image_width = slide.image->width();
+    s.image_height = slide.image->height();
+  }
+  s.um_per_px = slide.um_per_px;
+  return s;
+}
+
+}  // namespace stx

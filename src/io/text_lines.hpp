@@ -1,0 +1,56 @@
+// Line-by-line reading of text tables, plain or gzip-compressed (zlib reads both), with the
+// line number kept for error messages, and number parsing that reports the exact cell.
+// Not a general CSV parser: no quoting, which none of the tables we read (ST counts, spot
+// selections, Space Ranger positions, MatrixMarket, 10x tsv) use.
+#pragma once
+
+#include <zlib.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace stx {
+
+class TextLines {
+ public:
+  /// Throws IoError if the file cannot be opened.
+  explicit TextLines(std::string path);
+  ~TextLines();
+  TextLines(const TextLines&) = delete;
+  TextLines& operator=(const TextLines&) = delete;
+
+  /// Reads the next line without its "\n" or "\r\n". False at a clean end of file;
+  /// throws FormatError on a truncated or corrupt gzip stream.
+  bool next(std::string& line);
+
+  const std::string& path() const { return path_; }
+  int64_t line_number() const { return line_number_; }
+
+ private:
+  std::string path_;
+  gzFile file_ = nullptr;
+  int64_t line_number_ = 0;
+  std::vector<char> buffer_;
+};
+
+/// Splits on a single-character delimiter; views point into `line`.
+std::vector<std::string_view> split_fields(std::string_view line, char delimiter);
+
+/// Strict number parsing: the whole cell must be a number, else FormatError naming the file,
+/// line and column. parse_count also rejects negative and non-finite values.
+double parse_double(std::string_view cell, const TextLines& where, std::string_view column);
+int64_t parse_int(std::string_view cell, const TextLines& where, std::string_view column);
+float parse_count(std::string_view cell, const TextLines& where, std::string_view column);
+
+/// Case-sensitive lookup of an optional header column.
+std::optional<size_t> find_column(const std::vector<std::string_view>& header,
+                                  std::string_view name);
+
+/// Case-sensitive lookup of a header column; FormatError lists the columns found.
+size_t require_column(const std::vector<std::string_view>& header, std::string_view name,
+                      const TextLines& where);
+
+}  // namespace stx
