@@ -3,6 +3,7 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 
@@ -46,6 +47,25 @@ cv::Size probe_jpeg(std::ifstream& in) {
   return {0, 0};
 }
 
+// libjpeg decodes a file cut mid-scan into a partly grey image with only a warning; a whole
+// JPEG ends with the EOI marker (FF D9), possibly followed by a little padding.
+bool jpeg_has_end_marker(const std::string& path) {
+  std::ifstream in(path, std::ios::binary | std::ios::ate);
+  const std::streamoff size = in.tellg();
+  const std::streamoff tail = std::min<std::streamoff>(size, 4096);
+  std::string bytes(static_cast<size_t>(tail), '\0');
+  in.seekg(size - tail);
+  in.read(bytes.data(), tail);
+  return bytes.rfind("\xFF\xD9") != std::string::npos;
+}
+
+bool is_jpeg(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  unsigned char magic[2] = {0, 0};
+  in.read(reinterpret_cast<char*>(magic), 2);
+  return magic[0] == 0xFF && magic[1] == 0xD8;
+}
+
 }  // namespace
 
 cv::Size probe_image_size(const std::string& path) {
@@ -62,6 +82,8 @@ RasterImage::RasterImage(std::string path, double image_px_per_fullres_px)
     : path_(std::move(path)), scale_(image_px_per_fullres_px) {
   STX_CHECK(scale_ > 0 && std::isfinite(scale_), ConfigError,
             "{}: image scale must be a positive number, found {}", path_, scale_);
+  STX_CHECK(!is_jpeg(path_) || jpeg_has_end_marker(path_), FormatError,
+            "{}: truncated JPEG (no end-of-image marker)", path_);
   cv::Size size = probe_image_size(path_);
   if (size.area() <= 0) size = pixels().size();  // TIFF and others: decode now
   width_ = static_cast<int64_t>(std::llround(size.width / scale_));

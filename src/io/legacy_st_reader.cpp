@@ -31,7 +31,8 @@ std::unordered_map<std::string, SpotRow> read_spot_table(const std::string& path
   TextLines lines(path);
   std::string line;
   STX_CHECK(lines.next(line), FormatError, "{}: empty spot table", path);
-  const auto header = split_fields(line, '\t');
+  const std::string header_line = line;  // `line` is reused below; the views need their own
+  const auto header = split_fields(header_line, '\t');
   const size_t cx = require_column(header, "x", lines);
   const size_t cy = require_column(header, "y", lines);
   const size_t cpx = require_column(header, "pixel_x", lines);
@@ -92,7 +93,8 @@ Slide read_legacy_st(const ReadOptions& options) {
   TextLines lines(paths.counts);
   std::string line;
   STX_CHECK(lines.next(line), FormatError, "{}: empty counts table", paths.counts);
-  const auto header = split_fields(line, '\t');
+  const std::string header_line = line;  // `line` is reused below; the views need their own
+  const auto header = split_fields(header_line, '\t');
   STX_CHECK(header.size() >= 2, FormatError,
             "{}: header: expected a spot-id column then gene names, found {} field(s)",
             paths.counts, header.size());

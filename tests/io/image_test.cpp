@@ -1,0 +1,98 @@
+// The image handle: header probing, µm-exact crops, padding off the edge, scaled images.
+// Inputs are drawn in the test so that every expected pixel can be worked out by hand.
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include "image_backends.hpp"
+#include "stx/io/image.hpp"
+#include "test_support.hpp"
+
+namespace stx {
+namespace {
+
+// A 400 x 200 (w x h) RGB image whose red channel is x / 2 and green channel is y.
+cv::Mat gradient() {
+  cv::Mat rgb(200, 400, CV_8UC3);
+  for (int y = 0; y < rgb.rows; ++y)
+    for (int x = 0; x < rgb.cols; ++x) rgb.at<cv::Vec3b>(y, x) = cv::Vec3b(static_cast<uchar>(x / 2), static_cast<uchar>(y), 100);
+  return rgb;
+}
+
+std::string save(const test::TempDir& dir, const std::string& name, const cv::Mat& rgb) {
+  cv::Mat bgr;
+  cv::cvtColor(rgb, bgr, cv::COLOR_RGB2BGR);
+  cv::imwrite(dir / name, bgr);
+  return dir / name;
+}
+
+TEST(Image, HeaderProbeMatchesDecodedSize) {
+  test::TempDir dir;
+  const cv::Mat rgb = gradient();
+  for (const char* name : {"g.png", "g.jpg"}) {
+    EXPECT_EQ(probe_image_size(save(dir, name, rgb)), cv::Size(400, 200)) << name;
+  }
+  EXPECT_EQ(probe_image_size(test::shared_data("her2st/images/C2.jpg")), cv::Size(9274, 9911));
+  EXPECT_EQ(probe_image_size(test::shared_data("squidpy_visium_fixture/test_img.jpg")),
+            cv::Size(950, 1717));
+}
+
+TEST(Image, CropPatchUmIsCentredAndScaled) {
+  test::TempDir dir;
+  const auto image = open_image(save(dir, "g.png", gradient()));
+  EXPECT_EQ(image->backend(), "raster");
+  // 40 µm at 0.5 µm/px = 80 px around (200, 100), shrunk to 20 px: each output pixel averages
+  // a 4 x 4 block, so pixel (i, j) has red = (160 + 4i + 1.5) / 2 and green = 60 + 4j + 1.5.
+  const cv::Mat patch = crop_patch_um(*image, 200, 100, 40, 0.5, 20);
+  ASSERT_EQ(patch.size(), cv::Size(20, 20));
+  for (int j : {0, 7, 19})
+    for (int i : {0, 11, 19}) {
+      const cv::Vec3b p = patch.at<cv::Vec3b>(j, i);
+      EXPECT_NEAR(p[0], (160 + 4 * i + 1.5) / 2.0, 1.0) << i << "," << j;
+      EXPECT_NEAR(p[1], 60 + 4 * j + 1.5, 1.0) << i << "," << j;
+      EXPECT_EQ(p[2], 100);
+    }
+}
+
+TEST(Image, OffImageAreaIsWhite) {
+  test::TempDir dir;
+  const auto image = open_image(save(dir, "g.png", gradient()));
+  // A 20 px region centred on the top-left corner: the upper-left quadrant is off the image.
+  const cv::Mat patch = image->read_region(cv::Rect2d(-10, -10, 20, 20), cv::Size(20, 20));
+  EXPECT_EQ(patch.at<cv::Vec3b>(0, 0), cv::Vec3b(255, 255, 255));
+  EXPECT_EQ(patch.at<cv::Vec3b>(15, 15), cv::Vec3b(2, 5, 100));  // image pixel (5, 5)
+}
+
+TEST(Image, DownscaledImageSpeaksFullResolution) {
+  test::TempDir dir;
+  // The same gradient stored at half size: full-resolution (200, 100) is stored pixel (100, 50).
+  cv::Mat half;
+  cv::resize(gradient(), half, cv::Size(200, 100), 0, 0, cv::INTER_AREA);
+  const auto image = open_image(save(dir, "half.png", half), 0.5);
+  EXPECT_EQ(image->width(), 400);
+  EXPECT_EQ(image->height(), 200);
+  const cv::Mat patch = image->read_region(cv::Rect2d(196, 96, 8, 8), cv::Size(4, 4));
+  const cv::Vec3b centre = patch.at<cv::Vec3b>(2, 2);
+  EXPECT_NEAR(centre[0], 100, 2);
+  EXPECT_NEAR(centre[1], 100, 2);
+}
+
+TEST(Image, MissingAndCorruptFiles) {
+  test::TempDir dir;
+  EXPECT_STX_ERROR(open_image(dir / "none.jpg"), IoError, "image file not found");
+  test::write_text(dir / "fake.jpg", "this is not a jpeg");
+  EXPECT_STX_ERROR(open_image(dir / "fake.jpg"), FormatError, "not a readable image");
+  // A JPEG cut in half would decode to a partly grey image with only a warning.
+  const std::string whole = test::read_text(save(dir, "g.jpg", gradient()));
+  test::write_text(dir / "cut.jpg", whole.substr(0, whole.size() / 2));
+  EXPECT_STX_ERROR(open_image(dir / "cut.jpg"), FormatError, "truncated JPEG");
+  // A PNG whose pixel data is cut: the header gives the size, decoding fails.
+  const std::string png = test::read_text(save(dir, "g.png", gradient()));
+  test::write_text(dir / "cut.png", png.substr(0, png.size() / 2));
+  const auto cut = open_image(dir / "cut.png");
+  EXPECT_EQ(cut->width(), 400);
+  EXPECT_STX_ERROR(cut->read_region(cv::Rect2d(0, 0, 10, 10), cv::Size(10, 10)), FormatError,
+                   "not a readable image");
+}
+
+}  // namespace
+}  // namespace stx

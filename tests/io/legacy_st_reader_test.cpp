@@ -1,0 +1,110 @@
+// Legacy ST on the real HER2ST files. Golden numbers were computed independently with
+// Python's csv/gzip and numpy.polyfit over the same tables (see tests/cli for the per-section
+// cross-check of all 34 sections).
+#include <algorithm>
+
+#include "stx/io/read_slide.hpp"
+#include "test_support.hpp"
+
+namespace stx {
+namespace {
+
+Slide read_section(const std::string& section) {
+  ReadOptions options;
+  options.input = test::shared_data("her2st");
+  options.section = section;
+  return read_slide(options);
+}
+
+int64_t gene_index(const Slide& slide, const std::string& symbol) {
+  const auto it = std::find(slide.gene_symbols.begin(), slide.gene_symbols.end(), symbol);
+  return it == slide.gene_symbols.end() ? -1 : it - slide.gene_symbols.begin();
+}
+
+double column_sum(const Slide& slide, int64_t gene) {
+  double sum = 0;
+  for (int64_t k = 0; k < slide.counts.nnz(); ++k)
+    if (slide.counts.indices[k] == gene) sum += slide.counts.data[k];
+  return sum;
+}
+
+TEST(LegacyStReader, C2MatchesIndependentParse) {
+  const Slide s = read_section("C2");
+  EXPECT_EQ(s.name, "C2");
+  EXPECT_EQ(s.n_spots(), 187);
+  EXPECT_EQ(s.n_genes(), 15706);
+  EXPECT_EQ(s.counts.nnz(), 708716);
+  const auto sums = s.counts.row_sums();
+  double total = 0;
+  for (double v : sums) total += v;
+  EXPECT_DOUBLE_EQ(total, 1926633.0);
+  EXPECT_EQ(s.spot_ids.front(), "10x21");
+  EXPECT_EQ(s.spot_ids.back(), "9x23");
+  EXPECT_DOUBLE_EQ(sums.front(), 1517.0);
+  EXPECT_EQ(gene_index(s, "ERBB2"), 6380);
+  EXPECT_DOUBLE_EQ(column_sum(s, 6380), 18240.0);
+  // Array position (x, y) = (10, 21); pixels from the selection table.
+  EXPECT_EQ(s.array_col.front(), 10);
+  EXPECT_EQ(s.array_row.front(), 21);
+  EXPECT_DOUBLE_EQ(s.pixel_x.front(), 2545.13);
+  EXPECT_DOUBLE_EQ(s.pixel_y.front(), 5822.13);
+  EXPECT_NEAR(s.um_per_px, 0.6880980086, 1e-9);  // numpy.polyfit on new_x/new_y vs pixels
+  ASSERT_NE(s.image, nullptr);
+  EXPECT_EQ(s.image->width(), 9274);
+  EXPECT_EQ(s.image->height(), 9911);
+  EXPECT_TRUE(s.notes.size() == 1) << "only the µm/px note expected";
+}
+
+TEST(LegacyStReader, C3ReportsSelectedSpotsWithoutCounts) {
+  const Slide s = read_section("C3");
+  EXPECT_EQ(s.n_spots(), 180);
+  EXPECT_EQ(s.n_genes(), 15821);
+  EXPECT_NEAR(s.um_per_px, 0.6873763764, 1e-9);
+  const bool reported = std::any_of(s.notes.begin(), s.notes.end(), [](const std::string& n) {
+    return n.find("2 selected spot(s)") != std::string::npos;
+  });
+  EXPECT_TRUE(reported);
+}
+
+TEST(LegacyStReader, CountsFileWithExplicitTablesEqualsDatasetFolder) {
+  ReadOptions by_file;
+  by_file.input = test::shared_data("her2st/counts/C4.tsv.gz");
+  by_file.spots_path = test::shared_data("her2st/spots/C4_selection.tsv");
+  const Slide a = read_slide(by_file);
+  const Slide b = read_section("C4");
+  EXPECT_EQ(a.name, "C4");
+  EXPECT_EQ(a.spot_ids, b.spot_ids);
+  EXPECT_EQ(a.counts.data, b.counts.data);
+  EXPECT_EQ(a.counts.indices, b.counts.indices);
+  EXPECT_EQ(a.pixel_x, b.pixel_x);
+  ASSERT_NE(a.image, nullptr);  // found by convention in ../images
+  EXPECT_EQ(a.image->path(), b.image->path());
+}
+
+TEST(LegacyStReader, DemoBundleKeepsCountsAndShiftsPixels) {
+  ReadOptions demo;
+  demo.input = std::string(STX_DEMO_DIR) + "/her2st";
+  demo.section = "C2";
+  demo.require_image = true;
+  const Slide cropped = read_slide(demo);
+  const Slide full = read_section("C2");
+  EXPECT_EQ(cropped.spot_ids, full.spot_ids);
+  EXPECT_EQ(cropped.counts.data, full.counts.data);
+  // The crop removed a constant offset (2013, 3210) and kept the scale.
+  for (int64_t i = 0; i < full.n_spots(); ++i) {
+    EXPECT_NEAR(full.pixel_x[i] - cropped.pixel_x[i], 2013.0, 0.006);
+    EXPECT_NEAR(full.pixel_y[i] - cropped.pixel_y[i], 3210.0, 0.006);
+  }
+  EXPECT_NEAR(cropped.um_per_px, full.um_per_px, 1e-6);
+}
+
+TEST(LegacyStReader, MissingSectionListsTheChoices) {
+  ReadOptions options;
+  options.input = test::shared_data("her2st");
+  EXPECT_STX_ERROR(read_slide(options), ConfigError, "choose one with --section (one of: A1, A2");
+  options.section = "Z9";
+  EXPECT_STX_ERROR(read_slide(options), ConfigError, "no section 'Z9'");
+}
+
+}  // namespace
+}  // namespace stx

@@ -1,0 +1,66 @@
+// Helpers shared by the tests: where the data is, scratch folders, error assertions.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <string>
+
+#include "stx/core/error.hpp"
+
+namespace stx::test {
+
+inline std::string shared_data(const std::string& relative) {
+  const std::filesystem::path p = std::filesystem::path(STX_SHARED_DATA_DIR) / relative;
+  if (!std::filesystem::exists(p))
+    throw std::runtime_error("test data missing: " + p.string() + " (is ../shared beside the repo?)");
+  return p.string();
+}
+
+inline std::string fixture(const std::string& relative) {
+  return (std::filesystem::path(STX_FIXTURES_DIR) / relative).string();
+}
+
+/// A fresh folder under the system temp dir, removed with everything in it.
+class TempDir {
+ public:
+  TempDir() {
+    std::random_device rd;
+    path_ = std::filesystem::temp_directory_path() / ("stx-test-" + std::to_string(rd()));
+    std::filesystem::create_directories(path_);
+  }
+  ~TempDir() {
+    std::error_code ignored;
+    std::filesystem::remove_all(path_, ignored);
+  }
+  std::string operator/(const std::string& name) const { return (path_ / name).string(); }
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+inline void write_text(const std::string& path, const std::string& text) {
+  std::ofstream(path, std::ios::binary) << text;
+}
+
+inline std::string read_text(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+}  // namespace stx::test
+
+/// Asserts that `statement` throws exactly ErrorType with `substring` in its message.
+#define EXPECT_STX_ERROR(statement, ErrorType, substring)                              \
+  do {                                                                                 \
+    try {                                                                              \
+      statement;                                                                       \
+      ADD_FAILURE() << "expected " #ErrorType " containing '" << (substring) << "'";  \
+    } catch (const ErrorType& e) {                                                     \
+      EXPECT_NE(std::string(e.what()).find(substring), std::string::npos)              \
+          << "message was: " << e.what();                                              \
+    }                                                                                  \
+  } while (0)
