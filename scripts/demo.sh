@@ -3,5 +3,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
-bash scripts/build.sh
+bash scripts/build.sh -DSTX_BUILD_TESTS=OFF
 exec build/release/apps/stx/stx demo "$@"

@@ -1,0 +1,84 @@
+"""The stx command line: exit codes, one-line errors, atomic outputs, --force, --json, demo.
+
+Usage: cli_test.py STX SHARED_DATA SOURCE_DIR
+"""
+import gzip
+import json
+import os
+import pathlib
+import shutil
+import sys
+import tempfile
+
+from common import Checks, run
+
+stx, shared, source = sys.argv[1], pathlib.Path(sys.argv[2]), pathlib.Path(sys.argv[3])
+c = Checks("cli")
+her2st = shared / "her2st"
+
+# --- usage errors exit 1, bad input 2 -------------------------------------------------------
+r = run(stx, "--version")
+c.check(r.returncode == 0 and r.stdout.startswith("stx "), f"--version: {r.returncode} {r.stdout!r}")
+c.check(run(stx).returncode == 1, "no subcommand must be a usage error")
+c.check(run(stx, "ingest").returncode == 1, "ingest without input must be a usage error")
+c.check(run(stx, "ingest", "x", "--format", "visium").returncode == 1, "bad --format value")
+c.check(run(stx, "ingest", str(her2st)).returncode == 1, "legacy ST folder without --section")
+
+r = run(stx, "ingest", "/no/such/file.h5ad")
+c.check(r.returncode == 2, f"missing input exits 2, got {r.returncode}")
+lines = r.stderr.strip().splitlines()
+c.check(len(lines) == 1 and "/no/such/file.h5ad" in lines[0] and lines[0].startswith("stx: error:"),
+        f"one-line error naming the file, got {r.stderr!r}")
+
+with tempfile.TemporaryDirectory() as tmp:
+    tmp = pathlib.Path(tmp)
+    out = tmp / "out.h5ad"
+
+    # --- bad input leaves no output file and no temporary behind ------------------------------
+    whole = (her2st / "counts" / "C2.tsv.gz").read_bytes()
+    (tmp / "C2.tsv.gz").write_bytes(whole[: len(whole) // 2])
+    r = run(stx, "ingest", str(tmp / "C2.tsv.gz"), "--spots", str(her2st / "spots/C2_selection.tsv"),
+            "-o", str(out))
+    c.check(r.returncode == 2, f"truncated gzip exits 2, got {r.returncode}: {r.stderr}")
+    c.check("C2.tsv.gz" in r.stderr and "truncated" in r.stderr, f"message names file: {r.stderr!r}")
+    c.check(sorted(p.name for p in tmp.iterdir()) == ["C2.tsv.gz"], f"left behind: {list(tmp.iterdir())}")
+
+    text = gzip.decompress(whole).decode().splitlines(True)
+    text[2] = text[2].replace("\t0\t", "\t-3\t", 1)
+    (tmp / "neg.tsv").write_text("".join(text))
+    r = run(stx, "ingest", str(tmp / "neg.tsv"), "--spots", str(her2st / "spots/C2_selection.tsv"),
+            "-o", str(out))
+    c.check(r.returncode == 2 and "neg.tsv: line 3" in r.stderr and "-3" in r.stderr,
+            f"negative count: {r.returncode} {r.stderr!r}")
+    c.check(not out.exists(), "no output after a negative count")
+
+    # --- outputs: written whole, refused when present, replaced with --force --------------------
+    args = ["ingest", str(her2st), "--section", "C2", "-o", str(out)]
+    r = run(stx, *args)
+    c.check(r.returncode == 0 and out.exists(), f"ingest -o: {r.returncode} {r.stderr}")
+    c.check(sorted(p.name for p in tmp.iterdir() if p.name.startswith(".")) == [], "temp file left")
+    before = out.stat().st_mtime_ns
+    r = run(stx, *args)
+    c.check(r.returncode == 1 and "--force" in r.stderr, f"existing output refused: {r.stderr!r}")
+    c.check(out.stat().st_mtime_ns == before, "refused output must be untouched")
+    r = run(stx, *args, "--force")
+    c.check(r.returncode == 0, f"--force overwrites: {r.stderr}")
+    r = run(stx, "ingest", str(her2st), "--section", "C2", "-o", str(tmp / "nodir" / "x.h5ad"))
+    c.check(r.returncode == 2 and "does not exist" in r.stderr, f"missing out dir: {r.stderr!r}")
+
+    # --- JSON summary ----------------------------------------------------------------------------
+    r = run(stx, "ingest", str(her2st), "--section", "C2", "--json")
+    summary = json.loads(r.stdout)
+    c.check(summary["spots"] == 187 and summary["genes"] == 15706, f"C2 json: {summary}")
+    c.check(summary["image_width"] == 9274 and abs(summary["um_per_px"] - 0.688098) < 1e-5,
+            f"C2 image/scale: {summary}")
+
+    # --- the demo ---------------------------------------------------------------------------------
+    r = run(stx, "demo", "--out", str(tmp / "demo"))
+    c.check(r.returncode == 0, f"demo exits 0: {r.stderr}")
+    written = sorted(p.name for p in (tmp / "demo").iterdir())
+    c.check(written == ["C2.h5ad", "C3.h5ad", "C4.h5ad", "C5.h5ad"], f"demo outputs: {written}")
+    rows = {l.split()[0]: l.split() for l in r.stdout.splitlines() if l.strip()[:1] == "C"}
+    c.check(rows.get("C2", [])[1:3] == ["187", "15706"], f"demo table row for C2: {r.stdout}")
+
+c.finish()

@@ -1,0 +1,42 @@
+"""Shared helpers for the Python-side tests: run stx, parse legacy ST tables independently."""
+import csv
+import gzip
+import subprocess
+import sys
+
+import numpy as np
+
+
+class Checks:
+    """Counts assertions; prints a closing 'N passed, N failed' line and sets the exit code."""
+
+    def __init__(self, name):
+        self.name, self.passed, self.failed = name, 0, 0
+
+    def check(self, condition, what):
+        if condition:
+            self.passed += 1
+        else:
+            self.failed += 1
+            print(f"FAIL {self.name}: {what}", file=sys.stderr)
+
+    def finish(self):
+        print(f"{self.name}: {self.passed} passed, {self.failed} failed")
+        sys.exit(1 if self.failed or not self.passed else 0)
+
+
+def run(stx, *args, **kwargs):
+    return subprocess.run([stx, *args], capture_output=True, text=True, timeout=300, **kwargs)
+
+
+def parse_legacy_st(counts_path, spots_path):
+    """Independent reading of a legacy ST section: (spot ids, genes, dense counts, spot rows)."""
+    with gzip.open(counts_path, "rt") if counts_path.endswith(".gz") else open(counts_path) as f:
+        rows = list(csv.reader(f, delimiter="\t"))
+    genes = rows[0][1:]
+    ids = [r[0] for r in rows[1:]]
+    counts = np.array([[float(v) for v in r[1:]] for r in rows[1:]], dtype=np.float64)
+    with open(spots_path) as f:
+        spots = {f"{r['x']}x{r['y']}": r for r in csv.DictReader(f, delimiter="\t")
+                 if r.get("selected", "1") == "1"}
+    return ids, genes, counts, spots
