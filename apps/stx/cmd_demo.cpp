@@ -46,7 +46,7 @@ Action add_demo(CLI::App& app) {
     std::sort(sections.begin(), sections.end());
 
     fmt::print("SpatialTranscriptomer demo: {} HER2ST sections from {}\n\n", sections.size(),
-               root.string());
+               fs::relative(root).string());
     fmt::print("  {:<7} {:>6} {:>7} {:>14} {:>14} {:>15} {:>8}\n", "section", "spots", "genes",
                "median counts", "genes detected", "image (px)", "um/px");
     for (const auto& section : sections) {
