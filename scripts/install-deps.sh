@@ -16,7 +16,8 @@ build_pkgs=(
   libgtest-dev libgmock-dev libbenchmark-dev
 )
 test_pkgs=(
-  python3 python3-numpy python3-anndata python3-h5py python3-pil   # independent reference for .h5ad round trips
+  python3 python3-numpy python3-anndata python3-h5py python3-scipy  # references for .h5ad round trips
+  python3-pil libtiff-tools  # tests/fixtures/make_fixtures.py: demo crops, tiled TIFF pyramid
 )
 
 wanted=("${build_pkgs[@]}")

@@ -96,3 +96,32 @@ TEST(Image, MissingAndCorruptFiles) {
 
 }  // namespace
 }  // namespace stx
+
+namespace stx {
+namespace {
+
+// The same pixels as a tiled two-level TIFF pyramid (OpenSlide) and a PNG (OpenCV); see
+// tests/fixtures/make_fixtures.py.
+TEST(Image, OpenSlidePyramidMatchesRasterPixels) {
+  const auto pyramid = open_image(test::fixture("pyramid.tif"));
+  const auto raster = open_image(test::fixture("pyramid_level0.png"));
+  EXPECT_EQ(pyramid->backend(), "openslide");
+  EXPECT_EQ(raster->backend(), "raster");
+  EXPECT_EQ(pyramid->width(), 512);
+  EXPECT_EQ(pyramid->height(), 384);
+  // At full resolution both read level 0: identical pixels, including the white padding.
+  const cv::Rect2d region(-8, 100, 96, 64);
+  const cv::Mat a = pyramid->read_region(region, cv::Size(96, 64));
+  const cv::Mat b = raster->read_region(region, cv::Size(96, 64));
+  EXPECT_EQ(cv::norm(a, b, cv::NORM_INF), 0.0);
+  EXPECT_EQ(a.at<cv::Vec3b>(0, 0), cv::Vec3b(255, 255, 255));
+  // Shrinking by 2 reads OpenSlide's level 1 (a 2x2 box average made by PIL) against OpenCV's
+  // INTER_AREA of level 0: the same average up to rounding.
+  const cv::Rect2d wide(64, 64, 256, 192);
+  const cv::Mat c = pyramid->read_region(wide, cv::Size(128, 96));
+  const cv::Mat d = raster->read_region(wide, cv::Size(128, 96));
+  EXPECT_LE(cv::norm(c, d, cv::NORM_INF), 1.0);
+}
+
+}  // namespace
+}  // namespace stx
