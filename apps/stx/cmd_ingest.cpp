@@ -45,6 +45,8 @@ Action add_ingest(CLI::App& app) {
   cmd->add_option("--section", args->read.section, "Legacy ST dataset folder: section to read");
   cmd->add_option("--spots", args->read.spots_path, "Legacy ST spot selection table");
   cmd->add_option("--image", args->read.image_path, "Full-resolution H&E image");
+  cmd->add_option("--labels", args->read.labels_path,
+                  "Per-spot annotation table (HER2ST pathologist labels, or spot id + label)");
   cmd->add_option("--um-per-px", args->read.um_per_px,
                   "Full-resolution µm per pixel (default: from the data)")
       ->check(CLI::PositiveNumber);

@@ -3,10 +3,18 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <set>
 #include <utility>
 #include <vector>
 
 namespace stx::cli {
+namespace {
+size_t label_classes(const Slide& slide) {
+  std::set<std::string> classes(slide.labels.begin(), slide.labels.end());
+  classes.erase("");
+  return classes.size();
+}
+}  // namespace
 
 std::string format_summary(const Slide& slide, const SlideSummary& s) {
   std::vector<std::pair<std::string, std::string>> rows = {
@@ -25,6 +33,8 @@ std::string format_summary(const Slide& slide, const SlideSummary& s) {
                             : "none"},
       {"um / px", std::isfinite(s.um_per_px) ? fmt::format("{:.4f}", s.um_per_px) : "unknown"},
   };
+  if (!slide.labels.empty())
+    rows.push_back({"labels", fmt::format("{} classes", label_classes(slide))});
   if (s.n_in_tissue >= 0) rows.insert(rows.begin() + 5, {"in tissue", std::to_string(s.n_in_tissue)});
   size_t width = 0;
   for (const auto& row : rows) width = std::max(width, row.first.size());
@@ -50,6 +60,7 @@ nlohmann::json summary_json(const Slide& slide, const SlideSummary& s) {
   j["image_width"] = s.image_width;
   j["image_height"] = s.image_height;
   j["um_per_px"] = std::isfinite(s.um_per_px) ? nlohmann::json(s.um_per_px) : nlohmann::json();
+  j["label_classes"] = label_classes(slide);
   j["notes"] = slide.notes;
   return j;
 }

@@ -159,6 +159,7 @@ Slide read_legacy_st(const ReadOptions& options) {
                                       slide.um_per_px, kStArrayPitchUm, step_px));
   }
   if (!paths.image.empty()) slide.image = open_image(paths.image);
+  if (!paths.labels.empty()) attach_labels(slide, paths.labels);
   return slide;
 }
 

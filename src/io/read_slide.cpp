@@ -115,6 +115,7 @@ Slide read_slide(const ReadOptions& options) {
               options.um_per_px);
     slide.um_per_px = options.um_per_px;
   }
+  if (!options.labels_path.empty()) attach_labels(slide, options.labels_path);
   STX_CHECK(!options.require_image || slide.image, IoError,
             "{}: no H&E image found; pass --image", options.input);
   slide.validate();

@@ -99,6 +99,8 @@ LegacyStPaths resolve_legacy_st_paths(const ReadOptions& options) {
     }
     paths.image = first_existing(looked);
   }
+  if (options.labels_path.empty())
+    paths.labels = first_existing({(root / "pathologist_labels" / (s + "_labeled_coordinates.tsv")).string()});
   return paths;
 }
 

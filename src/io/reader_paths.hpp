@@ -17,6 +17,7 @@ struct LegacyStPaths {
   std::string counts;
   std::string spots;
   std::string image;    // "" when there is none
+  std::string labels;   // pathologist labels found by convention, or ""
 };
 
 /// options.input is a counts file (<S>.tsv[.gz]) or a dataset root holding counts/, spots/

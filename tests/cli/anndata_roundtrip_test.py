@@ -4,6 +4,7 @@ anndata writes back are read by stx to the same numbers.
 
 Usage: anndata_roundtrip_test.py STX SHARED_DATA SOURCE_DIR
 """
+import csv
 import json
 import pathlib
 import sys
@@ -52,6 +53,16 @@ with tempfile.TemporaryDirectory() as tmp:
         sf = a.uns["spatial"][s]["scalefactors"]
         c.check(abs(sf["spot_diameter_fullres"] * a.uns["stx"]["um_per_px"] - 100) < 1e-9,
                 f"{name}: 100 µm spot diameter")
+
+    # Pathologist labels arrive as a pandas categorical, joined as an independent parse does.
+    a, _ = ingest(tmp, "labels_G2", str(shared / "her2st"), "--section", "G2")
+    labels = {}
+    with open(shared / "her2st" / "pathologist_labels" / "G2_labeled_coordinates.tsv") as f:
+        for r in csv.DictReader(f, delimiter="\t"):
+            if r["x"] != "NA":
+                labels[f"{round(float(r['x']))}x{round(float(r['y']))}"] = r["label"]
+    c.check(a.obs["label"].dtype.name == "category", "labels: obs['label'] is categorical")
+    c.check(list(a.obs["label"]) == [labels.get(i, "") for i in a.obs_names], "labels: values")
 
     # Space Ranger: compare with h5py's reading of the matrix and the positions file.
     sr = shared / "visium_spaceranger_v1_fixture"

@@ -2,6 +2,7 @@
 // Python's csv/gzip and numpy.polyfit over the same tables (see tests/cli for the per-section
 // cross-check of all 34 sections).
 #include <algorithm>
+#include <map>
 
 #include "stx/io/read_slide.hpp"
 #include "test_support.hpp"
@@ -104,6 +105,55 @@ TEST(LegacyStReader, MissingSectionListsTheChoices) {
   EXPECT_STX_ERROR(read_slide(options), ConfigError, "choose one with --section (one of: A1, A2");
   options.section = "Z9";
   EXPECT_STX_ERROR(read_slide(options), ConfigError, "no section 'Z9'");
+}
+
+}  // namespace
+}  // namespace stx
+
+namespace stx {
+namespace {
+
+TEST(SpotLabels, PathologistLabelsJoinOnArrayPosition) {
+  ReadOptions options;
+  options.input = test::shared_data("her2st");
+  options.section = "G2";  // labels found by convention in pathologist_labels/
+  const Slide s = read_slide(options);
+  ASSERT_EQ(s.labels.size(), 467u);
+  EXPECT_EQ(s.spot_ids.front(), "10x10");
+  EXPECT_EQ(s.labels.front(), "adipose tissue");
+  std::map<std::string, int> per_class;
+  for (const auto& label : s.labels) ++per_class[label];
+  // Counted independently in Python over the same files.
+  const std::map<std::string, int> expected = {
+      {"invasive cancer", 140}, {"connective tissue", 110}, {"adipose tissue", 98},
+      {"undetermined", 65},     {"cancer in situ", 20},     {"immune infiltrate", 17},
+      {"breast glands", 17}};
+  EXPECT_EQ(per_class, expected);
+  const bool na_reported = std::any_of(s.notes.begin(), s.notes.end(), [](const std::string& n) {
+    return n.find("8 row(s) with NA coordinates skipped") != std::string::npos;
+  });
+  EXPECT_TRUE(na_reported);
+}
+
+TEST(SpotLabels, SpotIdTableAndItsErrors) {
+  ReadOptions options;
+  options.input = test::shared_data("visium_spaceranger_v1_fixture");
+  test::TempDir dir;
+  test::write_text(dir / "loupe.csv",
+                   "Barcode,Cluster\r\nAAACAAGTATCTCCCA-1,Cluster 1\r\nNOT-A-BARCODE,Cluster 2\r\n");
+  options.labels_path = dir / "loupe.csv";
+  const Slide s = read_slide(options);
+  EXPECT_EQ(s.labels.front(), "Cluster 1");
+  EXPECT_EQ(std::count(s.labels.begin(), s.labels.end(), ""), 99);
+  EXPECT_NE(s.notes.back().find("1 row(s) match no spot"), std::string::npos);
+
+  test::write_text(dir / "none.csv", "Barcode,Cluster\nNOT-A-BARCODE,Cluster 2\n");
+  options.labels_path = dir / "none.csv";
+  EXPECT_STX_ERROR(read_slide(options), FormatError, "none.csv: no row matches a spot");
+  test::write_text(dir / "twice.csv",
+                   "Barcode,Cluster\nAAACAAGTATCTCCCA-1,A\nAAACAAGTATCTCCCA-1,B\n");
+  options.labels_path = dir / "twice.csv";
+  EXPECT_STX_ERROR(read_slide(options), FormatError, "line 3: a second label for spot");
 }
 
 }  // namespace

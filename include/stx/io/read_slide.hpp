@@ -21,6 +21,7 @@ struct ReadOptions {
   InputFormat format = InputFormat::kAuto;
   std::string spots_path;                 // legacy ST: spot selection table (default: found)
   std::string image_path;                 // full-resolution H&E (default: found, if any)
+  std::string labels_path;                // per-spot annotation table (see attach_labels)
   std::string section;                    // legacy ST dataset root: which section to read
   double um_per_px = kUnknown;            // overrides what the reader infers
   std::string obs_x;                      // h5ad: obs column holding the image column (x)
@@ -34,6 +35,15 @@ InputFormat detect_format(const std::string& path);
 
 /// Reads, validates and checks coordinates against the image. The single entry point.
 Slide read_slide(const ReadOptions& options);
+
+/// Attaches per-spot labels from a table, in one of two forms:
+///  - HER2ST pathologist labels (tab-separated, columns x, y, label): joined on the rounded
+///    (x, y) to the spots' array (column, row); rows with NA coordinates are skipped;
+///  - any CSV/TSV whose first column is the spot id and second the label (a header line
+///    first), e.g. a Loupe Browser export.
+/// Spots without a row get "" (unlabelled); rows matching no spot and skipped rows are
+/// counted in slide.notes.
+void attach_labels(Slide& slide, const std::string& path);
 
 // ---- per-format readers (called by read_slide) ------------------------------------------
 Slide read_legacy_st(const ReadOptions& options);
