@@ -282,38 +282,36 @@ void File::write_string_scalar(const std::string& dataset, const std::string& va
     throw IoError(fmt::format("{}: cannot write string '{}'", path_, dataset));
 }
 
+void File::write_attribute(const std::string& object, const std::string& name, hid_t type,
+                           const Handle& space, const void* data) {
+  Handle attr(H5Acreate_by_name(file_.get(), object.c_str(), name.c_str(), type, space.get(),
+                                H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+  const bool empty = H5Sget_simple_extent_npoints(space.get()) == 0;
+  if (!attr.valid() || (!empty && H5Awrite(attr.get(), type, data) < 0))
+    throw IoError(fmt::format("{}: cannot write attribute '{}' of '{}'", path_, name, object));
+}
+
 void File::write_string_attribute(const std::string& object, const std::string& name,
                                   const std::string& value) {
-  Handle type = vlen_utf8_string_type();
-  Handle space(H5Screate(H5S_SCALAR));
-  Handle attr(H5Acreate_by_name(file_.get(), object.c_str(), name.c_str(), type.get(),
-                                space.get(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
   const char* raw = value.c_str();
-  if (!attr.valid() || H5Awrite(attr.get(), type.get(), &raw) < 0)
-    throw IoError(fmt::format("{}: cannot write attribute '{}' of '{}'", path_, name, object));
+  write_attribute(object, name, vlen_utf8_string_type().get(), Handle(H5Screate(H5S_SCALAR)),
+                  &raw);
 }
 
 void File::write_string_array_attribute(const std::string& object, const std::string& name,
                                         const std::vector<std::string>& values) {
-  Handle type = vlen_utf8_string_type();
   const hsize_t n = values.size();
-  Handle space(H5Screate_simple(1, &n, nullptr));
-  Handle attr(H5Acreate_by_name(file_.get(), object.c_str(), name.c_str(), type.get(),
-                                space.get(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
   std::vector<const char*> raw;
   for (const auto& s : values) raw.push_back(s.c_str());
-  if (!attr.valid() || (n > 0 && H5Awrite(attr.get(), type.get(), raw.data()) < 0))
-    throw IoError(fmt::format("{}: cannot write attribute '{}' of '{}'", path_, name, object));
+  write_attribute(object, name, vlen_utf8_string_type().get(),
+                  Handle(H5Screate_simple(1, &n, nullptr)), raw.data());
 }
 
 void File::write_int_array_attribute(const std::string& object, const std::string& name,
                                      const std::vector<int64_t>& values) {
   const hsize_t n = values.size();
-  Handle space(H5Screate_simple(1, &n, nullptr));
-  Handle attr(H5Acreate_by_name(file_.get(), object.c_str(), name.c_str(), H5T_NATIVE_INT64,
-                                space.get(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
-  if (!attr.valid() || H5Awrite(attr.get(), H5T_NATIVE_INT64, values.data()) < 0)
-    throw IoError(fmt::format("{}: cannot write attribute '{}' of '{}'", path_, name, object));
+  write_attribute(object, name, H5T_NATIVE_INT64, Handle(H5Screate_simple(1, &n, nullptr)),
+                  values.data());
 }
 
 void File::write_bool_attribute(const std::string& object, const std::string& name, bool value) {
@@ -322,12 +320,8 @@ void File::write_bool_attribute(const std::string& object, const std::string& na
   int8_t f = 0, t = 1;
   H5Tenum_insert(type.get(), "FALSE", &f);
   H5Tenum_insert(type.get(), "TRUE", &t);
-  Handle space(H5Screate(H5S_SCALAR));
-  Handle attr(H5Acreate_by_name(file_.get(), object.c_str(), name.c_str(), type.get(),
-                                space.get(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
   const int8_t raw = value ? 1 : 0;
-  if (!attr.valid() || H5Awrite(attr.get(), type.get(), &raw) < 0)
-    throw IoError(fmt::format("{}: cannot write attribute '{}' of '{}'", path_, name, object));
+  write_attribute(object, name, type.get(), Handle(H5Screate(H5S_SCALAR)), &raw);
 }
 
 void File::close() {

@@ -86,6 +86,8 @@ class File {
  private:
   File(Handle file, std::string path) : file_(std::move(file)), path_(std::move(path)) {}
   Handle open_object(const std::string& object) const;
+  void write_attribute(const std::string& object, const std::string& name, hid_t type,
+                       const Handle& space, const void* data);
   [[noreturn]] void fail(const std::string& object, const std::string& what) const;
 
   Handle file_;

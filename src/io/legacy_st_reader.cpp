@@ -25,8 +25,6 @@ struct SpotRow {
   double pixel_x = 0, pixel_y = 0;
 };
 
-std::string spot_key(int64_t x, int64_t y) { return std::to_string(x) + "x" + std::to_string(y); }
-
 std::unordered_map<std::string, SpotRow> read_spot_table(const std::string& path) {
   TextLines lines(path);
   std::string line;
@@ -58,7 +56,7 @@ std::unordered_map<std::string, SpotRow> read_spot_table(const std::string& path
               "{}: line {}: pixel coordinates must be finite", path, lines.line_number());
     s.fitted_x = cnx ? parse_double(f[*cnx], lines, "new_x") : s.x;
     s.fitted_y = cny ? parse_double(f[*cny], lines, "new_y") : s.y;
-    const bool inserted = spots.emplace(spot_key(s.x, s.y), s).second;
+    const bool inserted = spots.emplace(legacy_st_spot_id(s.x, s.y), s).second;
     STX_CHECK(inserted, FormatError, "{}: line {}: duplicate spot at x={}, y={}", path,
               lines.line_number(), s.x, s.y);
   }

@@ -29,8 +29,7 @@ void attach_labels(Slide& slide, const std::string& path) {
 
   std::unordered_map<std::string, int64_t> spot_by_key;
   for (int64_t i = 0; i < slide.n_spots(); ++i) {
-    const std::string key = by_position ? std::to_string(slide.array_col[i]) + "x" +
-                                              std::to_string(slide.array_row[i])
+    const std::string key = by_position ? legacy_st_spot_id(slide.array_col[i], slide.array_row[i])
                                         : slide.spot_ids[i];
     spot_by_key.emplace(key, i);
   }
@@ -47,8 +46,8 @@ void attach_labels(Slide& slide, const std::string& path) {
         ++skipped;
         continue;
       }
-      key = std::to_string(std::lround(parse_double(f[*x_column], lines, "x"))) + "x" +
-            std::to_string(std::lround(parse_double(f[*y_column], lines, "y")));
+      key = legacy_st_spot_id(std::lround(parse_double(f[*x_column], lines, "x")),
+                              std::lround(parse_double(f[*y_column], lines, "y")));
     }
     const auto spot = spot_by_key.find(key);
     if (spot == spot_by_key.end()) {

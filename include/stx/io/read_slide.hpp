@@ -3,6 +3,7 @@
 // too, for library users who know what they hold.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -35,6 +36,11 @@ InputFormat detect_format(const std::string& path);
 
 /// Reads, validates and checks coordinates against the image. The single entry point.
 Slide read_slide(const ReadOptions& options);
+
+/// The legacy ST spot id of array position (x, y): "XxY", as the HER2ST counts rows name it.
+inline std::string legacy_st_spot_id(int64_t x, int64_t y) {
+  return std::to_string(x) + "x" + std::to_string(y);
+}
 
 /// Attaches per-spot labels from a table, in one of two forms:
 ///  - HER2ST pathologist labels (tab-separated, columns x, y, label): joined on the rounded
