@@ -1,10 +1,10 @@
 """Shared helpers for the Python-side tests: run stx, parse legacy ST tables independently."""
 import csv
-import gzip
 import subprocess
 import sys
 
 import numpy as np
+import pandas as pd
 
 
 class Checks:
@@ -31,11 +31,10 @@ def run(stx, *args, **kwargs):
 
 def parse_legacy_st(counts_path, spots_path):
     """Independent reading of a legacy ST section: (spot ids, genes, dense counts, spot rows)."""
-    with gzip.open(counts_path, "rt") if counts_path.endswith(".gz") else open(counts_path) as f:
-        rows = list(csv.reader(f, delimiter="\t"))
-    genes = rows[0][1:]
-    ids = [r[0] for r in rows[1:]]
-    counts = np.array([[float(v) for v in r[1:]] for r in rows[1:]], dtype=np.float64)
+    table = pd.read_csv(counts_path, sep="\t", index_col=0)
+    genes = list(table.columns)
+    ids = list(table.index)
+    counts = table.to_numpy(dtype=np.float64)
     with open(spots_path) as f:
         spots = {f"{r['x']}x{r['y']}": r for r in csv.DictReader(f, delimiter="\t")
                  if r.get("selected", "1") == "1"}
