@@ -11,6 +11,7 @@ namespace stx::cli {
 using Action = std::function<int()>;
 
 Action add_ingest(CLI::App& app);
+Action add_score(CLI::App& app);
 Action add_demo(CLI::App& app);
 
 }  // namespace stx::cli

@@ -25,6 +25,7 @@ int main(int argc, char** argv) {
   app.add_flag_function("-q,--quiet", [&](int64_t) { verbosity = 0; }, "Warnings only");
 
   const std::vector<stx::cli::Action> actions = {stx::cli::add_ingest(app),
+                                                 stx::cli::add_score(app),
                                                  stx::cli::add_demo(app)};
   try {
     app.parse(argc, argv);

@@ -61,6 +61,15 @@ void categorical(h5::File& f, const std::string& group, const std::vector<std::s
   array_1d(f, group + "/codes", codes);
 }
 
+// Creates the dict groups above `path` (e.g. /uns/a for /uns/a/b) that do not exist yet.
+void ensure_parent_dicts(h5::File& f, const std::string& path) {
+  for (size_t slash = path.find('/', 1); slash != std::string::npos;
+       slash = path.find('/', slash + 1)) {
+    const std::string parent = path.substr(0, slash);
+    if (!f.exists(parent)) dict_group(f, parent);
+  }
+}
+
 void dataframe(h5::File& f, const std::string& group, const std::vector<std::string>& index,
                const std::vector<std::string>& column_order) {
   f.create_group(group);
@@ -70,7 +79,7 @@ void dataframe(h5::File& f, const std::string& group, const std::vector<std::str
   string_array(f, group + "/_index", index);
 }
 
-void write_contents(const Slide& slide, h5::File& f) {
+void write_contents(const Slide& slide, const H5adExtras& extras, h5::File& f) {
   encode(f, "/", "anndata", "0.1.0");
 
   f.create_group("/X");
@@ -85,6 +94,7 @@ void write_contents(const Slide& slide, h5::File& f) {
   if (!slide.array_row.empty()) obs_columns.push_back("array_row");
   if (!slide.array_col.empty()) obs_columns.push_back("array_col");
   if (!slide.labels.empty()) obs_columns.push_back("label");
+  for (const auto& [name, flags] : extras.obs_flags) obs_columns.push_back(name);
   dataframe(f, "/obs", slide.spot_ids, obs_columns);
   if (!slide.in_tissue.empty())
     array_1d(f, "/obs/in_tissue",
@@ -92,6 +102,11 @@ void write_contents(const Slide& slide, h5::File& f) {
   if (!slide.array_row.empty()) array_1d(f, "/obs/array_row", slide.array_row);
   if (!slide.array_col.empty()) array_1d(f, "/obs/array_col", slide.array_col);
   if (!slide.labels.empty()) categorical(f, "/obs/label", slide.labels);
+  for (const auto& [name, flags] : extras.obs_flags) {
+    STX_CHECK(static_cast<int64_t>(flags.size()) == slide.n_spots(), ShapeError,
+              "obs['{}'] has {} values for {} spots", name, flags.size(), slide.n_spots());
+    array_1d(f, "/obs/" + name, std::vector<int8_t>(flags.begin(), flags.end()));
+  }
 
   dataframe(f, "/var", slide.gene_symbols,
             slide.gene_ids.empty() ? std::vector<std::string>{}
@@ -109,6 +124,14 @@ void write_contents(const Slide& slide, h5::File& f) {
     f.write_numeric("/obsm/spatial", xy, {slide.pixel_x.size(), 2});
     encode(f, "/obsm/spatial", "array", "0.2.0");
   }
+  for (const auto& m : extras.obsm) {
+    STX_CHECK(static_cast<int64_t>(m.values.size()) == slide.n_spots() * m.n_cols, ShapeError,
+              "obsm['{}'] has {} values, expected {} spots x {} columns", m.key, m.values.size(),
+              slide.n_spots(), m.n_cols);
+    f.write_numeric("/obsm/" + m.key, m.values,
+                    {static_cast<hsize_t>(slide.n_spots()), static_cast<hsize_t>(m.n_cols)});
+    encode(f, "/obsm/" + m.key, "array", "0.2.0");
+  }
   for (const char* empty : {"/layers", "/obsp", "/varm", "/varp"}) dict_group(f, empty);
 
   dict_group(f, "/uns");
@@ -119,6 +142,14 @@ void write_contents(const Slide& slide, h5::File& f) {
     dict_group(f, library);
     dict_group(f, library + "/scalefactors");
     numeric_scalar(f, library + "/scalefactors/spot_diameter_fullres", slide.spot_diameter_px);
+  }
+  for (const auto& [key, list] : extras.uns_lists) {
+    ensure_parent_dicts(f, "/uns/" + key);
+    string_array(f, "/uns/" + key, list);
+  }
+  for (const auto& [key, value] : extras.uns_strings) {
+    ensure_parent_dicts(f, "/uns/" + key);
+    string_scalar(f, "/uns/" + key, value);
   }
   dict_group(f, "/uns/stx");
   string_scalar(f, "/uns/stx/name", slide.name);
@@ -132,11 +163,11 @@ void write_contents(const Slide& slide, h5::File& f) {
 
 }  // namespace
 
-void write_h5ad(const Slide& slide, const std::string& path) {
+void write_h5ad(const Slide& slide, const std::string& path, const H5adExtras& extras) {
   slide.validate();
   AtomicFile out(path);
   h5::File f = h5::File::create(out.temp_path(), path);
-  write_contents(slide, f);
+  write_contents(slide, extras, f);
   f.close();
   out.commit();
 }

@@ -5,13 +5,30 @@
 // them, so scanpy's plotting finds them. Reading lives in read_slide.hpp (read_h5ad).
 #pragma once
 
+#include <cstdint>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "stx/io/slide.hpp"
 
 namespace stx {
 
+/// Results stored beside the slide: per-spot matrices in obsm, per-spot flags in obs, and
+/// string metadata in uns (e.g. obsm['pathway_activity'] with uns['pathway_names']).
+struct H5adExtras {
+  struct ObsmMatrix {
+    std::string key;
+    int64_t n_cols = 0;
+    std::vector<float> values;  // (n_spots, n_cols) row-major
+  };
+  std::vector<ObsmMatrix> obsm;
+  std::vector<std::pair<std::string, std::vector<uint8_t>>> obs_flags;     // (n_spots) 0/1
+  std::vector<std::pair<std::string, std::vector<std::string>>> uns_lists;  // "a/b" nests
+  std::vector<std::pair<std::string, std::string>> uns_strings;
+};
+
 /// Writes atomically: `path` either appears complete or not at all.
-void write_h5ad(const Slide& slide, const std::string& path);
+void write_h5ad(const Slide& slide, const std::string& path, const H5adExtras& extras = {});
 
 }  // namespace stx

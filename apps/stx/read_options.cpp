@@ -1,0 +1,38 @@
+#include "read_options.hpp"
+
+#include <filesystem>
+
+#include "stx/core/error.hpp"
+
+namespace stx::cli {
+namespace fs = std::filesystem;
+
+void add_slide_options(CLI::App* cmd, SlideArgs& args) {
+  cmd->add_option("input", args.read.input,
+                  "Space Ranger folder, .h5ad, 10x .h5, legacy ST counts .tsv[.gz] or dataset "
+                  "folder")
+      ->required();
+  cmd->add_option("--format", args.format, "Input format (default: detected)")
+      ->check(CLI::IsMember({"auto", "legacy-st", "spaceranger", "h5ad", "10x-h5"}));
+  cmd->add_option("--section", args.read.section, "Legacy ST dataset folder: section to read");
+  cmd->add_option("--spots", args.read.spots_path, "Legacy ST spot selection table");
+  cmd->add_option("--image", args.read.image_path, "Full-resolution H&E image");
+  cmd->add_option("--labels", args.read.labels_path,
+                  "Per-spot annotation table (HER2ST pathologist labels, or spot id + label)");
+  cmd->add_option("--um-per-px", args.read.um_per_px,
+                  "Full-resolution µm per pixel (default: from the data)")
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--obs-x", args.read.obs_x, "h5ad: obs column holding the image column");
+  cmd->add_option("--obs-y", args.read.obs_y, "h5ad: obs column holding the image row");
+}
+
+void check_output_path(const std::string& output, bool force) {
+  if (output.empty()) return;
+  STX_CHECK(force || !fs::exists(output), ConfigError,
+            "{}: already exists (pass --force to overwrite)", output);
+  const fs::path parent = fs::path(output).parent_path();
+  STX_CHECK(parent.empty() || fs::is_directory(parent), IoError,
+            "{}: output directory '{}' does not exist", output, parent.string());
+}
+
+}  // namespace stx::cli
