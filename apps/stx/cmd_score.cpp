@@ -1,5 +1,8 @@
 // `stx score <slide>`: per-spot pathway activities from measured expression.
+#include <nlohmann/json.hpp>
+
 #include <chrono>
+#include <cmath>
 #include <iostream>
 #include <memory>
 
@@ -8,8 +11,10 @@
 #include "stx/core/error.hpp"
 #include "stx/core/log.hpp"
 #include "stx/io/h5ad.hpp"
+#include "stx/io/spot_graph.hpp"
 #include "stx/pathways/gene_sets.hpp"
 #include "stx/pathways/score_output.hpp"
+#include "stx/pathways/score_qc.hpp"
 #include "stx/pathways/scoring.hpp"
 
 namespace stx::cli {
@@ -24,6 +29,7 @@ struct ScoreArgs {
   bool no_ssgsea_norm = false;
   std::string output, tsv;
   bool force = false;
+  bool json = false;
 };
 }  // namespace
 
@@ -49,6 +55,7 @@ Action add_score(CLI::App& app) {
   cmd->add_option("-o,--output", args->output, "Write the slide + scores as .h5ad");
   cmd->add_option("--tsv", args->tsv, "Write the scores as TSV (spots x pathways)");
   cmd->add_flag("--force", args->force, "Overwrite existing outputs");
+  cmd->add_flag("--json", args->json, "Print the run summary and QC as JSON on stdout");
 
   return [args, cmd]() -> int {
     if (!cmd->parsed()) return -1;
@@ -77,12 +84,37 @@ Action add_score(CLI::App& app) {
     }
     int64_t flagged = 0;
     for (uint8_t f : scores.flagged) flagged += f;
+    const SpotGraph graph = slide.has_coordinates() ? adjacency_graph(slide.pixel_x, slide.pixel_y)
+                                                    : SpotGraph{};
+    const ScoreQc qc = score_qc(scores, slide.counts, graph);
+    if (args->json) {
+      nlohmann::json j;
+      j["slide"] = slide.name;
+      j["spots"] = slide.n_spots();
+      j["method"] = scores.method;
+      j["pathways"] = scores.pathways;
+      j["dropped"] = match.dropped;
+      j["flagged_spots"] = flagged;
+      j["seconds"] = seconds;
+      j["mean_abs_depth_r"] = qc.mean_abs_depth_r;
+      j["mean_morans_i"] = std::isfinite(qc.mean_morans_i) ? nlohmann::json(qc.mean_morans_i)
+                                                            : nlohmann::json();
+      j["undefined_qc_pathways"] = qc.undefined;
+      std::cout << j.dump(2) << "\n";
+      return 0;
+    }
     fmt::print("  slide      = {} ({} spots x {} genes)\n", slide.name, slide.n_spots(),
                slide.n_genes());
     fmt::print("  method     = {}\n", scores.method);
     fmt::print("  gene sets  = {} scored, {} dropped ({})\n", match.sets.size(),
                match.dropped.size(), args->gene_sets);
     fmt::print("  flagged    = {} spot(s) with no counts (scores NaN)\n", flagged);
+    fmt::print("  depth |r|  = {:.3f} (mean over pathways of |Pearson r| with log library size)\n",
+               qc.mean_abs_depth_r);
+    fmt::print("  Moran's I  = {:.3f} (mean over pathways; adjacent spots)\n", qc.mean_morans_i);
+    if (qc.undefined > 0)
+      fmt::print("  undefined  = {} pathway(s) with constant scores, left out of the means\n",
+                 qc.undefined);
     fmt::print("  time       = {:.3f} s ({:.0f} spots/s)\n", seconds,
                static_cast<double>(slide.n_spots()) / std::max(seconds, 1e-9));
     if (!args->output.empty()) fmt::print("  wrote {}\n", args->output);

@@ -1,0 +1,26 @@
+#include "stx/core/stats.hpp"
+
+#include <cmath>
+#include <limits>
+
+namespace stx {
+
+double pearson(const std::vector<double>& a, const std::vector<double>& b) {
+  const size_t n = std::min(a.size(), b.size());
+  double sa = 0, sb = 0, count = 0;
+  for (size_t i = 0; i < n; ++i)
+    if (std::isfinite(a[i]) && std::isfinite(b[i])) sa += a[i], sb += b[i], count += 1;
+  if (count < 3) return std::numeric_limits<double>::quiet_NaN();
+  const double ma = sa / count, mb = sb / count;
+  double sab = 0, saa = 0, sbb = 0;
+  for (size_t i = 0; i < n; ++i) {
+    if (!std::isfinite(a[i]) || !std::isfinite(b[i])) continue;
+    sab += (a[i] - ma) * (b[i] - mb);
+    saa += (a[i] - ma) * (a[i] - ma);
+    sbb += (b[i] - mb) * (b[i] - mb);
+  }
+  if (saa <= 0 || sbb <= 0) return std::numeric_limits<double>::quiet_NaN();
+  return sab / std::sqrt(saa * sbb);
+}
+
+}  // namespace stx

@@ -1,0 +1,21 @@
+#include "stx/core/stats.hpp"
+
+#include <cmath>
+
+#include "test_support.hpp"
+
+namespace stx {
+namespace {
+
+TEST(Pearson, KnownValues) {
+  EXPECT_DOUBLE_EQ(pearson({1, 2, 3, 4}, {2, 4, 6, 8}), 1.0);
+  EXPECT_DOUBLE_EQ(pearson({1, 2, 3, 4}, {8, 6, 4, 2}), -1.0);
+  // x = (1, 2, 3), y = (1, 3, 2): cov = 0.5, var = 1 each -> r = 0.5.
+  EXPECT_NEAR(pearson({1, 2, 3}, {1, 3, 2}), 0.5, 1e-15);
+  EXPECT_NEAR(pearson({1, 2, NAN, 3}, {1, 3, 100, 2}), 0.5, 1e-15);  // NaN pairs skipped
+  EXPECT_TRUE(std::isnan(pearson({1, 1, 1}, {1, 2, 3})));             // constant: undefined
+  EXPECT_TRUE(std::isnan(pearson({1, 2}, {1, 2})));                   // too few pairs
+}
+
+}  // namespace
+}  // namespace stx
