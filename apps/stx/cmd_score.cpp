@@ -23,7 +23,7 @@ namespace {
 struct ScoreArgs {
   SlideArgs slide;
   std::string gene_sets = "hallmarks";
-  std::string method = "ulm";
+  std::string method = "rank";
   GeneSetMatchOptions match;
   ScoreOptions score;
   bool no_ssgsea_norm = false;
@@ -99,6 +99,9 @@ Action add_score(CLI::App& app) {
       j["mean_abs_depth_r"] = qc.mean_abs_depth_r;
       j["mean_morans_i"] = std::isfinite(qc.mean_morans_i) ? nlohmann::json(qc.mean_morans_i)
                                                             : nlohmann::json();
+      j["mean_residual_morans_i"] = std::isfinite(qc.mean_residual_morans_i)
+                                        ? nlohmann::json(qc.mean_residual_morans_i)
+                                        : nlohmann::json();
       j["undefined_qc_pathways"] = qc.undefined;
       std::cout << j.dump(2) << "\n";
       return 0;
@@ -112,6 +115,8 @@ Action add_score(CLI::App& app) {
     fmt::print("  depth |r|  = {:.3f} (mean over pathways of |Pearson r| with log library size)\n",
                qc.mean_abs_depth_r);
     fmt::print("  Moran's I  = {:.3f} (mean over pathways; adjacent spots)\n", qc.mean_morans_i);
+    fmt::print("  Moran's I  = {:.3f} after regressing out log library size\n",
+               qc.mean_residual_morans_i);
     if (qc.undefined > 0)
       fmt::print("  undefined  = {} pathway(s) with constant scores, left out of the means\n",
                  qc.undefined);

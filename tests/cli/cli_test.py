@@ -73,6 +73,31 @@ with tempfile.TemporaryDirectory() as tmp:
     c.check(summary["image_width"] == 9274 and abs(summary["um_per_px"] - 0.688098) < 1e-5,
             f"C2 image/scale: {summary}")
 
+    # --- stx score ----------------------------------------------------------------------------------
+    section = ["score", str(her2st), "--section", "C2"]
+    r = run(stx, *section)
+    c.check(r.returncode == 1 and "nothing to write" in r.stderr, f"score without outputs: {r.stderr!r}")
+    tsv = tmp / "C2_scores.tsv"
+    r = run(stx, *section, "--tsv", str(tsv), "--method", "ulm", "--threads", "2")
+    c.check(r.returncode == 0 and tsv.exists(), f"score --tsv: {r.returncode} {r.stderr}")
+    rows = tsv.read_text().splitlines()
+    header = rows[0].split("\t")
+    c.check(len(rows) == 188 and len(header) == 51 and header[0] == "spot", "TSV: 187 spots x 50 pathways")
+    c.check(header[1] == "HALLMARK_TNFA_SIGNALING_VIA_NFKB" and rows[1].startswith("10x21\t"), "TSV order")
+    r = run(stx, *section, "--tsv", str(tsv), "--json")
+    c.check(r.returncode == 1 and "--force" in r.stderr, "score refuses an existing TSV")
+    r = run(stx, *section, "--tsv", str(tsv), "--json", "--force")
+    qc = json.loads(r.stdout)
+    c.check(qc["method"] == "rank" and len(qc["pathways"]) == 50, f"default method rank: {qc['method']}")
+    c.check(0 < qc["mean_abs_depth_r"] < 1 and qc["mean_morans_i"] > 0, f"score QC present: {qc}")
+    (tmp / "mouse.gmt").write_text("S1\tdesc\tNotAGene1\tNotAGene2\tNotAGene3\tNotAGene4\tNotAGene5\n")
+    r = run(stx, *section, "--tsv", str(tmp / "x.tsv"), "--genesets", str(tmp / "mouse.gmt"))
+    c.check(r.returncode == 1 and "no gene set has 5 or more genes" in r.stderr, f"no set matches: {r.stderr!r}")
+    c.check(not (tmp / "x.tsv").exists(), "no TSV written when no set matches")
+    (tmp / "bad.gmt").write_text("ONLY_A_NAME\n")
+    r = run(stx, *section, "--tsv", str(tmp / "x.tsv"), "--genesets", str(tmp / "bad.gmt"))
+    c.check(r.returncode == 2 and "bad.gmt: line 1" in r.stderr, f"malformed GMT: {r.stderr!r}")
+
     # --- the demo ---------------------------------------------------------------------------------
     r = run(stx, "demo", "--out", str(tmp / "demo"))
     c.check(r.returncode == 0, f"demo exits 0: {r.stderr}")

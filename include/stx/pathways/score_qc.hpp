@@ -2,7 +2,9 @@
 //  - depth r: Pearson r between each pathway's scores and log library size (lower |r| =
 //    more depth-robust; the bottleneck should not learn cellularity);
 //  - Moran's I: spatial autocorrelation of each pathway's scores over adjacent spots (binary
-//    weights; higher = more spatial structure, expected of real tissue programmes).
+//    weights; higher = more spatial structure, expected of real tissue programmes);
+//  - residual Moran's I: the same after regressing out log library size, since depth itself
+//    is spatially structured (cellularity) and lends its structure to confounded scores.
 // Flagged (empty) spots are left out; pathways whose r or I is undefined (constant scores)
 // are counted, not averaged as zeros.
 #pragma once
@@ -18,8 +20,10 @@ namespace stx {
 struct ScoreQc {
   std::vector<double> depth_r;   // (P) NaN where undefined
   std::vector<double> morans_i;  // (P) NaN where undefined or no graph
+  std::vector<double> residual_morans_i;  // (P) of the scores with log depth regressed out
   double mean_abs_depth_r = 0;   // over the defined values
   double mean_morans_i = 0;
+  double mean_residual_morans_i = 0;
   int undefined = 0;             // pathways with an undefined r or I
 };
 

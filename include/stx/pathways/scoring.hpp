@@ -30,7 +30,7 @@ ScoreMethod parse_score_method(const std::string& name);
 std::string to_string(ScoreMethod method);
 
 struct ScoreOptions {
-  ScoreMethod method = ScoreMethod::kUlm;
+  ScoreMethod method = ScoreMethod::kRank;  // chosen on depth-robustness: docs/pathway-scoring.md
   double target_sum = 1e4;
   int threads = 0;        // 0 = all cores
   uint64_t seed = 0;
