@@ -1,6 +1,7 @@
 // `stx demo`: the README's first command. Today it ingests every bundled HER2ST section,
-// prints one table and writes each as .h5ad; later issues grow it into the full pipeline
-// (score, encode, train, predict, evaluate, report).
+// scores the 50 Hallmarks (default method) with their depth QC, prints one table and writes
+// each section with its scores as .h5ad; later issues grow it into the full pipeline (encode,
+// train, predict, evaluate, report).
 #include <filesystem>
 #include <iostream>
 #include <memory>
@@ -10,6 +11,11 @@
 #include "stx/core/log.hpp"
 #include "stx/io/h5ad.hpp"
 #include "stx/io/read_slide.hpp"
+#include "stx/io/spot_graph.hpp"
+#include "stx/pathways/gene_sets.hpp"
+#include "stx/pathways/score_output.hpp"
+#include "stx/pathways/score_qc.hpp"
+#include "stx/pathways/scoring.hpp"
 
 #ifndef STX_DEMO_DIR
 #define STX_DEMO_DIR "demo"
@@ -47,8 +53,10 @@ Action add_demo(CLI::App& app) {
 
     fmt::print("SpatialTranscriptomer demo: {} HER2ST sections from {}\n\n", sections.size(),
                fs::relative(root).string());
-    fmt::print("  {:<7} {:>6} {:>7} {:>14} {:>14} {:>15} {:>8}\n", "section", "spots", "genes",
-               "median counts", "genes detected", "image (px)", "um/px");
+    const auto hallmarks = builtin_hallmarks();
+    const ScoreOptions scoring;
+    fmt::print("  {:<7} {:>6} {:>7} {:>14} {:>15} {:>8} {:>9} {:>10}\n", "section", "spots",
+               "genes", "median counts", "image (px)", "um/px", "pathways", "depth |r|");
     for (const auto& section : sections) {
       ReadOptions options;
       options.input = root.string();
@@ -56,14 +64,23 @@ Action add_demo(CLI::App& app) {
       options.require_image = true;
       const Slide slide = read_slide(options);
       const SlideSummary s = summarize(slide);
+      const GeneSetMatch match = match_gene_sets(hallmarks, slide.gene_symbols);
+      const PathwayScores scores = score_pathways(slide.counts, match, scoring);
+      const ScoreQc qc = score_qc(scores, slide.counts, adjacency_graph(slide.pixel_x, slide.pixel_y));
+      H5adExtras extras;
+      add_scores_to_h5ad(scores, "hallmarks", slide.gene_symbols, extras);
       const fs::path out = fs::path(args->out) / (section + ".h5ad");
-      write_h5ad(slide, out.string());
-      fmt::print("  {:<7} {:>6} {:>7} {:>14.0f} {:>14} {:>15} {:>8.4f}\n", section, s.n_spots,
-                 s.n_genes, s.median_counts_per_spot, s.genes_detected,
-                 fmt::format("{} x {}", s.image_width, s.image_height), s.um_per_px);
+      write_h5ad(slide, out.string(), extras);
+      fmt::print("  {:<7} {:>6} {:>7} {:>14.0f} {:>15} {:>8.4f} {:>9} {:>10.3f}\n", section,
+                 s.n_spots, s.n_genes, s.median_counts_per_spot,
+                 fmt::format("{} x {}", s.image_width, s.image_height), s.um_per_px,
+                 scores.pathways.size(), qc.mean_abs_depth_r);
       for (const auto& note : slide.notes) log()->info("{}: {}", section, note);
     }
-    fmt::print("\nWrote {} AnnData files to {}/ (open them with scanpy.read_h5ad).\n",
+    fmt::print("\nPathway activity: 50 MSigDB Hallmarks scored with '{}' (depth |r| = mean |Pearson r|\n"
+               "of the scores with log library size; see docs/pathway-scoring.md).\n",
+               to_string(scoring.method));
+    fmt::print("Wrote {} AnnData files to {}/ (scanpy.read_h5ad; scores in obsm['pathway_activity']).\n",
                sections.size(), args->out);
     return 0;
   };
