@@ -11,6 +11,7 @@ build_pkgs=(
   libopencv-dev           # image decode, resize, drawing
   libopenslide-dev        # whole-slide images
   nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev
+  libeigen3-dev           # ridge regression and small dense linear algebra
   zlib1g-dev              # .tsv.gz counts
   libgoogle-perftools-dev # tcmalloc_minimal: avoids page-fault storms on fresh tensors
   libgtest-dev libgmock-dev libbenchmark-dev

@@ -12,6 +12,7 @@ using Action = std::function<int()>;
 
 Action add_ingest(CLI::App& app);
 Action add_score(CLI::App& app);
+Action add_encode(CLI::App& app);
 Action add_demo(CLI::App& app);
 
 }  // namespace stx::cli

@@ -1,0 +1,44 @@
+// Ridge regression, the HEST benchmark's baseline: features standardised with the training
+// spots' mean and sd, an unpenalised intercept, closed-form solution. With several
+// training groups (sections), the penalty is chosen by leave-one-group-out on the training
+// data only, so the held-out section never influences it.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace stx {
+
+/// Row-major dense matrix of doubles.
+struct DenseMatrix {
+  int64_t rows = 0, cols = 0;
+  std::vector<double> values;
+  double& at(int64_t r, int64_t c) { return values[static_cast<size_t>(r * cols + c)]; }
+  double at(int64_t r, int64_t c) const { return values[static_cast<size_t>(r * cols + c)]; }
+};
+
+struct RidgeModel {
+  std::vector<double> feature_mean, feature_scale;  // (D)
+  DenseMatrix coefficients;                         // (D, T)
+  std::vector<double> intercept;                    // (T)
+  double lambda = 0;
+};
+
+/// Fits Y (N, T) on X (N, D) with penalty lambda * ||W||^2 on standardised features.
+RidgeModel fit_ridge(const DenseMatrix& x, const DenseMatrix& y, double lambda);
+DenseMatrix predict_ridge(const RidgeModel& model, const DenseMatrix& x);
+
+/// The lambda of `grid` with the best mean Pearson r over targets, by leave-one-group-out
+/// over the distinct values of `groups` (N); needs at least two groups.
+double choose_ridge_lambda(const DenseMatrix& x, const DenseMatrix& y,
+                           const std::vector<int>& groups, const std::vector<double>& grid);
+
+/// Mean over targets of the Pearson r between columns of `truth` and `prediction`; targets
+/// with an undefined r (constant truth or prediction) are left out and counted in `undefined`.
+double mean_column_pearson(const DenseMatrix& truth, const DenseMatrix& prediction,
+                           int* undefined = nullptr);
+
+DenseMatrix select_rows(const DenseMatrix& m, const std::vector<int64_t>& rows);
+
+}  // namespace stx

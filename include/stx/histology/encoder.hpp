@@ -1,0 +1,45 @@
+// Encoders turn the tissue around each spot into a feature vector. One interface for every
+// kind (the built-in morphology features today; TorchScript and native ViT/Swin next), so
+// caching, training and prediction do not know which one they hold.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "stx/io/slide.hpp"
+
+namespace stx {
+
+/// The physical patch an encoder sees around each spot centre (HEST's default: 224 px at
+/// 0.5 µm/px, i.e. 112 µm).
+struct PatchGeometry {
+  double size_um = 112.0;
+  int size_px = 224;
+  double um_per_px() const { return size_um / size_px; }
+};
+
+struct EncoderOptions {
+  std::string name = "builtin";
+  PatchGeometry patch;
+  int threads = 0;  // 0 = all cores
+};
+
+class Encoder {
+ public:
+  virtual ~Encoder() = default;
+  /// Identifies the encoder and its weights/version: part of the feature-cache key.
+  virtual std::string identity() const = 0;
+  virtual std::vector<std::string> feature_names() const = 0;
+  int64_t dim() const { return static_cast<int64_t>(feature_names().size()); }
+
+  /// Features of every spot of `slide`: (N, dim) row-major. `off_image` (N) is set to 1 for
+  /// spots whose patch extends past the image (the outside is padded white).
+  virtual std::vector<float> encode(const Slide& slide, std::vector<uint8_t>& off_image) const = 0;
+};
+
+/// "builtin"; ConfigError lists the choices.
+std::unique_ptr<Encoder> make_encoder(const EncoderOptions& options);
+
+}  // namespace stx

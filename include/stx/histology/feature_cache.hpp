@@ -1,0 +1,44 @@
+// The on-disk feature cache: one HDF5 file per (slide, encoder, patch geometry), holding the
+// features, spot ids, feature names and off-image flags, with the full key stored inside.
+// A cached file is reused only when its stored key equals the requested one, so a changed
+// image, spot set, encoder version or patch size always recomputes.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "stx/histology/encoder.hpp"
+#include "stx/io/slide.hpp"
+
+namespace stx {
+
+struct EncodedFeatures {
+  std::string key;
+  std::vector<std::string> spot_ids;       // (N)
+  std::vector<std::string> feature_names;  // (D)
+  std::vector<float> values;               // (N, D) row-major
+  std::vector<uint8_t> off_image;          // (N)
+  int64_t dim() const { return static_cast<int64_t>(feature_names.size()); }
+};
+
+/// JSON text naming the slide (name, source, image, spot coordinates hash, µm/px), the
+/// encoder identity and the patch geometry.
+std::string feature_cache_key(const Slide& slide, const Encoder& encoder,
+                              const PatchGeometry& patch);
+
+struct CacheResult {
+  EncodedFeatures features;
+  std::string path;
+  bool reused = false;
+};
+
+/// Encodes `slide`, or reads the features cached under `cache_dir` for the same key.
+CacheResult encode_with_cache(const Slide& slide, const Encoder& encoder,
+                              const PatchGeometry& patch, const std::string& cache_dir,
+                              bool overwrite);
+
+void save_features(const EncodedFeatures& features, const std::string& path);
+EncodedFeatures load_features(const std::string& path);
+
+}  // namespace stx

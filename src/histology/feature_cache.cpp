@@ -1,0 +1,105 @@
+#include "stx/histology/feature_cache.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <cstring>
+#include <filesystem>
+
+#include "hdf5_file.hpp"
+#include "stx/core/error.hpp"
+#include "stx/io/atomic_file.hpp"
+
+namespace stx {
+namespace fs = std::filesystem;
+namespace {
+
+// FNV-1a, 64 bit: a stable content hash (not for security).
+uint64_t fnv1a(const void* data, size_t size, uint64_t hash = 1469598103934665603ULL) {
+  const auto* bytes = static_cast<const unsigned char*>(data);
+  for (size_t i = 0; i < size; ++i) hash = (hash ^ bytes[i]) * 1099511628211ULL;
+  return hash;
+}
+
+std::string hex(uint64_t value) { return fmt::format("{:016x}", value); }
+
+std::string absolute(const std::string& path) {
+  return path.empty() ? "" : fs::absolute(path).lexically_normal().string();
+}
+
+}  // namespace
+
+std::string feature_cache_key(const Slide& slide, const Encoder& encoder,
+                              const PatchGeometry& patch) {
+  uint64_t coords = fnv1a(slide.pixel_x.data(), slide.pixel_x.size() * sizeof(double));
+  coords = fnv1a(slide.pixel_y.data(), slide.pixel_y.size() * sizeof(double), coords);
+  for (const auto& id : slide.spot_ids) coords = fnv1a(id.data(), id.size() + 1, coords);
+  nlohmann::ordered_json key;
+  key["slide"] = slide.name;
+  key["source"] = absolute(slide.source_path);
+  key["image"] = slide.image ? absolute(slide.image->path()) : "";
+  key["image_size"] = slide.image ? fmt::format("{}x{}", slide.image->width(), slide.image->height()) : "";
+  key["spots"] = slide.n_spots();
+  key["spot_hash"] = hex(coords);
+  key["um_per_px"] = slide.um_per_px;
+  key["encoder"] = encoder.identity();
+  key["patch_um"] = patch.size_um;
+  key["patch_px"] = patch.size_px;
+  return key.dump();
+}
+
+void save_features(const EncodedFeatures& features, const std::string& path) {
+  const size_t n = features.spot_ids.size(), d = features.feature_names.size();
+  STX_CHECK(features.values.size() == n * d && features.off_image.size() == n, ShapeError,
+            "{}: {} values and {} flags for {} spots x {} features", path, features.values.size(),
+            features.off_image.size(), n, d);
+  AtomicFile out(path);
+  h5::File f = h5::File::create(out.temp_path(), path);
+  f.write_string_attribute("/", "key", features.key);
+  f.write_numeric("/features", features.values, {n, d});
+  f.write_strings("/spot_ids", features.spot_ids);
+  f.write_strings("/feature_names", features.feature_names);
+  f.write_numeric("/off_image", std::vector<int8_t>(features.off_image.begin(), features.off_image.end()), {n});
+  f.close();
+  out.commit();
+}
+
+EncodedFeatures load_features(const std::string& path) {
+  const h5::File f = h5::File::open_read(path);
+  EncodedFeatures features;
+  features.key = f.read_string_attribute("/", "key");
+  features.spot_ids = f.read_strings("/spot_ids");
+  features.feature_names = f.read_strings("/feature_names");
+  features.values = f.read_numeric<float>("/features");
+  features.off_image = f.read_numeric<uint8_t>("/off_image");
+  STX_CHECK(features.values.size() == features.spot_ids.size() * features.feature_names.size(),
+            FormatError, "{}: /features has {} values, expected {} spots x {} features", path,
+            features.values.size(), features.spot_ids.size(), features.feature_names.size());
+  return features;
+}
+
+CacheResult encode_with_cache(const Slide& slide, const Encoder& encoder,
+                              const PatchGeometry& patch, const std::string& cache_dir,
+                              bool overwrite) {
+  CacheResult result;
+  const std::string key = feature_cache_key(slide, encoder, patch);
+  fs::create_directories(cache_dir);
+  result.path = (fs::path(cache_dir) / fmt::format("{}-{}-{}.h5", slide.name, encoder.identity(),
+                                                  hex(fnv1a(key.data(), key.size()))))
+                    .string();
+  if (!overwrite && fs::exists(result.path)) {
+    EncodedFeatures cached = load_features(result.path);
+    if (cached.key == key) {
+      result.features = std::move(cached);
+      result.reused = true;
+      return result;
+    }
+  }
+  result.features.key = key;
+  result.features.spot_ids = slide.spot_ids;
+  result.features.feature_names = encoder.feature_names();
+  result.features.values = encoder.encode(slide, result.features.off_image);
+  save_features(result.features, result.path);
+  return result;
+}
+
+}  // namespace stx

@@ -1,0 +1,119 @@
+// The built-in features on drawn patches whose answers are known, the encoder on a drawn
+// slide, and the feature cache's reuse and invalidation.
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include <algorithm>
+
+#include "patch_features.hpp"
+#include "stx/histology/encoder.hpp"
+#include "stx/histology/feature_cache.hpp"
+#include "stx/histology/stain.hpp"
+#include "test_support.hpp"
+
+namespace stx {
+namespace {
+
+cv::Vec3b he_colour(double h, double e) {
+  const cv::Vec3d c = compose_he(h, e);
+  return cv::Vec3b(cv::saturate_cast<uchar>(c[0]), cv::saturate_cast<uchar>(c[1]), cv::saturate_cast<uchar>(c[2]));
+}
+
+float feature(const std::vector<float>& values, const std::string& name) {
+  const auto names = patch_feature_names("");
+  return values[std::find(names.begin(), names.end(), name) - names.begin()];
+}
+
+std::vector<float> features_of(const cv::Mat& rgb, double um_per_px) {
+  std::vector<float> out(kPatchFeatureCount);
+  patch_features(rgb, um_per_px, out.data());
+  return out;
+}
+
+TEST(PatchFeatures, BlankGlassHasNoTissueAndNoNuclei) {
+  const auto f = features_of(cv::Mat(224, 224, CV_8UC3, cv::Scalar(255, 255, 255)), 0.5);
+  EXPECT_EQ(feature(f, "tissue_fraction"), 0.0f);
+  EXPECT_EQ(feature(f, "nuclei_per_1e4um2"), 0.0f);
+  EXPECT_NEAR(feature(f, "H_mean"), 0.0, 1e-6);
+}
+
+TEST(PatchFeatures, CountsDrawnNuclei) {
+  // Pink stroma (eosin 0.4) with 12 round hematoxylin nuclei of radius 6 px (3 µm at 0.5 µm/px).
+  cv::Mat rgb(224, 224, CV_8UC3, cv::Scalar(he_colour(0.05, 0.4)));
+  const cv::Vec3b nucleus = he_colour(0.9, 0.1);
+  for (int i = 0; i < 12; ++i)
+    cv::circle(rgb, cv::Point(20 + (i % 4) * 55, 30 + (i / 4) * 70), 6, cv::Scalar(nucleus), cv::FILLED);
+  const auto f = features_of(rgb, 0.5);
+  const double patch_area_um2 = 224 * 224 * 0.25;
+  EXPECT_NEAR(feature(f, "nuclei_per_1e4um2"), 12 / patch_area_um2 * 1e4, 1e-3);
+  EXPECT_NEAR(feature(f, "nucleus_area_mean"), 3.14159 * 9, 6.0);  // pi r^2 in µm², rasterised
+  EXPECT_NEAR(feature(f, "tissue_fraction"), 1.0, 1e-6);
+  EXPECT_GT(feature(f, "E_p50"), 0.3f);
+  // 12 discs of ~113 px (pi 6^2, rasterised) in 224^2 px: 2.7% of the patch is nuclear.
+  EXPECT_NEAR(feature(f, "nuclear_fraction"), 12 * 113.0 / (224 * 224), 0.004);
+}
+
+// A slide drawn in the test: 3 spots on a 600 x 400 image, the third on the edge.
+Slide drawn_slide(const test::TempDir& dir) {
+  cv::Mat rgb(400, 600, CV_8UC3, cv::Scalar(he_colour(0.1, 0.5)));
+  cv::circle(rgb, cv::Point(150, 200), 30, cv::Scalar(he_colour(1.0, 0.1)), cv::FILLED);
+  cv::Mat bgr;
+  cv::cvtColor(rgb, bgr, cv::COLOR_RGB2BGR);
+  cv::imwrite(dir / "slide.png", bgr);
+  Slide s;
+  s.name = "drawn";
+  s.source_path = dir / "slide.png";
+  s.spot_ids = {"a", "b", "c"};
+  s.pixel_x = {150, 450, 595};
+  s.pixel_y = {200, 200, 200};
+  s.um_per_px = 0.5;
+  s.image = open_image(dir / "slide.png");
+  return s;
+}
+
+TEST(BuiltinEncoder, DeterministicWithOffImageFlags) {
+  test::TempDir dir;
+  const Slide slide = drawn_slide(dir);
+  EncoderOptions options;
+  options.patch = {56.0, 112};
+  const auto encoder = make_encoder(options);
+  EXPECT_EQ(encoder->dim(), 60);
+  std::vector<uint8_t> off1, off2;
+  const auto a = encoder->encode(slide, off1);
+  const auto b = encoder->encode(slide, off2);
+  EXPECT_EQ(a, b);
+  EXPECT_EQ(off1, (std::vector<uint8_t>{0, 0, 1}));
+  // The spot over the dark circle has more hematoxylin than the one on plain stroma.
+  EXPECT_GT(a[0], a[60]);  // spot_H_mean of a vs b
+  EXPECT_STX_ERROR(make_encoder({"uni", {}, 0}), ConfigError, "choose builtin");
+}
+
+TEST(FeatureCache, ReusedOnlyForTheSameKey) {
+  test::TempDir dir;
+  const Slide slide = drawn_slide(dir);
+  EncoderOptions options;
+  options.patch = {56.0, 112};
+  const auto encoder = make_encoder(options);
+  const auto first = encode_with_cache(slide, *encoder, options.patch, dir / "cache", false);
+  EXPECT_FALSE(first.reused);
+  const auto second = encode_with_cache(slide, *encoder, options.patch, dir / "cache", false);
+  EXPECT_TRUE(second.reused);
+  EXPECT_EQ(second.path, first.path);
+  EXPECT_EQ(second.features.values, first.features.values);
+  EXPECT_EQ(second.features.off_image, first.features.off_image);
+  EXPECT_EQ(second.features.spot_ids, slide.spot_ids);
+  // Moving a spot or changing the patch gives another key, hence another file.
+  Slide moved = slide;
+  moved.pixel_x[1] += 1;
+  EXPECT_NE(encode_with_cache(moved, *encoder, options.patch, dir / "cache", false).path, first.path);
+  PatchGeometry bigger{112.0, 112};
+  EXPECT_NE(feature_cache_key(slide, *encoder, bigger), first.features.key);
+  EXPECT_TRUE(encode_with_cache(slide, *encoder, options.patch, dir / "cache", true).reused == false);
+  // A damaged cache file is an error naming it, not silently trusted.
+  test::write_text(first.path, "garbage");
+  EXPECT_STX_ERROR(encode_with_cache(slide, *encoder, options.patch, dir / "cache", false),
+                   FormatError, "not an HDF5 file");
+}
+
+}  // namespace
+}  // namespace stx
