@@ -22,6 +22,9 @@ void add_slide_options(CLI::App* cmd, SlideArgs& args) {
   cmd->add_option("--um-per-px", args.read.um_per_px,
                   "Full-resolution µm per pixel (default: from the data)")
       ->check(CLI::PositiveNumber);
+  cmd->add_option("--max-image-pixels", args.read.max_image_pixels,
+                  "Refuse JPEG/PNG/plain TIFF images larger than this (decoded whole)")
+      ->capture_default_str();
   cmd->add_option("--obs-x", args.read.obs_x, "h5ad: obs column holding the image column");
   cmd->add_option("--obs-y", args.read.obs_y, "h5ad: obs column holding the image row");
 }

@@ -209,7 +209,7 @@ Slide read_h5ad(const ReadOptions& options) {
       image.clear();
     }
   }
-  if (!image.empty()) slide.image = open_image(image);
+  if (!image.empty()) slide.image = open_image(image, 1.0, options.max_image_pixels);
   return slide;
 }
 

@@ -15,11 +15,12 @@ cv::Size probe_image_size(const std::string& path);
 /// JPEG/PNG/TIFF via OpenCV: size from the header, pixels decoded once on first read.
 class RasterImage final : public Image {
  public:
-  RasterImage(std::string path, double image_px_per_fullres_px);
+  RasterImage(std::string path, double image_px_per_fullres_px, int64_t max_pixels);
   int64_t width() const override { return width_; }
   int64_t height() const override { return height_; }
   const std::string& path() const override { return path_; }
   std::string backend() const override { return "raster"; }
+  double um_per_px() const override;
   cv::Mat read_region(const cv::Rect2d& region, cv::Size out_size) const override;
 
  private:
@@ -41,12 +42,14 @@ class OpenSlideImage final : public Image {
   int64_t height() const override { return height_; }
   const std::string& path() const override { return path_; }
   std::string backend() const override { return "openslide"; }
+  double um_per_px() const override { return um_per_px_; }
   cv::Mat read_region(const cv::Rect2d& region, cv::Size out_size) const override;
 
  private:
   std::string path_;
   openslide_t* osr_ = nullptr;
   int64_t width_ = 0, height_ = 0;
+  double um_per_px_;
 };
 
 }  // namespace stx

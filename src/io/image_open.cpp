@@ -9,8 +9,8 @@
 
 namespace stx {
 
-std::shared_ptr<const Image> open_image(const std::string& path,
-                                        double image_px_per_fullres_px) {
+std::shared_ptr<const Image> open_image(const std::string& path, double image_px_per_fullres_px,
+                                        int64_t max_pixels) {
   STX_CHECK(std::filesystem::is_regular_file(path), IoError, "{}: image file not found", path);
   const cv::Size header_size = probe_image_size(path);
   // JPEG/PNG go to OpenCV; everything else (SVS, NDPI, pyramidal TIFF...) to OpenSlide when
@@ -19,7 +19,7 @@ std::shared_ptr<const Image> open_image(const std::string& path,
       openslide_detect_vendor(path.c_str()) != nullptr) {
     return std::make_shared<OpenSlideImage>(path);
   }
-  return std::make_shared<RasterImage>(path, image_px_per_fullres_px);
+  return std::make_shared<RasterImage>(path, image_px_per_fullres_px, max_pixels);
 }
 
 cv::Mat crop_patch_um(const Image& image, double x, double y, double size_um, double um_per_px,

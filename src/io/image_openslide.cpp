@@ -5,13 +5,15 @@
 #include <opencv2/imgproc.hpp>
 
 #include <cmath>
+#include <cstdlib>
 
 #include "image_backends.hpp"
 #include "stx/core/error.hpp"
 
 namespace stx {
 
-OpenSlideImage::OpenSlideImage(std::string path) : path_(std::move(path)) {
+OpenSlideImage::OpenSlideImage(std::string path)
+    : path_(std::move(path)), um_per_px_(std::nan("")) {
   osr_ = openslide_open(path_.c_str());
   STX_CHECK(osr_ != nullptr, FormatError, "{}: not a whole-slide image OpenSlide can read",
             path_);
@@ -22,6 +24,10 @@ OpenSlideImage::OpenSlideImage(std::string path) : path_(std::move(path)) {
     throw FormatError(fmt::format("{}: OpenSlide: {}", path_, message));
   }
   openslide_get_level0_dimensions(osr_, &width_, &height_);
+  const char* mpp_x = openslide_get_property_value(osr_, OPENSLIDE_PROPERTY_NAME_MPP_X);
+  const char* mpp_y = openslide_get_property_value(osr_, OPENSLIDE_PROPERTY_NAME_MPP_Y);
+  if (mpp_x != nullptr && mpp_y != nullptr)  // scanners record µm per level-0 pixel
+    um_per_px_ = 0.5 * (std::strtod(mpp_x, nullptr) + std::strtod(mpp_y, nullptr));
 }
 
 OpenSlideImage::~OpenSlideImage() {

@@ -78,17 +78,25 @@ cv::Size probe_image_size(const std::string& path) {
   return {0, 0};
 }
 
-RasterImage::RasterImage(std::string path, double image_px_per_fullres_px)
+RasterImage::RasterImage(std::string path, double image_px_per_fullres_px, int64_t max_pixels)
     : path_(std::move(path)), scale_(image_px_per_fullres_px) {
   STX_CHECK(scale_ > 0 && std::isfinite(scale_), ConfigError,
             "{}: image scale must be a positive number, found {}", path_, scale_);
   STX_CHECK(!is_jpeg(path_) || jpeg_has_end_marker(path_), FormatError,
             "{}: truncated JPEG (no end-of-image marker)", path_);
   cv::Size size = probe_image_size(path_);
+  STX_CHECK(static_cast<int64_t>(size.width) * size.height <= max_pixels, FormatError,
+            "{}: image header declares {} x {} = {:.0f} Mpx, above the limit of {:.0f} Mpx for "
+            "images decoded whole (a decompression bomb, or a slide that belongs in a pyramidal "
+            "TIFF/SVS read through OpenSlide)",
+            path_, size.width, size.height, static_cast<double>(size.width) * size.height / 1e6,
+            static_cast<double>(max_pixels) / 1e6);
   if (size.area() <= 0) size = pixels().size();  // TIFF and others: decode now
   width_ = static_cast<int64_t>(std::llround(size.width / scale_));
   height_ = static_cast<int64_t>(std::llround(size.height / scale_));
 }
+
+double RasterImage::um_per_px() const { return std::nan(""); }
 
 const cv::Mat& RasterImage::pixels() const {
   std::call_once(decoded_, [this] {

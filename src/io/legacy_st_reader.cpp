@@ -156,7 +156,7 @@ Slide read_legacy_st(const ReadOptions& options) {
                                       "({:.1f} px per step)",
                                       slide.um_per_px, kStArrayPitchUm, step_px));
   }
-  if (!paths.image.empty()) slide.image = open_image(paths.image);
+  if (!paths.image.empty()) slide.image = open_image(paths.image, 1.0, options.max_image_pixels);
   if (!paths.labels.empty()) attach_labels(slide, paths.labels);
   return slide;
 }

@@ -122,10 +122,11 @@ Slide read_spaceranger(const ReadOptions& options) {
   }
 
   if (!options.image_path.empty()) {
-    slide.image = open_image(options.image_path);
+    slide.image = open_image(options.image_path, 1.0, options.max_image_pixels);
   } else if (fs::is_regular_file(spatial / "tissue_hires_image.png") &&
              std::isfinite(hires_scale)) {
-    slide.image = open_image((spatial / "tissue_hires_image.png").string(), hires_scale);
+    slide.image = open_image((spatial / "tissue_hires_image.png").string(), hires_scale,
+                             options.max_image_pixels);
     slide.notes.push_back(
         "using spatial/tissue_hires_image.png (pass --image for the full-resolution H&E)");
   }
@@ -145,7 +146,7 @@ Slide read_tenx_h5(const ReadOptions& options) {
   slide.gene_ids = std::move(matrix.feature_ids);
   slide.counts = std::move(matrix.counts);
   slide.notes.push_back("a bare matrix: no spot coordinates (read the Space Ranger folder for them)");
-  if (!options.image_path.empty()) slide.image = open_image(options.image_path);
+  if (!options.image_path.empty()) slide.image = open_image(options.image_path, 1.0, options.max_image_pixels);
   return slide;
 }
 

@@ -76,6 +76,22 @@ TEST(Image, DownscaledImageSpeaksFullResolution) {
   EXPECT_NEAR(centre[1], 100, 2);
 }
 
+TEST(Image, DecompressionBombIsRefusedFromItsHeader) {
+  test::TempDir dir;
+  // A PNG signature and IHDR declaring 100,000 x 100,000 px, then nothing: never decoded.
+  std::string png = "\x89PNG\r\n\x1a\n";
+  png += std::string("\0\0\0\x0dIHDR", 8);
+  png += std::string("\x00\x01\x86\xa0\x00\x01\x86\xa0\x08\x02\0\0\0", 13);
+  test::write_text(dir / "bomb.png", png);
+  EXPECT_EQ(probe_image_size(dir / "bomb.png"), cv::Size(100000, 100000));
+  EXPECT_STX_ERROR(open_image(dir / "bomb.png"), FormatError,
+                   "declares 100000 x 100000 = 10000 Mpx, above the limit of 1074 Mpx");
+  // The limit is configurable: a 400 x 200 image passes at 80,000 px and fails below it.
+  const std::string ok = save(dir, "g.png", gradient());
+  EXPECT_EQ(open_image(ok, 1.0, 80000)->width(), 400);
+  EXPECT_STX_ERROR(open_image(ok, 1.0, 79999), FormatError, "above the limit");
+}
+
 TEST(Image, MissingAndCorruptFiles) {
   test::TempDir dir;
   EXPECT_STX_ERROR(open_image(dir / "none.jpg"), IoError, "image file not found");

@@ -25,16 +25,26 @@ class Image {
   virtual const std::string& path() const = 0;
   /// "openslide" or "raster".
   virtual std::string backend() const = 0;
+  /// µm per full-resolution pixel when the file records it (OpenSlide's mpp), else NaN.
+  virtual double um_per_px() const = 0;
 
   /// Reads the full-resolution rectangle `region` (may extend past the edges; that area is
   /// white) resampled to `out_size` pixels, area-averaged when shrinking. 8-bit RGB.
   virtual cv::Mat read_region(const cv::Rect2d& region, cv::Size out_size) const = 0;
 };
 
+/// Images that are decoded whole (JPEG, PNG, plain TIFF) are refused above this many pixels,
+/// read from the header before decoding (a decompression bomb, or a slide that belongs in a
+/// pyramidal format). 2^30 is also OpenCV's own decoding limit. Whole-slide formats read
+/// through OpenSlide only decode the regions asked for and have no limit.
+inline constexpr int64_t kDefaultMaxImagePixels = int64_t{1} << 30;
+
 /// Opens `path`. `image_px_per_fullres_px` < 1 for a downscaled image (e.g. Space Ranger's
-/// tissue_hires_scalef). Throws IoError if missing, FormatError if not a readable image.
+/// tissue_hires_scalef). Throws IoError if missing, FormatError if not a readable image or
+/// above `max_pixels`.
 std::shared_ptr<const Image> open_image(const std::string& path,
-                                        double image_px_per_fullres_px = 1.0);
+                                        double image_px_per_fullres_px = 1.0,
+                                        int64_t max_pixels = kDefaultMaxImagePixels);
 
 /// A square patch of `size_um` µm centred on full-resolution point (x, y), resampled to
 /// `out_px` × `out_px`. `um_per_px` is the slide's full-resolution scale.

@@ -28,6 +28,7 @@ struct ReadOptions {
   std::string obs_x;                      // h5ad: obs column holding the image column (x)
   std::string obs_y;                      // h5ad: obs column holding the image row (y)
   bool require_image = false;             // error rather than read a slide without an image
+  int64_t max_image_pixels = kDefaultMaxImagePixels;  // for images decoded whole
 };
 
 /// Detects the format of `path` from its structure; throws FormatError listing what was
