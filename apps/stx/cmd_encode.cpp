@@ -1,5 +1,8 @@
 // `stx encode <slide>`: features of the tissue around every spot, cached on disk.
+#include <cctype>
 #include <chrono>
+#include <cmath>
+#include <filesystem>
 #include <memory>
 
 #include "commands.hpp"
@@ -7,12 +10,34 @@
 #include "stx/core/error.hpp"
 #include "stx/histology/encoder.hpp"
 #include "stx/histology/feature_cache.hpp"
+#include "stx/histology/tissue.hpp"
+#include "stx/core/log.hpp"
 
 namespace stx::cli {
 
 namespace {
+
+bool is_image_path(const std::string& path) {
+  std::string ext = std::filesystem::path(path).extension().string();
+  for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (const char* known : {".jpg", ".jpeg", ".png", ".tif", ".tiff", ".svs", ".ndpi", ".mrxs", ".scn", ".vms", ".bif"})
+    if (ext == known) return true;
+  return false;
+}
+
+// An H&E image alone: pseudo-spots on its tissue. µm/px from --um-per-px or the file.
+Slide read_image_only(const ReadOptions& read, const PseudoSpotOptions& grid) {
+  auto image = open_image(read.input, 1.0, read.max_image_pixels);
+  const double um_per_px = std::isfinite(read.um_per_px) ? read.um_per_px : image->um_per_px();
+  STX_CHECK(std::isfinite(um_per_px), ConfigError,
+            "{}: the image does not record its µm per pixel; pass --um-per-px", read.input);
+  return pseudo_spot_slide(std::move(image), um_per_px, grid);
+}
+
 struct EncodeArgs {
   SlideArgs slide;
+  PseudoSpotOptions grid;
+  std::string grid_kind = "hex";
   EncoderOptions encoder;
   std::string cache_dir = "stx-cache";
   bool overwrite = false;
@@ -21,7 +46,8 @@ struct EncodeArgs {
 
 Action add_encode(CLI::App& app) {
   auto args = std::make_shared<EncodeArgs>();
-  CLI::App* cmd = app.add_subcommand("encode", "Encode the H&E patch around every spot (cached)");
+  CLI::App* cmd = app.add_subcommand(
+      "encode", "Encode the H&E patch around every spot (cached); an image alone gets pseudo-spots");
   add_slide_options(cmd, args->slide);
   cmd->add_option("--encoder", args->encoder.name, "builtin (morphology features; no weights)")
       ->capture_default_str();
@@ -29,6 +55,10 @@ Action add_encode(CLI::App& app) {
       ->check(CLI::PositiveNumber)->capture_default_str();
   cmd->add_option("--patch-px", args->encoder.patch.size_px, "Patch side in pixels")
       ->check(CLI::Range(16, 4096))->capture_default_str();
+  cmd->add_option("--grid", args->grid_kind, "Image only: pseudo-spot grid, hex or square")
+      ->check(CLI::IsMember({"hex", "square"}))->capture_default_str();
+  cmd->add_option("--pitch-um", args->grid.pitch_um, "Image only: pseudo-spot pitch in µm")
+      ->check(CLI::PositiveNumber)->capture_default_str();
   cmd->add_option("--cache-dir", args->cache_dir, "Feature cache folder")->capture_default_str();
   cmd->add_flag("--overwrite", args->overwrite, "Recompute even when cached features match");
   cmd->add_option("--threads", args->encoder.threads, "Threads (default: all cores)");
@@ -38,7 +68,11 @@ Action add_encode(CLI::App& app) {
     args->slide.read.format = parse_input_format(args->slide.format);
     args->slide.read.require_image = true;
     const auto encoder = make_encoder(args->encoder);
-    const Slide slide = read_slide(args->slide.read);
+    args->grid.kind = parse_grid_kind(args->grid_kind);
+    const Slide slide = is_image_path(args->slide.read.input)
+                            ? read_image_only(args->slide.read, args->grid)
+                            : read_slide(args->slide.read);
+    for (const auto& note : slide.notes) log()->info("{}", note);
     const auto start = std::chrono::steady_clock::now();
     const CacheResult result =
         encode_with_cache(slide, *encoder, args->encoder.patch, args->cache_dir, args->overwrite);

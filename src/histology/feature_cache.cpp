@@ -49,15 +49,17 @@ std::string feature_cache_key(const Slide& slide, const Encoder& encoder,
 
 void save_features(const EncodedFeatures& features, const std::string& path) {
   const size_t n = features.spot_ids.size(), d = features.feature_names.size();
-  STX_CHECK(features.values.size() == n * d && features.off_image.size() == n, ShapeError,
-            "{}: {} values and {} flags for {} spots x {} features", path, features.values.size(),
-            features.off_image.size(), n, d);
+  STX_CHECK(features.values.size() == n * d && features.off_image.size() == n &&
+                features.spatial.size() == 2 * n,
+            ShapeError, "{}: {} values, {} flags and {} coordinates for {} spots x {} features",
+            path, features.values.size(), features.off_image.size(), features.spatial.size(), n, d);
   AtomicFile out(path);
   h5::File f = h5::File::create(out.temp_path(), path);
   f.write_string_attribute("/", "key", features.key);
   f.write_numeric("/features", features.values, {n, d});
   f.write_strings("/spot_ids", features.spot_ids);
   f.write_strings("/feature_names", features.feature_names);
+  f.write_numeric("/spatial", features.spatial, {n, 2});
   f.write_numeric("/off_image", std::vector<int8_t>(features.off_image.begin(), features.off_image.end()), {n});
   f.close();
   out.commit();
@@ -71,6 +73,7 @@ EncodedFeatures load_features(const std::string& path) {
   features.feature_names = f.read_strings("/feature_names");
   features.values = f.read_numeric<float>("/features");
   features.off_image = f.read_numeric<uint8_t>("/off_image");
+  features.spatial = f.read_numeric<double>("/spatial");
   STX_CHECK(features.values.size() == features.spot_ids.size() * features.feature_names.size(),
             FormatError, "{}: /features has {} values, expected {} spots x {} features", path,
             features.values.size(), features.spot_ids.size(), features.feature_names.size());
@@ -97,6 +100,8 @@ CacheResult encode_with_cache(const Slide& slide, const Encoder& encoder,
   result.features.key = key;
   result.features.spot_ids = slide.spot_ids;
   result.features.feature_names = encoder.feature_names();
+  for (int64_t i = 0; i < slide.n_spots(); ++i)
+    result.features.spatial.insert(result.features.spatial.end(), {slide.pixel_x[i], slide.pixel_y[i]});
   result.features.values = encoder.encode(slide, result.features.off_image);
   save_features(result.features, result.path);
   return result;

@@ -98,6 +98,23 @@ with tempfile.TemporaryDirectory() as tmp:
     r = run(stx, *section, "--tsv", str(tmp / "x.tsv"), "--genesets", str(tmp / "bad.gmt"))
     c.check(r.returncode == 2 and "bad.gmt: line 1" in r.stderr, f"malformed GMT: {r.stderr!r}")
 
+    # --- stx encode -------------------------------------------------------------------------------
+    demo = source / "demo" / "her2st"
+    enc = ["encode", str(demo), "--section", "C5", "--cache-dir", str(tmp / "cache"), "--patch-px", "64"]
+    r = run(stx, *enc)
+    c.check(r.returncode == 0 and "60 features per spot" in r.stdout and "computed" in r.stdout,
+            f"encode: {r.returncode} {r.stdout} {r.stderr}")
+    r = run(stx, *enc)
+    c.check(r.returncode == 0 and "reused from the cache" in r.stdout, f"encode reuses: {r.stdout}")
+    r = run(stx, "encode", str(demo / "images" / "C5.jpg"), "--cache-dir", str(tmp / "cache"),
+            "--patch-px", "64")
+    c.check(r.returncode == 1 and "pass --um-per-px" in r.stderr, f"image without scale: {r.stderr!r}")
+    r = run(stx, "encode", str(demo / "images" / "C5.jpg"), "--um-per-px", "0.6885", "--cache-dir",
+            str(tmp / "cache"), "--patch-px", "64", "--grid", "square", "--pitch-um", "200")
+    c.check(r.returncode == 0 and "pseudo-spots on a square grid" in r.stderr, f"image only: {r.stderr}")
+    r = run(stx, "encode", str(shared / "visium_spaceranger_v2_raw_probe_bc_matrix.h5"))
+    c.check(r.returncode == 2 and "no H&E image found" in r.stderr, f"encode needs an image: {r.stderr!r}")
+
     # --- the demo ---------------------------------------------------------------------------------
     r = run(stx, "demo", "--out", str(tmp / "demo"))
     c.check(r.returncode == 0, f"demo exits 0: {r.stderr}")

@@ -102,6 +102,7 @@ TEST(FeatureCache, ReusedOnlyForTheSameKey) {
   EXPECT_EQ(second.features.values, first.features.values);
   EXPECT_EQ(second.features.off_image, first.features.off_image);
   EXPECT_EQ(second.features.spot_ids, slide.spot_ids);
+  EXPECT_EQ(second.features.spatial, (std::vector<double>{150, 200, 450, 200, 595, 200}));
   // Moving a spot or changing the patch gives another key, hence another file.
   Slide moved = slide;
   moved.pixel_x[1] += 1;

@@ -1,5 +1,6 @@
 // The on-disk feature cache: one HDF5 file per (slide, encoder, patch geometry), holding the
-// features, spot ids, feature names and off-image flags, with the full key stored inside.
+// features, spot ids, spot coordinates, feature names and off-image flags, with the full key
+// stored inside (pseudo-spots of an image-only slide exist nowhere else).
 // A cached file is reused only when its stored key equals the requested one, so a changed
 // image, spot set, encoder version or patch size always recomputes.
 #pragma once
@@ -19,6 +20,7 @@ struct EncodedFeatures {
   std::vector<std::string> feature_names;  // (D)
   std::vector<float> values;               // (N, D) row-major
   std::vector<uint8_t> off_image;          // (N)
+  std::vector<double> spatial;             // (N, 2) full-resolution (x, y) of each spot
   int64_t dim() const { return static_cast<int64_t>(feature_names.size()); }
 };
 
