@@ -49,8 +49,15 @@ Action add_encode(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand(
       "encode", "Encode the H&E patch around every spot (cached); an image alone gets pseudo-spots");
   add_slide_options(cmd, args->slide);
-  cmd->add_option("--encoder", args->encoder.name, "builtin (morphology features; no weights)")
+  cmd->add_option("--encoder", args->encoder.name,
+                  "builtin (morphology features; no weights) or torchscript (--weights)")
+      ->check(CLI::IsMember({"builtin", "torchscript"}))
       ->capture_default_str();
+  cmd->add_option("--weights", args->encoder.weights, "torchscript: the exported model (.pt)");
+  cmd->add_option("--encoder-config", args->encoder.config,
+                  "torchscript: JSON sidecar (default: the weights path with .json)");
+  cmd->add_option("--batch-size", args->encoder.batch_size, "Patches per forward pass")
+      ->check(CLI::PositiveNumber)->capture_default_str();
   cmd->add_option("--patch-um", args->encoder.patch.size_um, "Patch side in µm")
       ->check(CLI::PositiveNumber)->capture_default_str();
   cmd->add_option("--patch-px", args->encoder.patch.size_px, "Patch side in pixels")

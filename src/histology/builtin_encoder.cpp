@@ -3,11 +3,14 @@
 // weights, is deterministic, and runs in parallel over spots (OpenMP).
 #include <omp.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "patch_features.hpp"
+#include "patches.hpp"
 #include "stx/core/error.hpp"
 #include "stx/histology/encoder.hpp"
+#include "stx/histology/torchscript_encoder.hpp"
 
 namespace stx {
 namespace {
@@ -27,31 +30,25 @@ class BuiltinEncoder final : public Encoder {
   }
 
   std::vector<float> encode(const Slide& slide, std::vector<uint8_t>& off_image) const override {
-    STX_CHECK(slide.image != nullptr, IoError, "{}: the built-in encoder needs an H&E image; pass --image",
-              slide.source_path);
-    STX_CHECK(slide.has_coordinates(), FormatError, "{}: spots have no coordinates to cut patches at",
-              slide.source_path);
-    STX_CHECK(std::isfinite(slide.um_per_px), FormatError,
-              "{}: µm per pixel unknown, cannot cut {} µm patches; pass --um-per-px",
-              slide.source_path, options_.patch.size_um);
+    check_encodable(slide, options_.patch);
     if (options_.threads > 0) omp_set_num_threads(options_.threads);
-    const Image& image = *slide.image;
     const int64_t n = slide.n_spots(), dim = 2 * kPatchFeatureCount;
     const PatchGeometry& patch = options_.patch;
     std::vector<float> features(static_cast<size_t>(n * dim));
     off_image.assign(static_cast<size_t>(n), 0);
-    const double half_px = patch.size_um / slide.um_per_px / 2;
-    const double width = static_cast<double>(image.width()), height = static_cast<double>(image.height());
+    std::vector<uint8_t> unused(static_cast<size_t>(n), 0);
+    // In blocks, so that a whole slide's patches are never held at once.
+    constexpr int64_t kBlock = 256;
+    for (int64_t begin = 0; begin < n; begin += kBlock) {
+      const int64_t end = std::min(n, begin + kBlock);
+      const auto spots = cut_patches(slide, patch, begin, end, 1.0, patch.size_px, off_image);
+      const auto contexts = cut_patches(slide, patch, begin, end, kContextScale, patch.size_px, unused);
 #pragma omp parallel for schedule(dynamic, 8)
-    for (int64_t i = 0; i < n; ++i) {
-      const double x = slide.pixel_x[i], y = slide.pixel_y[i];
-      off_image[i] = x - half_px < 0 || y - half_px < 0 || x + half_px > width || y + half_px > height;
-      const cv::Mat spot = crop_patch_um(image, x, y, patch.size_um, slide.um_per_px, patch.size_px);
-      patch_features(spot, patch.um_per_px(), &features[static_cast<size_t>(i * dim)]);
-      const cv::Mat context = crop_patch_um(image, x, y, kContextScale * patch.size_um,
-                                            slide.um_per_px, patch.size_px);
-      patch_features(context, kContextScale * patch.um_per_px(),
-                     &features[static_cast<size_t>(i * dim + kPatchFeatureCount)]);
+      for (int64_t i = begin; i < end; ++i) {
+        float* out = &features[static_cast<size_t>(i * dim)];
+        patch_features(spots[i - begin], patch.um_per_px(), out);
+        patch_features(contexts[i - begin], kContextScale * patch.um_per_px(), out + kPatchFeatureCount);
+      }
     }
     return features;
   }
@@ -67,7 +64,8 @@ std::unique_ptr<Encoder> make_encoder(const EncoderOptions& options) {
             "patch must be > 0 µm and >= 16 px, found {} µm, {} px", options.patch.size_um,
             options.patch.size_px);
   if (options.name == "builtin") return std::make_unique<BuiltinEncoder>(options);
-  throw ConfigError(fmt::format("--encoder: unknown encoder '{}' (choose builtin)", options.name));
+  if (options.name == "torchscript") return std::make_unique<TorchScriptEncoder>(options);
+  throw ConfigError(fmt::format("--encoder: unknown encoder '{}' (choose builtin, torchscript)", options.name));
 }
 
 }  // namespace stx

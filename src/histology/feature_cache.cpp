@@ -7,18 +7,12 @@
 
 #include "hdf5_file.hpp"
 #include "stx/core/error.hpp"
+#include "stx/core/hash.hpp"
 #include "stx/io/atomic_file.hpp"
 
 namespace stx {
 namespace fs = std::filesystem;
 namespace {
-
-// FNV-1a, 64 bit: a stable content hash (not for security).
-uint64_t fnv1a(const void* data, size_t size, uint64_t hash = 1469598103934665603ULL) {
-  const auto* bytes = static_cast<const unsigned char*>(data);
-  for (size_t i = 0; i < size; ++i) hash = (hash ^ bytes[i]) * 1099511628211ULL;
-  return hash;
-}
 
 std::string hex(uint64_t value) { return fmt::format("{:016x}", value); }
 
@@ -30,9 +24,9 @@ std::string absolute(const std::string& path) {
 
 std::string feature_cache_key(const Slide& slide, const Encoder& encoder,
                               const PatchGeometry& patch) {
-  uint64_t coords = fnv1a(slide.pixel_x.data(), slide.pixel_x.size() * sizeof(double));
-  coords = fnv1a(slide.pixel_y.data(), slide.pixel_y.size() * sizeof(double), coords);
-  for (const auto& id : slide.spot_ids) coords = fnv1a(id.data(), id.size() + 1, coords);
+  uint64_t coords = fnv1a64(slide.pixel_x.data(), slide.pixel_x.size() * sizeof(double));
+  coords = fnv1a64(slide.pixel_y.data(), slide.pixel_y.size() * sizeof(double), coords);
+  for (const auto& id : slide.spot_ids) coords = fnv1a64(id.data(), id.size() + 1, coords);
   nlohmann::ordered_json key;
   key["slide"] = slide.name;
   key["source"] = absolute(slide.source_path);
@@ -87,7 +81,7 @@ CacheResult encode_with_cache(const Slide& slide, const Encoder& encoder,
   const std::string key = feature_cache_key(slide, encoder, patch);
   fs::create_directories(cache_dir);
   result.path = (fs::path(cache_dir) / fmt::format("{}-{}-{}.h5", slide.name, encoder.identity(),
-                                                  hex(fnv1a(key.data(), key.size()))))
+                                                  hex(fnv1a64(key.data(), key.size()))))
                     .string();
   if (!overwrite && fs::exists(result.path)) {
     EncodedFeatures cached = load_features(result.path);

@@ -85,7 +85,9 @@ TEST(BuiltinEncoder, DeterministicWithOffImageFlags) {
   EXPECT_EQ(off1, (std::vector<uint8_t>{0, 0, 1}));
   // The spot over the dark circle has more hematoxylin than the one on plain stroma.
   EXPECT_GT(a[0], a[60]);  // spot_H_mean of a vs b
-  EXPECT_STX_ERROR(make_encoder({"uni", {}, 0}), ConfigError, "choose builtin");
+  EncoderOptions unknown;
+  unknown.name = "uni";
+  EXPECT_STX_ERROR(make_encoder(unknown), ConfigError, "choose builtin, torchscript");
 }
 
 TEST(FeatureCache, ReusedOnlyForTheSameKey) {

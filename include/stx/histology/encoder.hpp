@@ -23,7 +23,10 @@ struct PatchGeometry {
 struct EncoderOptions {
   std::string name = "builtin";
   PatchGeometry patch;
-  int threads = 0;  // 0 = all cores
+  int threads = 0;        // 0 = all cores
+  std::string weights;    // torchscript: the exported model (.pt)
+  std::string config;     // torchscript: JSON sidecar (default: weights with .json)
+  int batch_size = 32;
 };
 
 class Encoder {
@@ -39,7 +42,7 @@ class Encoder {
   virtual std::vector<float> encode(const Slide& slide, std::vector<uint8_t>& off_image) const = 0;
 };
 
-/// "builtin"; ConfigError lists the choices.
+/// "builtin" or "torchscript"; ConfigError lists the choices.
 std::unique_ptr<Encoder> make_encoder(const EncoderOptions& options);
 
 }  // namespace stx

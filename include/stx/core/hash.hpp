@@ -1,0 +1,20 @@
+// FNV-1a 64-bit: a stable, fast content hash for cache keys and weight identities. Not for
+// security.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+namespace stx {
+
+inline uint64_t fnv1a64(const void* data, size_t size, uint64_t hash = 1469598103934665603ULL) {
+  const auto* bytes = static_cast<const unsigned char*>(data);
+  for (size_t i = 0; i < size; ++i) hash = (hash ^ bytes[i]) * 1099511628211ULL;
+  return hash;
+}
+
+/// Hash of a whole file's bytes; IoError if it cannot be read.
+uint64_t fnv1a64_file(const std::string& path);
+
+}  // namespace stx

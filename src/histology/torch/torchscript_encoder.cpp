@@ -1,0 +1,165 @@
+// TorchScriptEncoder: loads a torch.jit export and its JSON sidecar, normalises patches as the
+// sidecar says, runs batches under inference mode, pools tokens. See torchscript_encoder.hpp.
+#include "stx/histology/torchscript_encoder.hpp"
+
+#include <nlohmann/json.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include <array>
+#include <filesystem>
+#include <fstream>
+
+#include "../patches.hpp"
+#include "stx/core/error.hpp"
+#include "stx/core/hash.hpp"
+#include "torch_compat.hpp"
+
+namespace stx {
+namespace fs = std::filesystem;
+
+struct TorchScriptEncoder::Impl {
+  EncoderOptions options;
+  torch::jit::script::Module module;
+  std::string name, output, weights_hash;
+  int input_size = 224;
+  std::array<float, 3> mean{}, std{};
+  int64_t dim = 0;
+
+  void read_sidecar(const std::string& path) {
+    std::ifstream in(path);
+    STX_CHECK(in.good(), ConfigError,
+              "{}: the TorchScript encoder needs a JSON sidecar with name, input_size, mean, std "
+              "and output (vector, cls or mean); pass --encoder-config",
+              path);
+    const nlohmann::json j = nlohmann::json::parse(in, nullptr, false);
+    STX_CHECK(j.is_object(), FormatError, "{}: not valid JSON", path);
+    const auto require = [&](const char* key) -> const nlohmann::json& {
+      STX_CHECK(j.contains(key), FormatError, "{}: missing field '{}' (expected name, input_size, mean, std, output)",
+                path, key);
+      return j.at(key);
+    };
+    name = require("name").get<std::string>();
+    input_size = require("input_size").get<int>();
+    output = require("output").get<std::string>();
+    STX_CHECK(output == "vector" || output == "cls" || output == "mean", FormatError,
+              "{}: field 'output' is '{}', expected vector, cls or mean", path, output);
+    STX_CHECK(input_size >= 16 && input_size <= 4096, FormatError,
+              "{}: field 'input_size' is {}, expected 16..4096", path, input_size);
+    for (const auto& [key, target] : {std::pair{"mean", &mean}, {"std", &std}}) {
+      const auto& values = require(key);
+      STX_CHECK(values.is_array() && values.size() == 3, FormatError,
+                "{}: field '{}' must be 3 numbers (R, G, B)", path, key);
+      for (size_t c = 0; c < 3; ++c) (*target)[c] = values[c].get<float>();
+    }
+    for (float s : std) STX_CHECK(s > 0, FormatError, "{}: field 'std' must be positive", path);
+  }
+
+  // (B, dim) from one batch of RGB patches.
+  torch::Tensor forward(const std::vector<cv::Mat>& patches) const {
+    const int64_t b = static_cast<int64_t>(patches.size()), s = input_size;
+    torch::Tensor input = torch::empty({b, 3, s, s}, torch::kFloat32);
+    float* data = input.data_ptr<float>();
+    for (int64_t i = 0; i < b; ++i) {
+      cv::Mat rgb = patches[i];
+      if (rgb.rows != s || rgb.cols != s)
+        cv::resize(patches[i], rgb, cv::Size(static_cast<int>(s), static_cast<int>(s)), 0, 0,
+                   rgb.cols > s ? cv::INTER_AREA : cv::INTER_LINEAR);
+      for (int c = 0; c < 3; ++c) {
+        float* plane = data + (i * 3 + c) * s * s;
+        for (int y = 0; y < s; ++y) {
+          const cv::Vec3b* row = rgb.ptr<cv::Vec3b>(y);
+          for (int x = 0; x < s; ++x) plane[y * s + x] = (row[x][c] / 255.0f - mean[c]) / std[c];
+        }
+      }
+    }
+    torch_compat::InferenceGuard guard;
+    torch::jit::IValue result = const_cast<torch::jit::script::Module&>(module).forward({input});
+    if (result.isTuple()) result = result.toTuple()->elements().at(0);
+    STX_CHECK(result.isTensor(), FormatError, "{}: the model returned neither a tensor nor a tuple",
+              options.weights);
+    torch::Tensor out = result.toTensor().to(torch::kFloat32);
+    if (output == "vector") {
+      STX_CHECK(out.dim() == 2, FormatError,
+                "{}: sidecar says output 'vector' (B, D) but the model returned {} dimensions; "
+                "use 'cls' or 'mean' for tokens",
+                options.weights, out.dim());
+      return out.contiguous();
+    }
+    STX_CHECK(out.dim() == 3, FormatError,
+              "{}: sidecar says output '{}' (tokens B, T, D) but the model returned {} dimensions",
+              options.weights, output, out.dim());
+    return (output == "cls" ? out.select(1, 0) : out.mean(1)).contiguous();
+  }
+};
+
+TorchScriptEncoder::TorchScriptEncoder(const EncoderOptions& options) : impl_(std::make_unique<Impl>()) {
+  impl_->options = options;
+  STX_CHECK(!options.weights.empty(), ConfigError,
+            "--encoder torchscript needs --weights MODEL.pt (a torch.jit.save export)");
+  STX_CHECK(fs::is_regular_file(options.weights), IoError, "{}: model file not found", options.weights);
+  impl_->read_sidecar(!options.config.empty() ? options.config
+                                              : fs::path(options.weights).replace_extension(".json").string());
+  torch_compat::set_threads(options.threads);
+  try {
+    impl_->module = torch::jit::load(options.weights, torch::kCPU);
+  } catch (const c10::Error& e) {
+    throw FormatError(fmt::format("{}: not a TorchScript module (expected a torch.jit.save export): {}",
+                                  options.weights, torch_compat::first_line(e)));
+  }
+  impl_->module.eval();
+  impl_->weights_hash = fmt::format("{:016x}", fnv1a64_file(options.weights));
+  cv::Mat blank(impl_->input_size, impl_->input_size, CV_8UC3, cv::Scalar(255, 255, 255));
+  try {
+    impl_->dim = impl_->forward({blank}).size(1);
+  } catch (const c10::Error& e) {
+    throw FormatError(fmt::format("{}: the model fails on a (1, 3, {}, {}) input: {}", options.weights,
+                                  impl_->input_size, impl_->input_size, torch_compat::first_line(e)));
+  }
+}
+
+TorchScriptEncoder::~TorchScriptEncoder() = default;
+
+std::string TorchScriptEncoder::identity() const {
+  return fmt::format("torchscript-{}-{}-{}", impl_->name, impl_->output, impl_->weights_hash.substr(0, 12));
+}
+
+std::vector<std::string> TorchScriptEncoder::feature_names() const {
+  std::vector<std::string> names;
+  for (int64_t d = 0; d < impl_->dim; ++d) names.push_back(fmt::format("{}_{}", impl_->name, d));
+  return names;
+}
+
+std::vector<float> TorchScriptEncoder::encode_patches(const std::vector<cv::Mat>& patches) const {
+  std::vector<float> features;
+  features.reserve(patches.size() * static_cast<size_t>(impl_->dim));
+  const size_t batch = static_cast<size_t>(std::max(1, impl_->options.batch_size));
+  for (size_t begin = 0; begin < patches.size(); begin += batch) {
+    const std::vector<cv::Mat> chunk(patches.begin() + static_cast<int64_t>(begin),
+                                     patches.begin() + static_cast<int64_t>(std::min(patches.size(), begin + batch)));
+    try {
+      const torch::Tensor out = impl_->forward(chunk);
+      features.insert(features.end(), out.data_ptr<float>(), out.data_ptr<float>() + out.numel());
+    } catch (const c10::Error& e) {
+      throw FormatError(fmt::format("{}: forward failed: {}", impl_->options.weights, torch_compat::first_line(e)));
+    }
+  }
+  return features;
+}
+
+std::vector<float> TorchScriptEncoder::encode(const Slide& slide, std::vector<uint8_t>& off_image) const {
+  const PatchGeometry& patch = impl_->options.patch;
+  check_encodable(slide, patch);
+  const int64_t n = slide.n_spots();
+  off_image.assign(static_cast<size_t>(n), 0);
+  std::vector<float> features;
+  features.reserve(static_cast<size_t>(n * impl_->dim));
+  const int64_t block = std::max(1, impl_->options.batch_size) * 8;
+  for (int64_t begin = 0; begin < n; begin += block) {
+    const int64_t end = std::min(n, begin + block);
+    const auto block_features = encode_patches(cut_patches(slide, patch, begin, end, 1.0, patch.size_px, off_image));
+    features.insert(features.end(), block_features.begin(), block_features.end());
+  }
+  return features;
+}
+
+}  // namespace stx
