@@ -56,6 +56,9 @@ Action add_encode(CLI::App& app) {
   cmd->add_option("--weights", args->encoder.weights, "torchscript: the exported model (.pt)");
   cmd->add_option("--encoder-config", args->encoder.config,
                   "torchscript: JSON sidecar (default: the weights path with .json)");
+  cmd->add_option("--stain-reference", args->encoder.stain_reference,
+                  "Macenko-normalise patches to the stains of this H&E image")
+      ->check(CLI::ExistingFile);
   cmd->add_option("--batch-size", args->encoder.batch_size, "Patches per forward pass")
       ->check(CLI::PositiveNumber)->capture_default_str();
   cmd->add_option("--patch-um", args->encoder.patch.size_um, "Patch side in µm")

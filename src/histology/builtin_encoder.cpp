@@ -19,9 +19,11 @@ constexpr double kContextScale = 3.0;
 
 class BuiltinEncoder final : public Encoder {
  public:
-  explicit BuiltinEncoder(const EncoderOptions& options) : options_(options) {}
+  explicit BuiltinEncoder(const EncoderOptions& options)
+      : options_(options), stain_target_(load_stain_reference(options.stain_reference)) {}
 
   std::string identity() const override { return "builtin-v1"; }
+  std::string preprocessing() const override { return stain_reference_identity(options_.stain_reference); }
 
   std::vector<std::string> feature_names() const override {
     std::vector<std::string> names = patch_feature_names("spot_");
@@ -37,12 +39,14 @@ class BuiltinEncoder final : public Encoder {
     std::vector<float> features(static_cast<size_t>(n * dim));
     off_image.assign(static_cast<size_t>(n), 0);
     std::vector<uint8_t> unused(static_cast<size_t>(n), 0);
+    const auto normalizer = make_normalizer(slide, stain_target_);
     // In blocks, so that a whole slide's patches are never held at once.
     constexpr int64_t kBlock = 256;
     for (int64_t begin = 0; begin < n; begin += kBlock) {
       const int64_t end = std::min(n, begin + kBlock);
-      const auto spots = cut_patches(slide, patch, begin, end, 1.0, patch.size_px, off_image);
-      const auto contexts = cut_patches(slide, patch, begin, end, kContextScale, patch.size_px, unused);
+      const auto spots = cut_patches(slide, patch, begin, end, 1.0, patch.size_px, off_image, normalizer);
+      const auto contexts =
+          cut_patches(slide, patch, begin, end, kContextScale, patch.size_px, unused, normalizer);
 #pragma omp parallel for schedule(dynamic, 8)
       for (int64_t i = begin; i < end; ++i) {
         float* out = &features[static_cast<size_t>(i * dim)];
@@ -55,6 +59,7 @@ class BuiltinEncoder final : public Encoder {
 
  private:
   EncoderOptions options_;
+  std::optional<StainBasis> stain_target_;
 };
 
 }  // namespace

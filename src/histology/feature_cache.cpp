@@ -36,6 +36,7 @@ std::string feature_cache_key(const Slide& slide, const Encoder& encoder,
   key["spot_hash"] = hex(coords);
   key["um_per_px"] = slide.um_per_px;
   key["encoder"] = encoder.identity();
+  key["preprocessing"] = encoder.preprocessing();
   key["patch_um"] = patch.size_um;
   key["patch_px"] = patch.size_px;
   return key.dump();

@@ -1,8 +1,11 @@
 #include "patches.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include "stx/core/error.hpp"
+#include "stx/core/hash.hpp"
+#include "stx/histology/tissue.hpp"
 
 namespace stx {
 
@@ -16,9 +19,36 @@ void check_encodable(const Slide& slide, const PatchGeometry& patch) {
             slide.source_path, patch.size_um);
 }
 
+std::optional<StainBasis> load_stain_reference(const std::string& path) {
+  if (path.empty()) return std::nullopt;
+  const auto image = open_image(path);
+  // The whole reference, at most ~1,000 px on its long side, is plenty to fit two vectors.
+  const double shrink = std::max(1.0, static_cast<double>(std::max(image->width(), image->height())) / 1000.0);
+  const cv::Size size(static_cast<int>(static_cast<double>(image->width()) / shrink),
+                      static_cast<int>(static_cast<double>(image->height()) / shrink));
+  return fit_macenko(image->read_region(
+      cv::Rect2d(0, 0, static_cast<double>(image->width()), static_cast<double>(image->height())), size));
+}
+
+std::string stain_reference_identity(const std::string& path) {
+  return path.empty() ? "" : fmt::format("macenko:{:016x}", fnv1a64_file(path));
+}
+
+std::optional<StainNormalizer> make_normalizer(const Slide& slide, const std::optional<StainBasis>& target) {
+  if (!target) return std::nullopt;
+  const TissueMask tissue = detect_tissue(*slide.image, slide.um_per_px);
+  const cv::Mat thumbnail = slide.image->read_region(
+      cv::Rect2d(0, 0, tissue.mask.cols * tissue.fullres_per_px, tissue.mask.rows * tissue.fullres_per_px),
+      tissue.mask.size());
+  cv::Mat tissue_only(thumbnail.size(), CV_8UC3, cv::Scalar(255, 255, 255));
+  thumbnail.copyTo(tissue_only, tissue.mask);
+  return StainNormalizer{fit_macenko(tissue_only), *target};
+}
+
 std::vector<cv::Mat> cut_patches(const Slide& slide, const PatchGeometry& patch, int64_t begin,
                                  int64_t end, double scale, int out_px,
-                                 std::vector<uint8_t>& off_image) {
+                                 std::vector<uint8_t>& off_image,
+                                 const std::optional<StainNormalizer>& normalizer) {
   const Image& image = *slide.image;
   const double half_px = patch.size_um / slide.um_per_px / 2;
   const double width = static_cast<double>(image.width()), height = static_cast<double>(image.height());
@@ -28,6 +58,8 @@ std::vector<cv::Mat> cut_patches(const Slide& slide, const PatchGeometry& patch,
     const double x = slide.pixel_x[i], y = slide.pixel_y[i];
     off_image[i] = x - half_px < 0 || y - half_px < 0 || x + half_px > width || y + half_px > height;
     patches[i - begin] = crop_patch_um(image, x, y, scale * patch.size_um, slide.um_per_px, out_px);
+    if (normalizer)
+      patches[i - begin] = normalize_stain(patches[i - begin], normalizer->source, normalizer->target);
   }
   return patches;
 }

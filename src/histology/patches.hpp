@@ -1,22 +1,41 @@
-// Cutting the patches an encoder sees, shared by every encoder: the checks a slide must pass
-// and the patch of each spot, flagged when it extends past the image.
+// Cutting the patches an encoder sees, shared by every encoder: the checks a slide must pass,
+// optional Macenko normalisation to a reference's stains, and the patch of each spot,
+// flagged when it extends past the image.
 #pragma once
 
 #include <opencv2/core.hpp>
 
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "stx/histology/encoder.hpp"
+#include "stx/histology/macenko.hpp"
 
 namespace stx {
 
 /// IoError/FormatError unless the slide has an image, coordinates and a known µm/px.
 void check_encodable(const Slide& slide, const PatchGeometry& patch);
 
-/// Patches of spots [begin, end), `scale` x the patch side, resampled to `out_px`; sets
-/// off_image[i] for spots whose (scale 1) patch extends past the image. Parallel over spots.
+/// Maps a slide's stains onto a reference image's.
+struct StainNormalizer {
+  StainBasis source, target;
+};
+
+/// The stain basis of the reference image (or none), fitted once per encoder.
+std::optional<StainBasis> load_stain_reference(const std::string& path);
+/// "" or "macenko:<hash of the reference file>", for cache keys.
+std::string stain_reference_identity(const std::string& path);
+
+/// Fits the slide's own stain basis on a thumbnail (~8 µm/px) when `target` is set.
+std::optional<StainNormalizer> make_normalizer(const Slide& slide, const std::optional<StainBasis>& target);
+
+/// Patches of spots [begin, end), `scale` x the patch side, resampled to `out_px`, stain-
+/// normalised if asked; sets off_image[i] for spots whose (scale 1) patch extends past the
+/// image. Parallel over spots.
 std::vector<cv::Mat> cut_patches(const Slide& slide, const PatchGeometry& patch, int64_t begin,
                                  int64_t end, double scale, int out_px,
-                                 std::vector<uint8_t>& off_image);
+                                 std::vector<uint8_t>& off_image,
+                                 const std::optional<StainNormalizer>& normalizer = std::nullopt);
 
 }  // namespace stx

@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "patch_features.hpp"
+#include "stx/io/read_slide.hpp"
 #include "stx/histology/encoder.hpp"
 #include "stx/histology/feature_cache.hpp"
 #include "stx/histology/stain.hpp"
@@ -116,6 +117,39 @@ TEST(FeatureCache, ReusedOnlyForTheSameKey) {
   test::write_text(first.path, "garbage");
   EXPECT_STX_ERROR(encode_with_cache(slide, *encoder, options.patch, dir / "cache", false),
                    FormatError, "not an HDF5 file");
+}
+
+}  // namespace
+}  // namespace stx
+
+namespace stx {
+namespace {
+
+TEST(FeatureCache, StainReferenceChangesFeaturesAndKey) {
+  // Demo section C5, normalised to the stains of a tile of section C2 (cut here).
+  test::TempDir dir;
+  ReadOptions read;
+  read.input = std::string(STX_DEMO_DIR) + "/her2st";
+  read.section = "C5";
+  const Slide slide = read_slide(read);
+  const auto c2 = open_image(std::string(STX_DEMO_DIR) + "/her2st/images/C2.jpg");
+  cv::Mat tile, bgr;
+  cv::cvtColor(c2->read_region(cv::Rect2d(2500, 2000, 800, 800), cv::Size(400, 400)), bgr, cv::COLOR_RGB2BGR);
+  cv::imwrite(dir / "reference.png", bgr);
+
+  EncoderOptions plain;
+  plain.patch = {56.0, 32};
+  EncoderOptions normalised = plain;
+  normalised.stain_reference = dir / "reference.png";
+  const auto a = make_encoder(plain), b = make_encoder(normalised);
+  EXPECT_EQ(a->preprocessing(), "");
+  EXPECT_EQ(b->preprocessing().rfind("macenko:", 0), 0u);
+  EXPECT_NE(feature_cache_key(slide, *a, plain.patch), feature_cache_key(slide, *b, plain.patch));
+  std::vector<uint8_t> off;
+  const auto fa = a->encode(slide, off), fb = b->encode(slide, off);
+  ASSERT_EQ(fa.size(), fb.size());
+  EXPECT_NE(fa, fb);
+  for (float v : fb) ASSERT_TRUE(std::isfinite(v));
 }
 
 }  // namespace

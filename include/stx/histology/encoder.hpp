@@ -27,6 +27,7 @@ struct EncoderOptions {
   std::string weights;    // torchscript: the exported model (.pt)
   std::string config;     // torchscript: JSON sidecar (default: weights with .json)
   int batch_size = 32;
+  std::string stain_reference;  // optional H&E image: Macenko-normalise patches to its stains
 };
 
 class Encoder {
@@ -34,6 +35,8 @@ class Encoder {
   virtual ~Encoder() = default;
   /// Identifies the encoder and its weights/version: part of the feature-cache key.
   virtual std::string identity() const = 0;
+  /// Preprocessing that changes the features (stain normalisation): part of the cache key.
+  virtual std::string preprocessing() const { return ""; }
   virtual std::vector<std::string> feature_names() const = 0;
   int64_t dim() const { return static_cast<int64_t>(feature_names().size()); }
 

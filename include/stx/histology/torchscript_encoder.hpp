@@ -26,6 +26,7 @@ class TorchScriptEncoder final : public Encoder {
   ~TorchScriptEncoder() override;
 
   std::string identity() const override;
+  std::string preprocessing() const override;
   std::vector<std::string> feature_names() const override;
   std::vector<float> encode(const Slide& slide, std::vector<uint8_t>& off_image) const override;
 

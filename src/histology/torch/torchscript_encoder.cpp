@@ -24,6 +24,7 @@ struct TorchScriptEncoder::Impl {
   int input_size = 224;
   std::array<float, 3> mean{}, std{};
   int64_t dim = 0;
+  std::optional<StainBasis> stain_target;
 
   void read_sidecar(const std::string& path) {
     std::ifstream in(path);
@@ -107,6 +108,7 @@ TorchScriptEncoder::TorchScriptEncoder(const EncoderOptions& options) : impl_(st
                                   options.weights, torch_compat::first_line(e)));
   }
   impl_->module.eval();
+  impl_->stain_target = load_stain_reference(options.stain_reference);
   impl_->weights_hash = fmt::format("{:016x}", fnv1a64_file(options.weights));
   cv::Mat blank(impl_->input_size, impl_->input_size, CV_8UC3, cv::Scalar(255, 255, 255));
   try {
@@ -121,6 +123,10 @@ TorchScriptEncoder::~TorchScriptEncoder() = default;
 
 std::string TorchScriptEncoder::identity() const {
   return fmt::format("torchscript-{}-{}-{}", impl_->name, impl_->output, impl_->weights_hash.substr(0, 12));
+}
+
+std::string TorchScriptEncoder::preprocessing() const {
+  return stain_reference_identity(impl_->options.stain_reference);
 }
 
 std::vector<std::string> TorchScriptEncoder::feature_names() const {
@@ -154,9 +160,11 @@ std::vector<float> TorchScriptEncoder::encode(const Slide& slide, std::vector<ui
   std::vector<float> features;
   features.reserve(static_cast<size_t>(n * impl_->dim));
   const int64_t block = std::max(1, impl_->options.batch_size) * 8;
+  const auto normalizer = make_normalizer(slide, impl_->stain_target);
   for (int64_t begin = 0; begin < n; begin += block) {
     const int64_t end = std::min(n, begin + block);
-    const auto block_features = encode_patches(cut_patches(slide, patch, begin, end, 1.0, patch.size_px, off_image));
+    const auto block_features =
+        encode_patches(cut_patches(slide, patch, begin, end, 1.0, patch.size_px, off_image, normalizer));
     features.insert(features.end(), block_features.begin(), block_features.end());
   }
   return features;
