@@ -1,0 +1,33 @@
+// Reading published model weights without Python: the safetensors format (an 8-byte
+// little-endian header length, a JSON header mapping names to dtype, shape and byte offsets,
+// then the raw little-endian data). Values are converted to float32. Loading is strict:
+// check_state_dict lists every missing, unexpected or mis-shaped tensor in one error.
+// Not yet: PyTorch .pth/.bin (zip + pickle), which needs a restricted pickle reader.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace stx {
+
+struct WeightTensor {
+  std::string dtype;           // as stored: F32, F16, BF16, F64
+  std::vector<int64_t> shape;
+  std::vector<float> values;   // converted to float32, row-major
+};
+
+using StateDict = std::map<std::string, WeightTensor>;
+
+/// FormatError naming the file (and tensor) for a truncated file, a malformed header,
+/// offsets outside the data, a size that disagrees with the shape, or an unsupported dtype.
+StateDict read_safetensors(const std::string& path);
+
+/// Throws FormatError listing all differences between `weights` and the `expected` shapes
+/// (missing, unexpected, wrong shape), or returns normally when they match exactly.
+void check_state_dict(const StateDict& weights,
+                      const std::map<std::string, std::vector<int64_t>>& expected,
+                      const std::string& source);
+
+}  // namespace stx

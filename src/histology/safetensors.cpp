@@ -1,0 +1,145 @@
+#include <nlohmann/json.hpp>
+
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+
+#include "stx/core/error.hpp"
+#include "stx/histology/weights.hpp"
+
+namespace stx {
+namespace {
+
+constexpr uint64_t kMaxHeaderBytes = 100ULL << 20;
+
+float half_to_float(uint16_t h) {
+  const uint32_t sign = (h & 0x8000u) << 16, exponent = (h >> 10) & 0x1f, mantissa = h & 0x3ff;
+  uint32_t bits;
+  if (exponent == 0) {
+    if (mantissa == 0) {
+      bits = sign;
+    } else {  // subnormal: normalise
+      int e = -1;
+      uint32_t m = mantissa;
+      do ++e, m <<= 1; while ((m & 0x400) == 0);
+      bits = sign | ((127 - 15 - e) << 23) | ((m & 0x3ff) << 13);
+    }
+  } else if (exponent == 31) {
+    bits = sign | 0x7f800000u | (mantissa << 13);
+  } else {
+    bits = sign | ((exponent + 127 - 15) << 23) | (mantissa << 13);
+  }
+  float f;
+  std::memcpy(&f, &bits, 4);
+  return f;
+}
+
+size_t dtype_size(const std::string& dtype) {
+  if (dtype == "F32") return 4;
+  if (dtype == "F16" || dtype == "BF16") return 2;
+  if (dtype == "F64") return 8;
+  return 0;
+}
+
+std::vector<float> convert(const std::string& dtype, const char* bytes, size_t count) {
+  std::vector<float> out(count);
+  for (size_t i = 0; i < count; ++i) {
+    if (dtype == "F32") {
+      std::memcpy(&out[i], bytes + 4 * i, 4);
+    } else if (dtype == "F64") {
+      double d;
+      std::memcpy(&d, bytes + 8 * i, 8);
+      out[i] = static_cast<float>(d);
+    } else {
+      uint16_t h;
+      std::memcpy(&h, bytes + 2 * i, 2);
+      if (dtype == "F16") {
+        out[i] = half_to_float(h);
+      } else {  // BF16: the top half of a float32
+        const uint32_t bits = static_cast<uint32_t>(h) << 16;
+        std::memcpy(&out[i], &bits, 4);
+      }
+    }
+  }
+  return out;
+}
+
+std::string shape_text(const std::vector<int64_t>& shape) {
+  std::string s = "(";
+  for (size_t i = 0; i < shape.size(); ++i) s += (i ? ", " : "") + std::to_string(shape[i]);
+  return s + ")";
+}
+
+}  // namespace
+
+StateDict read_safetensors(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  STX_CHECK(in.good(), IoError, "{}: cannot open weights file", path);
+  const uint64_t file_size = std::filesystem::file_size(path);
+  unsigned char length_bytes[8];
+  STX_CHECK(in.read(reinterpret_cast<char*>(length_bytes), 8).good(), FormatError,
+            "{}: too short for a safetensors file", path);
+  uint64_t header_size = 0;
+  for (int i = 7; i >= 0; --i) header_size = (header_size << 8) | length_bytes[i];
+  STX_CHECK(header_size <= kMaxHeaderBytes && 8 + header_size <= file_size, FormatError,
+            "{}: header length {} does not fit a {}-byte file (not safetensors, or truncated)",
+            path, header_size, file_size);
+  std::string header(header_size, '\0');
+  in.read(header.data(), static_cast<std::streamsize>(header_size));
+  const nlohmann::json j = nlohmann::json::parse(header, nullptr, false);
+  STX_CHECK(j.is_object(), FormatError, "{}: the safetensors header is not a JSON object", path);
+  const uint64_t data_size = file_size - 8 - header_size;
+  std::vector<char> data(data_size);
+  in.read(data.data(), static_cast<std::streamsize>(data_size));
+  STX_CHECK(static_cast<uint64_t>(in.gcount()) == data_size, FormatError, "{}: truncated data", path);
+
+  StateDict weights;
+  for (const auto& [name, entry] : j.items()) {
+    if (name == "__metadata__") continue;
+    STX_CHECK(entry.is_object() && entry.contains("dtype") && entry.contains("shape") &&
+                  entry.contains("data_offsets"),
+              FormatError, "{}: tensor '{}': expected dtype, shape and data_offsets", path, name);
+    WeightTensor t;
+    t.dtype = entry["dtype"].get<std::string>();
+    t.shape = entry["shape"].get<std::vector<int64_t>>();
+    const auto offsets = entry["data_offsets"].get<std::vector<uint64_t>>();
+    const size_t width = dtype_size(t.dtype);
+    STX_CHECK(width > 0, FormatError, "{}: tensor '{}': dtype {} not supported (F32, F16, BF16, F64)",
+              path, name, t.dtype);
+    uint64_t count = 1;
+    for (int64_t d : t.shape) {
+      STX_CHECK(d >= 0, FormatError, "{}: tensor '{}': negative dimension", path, name);
+      count *= static_cast<uint64_t>(d);
+    }
+    STX_CHECK(offsets.size() == 2 && offsets[0] <= offsets[1] && offsets[1] <= data_size, FormatError,
+              "{}: tensor '{}': data_offsets outside the {}-byte data section", path, name, data_size);
+    STX_CHECK(offsets[1] - offsets[0] == count * width, FormatError,
+              "{}: tensor '{}': {} bytes for shape {} of {}", path, name, offsets[1] - offsets[0],
+              shape_text(t.shape), t.dtype);
+    t.values = convert(t.dtype, data.data() + offsets[0], count);
+    weights.emplace(name, std::move(t));
+  }
+  return weights;
+}
+
+void check_state_dict(const StateDict& weights,
+                      const std::map<std::string, std::vector<int64_t>>& expected,
+                      const std::string& source) {
+  std::vector<std::string> problems;
+  for (const auto& [name, shape] : expected) {
+    const auto it = weights.find(name);
+    if (it == weights.end())
+      problems.push_back("missing " + name + " " + shape_text(shape));
+    else if (it->second.shape != shape)
+      problems.push_back("wrong shape " + name + ": " + shape_text(it->second.shape) + ", expected " + shape_text(shape));
+  }
+  for (const auto& [name, tensor] : weights)
+    if (!expected.count(name)) problems.push_back("unexpected " + name + " " + shape_text(tensor.shape));
+  if (problems.empty()) return;
+  std::string list;
+  for (size_t i = 0; i < problems.size() && i < 20; ++i) list += (i ? "; " : "") + problems[i];
+  if (problems.size() > 20) list += fmt::format("; and {} more", problems.size() - 20);
+  throw FormatError(fmt::format("{}: {} weight mismatch(es): {}", source, problems.size(), list));
+}
+
+}  // namespace stx
