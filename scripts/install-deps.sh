@@ -20,7 +20,7 @@ test_pkgs=(
   python3 python3-numpy python3-anndata python3-h5py python3-scipy  # references for .h5ad round trips
   python3-pil libtiff-tools  # tests/fixtures/make_fixtures.py: demo crops, tiled TIFF pyramid
   r-base-core r-bioc-gsva    # ssGSEA parity against Bioconductor GSVA
-  python3-torch              # TorchScript encoder parity (models traced in the test)
+  python3-torch python3-torchvision  # TorchScript and native ViT parity fixtures
 )
 
 wanted=("${build_pkgs[@]}")
