@@ -50,10 +50,11 @@ Action add_encode(CLI::App& app) {
       "encode", "Encode the H&E patch around every spot (cached); an image alone gets pseudo-spots");
   add_slide_options(cmd, args->slide);
   cmd->add_option("--encoder", args->encoder.name,
-                  "builtin (morphology features; no weights) or torchscript (--weights)")
-      ->check(CLI::IsMember({"builtin", "torchscript"}))
+                  "builtin (morphology features; no weights), torchscript (--weights model.pt) or "
+                  "vit (--weights model.safetensors, timm or torchvision names)")
+      ->check(CLI::IsMember({"builtin", "torchscript", "vit"}))
       ->capture_default_str();
-  cmd->add_option("--weights", args->encoder.weights, "torchscript: the exported model (.pt)");
+  cmd->add_option("--weights", args->encoder.weights, "torchscript: model.pt; vit: model.safetensors");
   cmd->add_option("--encoder-config", args->encoder.config,
                   "torchscript: JSON sidecar (default: the weights path with .json)");
   cmd->add_option("--stain-reference", args->encoder.stain_reference,

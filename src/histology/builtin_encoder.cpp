@@ -10,7 +10,6 @@
 #include "patches.hpp"
 #include "stx/core/error.hpp"
 #include "stx/histology/encoder.hpp"
-#include "stx/histology/torchscript_encoder.hpp"
 
 namespace stx {
 namespace {
@@ -64,13 +63,8 @@ class BuiltinEncoder final : public Encoder {
 
 }  // namespace
 
-std::unique_ptr<Encoder> make_encoder(const EncoderOptions& options) {
-  STX_CHECK(options.patch.size_um > 0 && options.patch.size_px >= 16, ConfigError,
-            "patch must be > 0 µm and >= 16 px, found {} µm, {} px", options.patch.size_um,
-            options.patch.size_px);
-  if (options.name == "builtin") return std::make_unique<BuiltinEncoder>(options);
-  if (options.name == "torchscript") return std::make_unique<TorchScriptEncoder>(options);
-  throw ConfigError(fmt::format("--encoder: unknown encoder '{}' (choose builtin, torchscript)", options.name));
+std::unique_ptr<Encoder> make_builtin_encoder(const EncoderOptions& options) {
+  return std::make_unique<BuiltinEncoder>(options);
 }
 
 }  // namespace stx

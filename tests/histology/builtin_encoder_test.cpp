@@ -88,7 +88,7 @@ TEST(BuiltinEncoder, DeterministicWithOffImageFlags) {
   EXPECT_GT(a[0], a[60]);  // spot_H_mean of a vs b
   EncoderOptions unknown;
   unknown.name = "uni";
-  EXPECT_STX_ERROR(make_encoder(unknown), ConfigError, "choose builtin, torchscript");
+  EXPECT_STX_ERROR(make_encoder(unknown), ConfigError, "choose builtin, torchscript, vit");
 }
 
 TEST(FeatureCache, ReusedOnlyForTheSameKey) {

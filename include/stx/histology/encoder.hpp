@@ -24,7 +24,7 @@ struct EncoderOptions {
   std::string name = "builtin";
   PatchGeometry patch;
   int threads = 0;        // 0 = all cores
-  std::string weights;    // torchscript: the exported model (.pt)
+  std::string weights;    // torchscript: the exported model (.pt); vit: .safetensors
   std::string config;     // torchscript: JSON sidecar (default: weights with .json)
   int batch_size = 32;
   std::string stain_reference;  // optional H&E image: Macenko-normalise patches to its stains
@@ -45,7 +45,10 @@ class Encoder {
   virtual std::vector<float> encode(const Slide& slide, std::vector<uint8_t>& off_image) const = 0;
 };
 
-/// "builtin" or "torchscript"; ConfigError lists the choices.
+/// "builtin", "torchscript" or "vit"; ConfigError lists the choices. (Target stx_encoders.)
 std::unique_ptr<Encoder> make_encoder(const EncoderOptions& options);
+
+/// The built-in morphology encoder alone (target stx_histology, no LibTorch).
+std::unique_ptr<Encoder> make_builtin_encoder(const EncoderOptions& options);
 
 }  // namespace stx

@@ -14,6 +14,8 @@
 #include <string>
 #include <vector>
 
+#include "stx/histology/encoder.hpp"
+
 namespace stx {
 
 struct ViTShape {
@@ -35,6 +37,10 @@ class NativeViT {
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
+
+/// The encoder face of NativeViT (`--encoder vit --weights model.safetensors`): patches cut
+/// at the encoder's geometry, resized to the model's input, ImageNet-normalised.
+std::unique_ptr<Encoder> make_vit_encoder(const EncoderOptions& options);
 
 /// torchvision VisionTransformer name -> timm name; "" for parameters that are not part of
 /// the encoder (the classification head). Unknown names are returned unchanged.

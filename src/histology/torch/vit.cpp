@@ -4,9 +4,12 @@
 
 #include <opencv2/imgproc.hpp>
 
+#include <filesystem>
 #include <regex>
 
+#include "../patches.hpp"
 #include "stx/core/error.hpp"
+#include "stx/core/hash.hpp"
 #include "stx/histology/weights.hpp"
 #include "torch_compat.hpp"
 
@@ -189,6 +192,56 @@ std::vector<float> NativeViT::encode_patches(const std::vector<cv::Mat>& patches
   torch_compat::InferenceGuard guard;
   const torch::Tensor out = impl_->model->forward(input).contiguous();
   return std::vector<float>(out.data_ptr<float>(), out.data_ptr<float>() + out.numel());
+}
+
+namespace {
+
+class ViTEncoder final : public Encoder {
+ public:
+  explicit ViTEncoder(const EncoderOptions& options)
+      : options_(options),
+        vit_(options.weights, options.threads),
+        weights_hash_(fmt::format("{:016x}", fnv1a64_file(options.weights)).substr(0, 12)),
+        stain_target_(load_stain_reference(options.stain_reference)) {}
+
+  std::string identity() const override {
+    return fmt::format("vit-d{}-p{}-{}", vit_.shape().width, vit_.shape().patch, weights_hash_);
+  }
+  std::string preprocessing() const override { return stain_reference_identity(options_.stain_reference); }
+  std::vector<std::string> feature_names() const override {
+    std::vector<std::string> names;
+    for (int64_t d = 0; d < vit_.shape().width; ++d) names.push_back(fmt::format("vit_{}", d));
+    return names;
+  }
+  std::vector<float> encode(const Slide& slide, std::vector<uint8_t>& off_image) const override {
+    check_encodable(slide, options_.patch);
+    const int64_t n = slide.n_spots(), batch = std::max(1, options_.batch_size);
+    off_image.assign(static_cast<size_t>(n), 0);
+    const auto normalizer = make_normalizer(slide, stain_target_);
+    std::vector<float> features;
+    for (int64_t begin = 0; begin < n; begin += batch) {
+      const int64_t end = std::min(n, begin + batch);
+      const auto out = vit_.encode_patches(
+          cut_patches(slide, options_.patch, begin, end, 1.0, options_.patch.size_px, off_image, normalizer));
+      features.insert(features.end(), out.begin(), out.end());
+    }
+    return features;
+  }
+
+ private:
+  EncoderOptions options_;
+  NativeViT vit_;
+  std::string weights_hash_;
+  std::optional<StainBasis> stain_target_;
+};
+
+}  // namespace
+
+std::unique_ptr<Encoder> make_vit_encoder(const EncoderOptions& options) {
+  STX_CHECK(!options.weights.empty(), ConfigError, "--encoder vit needs --weights MODEL.safetensors");
+  STX_CHECK(std::filesystem::is_regular_file(options.weights), IoError, "{}: weights file not found",
+            options.weights);
+  return std::make_unique<ViTEncoder>(options);
 }
 
 }  // namespace stx

@@ -1,0 +1,21 @@
+// make_encoder: the one place that knows every encoder, above both the torch-free histology
+// library and the LibTorch encoders.
+#include "stx/core/error.hpp"
+#include "stx/histology/encoder.hpp"
+#include "stx/histology/torchscript_encoder.hpp"
+#include "stx/histology/vit.hpp"
+
+namespace stx {
+
+std::unique_ptr<Encoder> make_encoder(const EncoderOptions& options) {
+  STX_CHECK(options.patch.size_um > 0 && options.patch.size_px >= 16, ConfigError,
+            "patch must be > 0 µm and >= 16 px, found {} µm, {} px", options.patch.size_um,
+            options.patch.size_px);
+  if (options.name == "builtin") return make_builtin_encoder(options);
+  if (options.name == "torchscript") return std::make_unique<TorchScriptEncoder>(options);
+  if (options.name == "vit") return make_vit_encoder(options);
+  throw ConfigError(fmt::format("--encoder: unknown encoder '{}' (choose builtin, torchscript, vit)",
+                                options.name));
+}
+
+}  // namespace stx
