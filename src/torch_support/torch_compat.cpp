@@ -1,6 +1,7 @@
 #include "torch_compat.hpp"
 
 #include <ATen/Parallel.h>
+#include <ATen/ops/_native_multi_head_attention.h>
 
 #include <thread>
 
@@ -9,6 +10,14 @@ namespace stx::torch_compat {
 void set_threads(int threads) {
   const int n = threads > 0 ? threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   if (at::get_num_threads() != n) at::set_num_threads(n);
+}
+
+torch::Tensor fused_self_attention(const torch::Tensor& x, int64_t heads, const torch::Tensor& qkv_weight,
+                                   const torch::Tensor& qkv_bias, const torch::Tensor& proj_weight,
+                                   const torch::Tensor& proj_bias) {
+  return std::get<0>(at::_native_multi_head_attention(x, x, x, x.size(2), heads, qkv_weight, qkv_bias,
+                                                      proj_weight, proj_bias, c10::nullopt,
+                                                      /*need_weights=*/false));
 }
 
 std::string first_line(const c10::Error& error) {

@@ -14,6 +14,13 @@ namespace stx::torch_compat {
 /// No autograd bookkeeping during inference (c10::InferenceMode exists from 1.9 on).
 using InferenceGuard = c10::InferenceMode;
 
+/// Fused multi-head self-attention for inference (what nn.MultiheadAttention's eval fast path
+/// calls in PyTorch 1.13 and 2.x): x (B, N, D), packed qkv (3D, D) and output projection
+/// (D, D) weights. Returns (B, N, D).
+torch::Tensor fused_self_attention(const torch::Tensor& x, int64_t heads, const torch::Tensor& qkv_weight,
+                                   const torch::Tensor& qkv_bias, const torch::Tensor& proj_weight,
+                                   const torch::Tensor& proj_bias);
+
 /// LibTorch starts with one intra-op thread here; 0 means all cores.
 void set_threads(int threads);
 

@@ -32,6 +32,8 @@ class NativeViT {
   /// CLS features of 8-bit RGB patches (resized to the model's image size), normalised with
   /// ImageNet mean/std: (B, width) row-major.
   std::vector<float> encode_patches(const std::vector<cv::Mat>& patches) const;
+  /// CLS features of already-normalised images (B, 3, S, S) row-major: (B, width).
+  std::vector<float> forward(const std::vector<float>& images, int64_t batch) const;
 
  private:
   struct Impl;

@@ -24,6 +24,9 @@ struct AttentionImpl : nn::Module {
     proj = register_module("proj", nn::Linear(dim, dim));
   }
   torch::Tensor forward(const torch::Tensor& x) {
+    // Inference: the fused kernel (PyTorch's own fast path); training: the explicit form.
+    if (c10::InferenceMode::is_enabled())
+      return torch_compat::fused_self_attention(x, heads, qkv->weight, qkv->bias, proj->weight, proj->bias);
     const int64_t b = x.size(0), n = x.size(1), d = x.size(2);
     auto parts = qkv(x).reshape({b, n, 3, heads, d / heads}).permute({2, 0, 3, 1, 4});  // (3, B, H, N, d)
     const auto q = parts[0], k = parts[1], v = parts[2];
@@ -190,6 +193,16 @@ std::vector<float> NativeViT::encode_patches(const std::vector<cv::Mat>& patches
           data[((i * 3 + c) * s + y) * s + x] = (rgb.at<cv::Vec3b>(y, x)[c] / 255.0f - mean[c]) / stdev[c];
   }
   torch_compat::InferenceGuard guard;
+  const torch::Tensor out = impl_->model->forward(input).contiguous();
+  return std::vector<float>(out.data_ptr<float>(), out.data_ptr<float>() + out.numel());
+}
+
+std::vector<float> NativeViT::forward(const std::vector<float>& images, int64_t batch) const {
+  const int64_t s = impl_->shape.image;
+  STX_CHECK(static_cast<int64_t>(images.size()) == batch * 3 * s * s, ShapeError,
+            "ViT forward: {} values for {} images of 3 x {} x {}", images.size(), batch, s, s);
+  torch_compat::InferenceGuard guard;
+  const torch::Tensor input = torch::from_blob(const_cast<float*>(images.data()), {batch, 3, s, s});
   const torch::Tensor out = impl_->model->forward(input).contiguous();
   return std::vector<float>(out.data_ptr<float>(), out.data_ptr<float>() + out.numel());
 }
