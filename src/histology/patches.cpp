@@ -64,4 +64,21 @@ std::vector<cv::Mat> cut_patches(const Slide& slide, const PatchGeometry& patch,
   return patches;
 }
 
+std::vector<float> encode_in_batches(
+    const Slide& slide, const PatchGeometry& patch, int64_t batch,
+    const std::optional<StainNormalizer>& normalizer, std::vector<uint8_t>& off_image,
+    const std::function<std::vector<float>(const std::vector<cv::Mat>&)>& encode_batch) {
+  check_encodable(slide, patch);
+  const int64_t n = slide.n_spots();
+  off_image.assign(static_cast<size_t>(n), 0);
+  std::vector<float> features;
+  for (int64_t begin = 0; begin < n; begin += std::max<int64_t>(1, batch)) {
+    const int64_t end = std::min(n, begin + std::max<int64_t>(1, batch));
+    const auto out =
+        encode_batch(cut_patches(slide, patch, begin, end, 1.0, patch.size_px, off_image, normalizer));
+    features.insert(features.end(), out.begin(), out.end());
+  }
+  return features;
+}
+
 }  // namespace stx

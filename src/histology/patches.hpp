@@ -5,6 +5,7 @@
 
 #include <opencv2/core.hpp>
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -37,5 +38,12 @@ std::vector<cv::Mat> cut_patches(const Slide& slide, const PatchGeometry& patch,
                                  int64_t end, double scale, int out_px,
                                  std::vector<uint8_t>& off_image,
                                  const std::optional<StainNormalizer>& normalizer = std::nullopt);
+
+/// Encodes every spot of `slide` in batches: cuts each batch's patches (scale 1, out_px =
+/// the geometry's), hands them to `encode_batch` ((B, D) row-major back), concatenates.
+std::vector<float> encode_in_batches(
+    const Slide& slide, const PatchGeometry& patch, int64_t batch,
+    const std::optional<StainNormalizer>& normalizer, std::vector<uint8_t>& off_image,
+    const std::function<std::vector<float>(const std::vector<cv::Mat>&)>& encode_batch);
 
 }  // namespace stx

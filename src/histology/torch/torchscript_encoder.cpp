@@ -3,7 +3,6 @@
 #include "stx/histology/torchscript_encoder.hpp"
 
 #include <nlohmann/json.hpp>
-#include <opencv2/imgproc.hpp>
 
 #include <array>
 #include <filesystem>
@@ -12,6 +11,7 @@
 #include "../patches.hpp"
 #include "stx/core/error.hpp"
 #include "stx/core/hash.hpp"
+#include "patch_tensor.hpp"
 #include "torch_compat.hpp"
 
 namespace stx {
@@ -57,22 +57,7 @@ struct TorchScriptEncoder::Impl {
 
   // (B, dim) from one batch of RGB patches.
   torch::Tensor forward(const std::vector<cv::Mat>& patches) const {
-    const int64_t b = static_cast<int64_t>(patches.size()), s = input_size;
-    torch::Tensor input = torch::empty({b, 3, s, s}, torch::kFloat32);
-    float* data = input.data_ptr<float>();
-    for (int64_t i = 0; i < b; ++i) {
-      cv::Mat rgb = patches[i];
-      if (rgb.rows != s || rgb.cols != s)
-        cv::resize(patches[i], rgb, cv::Size(static_cast<int>(s), static_cast<int>(s)), 0, 0,
-                   rgb.cols > s ? cv::INTER_AREA : cv::INTER_LINEAR);
-      for (int c = 0; c < 3; ++c) {
-        float* plane = data + (i * 3 + c) * s * s;
-        for (int y = 0; y < s; ++y) {
-          const cv::Vec3b* row = rgb.ptr<cv::Vec3b>(y);
-          for (int x = 0; x < s; ++x) plane[y * s + x] = (row[x][c] / 255.0f - mean[c]) / std[c];
-        }
-      }
-    }
+    const torch::Tensor input = patches_to_tensor(patches, input_size, mean, std);
     torch_compat::InferenceGuard guard;
     torch::jit::IValue result = const_cast<torch::jit::script::Module&>(module).forward({input});
     if (result.isTuple()) result = result.toTuple()->elements().at(0);
@@ -153,21 +138,10 @@ std::vector<float> TorchScriptEncoder::encode_patches(const std::vector<cv::Mat>
 }
 
 std::vector<float> TorchScriptEncoder::encode(const Slide& slide, std::vector<uint8_t>& off_image) const {
-  const PatchGeometry& patch = impl_->options.patch;
-  check_encodable(slide, patch);
-  const int64_t n = slide.n_spots();
-  off_image.assign(static_cast<size_t>(n), 0);
-  std::vector<float> features;
-  features.reserve(static_cast<size_t>(n * impl_->dim));
-  const int64_t block = std::max(1, impl_->options.batch_size) * 8;
   const auto normalizer = make_normalizer(slide, impl_->stain_target);
-  for (int64_t begin = 0; begin < n; begin += block) {
-    const int64_t end = std::min(n, begin + block);
-    const auto block_features =
-        encode_patches(cut_patches(slide, patch, begin, end, 1.0, patch.size_px, off_image, normalizer));
-    features.insert(features.end(), block_features.begin(), block_features.end());
-  }
-  return features;
+  return encode_in_batches(slide, impl_->options.patch, std::max(1, impl_->options.batch_size) * 8L,
+                           normalizer, off_image,
+                           [this](const std::vector<cv::Mat>& patches) { return encode_patches(patches); });
 }
 
 }  // namespace stx

@@ -2,8 +2,8 @@
 // Shapes: B batch, N = 1 + (image / patch)^2 tokens, D width, H heads, d = D / H.
 #include "stx/histology/vit.hpp"
 
-#include <opencv2/imgproc.hpp>
 
+#include <array>
 #include <filesystem>
 #include <regex>
 
@@ -11,6 +11,7 @@
 #include "stx/core/error.hpp"
 #include "stx/core/hash.hpp"
 #include "stx/histology/weights.hpp"
+#include "patch_tensor.hpp"
 #include "torch_compat.hpp"
 
 namespace stx {
@@ -179,19 +180,9 @@ NativeViT::~NativeViT() = default;
 const ViTShape& NativeViT::shape() const { return impl_->shape; }
 
 std::vector<float> NativeViT::encode_patches(const std::vector<cv::Mat>& patches) const {
-  static const float mean[3] = {0.485f, 0.456f, 0.406f}, stdev[3] = {0.229f, 0.224f, 0.225f};
-  const int64_t b = static_cast<int64_t>(patches.size()), s = impl_->shape.image;
-  torch::Tensor input = torch::empty({b, 3, s, s}, torch::kFloat32);
-  float* data = input.data_ptr<float>();
-  for (int64_t i = 0; i < b; ++i) {
-    cv::Mat rgb = patches[i];
-    if (rgb.rows != s || rgb.cols != s)
-      cv::resize(patches[i], rgb, cv::Size(static_cast<int>(s), static_cast<int>(s)), 0, 0, cv::INTER_AREA);
-    for (int c = 0; c < 3; ++c)
-      for (int y = 0; y < s; ++y)
-        for (int x = 0; x < s; ++x)
-          data[((i * 3 + c) * s + y) * s + x] = (rgb.at<cv::Vec3b>(y, x)[c] / 255.0f - mean[c]) / stdev[c];
-  }
+  static constexpr std::array<float, 3> kImageNetMean = {0.485f, 0.456f, 0.406f};
+  static constexpr std::array<float, 3> kImageNetStd = {0.229f, 0.224f, 0.225f};
+  const torch::Tensor input = patches_to_tensor(patches, impl_->shape.image, kImageNetMean, kImageNetStd);
   torch_compat::InferenceGuard guard;
   const torch::Tensor out = impl_->model->forward(input).contiguous();
   return std::vector<float>(out.data_ptr<float>(), out.data_ptr<float>() + out.numel());
@@ -227,18 +218,9 @@ class ViTEncoder final : public Encoder {
     return names;
   }
   std::vector<float> encode(const Slide& slide, std::vector<uint8_t>& off_image) const override {
-    check_encodable(slide, options_.patch);
-    const int64_t n = slide.n_spots(), batch = std::max(1, options_.batch_size);
-    off_image.assign(static_cast<size_t>(n), 0);
     const auto normalizer = make_normalizer(slide, stain_target_);
-    std::vector<float> features;
-    for (int64_t begin = 0; begin < n; begin += batch) {
-      const int64_t end = std::min(n, begin + batch);
-      const auto out = vit_.encode_patches(
-          cut_patches(slide, options_.patch, begin, end, 1.0, options_.patch.size_px, off_image, normalizer));
-      features.insert(features.end(), out.begin(), out.end());
-    }
-    return features;
+    return encode_in_batches(slide, options_.patch, options_.batch_size, normalizer, off_image,
+                             [this](const std::vector<cv::Mat>& patches) { return vit_.encode_patches(patches); });
   }
 
  private:

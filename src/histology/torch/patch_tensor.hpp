@@ -1,0 +1,19 @@
+// 8-bit RGB patches -> the normalised float batch (B, 3, S, S) image models expect, shared by
+// the TorchScript and native ViT encoders.
+#pragma once
+
+#include <opencv2/core.hpp>
+
+#include <array>
+#include <vector>
+
+#include "torch_compat.hpp"
+
+namespace stx {
+
+/// Resizes to size x size when needed (area-averaged when shrinking), scales to [0, 1], then
+/// (x - mean) / std per channel.
+torch::Tensor patches_to_tensor(const std::vector<cv::Mat>& patches, int64_t size,
+                                const std::array<float, 3>& mean, const std::array<float, 3>& std);
+
+}  // namespace stx
