@@ -11,7 +11,6 @@
 #include "stx/core/log.hpp"
 #include "stx/io/h5ad.hpp"
 #include "stx/io/read_slide.hpp"
-#include "stx/io/spot_graph.hpp"
 #include "stx/pathways/gene_sets.hpp"
 #include "stx/pathways/score_output.hpp"
 #include "stx/pathways/score_qc.hpp"
@@ -66,7 +65,7 @@ Action add_demo(CLI::App& app) {
       const SlideSummary s = summarize(slide);
       const GeneSetMatch match = match_gene_sets(hallmarks, slide.gene_symbols);
       const PathwayScores scores = score_pathways(slide.counts, match, scoring);
-      const ScoreQc qc = score_qc(scores, slide.counts, adjacency_graph(slide.pixel_x, slide.pixel_y));
+      const ScoreQc qc = score_qc(scores, slide);
       H5adExtras extras;
       add_scores_to_h5ad(scores, "hallmarks", slide.gene_symbols, extras);
       const fs::path out = fs::path(args->out) / (section + ".h5ad");

@@ -11,7 +11,6 @@
 #include "stx/core/error.hpp"
 #include "stx/core/log.hpp"
 #include "stx/io/h5ad.hpp"
-#include "stx/io/spot_graph.hpp"
 #include "stx/pathways/gene_sets.hpp"
 #include "stx/pathways/score_output.hpp"
 #include "stx/pathways/score_qc.hpp"
@@ -84,9 +83,7 @@ Action add_score(CLI::App& app) {
     }
     int64_t flagged = 0;
     for (uint8_t f : scores.flagged) flagged += f;
-    const SpotGraph graph = slide.has_coordinates() ? adjacency_graph(slide.pixel_x, slide.pixel_y)
-                                                    : SpotGraph{};
-    const ScoreQc qc = score_qc(scores, slide.counts, graph);
+    const ScoreQc qc = score_qc(scores, slide);
     if (args->json) {
       nlohmann::json j;
       j["slide"] = slide.name;

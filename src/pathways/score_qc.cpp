@@ -86,4 +86,9 @@ ScoreQc score_qc(const PathwayScores& scores, const CsrMatrix& counts, const Spo
   return qc;
 }
 
+ScoreQc score_qc(const PathwayScores& scores, const Slide& slide) {
+  const SpotGraph graph = slide.has_coordinates() ? adjacency_graph(slide.pixel_x, slide.pixel_y) : SpotGraph{};
+  return score_qc(scores, slide.counts, graph);
+}
+
 }  // namespace stx

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "stx/io/csr_matrix.hpp"
+#include "stx/io/slide.hpp"
 #include "stx/io/spot_graph.hpp"
 #include "stx/pathways/scoring.hpp"
 
@@ -32,5 +33,8 @@ double morans_i(const std::vector<double>& values, const SpotGraph& graph);
 
 /// `graph` may be empty (no coordinates): Moran's I is then NaN.
 ScoreQc score_qc(const PathwayScores& scores, const CsrMatrix& counts, const SpotGraph& graph);
+
+/// The QC of a slide's scores over its adjacent spots (Moran's I NaN without coordinates).
+ScoreQc score_qc(const PathwayScores& scores, const Slide& slide);
 
 }  // namespace stx
