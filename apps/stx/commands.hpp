@@ -14,5 +14,6 @@ Action add_ingest(CLI::App& app);
 Action add_score(CLI::App& app);
 Action add_encode(CLI::App& app);
 Action add_demo(CLI::App& app);
+Action add_evaluate(CLI::App& app);
 
 }  // namespace stx::cli

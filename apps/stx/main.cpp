@@ -27,6 +27,7 @@ int main(int argc, char** argv) {
   const std::vector<stx::cli::Action> actions = {stx::cli::add_ingest(app),
                                                  stx::cli::add_score(app),
                                                  stx::cli::add_encode(app),
+                                                 stx::cli::add_evaluate(app),
                                                  stx::cli::add_demo(app)};
   try {
     app.parse(argc, argv);

@@ -19,7 +19,9 @@ double pearson(const std::vector<double>& a, const std::vector<double>& b) {
     saa += (a[i] - ma) * (a[i] - ma);
     sbb += (b[i] - mb) * (b[i] - mb);
   }
-  if (saa <= 0 || sbb <= 0) return std::numeric_limits<double>::quiet_NaN();
+  // Constant up to rounding (a repeated mean is not always bit-identical after the division).
+  const auto constant = [&](double ss, double m) { return ss <= 1e-20 * count * (m * m + 1e-300); };
+  if (constant(saa, ma) || constant(sbb, mb)) return std::numeric_limits<double>::quiet_NaN();
   return sab / std::sqrt(saa * sbb);
 }
 

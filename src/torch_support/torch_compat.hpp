@@ -3,7 +3,9 @@
 // torch headers directly, and calls these wrappers instead of version-specific APIs.
 #pragma once
 
+#include <torch/cuda.h>
 #include <torch/nn.h>
+#include <torch/optim.h>
 #include <torch/script.h>
 #include <torch/utils.h>
 

@@ -1,0 +1,134 @@
+#include "training_args.hpp"
+
+#include <fmt/format.h>
+
+#include <fstream>
+
+#include "stx/core/error.hpp"
+#include "stx/pathways/scoring.hpp"
+
+namespace stx::cli {
+
+void add_training_options(CLI::App* cmd, TrainingArgs& a) {
+  cmd->add_option("inputs", a.inputs,
+                  "Slides with H&E and expression (Space Ranger folders, .h5ad, legacy ST "
+                  "counts), or one legacy ST dataset folder with --sections")
+      ->required();
+  cmd->add_option("--sections", a.sections, "Legacy ST dataset folder: sections to use")
+      ->delimiter(',');
+  cmd->add_option("--group", a.groups,
+                  "SLIDE=GROUP: cross-validation group (e.g. patient); default one per slide")
+      ->delimiter(',');
+  cmd->add_option("--format", a.format, "Input format (default: detected)")
+      ->check(CLI::IsMember({"auto", "legacy-st", "spaceranger", "h5ad", "10x-h5"}));
+  cmd->add_option("--um-per-px", a.um_per_px, "Full-resolution µm per pixel (default: from the data)")
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--method", a.method, "Pathway scoring for the targets")
+      ->check(CLI::IsMember({"zmean", "control", "rank", "ssgsea", "ulm"}))
+      ->capture_default_str();
+  cmd->add_option("--genesets", a.data.gene_sets, "'hallmarks' (built in) or a GMT file")
+      ->capture_default_str();
+  cmd->add_option("--n-genes", a.data.targets.count, "Highly variable target genes")
+      ->check(CLI::PositiveNumber)->capture_default_str();
+  cmd->add_option("--genes", a.genes_file, "File of target gene symbols, one per line");
+  cmd->add_option("--encoder", a.data.encoder.name, "builtin, torchscript or vit")
+      ->check(CLI::IsMember({"builtin", "torchscript", "vit"}))->capture_default_str();
+  cmd->add_option("--weights", a.data.encoder.weights, "Encoder weights (torchscript/vit)");
+  cmd->add_option("--cache-dir", a.data.cache_dir, "Feature cache folder")->capture_default_str();
+  auto& m = a.train.model;
+  cmd->add_option("--width", m.width, "Token width D")->check(CLI::PositiveNumber)->capture_default_str();
+  cmd->add_option("--layers", m.layers, "QuadFlow layers")->check(CLI::PositiveNumber)->capture_default_str();
+  cmd->add_option("--heads", m.heads, "Attention heads")->check(CLI::PositiveNumber)->capture_default_str();
+  cmd->add_option("--neighbours", m.neighbours, "H<->H: spots each spot attends to (itself included)")
+      ->check(CLI::PositiveNumber)->capture_default_str();
+  cmd->add_flag("--full-attention", m.full_attention, "H<->H over all spots (small slides only)");
+  cmd->add_option("--residual-rank", m.residual_rank, "Gene decoder residual rank (0: strict bottleneck)")
+      ->check(CLI::NonNegativeNumber)->capture_default_str();
+  cmd->add_option("--dropout", m.dropout, "Dropout")->check(CLI::Range(0.0, 0.9))->capture_default_str();
+  auto& t = a.train;
+  cmd->add_option("--epochs", t.epochs, "Epochs (one step per training slide each)")
+      ->check(CLI::PositiveNumber)->capture_default_str();
+  cmd->add_option("--lr", t.learning_rate, "Peak learning rate (AdamW)")->check(CLI::PositiveNumber)->capture_default_str();
+  cmd->add_option("--weight-decay", t.weight_decay, "AdamW weight decay")->capture_default_str();
+  cmd->add_option("--crop-spots", t.crop_spots, "Train on random spatial crops of this many spots (0: whole slides)")
+      ->check(CLI::NonNegativeNumber)->capture_default_str();
+  cmd->add_option("--smoothness", t.loss.smoothness, "Weight of the spatial smoothness penalty")
+      ->check(CLI::NonNegativeNumber)->capture_default_str();
+  cmd->add_option("--seed", t.seed, "Seed (weights, crops, dropout)")->capture_default_str();
+  cmd->add_option("--threads", t.threads, "Threads (default: all cores)");
+  cmd->add_option("--device", t.device, "cpu, cuda or auto")
+      ->check(CLI::IsMember({"cpu", "cuda", "auto"}))->capture_default_str();
+}
+
+std::vector<ReadOptions> resolve_training_args(TrainingArgs& a) {
+  a.data.scoring.method = parse_score_method(a.method);
+  a.data.scoring.threads = a.train.threads;
+  a.data.encoder.threads = a.train.threads;
+  if (!a.genes_file.empty()) {
+    std::ifstream in(a.genes_file);
+    STX_CHECK(in, IoError, "{}: cannot open the gene list", a.genes_file);
+    for (std::string line; std::getline(in, line);) {
+      if (!line.empty() && line.back() == '\r') line.pop_back();
+      if (!line.empty()) a.data.targets.genes.push_back(line);
+    }
+    STX_CHECK(!a.data.targets.genes.empty(), FormatError, "{}: no gene symbols", a.genes_file);
+  }
+  std::vector<ReadOptions> reads;
+  const auto base = [&](const std::string& input) {
+    ReadOptions r;
+    r.input = input;
+    r.format = parse_input_format(a.format);
+    r.um_per_px = a.um_per_px;
+    return r;
+  };
+  if (!a.sections.empty()) {
+    STX_CHECK(a.inputs.size() == 1, ConfigError,
+              "--sections needs exactly one legacy ST dataset folder, found {} inputs", a.inputs.size());
+    for (const auto& s : a.sections) {
+      reads.push_back(base(a.inputs.front()));
+      reads.back().section = s;
+    }
+  } else {
+    for (const auto& input : a.inputs) reads.push_back(base(input));
+  }
+  return reads;
+}
+
+void apply_groups(const TrainingArgs& a, Dataset& data) {
+  for (const auto& pair : a.groups) {
+    const auto eq = pair.find('=');
+    STX_CHECK(eq != std::string::npos && eq > 0 && eq + 1 < pair.size(), ConfigError,
+              "--group '{}': expected SLIDE=GROUP", pair);
+    const std::string slide = pair.substr(0, eq), group = pair.substr(eq + 1);
+    bool found = false;
+    for (auto& s : data.slides)
+      if (s.name == slide) {
+        s.group = group;
+        found = true;
+      }
+    STX_CHECK(found, ConfigError, "--group '{}': no slide named '{}'", pair, slide);
+  }
+}
+
+void print_training_setup(const TrainingArgs& a, const Dataset& data) {
+  int64_t spots = 0;
+  std::string names;
+  for (const auto& s : data.slides) {
+    spots += s.n_spots();
+    names += (names.empty() ? "" : ", ") + s.name + (s.group != s.name ? "(" + s.group + ")" : "");
+  }
+  const auto& m = data.metadata;
+  fmt::print("  slides    = {} ({} spots)\n", names, spots);
+  fmt::print("  encoder   = {} ({} features)\n", m.encoder_identity, m.feature_names.size());
+  fmt::print("  targets   = {} pathways ({} scores, {}), {} genes\n", m.pathways.size(),
+             m.score_method, m.gene_sets, m.genes.size());
+  QuadFlowOptions shown = a.train.model;
+  fmt::print("  model     = QuadFlow, {}\n", describe(shown));
+  fmt::print("  training  = {} epochs, AdamW lr {:g} wd {:g}, {} steps, seed {}, smoothness {:g}\n",
+             a.train.epochs, a.train.learning_rate, a.train.weight_decay,
+             a.train.crop_spots > 0 ? fmt::format("crops of {} spots", a.train.crop_spots)
+                                    : std::string("whole-slide"),
+             a.train.seed, a.train.loss.smoothness);
+}
+
+}  // namespace stx::cli

@@ -1,0 +1,39 @@
+// The options `stx train` and `stx evaluate` share: which slides, how targets are made
+// (scoring method, gene sets, target genes), the encoder, and the model and optimiser.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <string>
+#include <vector>
+
+#include "stx/io/read_slide.hpp"
+#include "stx/train/dataset.hpp"
+#include "stx/train/trainer.hpp"
+
+namespace stx::cli {
+
+struct TrainingArgs {
+  std::vector<std::string> inputs;
+  std::vector<std::string> sections;  // legacy ST dataset folder: the sections to use
+  std::vector<std::string> groups;    // SECTION=GROUP pairs (e.g. patient) for cross-validation
+  std::string format = "auto";
+  double um_per_px = kUnknown;
+  std::string method = "rank";
+  std::string genes_file;
+  DatasetOptions data;
+  TrainOptions train;
+};
+
+void add_training_options(CLI::App* cmd, TrainingArgs& args);
+
+/// Validates the parsed options and resolves them (scoring method, gene list, read options).
+std::vector<ReadOptions> resolve_training_args(TrainingArgs& args);
+
+/// Applies --group SECTION=GROUP pairs to the prepared slides.
+void apply_groups(const TrainingArgs& args, Dataset& data);
+
+/// Prints the resolved parameters as aligned `name = value` lines.
+void print_training_setup(const TrainingArgs& args, const Dataset& data);
+
+}  // namespace stx::cli

@@ -1,0 +1,62 @@
+// The QuadFlow model's configuration: sizes, which of the four attention flows are on, the
+// neighbourhood of the spatial (H<->H) attention and the gene decoder's bottleneck. Torch-free
+// so the CLI and reports can read and print it; saved as JSON inside every checkpoint.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include <nlohmann/json_fwd.hpp>
+
+namespace stx {
+
+struct QuadFlowOptions {
+  // sizes (feature_dim, n_pathways and n_genes come from the data)
+  int64_t feature_dim = 0;
+  int64_t n_pathways = 0;
+  int64_t n_genes = 0;
+  int64_t width = 128;  // D: token width
+  int64_t layers = 2;
+  int64_t heads = 4;
+
+  // the four flows; each can be switched off for ablation
+  bool spatial_attention = true;    // H<->H
+  bool pathway_attention = true;    // P<->P
+  bool cross_attention = true;      // P<->H, both directions
+  bool pathway_readout = true;      // H->P through the pathway tokens (off: a linear head)
+
+  // H<->H: each spot attends to its `neighbours` nearest spots (itself included) within
+  // `radius_pitches` grid pitches, with a learned bias on the offset in µm; or to every spot.
+  int64_t neighbours = 13;
+  double radius_pitches = 2.5;
+  bool full_attention = false;
+
+  // genes = activities x (weights tied to gene-set membership) + a low-rank unconstrained
+  // residual of rank `residual_rank` (0: strict bottleneck)
+  int64_t residual_rank = 8;
+  double dropout = 0.1;
+};
+
+void to_json(nlohmann::json& j, const QuadFlowOptions& o);
+void from_json(const nlohmann::json& j, QuadFlowOptions& o);
+
+/// One line: "width 128, 2 layers, 4 heads, flows HH+PP+PH+HP, 13 neighbours, residual rank 8".
+std::string describe(const QuadFlowOptions& options);
+
+}  // namespace stx
+
+namespace stx {
+
+/// Loss = gene * (MSE + 1 - r) + pathway * (MSE + 1 - r) + smoothness * mean squared
+/// difference of neighbouring spots' pathway activities (r: Pearson per target over spots,
+/// averaged over targets; everything on standardised targets).
+struct LossWeights {
+  double gene = 1.0;
+  double pathway = 1.0;
+  double smoothness = 0.05;
+};
+
+void to_json(nlohmann::json& j, const LossWeights& w);
+void from_json(const nlohmann::json& j, LossWeights& w);
+
+}  // namespace stx

@@ -1,0 +1,67 @@
+// Honest evaluation: leave-one-group-out cross-validation (a group is a section, or a patient)
+// in which QuadFlow and the baselines are trained on the same training spots and features and
+// scored on the same held-out spots, in one run:
+//   mean          the training mean of each target (r is undefined: counted, not averaged)
+//   library size  a per-target linear fit on log library size alone (the depth confound)
+//   ridge         ridge on the encoder features (HEST protocol; lambda by inner
+//                 leave-one-group-out on the training groups)
+//   quadflow      the model (and, with ablations, one variant per switched-off part)
+// Per target: Pearson r, partial r given log library size, MSE; per fold and method: means
+// over all targets and over the 50 most variable ones.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "stx/train/dataset.hpp"
+#include "stx/train/trainer.hpp"
+
+namespace stx {
+
+struct CvVariant {
+  std::string name;  // "quadflow", "no H<->H", ...
+  QuadFlowOptions model;
+  LossWeights loss;
+};
+
+/// The full model and one variant per ablation: each flow off, strict bottleneck, no
+/// smoothness penalty.
+std::vector<CvVariant> ablation_variants(const QuadFlowOptions& model, const LossWeights& loss);
+
+struct CvOptions {
+  TrainOptions train;  // run_dir unused: folds are not checkpointed
+  bool ablations = false;
+  std::vector<double> ridge_lambdas = {0.1, 1, 10, 100, 1000, 10000};
+  int64_t top_variable = 50;
+};
+
+struct CvRow {
+  std::string fold;    // the held-out group
+  std::string method;
+  std::string kind;    // "gene" or "pathway"
+  std::vector<double> r, partial_r, mse;  // per target
+  double mean_r = 0, top_mean_r = 0, mean_partial_r = 0, mean_mse = 0;
+  int undefined = 0;   // targets whose r is undefined
+  double seconds = 0;  // training + prediction time of the method in this fold
+};
+
+struct CvResult {
+  std::vector<std::string> folds, methods;
+  std::vector<std::string> genes, pathways;
+  std::vector<CvRow> rows;
+};
+
+using CvProgress = std::function<void(const std::string& fold, const std::string& method)>;
+
+CvResult cross_validate(const Dataset& data, const CvOptions& options,
+                        const CvProgress& progress = {});
+
+/// Markdown table: per method, mean gene r and mean pathway r per fold and their mean, then
+/// top-50 r, partial r and MSE means.
+std::string cv_summary_markdown(const CvResult& result);
+
+/// One TSV row per (fold, method, kind, target): r, partial r, MSE.
+void write_cv_tsv(const CvResult& result, const std::string& path);
+
+}  // namespace stx

@@ -1,0 +1,36 @@
+// From input paths to model-ready slides: read each slide, score its pathways, encode its
+// patches (through the feature cache), choose the target genes over all slides, and fill the
+// model metadata (names, gene-set membership, encoder identity). What `stx train` and
+// `stx evaluate` share.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "stx/histology/encoder.hpp"
+#include "stx/io/read_slide.hpp"
+#include "stx/pathways/scoring.hpp"
+#include "stx/train/slide_data.hpp"
+#include "stx/train/trained_model.hpp"
+
+namespace stx {
+
+struct DatasetOptions {
+  EncoderOptions encoder;
+  std::string cache_dir = "stx-cache";
+  ScoreOptions scoring;
+  std::string gene_sets = "hallmarks";  // or a GMT path
+  TargetGeneOptions targets;
+};
+
+struct Dataset {
+  std::vector<SlideData> slides;
+  ModelMetadata metadata;  // names, membership, encoder; standardisation is the trainer's
+};
+
+Dataset prepare_dataset(const std::vector<ReadOptions>& inputs, const DatasetOptions& options);
+
+/// Encoder identity as stored in checkpoints: identity plus preprocessing, when any.
+std::string encoder_identity(const Encoder& encoder);
+
+}  // namespace stx

@@ -1,0 +1,59 @@
+// A section made ready for QuadFlow: encoder features, spot positions in µm, and (when the
+// slide has expression) the training targets: log1p-CP10k expression of the target genes and
+// the pathway scores. Torch-free plain arrays, so readers, baselines and the model share them.
+// Also the choice of target genes (highly variable genes) and the gene-set membership matrix
+// that ties QuadFlow's gene decoder.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "stx/histology/feature_cache.hpp"
+#include "stx/io/slide.hpp"
+#include "stx/pathways/gene_sets.hpp"
+#include "stx/pathways/scoring.hpp"
+
+namespace stx {
+
+struct SlideData {
+  std::string name;
+  std::string group;                   // cross-validation group (section, or patient)
+  std::vector<std::string> spot_ids;   // (N)
+  std::vector<double> x_um, y_um;      // (N) spot centres
+  std::vector<double> pixel_x, pixel_y;  // (N) full-resolution image pixels (for outputs)
+  int64_t feature_dim = 0;
+  std::vector<float> features;         // (N, F)
+  std::vector<float> genes;            // (N, G) log1p CP10k of the target genes; empty if unknown
+  std::vector<float> pathways;         // (N, P) pathway scores; empty if unknown
+  std::vector<double> log_library_size;  // (N) log1p total counts; empty if unknown
+
+  int64_t n_spots() const { return static_cast<int64_t>(spot_ids.size()); }
+  bool has_targets() const { return !pathways.empty(); }
+};
+
+struct TargetGeneOptions {
+  int64_t count = 250;                // highly variable genes kept
+  double min_detected_fraction = 0.1;  // detected in at least this share of spots
+  std::vector<std::string> genes;     // a user list instead (must exist in every slide)
+};
+
+/// Target genes for training: the user's list, or the `count` genes with the highest variance
+/// of log1p-CP10k expression over all spots of all slides, among the genes present in every
+/// slide and detected in >= min_detected_fraction of the pooled spots. Sorted by that variance.
+std::vector<std::string> select_target_genes(const std::vector<const Slide*>& slides,
+                                             const TargetGeneOptions& options);
+
+/// (P, G) row-major: 1 where target gene g belongs to gene set p (by symbol).
+std::vector<uint8_t> gene_set_membership(const std::vector<GeneSet>& sets,
+                                         const std::vector<std::string>& pathway_names,
+                                         const std::vector<std::string>& genes);
+
+/// Joins features (by spot id) to the slide. With `scores` (and `genes`), also fills the
+/// targets; spots flagged by the scorer (no counts) are dropped and counted in `dropped`.
+/// Throws on NaN features, unknown target genes or features of another slide.
+SlideData make_slide_data(const Slide& slide, const EncodedFeatures& features,
+                          const PathwayScores* scores, const std::vector<std::string>& genes,
+                          int64_t* dropped = nullptr);
+
+}  // namespace stx

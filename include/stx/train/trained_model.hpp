@@ -1,0 +1,67 @@
+// A trained QuadFlow with everything prediction needs: the weights, the model options, gene
+// and pathway names, the standardisation of features and targets, and the identity of the
+// encoder whose features it was trained on (prediction refuses any other). Torch-free
+// interface; the checkpoint is one LibTorch archive written atomically.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "stx/model/quadflow_options.hpp"
+#include "stx/train/slide_data.hpp"
+
+namespace stx {
+
+struct ModelMetadata {
+  QuadFlowOptions model;
+  std::string version;
+  std::string encoder_identity;         // Encoder::identity() + preprocessing
+  std::string encoder_name;             // builtin | torchscript | vit
+  std::string encoder_weights;          // path given at training (for the user's reference)
+  double patch_size_um = 0;
+  int patch_size_px = 0;
+  std::string score_method;             // how the pathway targets were scored
+  std::string gene_sets;                // "hallmarks" or the GMT path
+  std::vector<std::string> pathways;    // (P)
+  std::vector<std::string> genes;       // (G)
+  std::vector<std::string> feature_names;  // (F)
+  std::vector<uint8_t> membership;      // (P, G)
+  std::vector<float> feature_mean, feature_sd;  // (F)
+  std::vector<float> gene_mean, gene_sd;        // (G)
+  std::vector<float> pathway_mean, pathway_sd;  // (P)
+  std::vector<std::string> training_slides;
+};
+
+struct Prediction {
+  int64_t n_spots = 0;
+  std::vector<float> pathways;           // (N, P) in the scale of the training scores
+  std::vector<float> genes;              // (N, G) log1p CP10k
+  std::vector<float> pathway_attention;  // (P, N) last layer's P<-H weights, when asked for
+};
+
+class TrainedModel {
+ public:
+  TrainedModel();  // empty; see train_quadflow and load
+  TrainedModel(ModelMetadata metadata, std::shared_ptr<void> module);
+  ~TrainedModel();
+  TrainedModel(const TrainedModel&);
+  TrainedModel& operator=(const TrainedModel&);
+
+  static TrainedModel load(const std::string& path);
+  /// Atomic: a temp file renamed over `path`.
+  void save(const std::string& path) const;
+
+  const ModelMetadata& metadata() const;
+  /// Features of `slide` must come from the same encoder (checked by the caller against
+  /// metadata().encoder_identity) and have feature_dim columns.
+  Prediction predict(const SlideData& slide, bool attention = false, int threads = 0) const;
+
+  struct Impl;
+
+ private:
+  std::shared_ptr<Impl> impl_;
+};
+
+}  // namespace stx

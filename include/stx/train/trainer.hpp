@@ -1,0 +1,52 @@
+// Training QuadFlow on one or more slides: AdamW with linear warm-up and cosine decay,
+// gradient clipping, whole slides or random spatial crops per step, optional early stopping on
+// a validation slide, a checkpoint every few epochs from which an interrupted run resumes to
+// the same result (same seed and threads), and one metrics.jsonl line per epoch.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "stx/model/quadflow_options.hpp"
+#include "stx/train/slide_data.hpp"
+#include "stx/train/trained_model.hpp"
+
+namespace stx {
+
+struct TrainOptions {
+  QuadFlowOptions model;
+  LossWeights loss;
+  int64_t epochs = 150;             // one epoch = one step per training slide
+  double learning_rate = 2e-3;
+  double weight_decay = 0.05;
+  double warmup_fraction = 0.05;    // of all steps
+  double clip_norm = 1.0;
+  int64_t crop_spots = 0;           // > 0: each step trains on this many spots around a random centre
+  int64_t patience = 0;             // early stopping after this many epochs without a better
+                                    // validation loss (0: off; needs a validation slide)
+  uint64_t seed = 0;
+  int threads = 0;                  // 0 = all cores
+  std::string device = "cpu";       // cpu | cuda | auto
+  std::string run_dir;              // checkpoint.pt and metrics.jsonl go here (empty: none)
+  int64_t checkpoint_every = 10;    // epochs
+  bool resume = false;              // continue from run_dir/checkpoint.pt when present
+};
+
+struct EpochReport {
+  int64_t epoch = 0, epochs = 0;
+  double train_loss = 0, val_loss = 0;  // val_loss NaN without a validation slide
+  double gene_r = 0, pathway_r = 0;     // training-step means
+  double seconds = 0, eta_seconds = 0;
+};
+
+using EpochCallback = std::function<void(const EpochReport&)>;
+
+/// `metadata` carries names, membership and encoder identity; the trainer fills in the
+/// standardisation from the training slides and the model sizes from the data.
+TrainedModel train_quadflow(const std::vector<SlideData>& train, const SlideData* validation,
+                            ModelMetadata metadata, const TrainOptions& options,
+                            const EpochCallback& on_epoch = {});
+
+}  // namespace stx

@@ -1,0 +1,30 @@
+// H<->H: each spot attends to its K nearest spots with a learned bias on their offset in µm
+// (relative positions only, so the result does not depend on where the slide sits in the
+// image). Cost and memory are O(N K D): linear in spots, which is what lets QuadFlow run on
+// whole slides of 10^5-10^6 spots where full attention (O(N^2)) cannot.
+// Mirrors neighbourhood attention (Hassani et al. 2023) on an irregular spot graph, with the
+// Swin-style relative-position bias replaced by a small MLP of the continuous offset.
+// Legend: N spots, K neighbours, D width, H heads, E = D / H.
+#pragma once
+
+#include "neighbourhood.hpp"
+#include "torch_compat.hpp"
+
+namespace stx {
+
+class NeighbourhoodAttentionImpl : public torch::nn::Module {
+ public:
+  NeighbourhoodAttentionImpl(int64_t width, int64_t heads, double dropout);
+
+  /// tokens (N, D) -> (N, D)
+  torch::Tensor forward(const torch::Tensor& tokens, const Neighbourhood& neighbourhood);
+
+ private:
+  int64_t heads_;
+  torch::nn::Linear qkv_{nullptr}, out_{nullptr};
+  torch::nn::Sequential offset_bias_{nullptr};  // (.., 2) µm/100 -> (.., H)
+  torch::nn::Dropout dropout_{nullptr};
+};
+TORCH_MODULE(NeighbourhoodAttention);
+
+}  // namespace stx

@@ -1,0 +1,71 @@
+// QuadFlow: a transformer over one H token per spot and one P token per pathway, with four
+// attention flows per layer (H<->H spatial, P<->P, P<->H both ways) and an H->P readout of
+// per-spot pathway activities, from which genes are decoded through a bottleneck tied to
+// gene-set membership. See ../shared/DESIGN.md ("The model") and docs/model.md.
+// It does not normalise inputs or targets: the trainer standardises both and stores the
+// statistics in the checkpoint. Legend: N spots, F encoder features, D width, P pathways,
+// G genes, K neighbours, R residual rank.
+#pragma once
+
+#include <vector>
+
+#include "attention.hpp"
+#include "neighbourhood.hpp"
+#include "neighbourhood_attention.hpp"
+#include "stx/model/quadflow_options.hpp"
+#include "torch_compat.hpp"
+
+namespace stx {
+
+struct QuadFlowOutput {
+  torch::Tensor pathways;           // (N, P) standardised pathway activities
+  torch::Tensor genes;              // (N, G) standardised gene expression
+  torch::Tensor pathway_attention;  // (P, N) last layer's P<-H weights, when asked for
+};
+
+class QuadFlowLayerImpl : public torch::nn::Module {
+ public:
+  explicit QuadFlowLayerImpl(const QuadFlowOptions& options);
+  /// spots (N, D), pathways (P, D) are updated in place (pre-norm residual blocks).
+  void forward(torch::Tensor& spots, torch::Tensor& pathways, const Neighbourhood& nb,
+               torch::Tensor* pathway_attention);
+
+ private:
+  QuadFlowOptions options_;
+  torch::nn::LayerNorm spot_norm_{nullptr}, pathway_norm_{nullptr}, spot_cross_norm_{nullptr},
+      pathway_cross_norm_{nullptr}, spot_mlp_norm_{nullptr}, pathway_mlp_norm_{nullptr};
+  NeighbourhoodAttention spatial_{nullptr};
+  Attention full_spatial_{nullptr}, pathway_self_{nullptr}, pathway_from_spots_{nullptr},
+      spots_from_pathways_{nullptr};
+  torch::nn::Sequential spot_mlp_{nullptr}, pathway_mlp_{nullptr};
+};
+TORCH_MODULE(QuadFlowLayer);
+
+class QuadFlowImpl : public torch::nn::Module {
+ public:
+  /// membership (P, G): 1 where gene g is in pathway p's set; ties the gene decoder.
+  QuadFlowImpl(const QuadFlowOptions& options, const torch::Tensor& membership);
+
+  /// features (N, F), standardised.
+  QuadFlowOutput forward(const torch::Tensor& features, const Neighbourhood& nb,
+                         bool keep_attention = false);
+
+  const QuadFlowOptions& options() const { return options_; }
+
+ private:
+  QuadFlowOptions options_;
+  torch::nn::Sequential embed_{nullptr};  // (N, F) -> (N, D)
+  torch::Tensor pathway_tokens_;          // (P, D)
+  std::vector<QuadFlowLayer> layers_;
+  torch::nn::LayerNorm spot_out_norm_{nullptr}, pathway_out_norm_{nullptr};
+  torch::nn::Linear spot_readout_{nullptr}, pathway_readout_{nullptr};  // bilinear H->P
+  torch::nn::Linear linear_readout_{nullptr};                           // H->P off: (D) -> (P)
+  torch::Tensor readout_bias_;                                          // (P)
+  torch::Tensor membership_;       // (P, G) buffer
+  torch::Tensor decoder_weight_;   // (P, G), used only where membership is 1
+  torch::Tensor decoder_bias_;     // (G)
+  torch::Tensor residual_down_, residual_up_;  // (P, R), (R, G)
+};
+TORCH_MODULE(QuadFlow);
+
+}  // namespace stx

@@ -1,0 +1,62 @@
+#include "stx/model/quadflow_options.hpp"
+
+#include <fmt/format.h>
+
+#include <nlohmann/json.hpp>
+
+namespace stx {
+
+void to_json(nlohmann::json& j, const QuadFlowOptions& o) {
+  j = {{"feature_dim", o.feature_dim},     {"n_pathways", o.n_pathways},
+       {"n_genes", o.n_genes},             {"width", o.width},
+       {"layers", o.layers},               {"heads", o.heads},
+       {"spatial_attention", o.spatial_attention}, {"pathway_attention", o.pathway_attention},
+       {"cross_attention", o.cross_attention},     {"pathway_readout", o.pathway_readout},
+       {"neighbours", o.neighbours},       {"radius_pitches", o.radius_pitches},
+       {"full_attention", o.full_attention}, {"residual_rank", o.residual_rank},
+       {"dropout", o.dropout}};
+}
+
+void from_json(const nlohmann::json& j, QuadFlowOptions& o) {
+  j.at("feature_dim").get_to(o.feature_dim);
+  j.at("n_pathways").get_to(o.n_pathways);
+  j.at("n_genes").get_to(o.n_genes);
+  j.at("width").get_to(o.width);
+  j.at("layers").get_to(o.layers);
+  j.at("heads").get_to(o.heads);
+  j.at("spatial_attention").get_to(o.spatial_attention);
+  j.at("pathway_attention").get_to(o.pathway_attention);
+  j.at("cross_attention").get_to(o.cross_attention);
+  j.at("pathway_readout").get_to(o.pathway_readout);
+  j.at("neighbours").get_to(o.neighbours);
+  j.at("radius_pitches").get_to(o.radius_pitches);
+  j.at("full_attention").get_to(o.full_attention);
+  j.at("residual_rank").get_to(o.residual_rank);
+  j.at("dropout").get_to(o.dropout);
+}
+
+void to_json(nlohmann::json& j, const LossWeights& w) {
+  j = {{"gene", w.gene}, {"pathway", w.pathway}, {"smoothness", w.smoothness}};
+}
+
+void from_json(const nlohmann::json& j, LossWeights& w) {
+  j.at("gene").get_to(w.gene);
+  j.at("pathway").get_to(w.pathway);
+  j.at("smoothness").get_to(w.smoothness);
+}
+
+std::string describe(const QuadFlowOptions& o) {
+  std::string flows;
+  const auto add = [&](bool on, const char* name) {
+    if (on) flows += (flows.empty() ? "" : "+") + std::string(name);
+  };
+  add(o.spatial_attention, o.full_attention ? "HH(full)" : "HH");
+  add(o.pathway_attention, "PP");
+  add(o.cross_attention, "PH");
+  add(o.pathway_readout, "HP");
+  return fmt::format("width {}, {} layers, {} heads, flows {}, {} neighbours, residual rank {}",
+                     o.width, o.layers, o.heads, flows.empty() ? "none" : flows, o.neighbours,
+                     o.residual_rank);
+}
+
+}  // namespace stx

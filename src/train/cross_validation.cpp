@@ -1,0 +1,250 @@
+#include "stx/train/cross_validation.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <fstream>
+#include <map>
+#include <set>
+
+#include "stx/core/error.hpp"
+#include "stx/core/log.hpp"
+#include "stx/eval/metrics.hpp"
+#include "stx/io/atomic_file.hpp"
+
+namespace stx {
+
+namespace {
+
+DenseMatrix stack_rows(const std::vector<const SlideData*>& slides,
+                       const std::function<const std::vector<float>&(const SlideData&)>& field,
+                       int64_t cols) {
+  DenseMatrix m{0, cols, {}};
+  for (const SlideData* s : slides) {
+    const auto& v = field(*s);
+    m.values.insert(m.values.end(), v.begin(), v.end());
+    m.rows += s->n_spots();
+  }
+  return m;
+}
+
+// Per-target least squares on one covariate (log library size), fitted on training spots.
+DenseMatrix library_size_fit(const DenseMatrix& y_train, const std::vector<double>& z_train,
+                             const std::vector<double>& z_test) {
+  const double n = static_cast<double>(z_train.size());
+  double mz = 0;
+  for (double z : z_train) mz += z / n;
+  double szz = 0;
+  for (double z : z_train) szz += (z - mz) * (z - mz);
+  DenseMatrix out{static_cast<int64_t>(z_test.size()), y_train.cols,
+                  std::vector<double>(z_test.size() * static_cast<size_t>(y_train.cols))};
+  for (int64_t c = 0; c < y_train.cols; ++c) {
+    double my = 0, szy = 0;
+    for (int64_t r = 0; r < y_train.rows; ++r) my += y_train.at(r, c) / n;
+    for (int64_t r = 0; r < y_train.rows; ++r) szy += (z_train[r] - mz) * (y_train.at(r, c) - my);
+    const double slope = szz > 0 ? szy / szz : 0;
+    for (size_t r = 0; r < z_test.size(); ++r)
+      out.at(static_cast<int64_t>(r), c) = my + slope * (z_test[r] - mz);
+  }
+  return out;
+}
+
+DenseMatrix column_means_repeated(const DenseMatrix& y_train, int64_t rows) {
+  DenseMatrix out{rows, y_train.cols, std::vector<double>(static_cast<size_t>(rows * y_train.cols))};
+  for (int64_t c = 0; c < y_train.cols; ++c) {
+    double mean = 0;
+    for (int64_t r = 0; r < y_train.rows; ++r) mean += y_train.at(r, c);
+    mean /= static_cast<double>(y_train.rows);
+    for (int64_t r = 0; r < rows; ++r) out.at(r, c) = mean;
+  }
+  return out;
+}
+
+DenseMatrix ridge_fit_predict(const DenseMatrix& x_train, const DenseMatrix& y_train,
+                              const std::vector<int>& groups, const DenseMatrix& x_test,
+                              const std::vector<double>& lambdas) {
+  const bool several = std::set<int>(groups.begin(), groups.end()).size() >= 2;
+  const double lambda = several ? choose_ridge_lambda(x_train, y_train, groups, lambdas) : 100.0;
+  return predict_ridge(fit_ridge(x_train, y_train, lambda), x_test);
+}
+
+}  // namespace
+
+std::vector<CvVariant> ablation_variants(const QuadFlowOptions& model, const LossWeights& loss) {
+  std::vector<CvVariant> v = {{"quadflow", model, loss}};
+  const auto add = [&](const std::string& name, auto change) {
+    CvVariant variant{name, model, loss};
+    change(variant);
+    v.push_back(variant);
+  };
+  add("no H<->H", [](CvVariant& x) { x.model.spatial_attention = false; });
+  add("no P<->P", [](CvVariant& x) { x.model.pathway_attention = false; });
+  add("no P<->H", [](CvVariant& x) { x.model.cross_attention = false; });
+  add("no H->P readout", [](CvVariant& x) { x.model.pathway_readout = false; });
+  add("strict bottleneck", [](CvVariant& x) { x.model.residual_rank = 0; });
+  add("no smoothness", [](CvVariant& x) { x.loss.smoothness = 0; });
+  return v;
+}
+
+CvResult cross_validate(const Dataset& data, const CvOptions& options, const CvProgress& progress) {
+  std::vector<std::string> groups;
+  for (const auto& s : data.slides)
+    if (std::find(groups.begin(), groups.end(), s.group) == groups.end()) groups.push_back(s.group);
+  STX_CHECK(groups.size() >= 2, ConfigError,
+            "cross-validation needs slides from at least two groups, found {}", groups.size());
+  const ModelMetadata& meta = data.metadata;
+  const int64_t f = static_cast<int64_t>(meta.feature_names.size());
+  const int64_t g = static_cast<int64_t>(meta.genes.size());
+  const int64_t p = static_cast<int64_t>(meta.pathways.size());
+  const auto variants = options.ablations
+                            ? ablation_variants(options.train.model, options.train.loss)
+                            : std::vector<CvVariant>{{"quadflow", options.train.model, options.train.loss}};
+  CvResult result;
+  result.folds = groups;
+  result.genes = meta.genes;
+  result.pathways = meta.pathways;
+  result.methods = {"mean", "library size", "ridge"};
+  for (const auto& v : variants) result.methods.push_back(v.name);
+
+  for (const auto& held : groups) {
+    std::vector<const SlideData*> train, test;
+    std::vector<SlideData> train_copies;
+    std::vector<int> train_groups;
+    for (const auto& s : data.slides) {
+      if (s.group == held) {
+        test.push_back(&s);
+      } else {
+        train.push_back(&s);
+        train_copies.push_back(s);
+        const int id = static_cast<int>(std::find(groups.begin(), groups.end(), s.group) - groups.begin());
+        train_groups.insert(train_groups.end(), static_cast<size_t>(s.n_spots()), id);
+      }
+    }
+    const auto features = [](const SlideData& s) -> const std::vector<float>& { return s.features; };
+    const auto genes = [](const SlideData& s) -> const std::vector<float>& { return s.genes; };
+    const auto pathways = [](const SlideData& s) -> const std::vector<float>& { return s.pathways; };
+    const DenseMatrix x_train = stack_rows(train, features, f), x_test = stack_rows(test, features, f);
+    const std::map<std::string, std::pair<DenseMatrix, DenseMatrix>> truth = {
+        {"gene", {stack_rows(train, genes, g), stack_rows(test, genes, g)}},
+        {"pathway", {stack_rows(train, pathways, p), stack_rows(test, pathways, p)}}};
+    std::vector<double> z_train, z_test;
+    for (const auto* s : train) z_train.insert(z_train.end(), s->log_library_size.begin(), s->log_library_size.end());
+    for (const auto* s : test) z_test.insert(z_test.end(), s->log_library_size.begin(), s->log_library_size.end());
+
+    const auto record = [&](const std::string& method, const std::string& kind,
+                            const DenseMatrix& prediction, double seconds) {
+      const auto& [y_train, y_test] = truth.at(kind);
+      const TargetMetrics m = target_metrics(y_test, prediction, &z_test);
+      CvRow row{held, method, kind, m.r, m.partial_r, m.mse};
+      row.mean_r = finite_mean(m.r, &row.undefined);
+      row.top_mean_r = finite_mean_of(m.r, most_variable_columns(y_train, options.top_variable));
+      row.mean_partial_r = finite_mean(m.partial_r);
+      row.mean_mse = finite_mean(m.mse);
+      row.seconds = seconds;
+      result.rows.push_back(std::move(row));
+    };
+    const auto timed = [](auto&& fn) {
+      const auto start = std::chrono::steady_clock::now();
+      auto value = fn();
+      return std::make_pair(std::move(value),
+                            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    };
+    for (const std::string kind : {"gene", "pathway"}) {
+      const auto& [y_train, y_test] = truth.at(kind);
+      if (progress) progress(held, "baselines (" + kind + ")");
+      record("mean", kind, column_means_repeated(y_train, y_test.rows), 0);
+      record("library size", kind, library_size_fit(y_train, z_train, z_test), 0);
+      const auto [ridge, ridge_s] = timed([&] {
+        return ridge_fit_predict(x_train, y_train, train_groups, x_test, options.ridge_lambdas);
+      });
+      record("ridge", kind, ridge, ridge_s);
+    }
+    for (const auto& variant : variants) {
+      if (progress) progress(held, variant.name);
+      TrainOptions train_options = options.train;
+      train_options.model = variant.model;
+      train_options.loss = variant.loss;
+      train_options.run_dir.clear();
+      train_options.patience = 0;
+      const auto [predicted, seconds] = timed([&] {
+        const TrainedModel model = train_quadflow(train_copies, nullptr, meta, train_options);
+        std::vector<Prediction> out;
+        for (const auto* s : test) out.push_back(model.predict(*s, false, train_options.threads));
+        return out;
+      });
+      DenseMatrix gene_pred{0, g, {}}, pathway_pred{0, p, {}};
+      for (const auto& pr : predicted) {
+        gene_pred.values.insert(gene_pred.values.end(), pr.genes.begin(), pr.genes.end());
+        gene_pred.rows += pr.n_spots;
+        pathway_pred.values.insert(pathway_pred.values.end(), pr.pathways.begin(), pr.pathways.end());
+        pathway_pred.rows += pr.n_spots;
+      }
+      record(variant.name, "gene", gene_pred, seconds);
+      record(variant.name, "pathway", pathway_pred, seconds);
+    }
+  }
+  return result;
+}
+
+std::string cv_summary_markdown(const CvResult& result) {
+  const auto find = [&](const std::string& fold, const std::string& method, const std::string& kind) {
+    for (const auto& r : result.rows)
+      if (r.fold == fold && r.method == method && r.kind == kind) return &r;
+    return static_cast<const CvRow*>(nullptr);
+  };
+  const auto cell = [](double v) { return std::isfinite(v) ? fmt::format("{:.3f}", v) : std::string("—"); };
+  const auto mse_cell = [](double v) { return std::isfinite(v) ? fmt::format("{:.3g}", v) : std::string("—"); };
+  std::string out;
+  for (const std::string kind : {"pathway", "gene"}) {
+    out += fmt::format("\nMean Pearson r over {} {} targets, held-out {} (rows: method):\n\n",
+                       kind == "gene" ? result.genes.size() : result.pathways.size(), kind,
+                       result.folds.size() == 1 ? "group" : "groups");
+    out += "| method |";
+    for (const auto& f : result.folds) out += " " + f + " |";
+    out += " mean r | top-50 r | partial r (| depth) | MSE |\n|---|";
+    for (size_t i = 0; i < result.folds.size() + 4; ++i) out += "---|";
+    out += "\n";
+    for (const auto& method : result.methods) {
+      std::vector<double> r, top, partial, mse;
+      std::string line = "| " + method + " |";
+      int undefined = 0;
+      for (const auto& fold : result.folds) {
+        const CvRow* row = find(fold, method, kind);
+        if (!row) continue;
+        line += " " + cell(row->mean_r) + " |";
+        r.push_back(row->mean_r);
+        top.push_back(row->top_mean_r);
+        partial.push_back(row->mean_partial_r);
+        mse.push_back(row->mean_mse);
+        undefined += row->undefined;
+      }
+      line += fmt::format(" **{}** | {} | {} | {} |", cell(finite_mean(r)), cell(finite_mean(top)),
+                          cell(finite_mean(partial)), mse_cell(finite_mean(mse)));
+      if (undefined > 0 && method == "mean") line += " (r undefined: constant prediction)";
+      else if (undefined > 0) line += fmt::format(" ({} undefined r left out)", undefined);
+      out += line + "\n";
+    }
+  }
+  return out;
+}
+
+void write_cv_tsv(const CvResult& result, const std::string& path) {
+  AtomicFile file(path);
+  {
+    std::ofstream out(file.temp_path(), std::ios::binary);
+    STX_CHECK(out, IoError, "{}: cannot write", path);
+    out << "fold\tmethod\tkind\ttarget\tpearson_r\tpartial_r_given_depth\tmse\n";
+    const auto cell = [](double v) { return std::isfinite(v) ? fmt::format("{:.6g}", v) : std::string("nan"); };
+    for (const auto& row : result.rows) {
+      const auto& names = row.kind == "gene" ? result.genes : result.pathways;
+      for (size_t t = 0; t < names.size(); ++t)
+        out << row.fold << '\t' << row.method << '\t' << row.kind << '\t' << names[t] << '\t'
+            << cell(row.r[t]) << '\t' << cell(row.partial_r[t]) << '\t' << cell(row.mse[t]) << '\n';
+    }
+  }
+  file.commit();
+}
+
+}  // namespace stx

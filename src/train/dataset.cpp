@@ -1,0 +1,62 @@
+#include "stx/train/dataset.hpp"
+
+#include "stx/core/error.hpp"
+#include "stx/core/log.hpp"
+#include "stx/histology/feature_cache.hpp"
+
+namespace stx {
+
+std::string encoder_identity(const Encoder& encoder) {
+  const std::string pre = encoder.preprocessing();
+  return pre.empty() ? encoder.identity() : encoder.identity() + " + " + pre;
+}
+
+Dataset prepare_dataset(const std::vector<ReadOptions>& inputs, const DatasetOptions& options) {
+  STX_CHECK(!inputs.empty(), ConfigError, "no input slides");
+  const auto encoder = make_encoder(options.encoder);
+  const auto sets = load_gene_sets(options.gene_sets);
+  std::vector<Slide> slides;
+  for (const auto& input : inputs) {
+    ReadOptions read = input;
+    read.require_image = true;
+    slides.push_back(read_slide(read));
+    for (const auto& note : slides.back().notes) log()->info("{}: {}", slides.back().name, note);
+  }
+  std::vector<const Slide*> pointers;
+  for (const auto& s : slides) pointers.push_back(&s);
+  const auto genes = select_target_genes(pointers, options.targets);
+
+  Dataset data;
+  std::vector<std::string> pathway_names;
+  for (const auto& slide : slides) {
+    const GeneSetMatch match = match_gene_sets(sets, slide.gene_symbols);
+    const PathwayScores scores = score_pathways(slide.counts, match, options.scoring);
+    if (pathway_names.empty()) pathway_names = scores.pathways;
+    STX_CHECK(scores.pathways == pathway_names, ConfigError,
+              "{}: gene sets kept differ from the other slides' ({} vs {} sets): lower "
+              "--min-genes or use slides measuring the same genes", slide.source_path,
+              scores.pathways.size(), pathway_names.size());
+    const CacheResult cached =
+        encode_with_cache(slide, *encoder, options.encoder.patch, options.cache_dir, false);
+    log()->info("{}: {} spots, features {} ({})", slide.name, slide.n_spots(),
+                cached.reused ? "from the cache" : "computed", cached.path);
+    int64_t dropped = 0;
+    data.slides.push_back(make_slide_data(slide, cached.features, &scores, genes, &dropped));
+    if (dropped > 0) log()->warn("{}: {} spot(s) without counts left out of training", slide.name, dropped);
+  }
+  ModelMetadata& m = data.metadata;
+  m.encoder_identity = encoder_identity(*encoder);
+  m.encoder_name = options.encoder.name;
+  m.encoder_weights = options.encoder.weights;
+  m.patch_size_um = options.encoder.patch.size_um;
+  m.patch_size_px = options.encoder.patch.size_px;
+  m.score_method = to_string(options.scoring.method);
+  m.gene_sets = options.gene_sets;
+  m.pathways = pathway_names;
+  m.genes = genes;
+  m.feature_names = encoder->feature_names();
+  m.membership = gene_set_membership(sets, pathway_names, genes);
+  return data;
+}
+
+}  // namespace stx

@@ -1,0 +1,71 @@
+#include "model_metadata.hpp"
+
+#include "stx/core/error.hpp"
+
+namespace stx {
+
+nlohmann::json metadata_to_json(const ModelMetadata& m) {
+  return {{"format", "stx-quadflow-1"},
+          {"model", m.model},
+          {"version", m.version},
+          {"encoder_identity", m.encoder_identity},
+          {"encoder_name", m.encoder_name},
+          {"encoder_weights", m.encoder_weights},
+          {"patch_size_um", m.patch_size_um},
+          {"patch_size_px", m.patch_size_px},
+          {"score_method", m.score_method},
+          {"gene_sets", m.gene_sets},
+          {"pathways", m.pathways},
+          {"genes", m.genes},
+          {"feature_names", m.feature_names},
+          {"membership", m.membership},
+          {"feature_mean", m.feature_mean},
+          {"feature_sd", m.feature_sd},
+          {"gene_mean", m.gene_mean},
+          {"gene_sd", m.gene_sd},
+          {"pathway_mean", m.pathway_mean},
+          {"pathway_sd", m.pathway_sd},
+          {"training_slides", m.training_slides}};
+}
+
+ModelMetadata metadata_from_json(const nlohmann::json& j, const std::string& source) {
+  STX_CHECK(j.value("format", "") == "stx-quadflow-1", FormatError,
+            "{}: not a QuadFlow checkpoint (format '{}', expected 'stx-quadflow-1')", source,
+            j.value("format", ""));
+  ModelMetadata m;
+  try {
+    j.at("model").get_to(m.model);
+    j.at("version").get_to(m.version);
+    j.at("encoder_identity").get_to(m.encoder_identity);
+    j.at("encoder_name").get_to(m.encoder_name);
+    j.at("encoder_weights").get_to(m.encoder_weights);
+    j.at("patch_size_um").get_to(m.patch_size_um);
+    j.at("patch_size_px").get_to(m.patch_size_px);
+    j.at("score_method").get_to(m.score_method);
+    j.at("gene_sets").get_to(m.gene_sets);
+    j.at("pathways").get_to(m.pathways);
+    j.at("genes").get_to(m.genes);
+    j.at("feature_names").get_to(m.feature_names);
+    j.at("membership").get_to(m.membership);
+    j.at("feature_mean").get_to(m.feature_mean);
+    j.at("feature_sd").get_to(m.feature_sd);
+    j.at("gene_mean").get_to(m.gene_mean);
+    j.at("gene_sd").get_to(m.gene_sd);
+    j.at("pathway_mean").get_to(m.pathway_mean);
+    j.at("pathway_sd").get_to(m.pathway_sd);
+    j.at("training_slides").get_to(m.training_slides);
+  } catch (const nlohmann::json::exception& e) {
+    throw FormatError(fmt::format("{}: checkpoint metadata: {}", source, e.what()));
+  }
+  const auto f = static_cast<size_t>(m.model.feature_dim), g = static_cast<size_t>(m.model.n_genes),
+             p = static_cast<size_t>(m.model.n_pathways);
+  STX_CHECK(m.feature_mean.size() == f && m.feature_sd.size() == f && m.genes.size() == g &&
+                m.gene_mean.size() == g && m.gene_sd.size() == g && m.pathways.size() == p &&
+                m.pathway_mean.size() == p && m.pathway_sd.size() == p &&
+                m.membership.size() == p * g,
+            FormatError, "{}: checkpoint metadata sizes disagree with the model ({} features, {} "
+            "genes, {} pathways)", source, f, g, p);
+  return m;
+}
+
+}  // namespace stx

@@ -1,0 +1,164 @@
+#include "stx/train/slide_data.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "stx/core/error.hpp"
+#include "stx/pathways/normalize.hpp"
+
+namespace stx {
+
+namespace {
+std::unordered_map<std::string, int64_t> index_of(const std::vector<std::string>& names) {
+  std::unordered_map<std::string, int64_t> index;
+  for (size_t i = 0; i < names.size(); ++i) index.emplace(names[i], static_cast<int64_t>(i));
+  return index;
+}
+}  // namespace
+
+std::vector<std::string> select_target_genes(const std::vector<const Slide*>& slides,
+                                             const TargetGeneOptions& options) {
+  STX_CHECK(!slides.empty(), ConfigError, "target genes: no slides with expression");
+  std::vector<std::string> common = slides.front()->gene_symbols;
+  for (const Slide* s : slides) {
+    const std::unordered_set<std::string> here(s->gene_symbols.begin(), s->gene_symbols.end());
+    common.erase(std::remove_if(common.begin(), common.end(),
+                                [&](const std::string& g) { return !here.count(g); }),
+                 common.end());
+  }
+  if (!options.genes.empty()) {
+    const std::unordered_set<std::string> present(common.begin(), common.end());
+    for (const auto& g : options.genes)
+      STX_CHECK(present.count(g), ConfigError,
+                "target genes: '{}' is not measured in every training slide", g);
+    return options.genes;
+  }
+  // Pooled sum, sum of squares and detection count of log1p-CP10k per common gene.
+  const size_t n_genes = common.size();
+  std::vector<double> sum(n_genes, 0), sum_sq(n_genes, 0);
+  std::vector<int64_t> detected(n_genes, 0);
+  int64_t n_spots = 0;
+  for (const Slide* s : slides) {
+    const auto column = index_of(s->gene_symbols);
+    std::vector<int64_t> slot(static_cast<size_t>(s->n_genes()), -1);
+    for (size_t g = 0; g < n_genes; ++g) slot[static_cast<size_t>(column.at(common[g]))] = static_cast<int64_t>(g);
+    const CsrMatrix log_x = log_normalize(s->counts);
+    for (int64_t k = 0; k < log_x.nnz(); ++k) {
+      const int64_t g = slot[static_cast<size_t>(log_x.indices[static_cast<size_t>(k)])];
+      if (g < 0) continue;
+      const double v = log_x.data[static_cast<size_t>(k)];
+      sum[g] += v;
+      sum_sq[g] += v * v;
+      detected[g] += v > 0;
+    }
+    n_spots += s->n_spots();
+  }
+  std::vector<std::pair<double, size_t>> ranked;
+  for (size_t g = 0; g < n_genes; ++g) {
+    if (static_cast<double>(detected[g]) < options.min_detected_fraction * static_cast<double>(n_spots)) continue;
+    const double mean = sum[g] / static_cast<double>(n_spots);
+    ranked.push_back({sum_sq[g] / static_cast<double>(n_spots) - mean * mean, g});
+  }
+  STX_CHECK(!ranked.empty(), ConfigError,
+            "target genes: no gene is detected in {:.0f}% of the training spots",
+            100 * options.min_detected_fraction);
+  std::sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) {
+    return a.first != b.first ? a.first > b.first : a.second < b.second;
+  });
+  ranked.resize(std::min(ranked.size(), static_cast<size_t>(options.count)));
+  std::vector<std::string> genes;
+  for (const auto& r : ranked) genes.push_back(common[r.second]);
+  return genes;
+}
+
+std::vector<uint8_t> gene_set_membership(const std::vector<GeneSet>& sets,
+                                         const std::vector<std::string>& pathway_names,
+                                         const std::vector<std::string>& genes) {
+  std::unordered_map<std::string, const GeneSet*> by_name;
+  for (const auto& s : sets) by_name.emplace(s.name, &s);
+  const auto gene_index = index_of(genes);
+  std::vector<uint8_t> membership(pathway_names.size() * genes.size(), 0);
+  for (size_t p = 0; p < pathway_names.size(); ++p) {
+    const auto it = by_name.find(pathway_names[p]);
+    STX_CHECK(it != by_name.end(), ConfigError, "gene sets: no set named '{}'", pathway_names[p]);
+    for (const auto& g : it->second->genes)
+      if (const auto gi = gene_index.find(g); gi != gene_index.end())
+        membership[p * genes.size() + static_cast<size_t>(gi->second)] = 1;
+  }
+  return membership;
+}
+
+SlideData make_slide_data(const Slide& slide, const EncodedFeatures& features,
+                          const PathwayScores* scores, const std::vector<std::string>& genes,
+                          int64_t* dropped) {
+  STX_CHECK(std::isfinite(slide.um_per_px) && slide.um_per_px > 0, ConfigError,
+            "{}: µm per pixel unknown; pass --um-per-px", slide.source_path);
+  STX_CHECK(slide.has_coordinates(), FormatError, "{}: spots have no image coordinates",
+            slide.source_path);
+  STX_CHECK(slide.n_spots() > 0, FormatError, "{}: the slide has no spots", slide.source_path);
+  const auto feature_row = index_of(features.spot_ids);
+  const int64_t f_dim = features.dim();
+  std::vector<int64_t> keep;
+  for (int64_t i = 0; i < slide.n_spots(); ++i) {
+    STX_CHECK(feature_row.count(slide.spot_ids[i]), ShapeError,
+              "features of {} ({} spots) do not cover spot '{}' of {} ({} spots): features of "
+              "another slide?",
+              features.key.empty() ? "the feature file" : "the cache", features.spot_ids.size(),
+              slide.spot_ids[i], slide.name, slide.n_spots());
+    if (!scores || !scores->flagged[static_cast<size_t>(i)]) keep.push_back(i);
+  }
+  if (dropped) *dropped = slide.n_spots() - static_cast<int64_t>(keep.size());
+  STX_CHECK(!keep.empty(), FormatError, "{}: no spot with counts left", slide.source_path);
+
+  SlideData d;
+  d.name = slide.name;
+  d.group = slide.name;
+  d.feature_dim = f_dim;
+  for (int64_t i : keep) {
+    d.spot_ids.push_back(slide.spot_ids[i]);
+    d.pixel_x.push_back(slide.pixel_x[i]);
+    d.pixel_y.push_back(slide.pixel_y[i]);
+    d.x_um.push_back(slide.pixel_x[i] * slide.um_per_px);
+    d.y_um.push_back(slide.pixel_y[i] * slide.um_per_px);
+    const int64_t row = feature_row.at(slide.spot_ids[i]);
+    const auto first = features.values.begin() + row * f_dim;
+    for (auto it = first; it != first + f_dim; ++it)
+      STX_CHECK(std::isfinite(*it), FormatError,
+                "features of {}: spot '{}' has a NaN or infinite feature (column {})", slide.name,
+                slide.spot_ids[i], features.feature_names[static_cast<size_t>(it - first)]);
+    d.features.insert(d.features.end(), first, first + f_dim);
+  }
+  if (!scores) return d;
+
+  STX_CHECK(scores->n_spots == slide.n_spots(), ShapeError,
+            "{}: pathway scores for {} spots, slide has {}", slide.name, scores->n_spots,
+            slide.n_spots());
+  const auto column = index_of(slide.gene_symbols);
+  std::vector<int64_t> gene_column;
+  for (const auto& g : genes) {
+    const auto it = column.find(g);
+    STX_CHECK(it != column.end(), ConfigError, "{}: target gene '{}' is not measured",
+              slide.source_path, g);
+    gene_column.push_back(it->second);
+  }
+  const CsrMatrix log_x = log_normalize(slide.counts.select_rows(keep));
+  const auto totals = slide.counts.row_sums();
+  const int64_t n_genes = static_cast<int64_t>(genes.size());
+  const int64_t n_pathways = static_cast<int64_t>(scores->pathways.size());
+  std::vector<int64_t> slot(static_cast<size_t>(slide.n_genes()), -1);
+  for (int64_t g = 0; g < n_genes; ++g) slot[static_cast<size_t>(gene_column[g])] = g;
+  d.genes.assign(keep.size() * static_cast<size_t>(n_genes), 0.f);
+  for (size_t r = 0; r < keep.size(); ++r) {
+    for (int64_t k = log_x.indptr[r]; k < log_x.indptr[r + 1]; ++k)
+      if (const int64_t g = slot[static_cast<size_t>(log_x.indices[static_cast<size_t>(k)])]; g >= 0)
+        d.genes[r * static_cast<size_t>(n_genes) + static_cast<size_t>(g)] = log_x.data[static_cast<size_t>(k)];
+    for (int64_t p = 0; p < n_pathways; ++p) d.pathways.push_back(scores->at(keep[r], p));
+    d.log_library_size.push_back(std::log1p(totals[static_cast<size_t>(keep[r])]));
+  }
+  return d;
+}
+
+}  // namespace stx

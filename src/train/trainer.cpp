@@ -1,0 +1,328 @@
+// The training loop. Determinism across an interruption: every random choice is derived from
+// (seed, epoch) or (seed, global step) rather than from a running generator, so a run resumed
+// from a checkpoint replays exactly what the uninterrupted run would have done.
+#include "stx/train/trainer.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+#include <numeric>
+#include <random>
+
+#include <nlohmann/json.hpp>
+
+#include "loss.hpp"
+#include "model_metadata.hpp"
+#include "stx/core/error.hpp"
+#include "stx/core/log.hpp"
+#include "stx/io/atomic_file.hpp"
+#include "trained_model_impl.hpp"
+
+namespace stx {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct SlideTensors {
+  torch::Tensor features, genes, pathways;  // (N, F), (N, G), (N, P) standardised
+  std::vector<double> x_um, y_um;
+  Neighbourhood neighbourhood;              // whole slide
+};
+
+void column_stats(const std::vector<const std::vector<float>*>& parts, int64_t cols,
+                  std::vector<float>& mean, std::vector<float>& sd) {
+  std::vector<double> sum(static_cast<size_t>(cols), 0), sum_sq(static_cast<size_t>(cols), 0);
+  int64_t rows = 0;
+  for (const auto* values : parts) {
+    for (size_t i = 0; i < values->size(); ++i) {
+      const double v = (*values)[i];
+      sum[i % static_cast<size_t>(cols)] += v;
+      sum_sq[i % static_cast<size_t>(cols)] += v * v;
+    }
+    rows += static_cast<int64_t>(values->size()) / cols;
+  }
+  mean.resize(static_cast<size_t>(cols));
+  sd.resize(static_cast<size_t>(cols));
+  for (size_t c = 0; c < static_cast<size_t>(cols); ++c) {
+    const double m = sum[c] / static_cast<double>(rows);
+    const double var = std::max(0.0, sum_sq[c] / static_cast<double>(rows) - m * m);
+    mean[c] = static_cast<float>(m);
+    sd[c] = var > 1e-12 ? static_cast<float>(std::sqrt(var)) : 1.f;  // constant column: centred only
+  }
+}
+
+Neighbourhood to_device(const Neighbourhood& nb, const torch::Device& device) {
+  return {nb.index.to(device), nb.valid.to(device), nb.offset_um.to(device), nb.edges.to(device)};
+}
+
+torch::Device resolve_device(const std::string& name) {
+  if (name == "cpu") return torch::kCPU;
+  const bool cuda = torch::cuda::is_available();
+  if (name == "auto") return cuda ? torch::Device(torch::kCUDA) : torch::Device(torch::kCPU);
+  STX_CHECK(name == "cuda", ConfigError, "--device: '{}' is not one of cpu, cuda, auto", name);
+  STX_CHECK(cuda, ConfigError, "--device cuda: this LibTorch sees no CUDA device (use cpu or auto)");
+  return torch::kCUDA;
+}
+
+double learning_rate_at(const TrainOptions& o, int64_t step, int64_t total_steps) {
+  const int64_t warmup = std::max<int64_t>(1, static_cast<int64_t>(o.warmup_fraction * static_cast<double>(total_steps)));
+  if (step < warmup) return o.learning_rate * static_cast<double>(step + 1) / static_cast<double>(warmup);
+  const double progress = static_cast<double>(step - warmup) / static_cast<double>(std::max<int64_t>(1, total_steps - warmup));
+  return o.learning_rate * 0.5 * (1 + std::cos(M_PI * std::min(1.0, progress)));
+}
+
+nlohmann::json run_fingerprint(const ModelMetadata& m, const TrainOptions& o,
+                               const std::vector<SlideData>& train, const SlideData* validation) {
+  std::vector<std::string> slides;
+  for (const auto& s : train) slides.push_back(s.name + ":" + std::to_string(s.n_spots()));
+  return {{"model", m.model},         {"loss", o.loss},       {"epochs", o.epochs},
+          {"learning_rate", o.learning_rate}, {"weight_decay", o.weight_decay},
+          {"warmup_fraction", o.warmup_fraction}, {"clip_norm", o.clip_norm},
+          {"crop_spots", o.crop_spots}, {"patience", o.patience}, {"seed", o.seed},
+          {"slides", slides},         {"validation", validation ? validation->name : ""},
+          {"genes", m.genes},         {"pathways", m.pathways}, {"encoder", m.encoder_identity}};
+}
+
+void copy_weights(QuadFlow& from, QuadFlow& to) {
+  torch::NoGradGuard no_grad;
+  const auto src = from->named_parameters(), dst = to->named_parameters();
+  for (const auto& p : src) dst[p.key()].copy_(p.value());
+}
+
+// (spots, features, genes, pathways, neighbourhood) of the `count` spots nearest a centre.
+struct Crop {
+  torch::Tensor features, genes, pathways;
+  Neighbourhood neighbourhood;
+};
+
+Crop random_crop(const SlideTensors& s, int64_t count, uint64_t seed, const QuadFlowOptions& mo,
+                 const torch::Device& device) {
+  const int64_t n = static_cast<int64_t>(s.x_um.size());
+  std::mt19937_64 rng(seed);
+  const int64_t centre = std::uniform_int_distribution<int64_t>(0, n - 1)(rng);
+  std::vector<int64_t> order(static_cast<size_t>(n));
+  std::iota(order.begin(), order.end(), 0);
+  const auto d2 = [&](int64_t j) {
+    return std::pow(s.x_um[j] - s.x_um[centre], 2) + std::pow(s.y_um[j] - s.y_um[centre], 2);
+  };
+  std::nth_element(order.begin(), order.begin() + count - 1, order.end(),
+                   [&](int64_t a, int64_t b) { return d2(a) != d2(b) ? d2(a) < d2(b) : a < b; });
+  order.resize(static_cast<size_t>(count));
+  std::sort(order.begin(), order.end());
+  std::vector<double> x, y;
+  for (int64_t j : order) {
+    x.push_back(s.x_um[j]);
+    y.push_back(s.y_um[j]);
+  }
+  const auto rows = torch::tensor(order, torch::kInt64).to(device);
+  return {s.features.index_select(0, rows), s.genes.index_select(0, rows),
+          s.pathways.index_select(0, rows),
+          to_device(build_neighbourhood(x, y, mo.neighbours, mo.radius_pitches), device)};
+}
+
+}  // namespace
+
+TrainedModel train_quadflow(const std::vector<SlideData>& train, const SlideData* validation,
+                            ModelMetadata m, const TrainOptions& o, const EpochCallback& on_epoch) {
+  STX_CHECK(!train.empty(), ConfigError, "train: no training slides");
+  STX_CHECK(o.epochs > 0, ConfigError, "train: --epochs must be positive, found {}", o.epochs);
+  STX_CHECK(o.patience == 0 || validation, ConfigError,
+            "train: early stopping (--patience) needs a validation slide (--val)");
+  const int64_t f_dim = static_cast<int64_t>(m.feature_names.size());
+  const int64_t n_genes = static_cast<int64_t>(m.genes.size());
+  const int64_t n_pathways = static_cast<int64_t>(m.pathways.size());
+  std::vector<const SlideData*> all;
+  for (const auto& s : train) all.push_back(&s);
+  if (validation) all.push_back(validation);
+  for (const SlideData* s : all) {
+    STX_CHECK(s->has_targets(), ConfigError, "train: slide {} has no expression to train on", s->name);
+    STX_CHECK(s->feature_dim == f_dim, ShapeError,
+              "train: slide {} has {} features, the others {} (same encoder for all slides?)",
+              s->name, s->feature_dim, f_dim);
+    STX_CHECK(static_cast<int64_t>(s->genes.size()) == s->n_spots() * n_genes &&
+                  static_cast<int64_t>(s->pathways.size()) == s->n_spots() * n_pathways,
+              ShapeError, "train: slide {} targets do not match {} genes and {} pathways", s->name,
+              n_genes, n_pathways);
+  }
+
+  torch_compat::set_threads(o.threads);
+  const torch::Device device = resolve_device(o.device);
+  std::vector<const std::vector<float>*> fs_, gs, ps;
+  for (const auto& s : train) {
+    fs_.push_back(&s.features);
+    gs.push_back(&s.genes);
+    ps.push_back(&s.pathways);
+  }
+  column_stats(fs_, f_dim, m.feature_mean, m.feature_sd);
+  column_stats(gs, n_genes, m.gene_mean, m.gene_sd);
+  column_stats(ps, n_pathways, m.pathway_mean, m.pathway_sd);
+  m.model.feature_dim = f_dim;
+  m.model.n_genes = n_genes;
+  m.model.n_pathways = n_pathways;
+  m.training_slides.clear();
+  for (const auto& s : train) m.training_slides.push_back(s.name);
+
+  const auto tensors_of = [&](const SlideData& s) {
+    SlideTensors t;
+    t.features = standardised(s.features, s.n_spots(), m.feature_mean, m.feature_sd).to(device);
+    t.genes = standardised(s.genes, s.n_spots(), m.gene_mean, m.gene_sd).to(device);
+    t.pathways = standardised(s.pathways, s.n_spots(), m.pathway_mean, m.pathway_sd).to(device);
+    t.x_um = s.x_um;
+    t.y_um = s.y_um;
+    t.neighbourhood = to_device(slide_neighbourhood(s, m.model), device);
+    return t;
+  };
+  std::vector<SlideTensors> slides;
+  for (const auto& s : train) slides.push_back(tensors_of(s));
+  const SlideTensors val = validation ? tensors_of(*validation) : SlideTensors{};
+
+  torch::manual_seed(o.seed);
+  QuadFlow model = make_quadflow(m), best = make_quadflow(m);
+  model->to(device);
+  best->to(device);
+  copy_weights(model, best);
+  torch::optim::AdamW optimizer(model->parameters(),
+                                torch::optim::AdamWOptions(o.learning_rate).weight_decay(o.weight_decay));
+
+  const std::string fingerprint = run_fingerprint(m, o, train, validation).dump();
+  const fs::path checkpoint = o.run_dir.empty() ? fs::path() : fs::path(o.run_dir) / "checkpoint.pt";
+  const fs::path metrics = o.run_dir.empty() ? fs::path() : fs::path(o.run_dir) / "metrics.jsonl";
+  int64_t first_epoch = 0, bad_epochs = 0;
+  double best_val = std::numeric_limits<double>::infinity();
+  nlohmann::json history = nlohmann::json::array();
+
+  if (o.resume && !checkpoint.empty() && fs::exists(checkpoint)) {
+    torch::serialize::InputArchive archive, model_archive, best_archive, optimizer_archive;
+    c10::IValue state_text;
+    try {
+      archive.load_from(checkpoint.string());
+      archive.read("state", state_text);
+      const auto state = nlohmann::json::parse(state_text.toStringRef());
+      STX_CHECK(state.at("fingerprint").get<std::string>() == fingerprint, ConfigError,
+                "{}: the checkpoint is from a different configuration or data; use a new --out "
+                "or leave out --resume", checkpoint.string());
+      archive.read("model", model_archive);
+      archive.read("best", best_archive);
+      archive.read("optimizer", optimizer_archive);
+      model->load(model_archive);
+      best->load(best_archive);
+      optimizer.load(optimizer_archive);
+      first_epoch = state.at("epochs_done");
+      bad_epochs = state.at("bad_epochs");
+      best_val = state.at("best_val").is_null() ? std::numeric_limits<double>::infinity()
+                                                 : state.at("best_val").get<double>();
+      history = state.at("history");
+    } catch (const c10::Error& e) {
+      throw FormatError(fmt::format("{}: unreadable checkpoint: {}", checkpoint.string(),
+                                    torch_compat::first_line(e)));
+    }
+    log()->info("resuming from {} after epoch {}", checkpoint.string(), first_epoch);
+  }
+
+  const auto save_checkpoint = [&](int64_t epochs_done) {
+    torch::serialize::OutputArchive archive, model_archive, best_archive, optimizer_archive;
+    model->save(model_archive);
+    best->save(best_archive);
+    optimizer.save(optimizer_archive);
+    archive.write("model", model_archive);
+    archive.write("best", best_archive);
+    archive.write("optimizer", optimizer_archive);
+    const nlohmann::json state = {{"fingerprint", fingerprint}, {"epochs_done", epochs_done},
+                                  {"bad_epochs", bad_epochs},
+                                  {"best_val", std::isfinite(best_val) ? nlohmann::json(best_val) : nlohmann::json()},
+                                  {"history", history}};
+    archive.write("state", c10::IValue(state.dump()));
+    AtomicFile file(checkpoint.string());
+    archive.save_to(file.temp_path());
+    file.commit();
+  };
+  const auto write_metrics = [&]() {
+    std::string text;
+    for (const auto& line : history) text += line.dump() + "\n";
+    AtomicFile file(metrics.string());
+    std::ofstream(file.temp_path(), std::ios::binary) << text;
+    file.commit();
+  };
+
+  const int64_t steps_per_epoch = static_cast<int64_t>(slides.size());
+  const int64_t total_steps = o.epochs * steps_per_epoch;
+  const auto start = std::chrono::steady_clock::now();
+  for (int64_t epoch = first_epoch; epoch < o.epochs; ++epoch) {
+    model->train();
+    std::vector<size_t> order(slides.size());
+    std::iota(order.begin(), order.end(), size_t{0});
+    std::shuffle(order.begin(), order.end(), std::mt19937_64(o.seed * 7919 + static_cast<uint64_t>(epoch)));
+    double loss_sum = 0, gene_r = 0, pathway_r = 0;
+    for (size_t k = 0; k < order.size(); ++k) {
+      const int64_t step = epoch * steps_per_epoch + static_cast<int64_t>(k);
+      torch::manual_seed(o.seed * 1000003 + static_cast<uint64_t>(step));  // dropout of this step
+      const SlideTensors& s = slides[order[k]];
+      const bool crop = o.crop_spots > 0 && o.crop_spots < s.features.size(0);
+      const Crop c = crop ? random_crop(s, o.crop_spots, o.seed * 1000003 + static_cast<uint64_t>(step), m.model, device)
+                          : Crop{s.features, s.genes, s.pathways, s.neighbourhood};
+      for (auto& group : optimizer.param_groups())
+        static_cast<torch::optim::AdamWOptions&>(group.options()).lr(learning_rate_at(o, step, total_steps));
+      optimizer.zero_grad();
+      const auto out = model->forward(c.features, c.neighbourhood);
+      const LossTerms loss = quadflow_loss(out, c.genes, c.pathways, c.neighbourhood.edges, o.loss);
+      loss.total.backward();
+      torch::nn::utils::clip_grad_norm_(model->parameters(), o.clip_norm);
+      optimizer.step();
+      loss_sum += loss.total.item<double>();
+      gene_r += loss.gene_r;
+      pathway_r += loss.pathway_r;
+    }
+    EpochReport report;
+    report.epoch = epoch + 1;
+    report.epochs = o.epochs;
+    report.train_loss = loss_sum / static_cast<double>(steps_per_epoch);
+    report.gene_r = gene_r / static_cast<double>(steps_per_epoch);
+    report.pathway_r = pathway_r / static_cast<double>(steps_per_epoch);
+    report.val_loss = std::numeric_limits<double>::quiet_NaN();
+    if (validation) {
+      torch::NoGradGuard no_grad;
+      model->eval();
+      const auto out = model->forward(val.features, val.neighbourhood);
+      report.val_loss = quadflow_loss(out, val.genes, val.pathways, val.neighbourhood.edges, o.loss)
+                            .total.item<double>();
+      if (report.val_loss < best_val) {
+        best_val = report.val_loss;
+        bad_epochs = 0;
+        copy_weights(model, best);
+      } else {
+        ++bad_epochs;
+      }
+    }
+    history.push_back({{"epoch", report.epoch}, {"train_loss", report.train_loss},
+                       {"gene_r", report.gene_r}, {"pathway_r", report.pathway_r},
+                       {"val_loss", validation ? nlohmann::json(report.val_loss) : nlohmann::json()},
+                       {"lr", learning_rate_at(o, (epoch + 1) * steps_per_epoch - 1, total_steps)}});
+    const bool stop = o.patience > 0 && bad_epochs >= o.patience;
+    if (!o.run_dir.empty()) {
+      write_metrics();
+      if ((epoch + 1) % o.checkpoint_every == 0 || epoch + 1 == o.epochs || stop)
+        save_checkpoint(epoch + 1);
+    }
+    report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    report.eta_seconds = report.seconds / static_cast<double>(epoch + 1 - first_epoch) *
+                         static_cast<double>(o.epochs - epoch - 1);
+    log()->debug("epoch {}/{}: loss {:.4f}, gene r {:.3f}, pathway r {:.3f}", report.epoch,
+                 report.epochs, report.train_loss, report.gene_r, report.pathway_r);
+    if (on_epoch) on_epoch(report);
+    if (stop) {
+      log()->info("early stopping after epoch {}: no better validation loss for {} epochs",
+                  epoch + 1, o.patience);
+      break;
+    }
+  }
+  if (validation) copy_weights(best, model);
+  model->to(torch::kCPU);
+  model->eval();
+  return TrainedModel(m, std::make_shared<QuadFlow>(model));
+}
+
+}  // namespace stx
