@@ -32,8 +32,14 @@ Neighbourhood build_neighbourhood(const std::vector<double>& x_um, const std::ve
     const auto last = graph.neighbours.begin() + graph.offsets[i + 1];
     order.assign(first, last);
     const auto distance = [&](int64_t j) { return std::hypot(x_um[j] - x_um[i], y_um[j] - y_um[i]); };
-    std::stable_sort(order.begin(), order.end(),
-                     [&](int64_t a, int64_t b) { return distance(a) < distance(b); });
+    // Ties (a grid's equidistant neighbours) break on the offset's direction, not on the row
+    // index, so the chosen neighbours do not depend on the order spots are listed in.
+    std::sort(order.begin(), order.end(), [&](int64_t a, int64_t b) {
+      const double da = distance(a), db = distance(b);
+      if (da != db) return da < db;
+      if (y_um[a] != y_um[b]) return y_um[a] < y_um[b];
+      return x_um[a] < x_um[b];
+    });
     order.insert(order.begin(), i);  // itself first
     for (int64_t k = 0; k < neighbours; ++k) {
       const bool present = k < static_cast<int64_t>(order.size());

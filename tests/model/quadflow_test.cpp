@@ -1,0 +1,172 @@
+// QuadFlow's parts on inputs whose answers can be worked out: neighbourhoods of a drawn grid,
+// neighbourhood attention against dense attention written out by hand, the strict bottleneck,
+// and invariance to where the slide sits and to the order of its spots.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "neighbourhood.hpp"
+#include "neighbourhood_attention.hpp"
+#include "quadflow.hpp"
+#include "stx/core/error.hpp"
+
+namespace stx {
+namespace {
+
+void square_grid(int side, double pitch, std::vector<double>& x, std::vector<double>& y) {
+  for (int r = 0; r < side; ++r)
+    for (int c = 0; c < side; ++c) {
+      x.push_back(c * pitch);
+      y.push_back(r * pitch);
+    }
+}
+
+QuadFlowOptions small_options() {
+  QuadFlowOptions o;
+  o.feature_dim = 6;
+  o.n_pathways = 4;
+  o.n_genes = 5;
+  o.width = 16;
+  o.heads = 2;
+  o.layers = 2;
+  o.neighbours = 5;
+  o.dropout = 0;
+  return o;
+}
+
+torch::Tensor membership(const QuadFlowOptions& o) {
+  auto m = torch::zeros({o.n_pathways, o.n_genes});
+  for (int64_t p = 0; p < o.n_pathways; ++p) m[p][p] = 1;  // gene 4 is in no set
+  m[0][1] = 1;
+  return m;
+}
+
+TEST(Neighbourhood, SquareGridNearestFirstWithPadding) {
+  std::vector<double> x, y;
+  square_grid(3, 100, x, y);
+  // radius 1.5 pitches = 150 µm: the 4 direct neighbours (100) and diagonals (141).
+  const auto nb = build_neighbourhood(x, y, 6, 1.5);
+  ASSERT_EQ(nb.index.sizes(), (std::vector<int64_t>{9, 6}));
+  // centre spot 4: itself, then the 4 direct neighbours (ascending index on ties), then a diagonal
+  const auto centre = nb.index[4];
+  EXPECT_EQ(centre[0].item<int64_t>(), 4);
+  EXPECT_EQ(centre[1].item<int64_t>(), 1);
+  EXPECT_EQ(centre[2].item<int64_t>(), 3);
+  EXPECT_EQ(centre[3].item<int64_t>(), 5);
+  EXPECT_EQ(centre[4].item<int64_t>(), 7);
+  EXPECT_EQ(centre[5].item<int64_t>(), 0);
+  EXPECT_TRUE(nb.valid[4].all().item<bool>());
+  // corner spot 0: itself, 1 and 3 at 100 µm, 4 at 141 µm; two padded slots
+  EXPECT_EQ(nb.valid[0].sum().item<int64_t>(), 4);
+  EXPECT_EQ(nb.index[0][4].item<int64_t>(), 0);  // padding points at itself
+  EXPECT_FLOAT_EQ(nb.offset_um[0][3][0].item<float>(), 100.f);
+  EXPECT_FLOAT_EQ(nb.offset_um[0][3][1].item<float>(), 100.f);
+  // adjacency: 12 edges of a 3 x 3 grid, each once with i < j
+  EXPECT_EQ(nb.edges.size(0), 12);
+  EXPECT_TRUE((nb.edges.select(1, 0) < nb.edges.select(1, 1)).all().item<bool>());
+}
+
+TEST(NeighbourhoodAttention, EqualsDenseAttentionWhenEverySpotIsANeighbour) {
+  torch::manual_seed(1);
+  std::vector<double> x, y;
+  square_grid(3, 100, x, y);
+  const int64_t n = 9, d = 8, heads = 2, e = d / heads;
+  const auto nb = build_neighbourhood(x, y, n, 10.0);  // everyone within 1000 µm
+  ASSERT_TRUE(nb.valid.all().item<bool>());
+  NeighbourhoodAttention attention(d, heads, 0.0);
+  attention->eval();
+  torch::NoGradGuard no_grad;
+  // Zero the offset bias so the result is plain dot-product attention.
+  auto params = attention->named_parameters();
+  params["offset_bias.2.weight"].zero_();
+  params["offset_bias.2.bias"].zero_();
+  const auto tokens = torch::randn({n, d});
+  const auto got = attention->forward(tokens, nb);
+
+  const auto qkv = torch::addmm(params["qkv.bias"], tokens, params["qkv.weight"].t()).chunk(3, 1);
+  auto expected = torch::empty({n, d});
+  for (int64_t h = 0; h < heads; ++h) {
+    const auto q = qkv[0].slice(1, h * e, (h + 1) * e), k = qkv[1].slice(1, h * e, (h + 1) * e),
+               v = qkv[2].slice(1, h * e, (h + 1) * e);
+    const auto w = torch::softmax(torch::matmul(q, k.t()) / std::sqrt(double(e)), 1);
+    expected.slice(1, h * e, (h + 1) * e).copy_(torch::matmul(w, v));
+  }
+  expected = torch::addmm(params["out.bias"], expected, params["out.weight"].t());
+  const double max_diff = (got - expected).abs().max().item<double>();
+  EXPECT_LT(max_diff, 1e-5) << "max abs difference " << max_diff;
+}
+
+TEST(NeighbourhoodAttention, PaddedSlotsGetNoWeight) {
+  torch::manual_seed(2);
+  std::vector<double> x = {0, 100, 5000}, y = {0, 0, 0};  // spot 2 is alone
+  const auto nb = build_neighbourhood(x, y, 3, 1.5);
+  NeighbourhoodAttention attention(4, 1, 0.0);
+  torch::NoGradGuard no_grad;
+  auto tokens = torch::randn({3, 4});
+  const auto before = attention->forward(tokens, nb);
+  tokens[0] += 100;  // spot 2 must not see this: its only valid neighbour is itself
+  const auto after = attention->forward(tokens, nb);
+  EXPECT_TRUE(torch::equal(before[2], after[2]));
+  EXPECT_FALSE(torch::allclose(before[1], after[1]));
+}
+
+TEST(QuadFlow, StrictBottleneckGivesConstantGenesOutsideEveryGeneSet) {
+  torch::manual_seed(3);
+  auto o = small_options();
+  o.residual_rank = 0;
+  QuadFlow model(o, membership(o));
+  std::vector<double> x, y;
+  square_grid(4, 100, x, y);
+  const auto out = model->forward(torch::randn({16, o.feature_dim}),
+                                  build_neighbourhood(x, y, o.neighbours, o.radius_pitches));
+  ASSERT_EQ(out.pathways.sizes(), (std::vector<int64_t>{16, 4}));
+  ASSERT_EQ(out.genes.sizes(), (std::vector<int64_t>{16, 5}));
+  EXPECT_EQ(out.genes.select(1, 4).std().item<float>(), 0.f);  // gene 4: in no set, no residual
+  EXPECT_GT(out.genes.select(1, 0).std().item<float>(), 0.f);
+  // with a residual, that gene follows the pathway activities
+  o.residual_rank = 2;
+  QuadFlow residual(o, membership(o));
+  torch::NoGradGuard no_grad;
+  for (auto& p : residual->named_parameters())
+    if (p.key() == "residual_up") p.value().normal_();
+  const auto out2 = residual->forward(torch::randn({16, o.feature_dim}),
+                                      build_neighbourhood(x, y, o.neighbours, o.radius_pitches));
+  EXPECT_GT(out2.genes.select(1, 4).std().item<float>(), 0.f);
+}
+
+TEST(QuadFlow, InvariantToSlidePlacementAndEquivariantToSpotOrder) {
+  torch::manual_seed(4);
+  const auto o = small_options();
+  QuadFlow model(o, membership(o));
+  model->eval();
+  torch::NoGradGuard no_grad;
+  std::vector<double> x, y;
+  square_grid(5, 100, x, y);
+  const auto features = torch::randn({25, o.feature_dim});
+  const auto base = model->forward(features, build_neighbourhood(x, y, o.neighbours, o.radius_pitches));
+
+  std::vector<double> xs = x, ys = y;
+  for (size_t i = 0; i < xs.size(); ++i) xs[i] += 12345.0, ys[i] -= 6789.0;
+  const auto shifted = model->forward(features, build_neighbourhood(xs, ys, o.neighbours, o.radius_pitches));
+  EXPECT_LT((shifted.pathways - base.pathways).abs().max().item<float>(), 1e-5f);
+
+  std::vector<int64_t> perm(25);
+  for (int64_t i = 0; i < 25; ++i) perm[static_cast<size_t>(i)] = (i * 7) % 25;
+  std::vector<double> xp, yp;
+  for (int64_t i : perm) xp.push_back(x[static_cast<size_t>(i)]), yp.push_back(y[static_cast<size_t>(i)]);
+  const auto rows = torch::tensor(perm);
+  const auto permuted = model->forward(features.index_select(0, rows),
+                                       build_neighbourhood(xp, yp, o.neighbours, o.radius_pitches));
+  EXPECT_LT((permuted.genes - base.genes.index_select(0, rows)).abs().max().item<float>(), 1e-5f);
+}
+
+TEST(QuadFlow, RejectsFeaturesOfTheWrongWidth) {
+  const auto o = small_options();
+  QuadFlow model(o, membership(o));
+  std::vector<double> x, y;
+  square_grid(2, 100, x, y);
+  EXPECT_THROW(model->forward(torch::randn({4, 7}), build_neighbourhood(x, y, 5, 2.5)), ShapeError);
+}
+
+}  // namespace
+}  // namespace stx
