@@ -17,23 +17,6 @@ namespace stx::cli {
 
 namespace {
 
-bool is_image_path(const std::string& path) {
-  std::string ext = std::filesystem::path(path).extension().string();
-  for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  for (const char* known : {".jpg", ".jpeg", ".png", ".tif", ".tiff", ".svs", ".ndpi", ".mrxs", ".scn", ".vms", ".bif"})
-    if (ext == known) return true;
-  return false;
-}
-
-// An H&E image alone: pseudo-spots on its tissue. µm/px from --um-per-px or the file.
-Slide read_image_only(const ReadOptions& read, const PseudoSpotOptions& grid) {
-  auto image = open_image(read.input, 1.0, read.max_image_pixels);
-  const double um_per_px = std::isfinite(read.um_per_px) ? read.um_per_px : image->um_per_px();
-  STX_CHECK(std::isfinite(um_per_px), ConfigError,
-            "{}: the image does not record its µm per pixel; pass --um-per-px", read.input);
-  return pseudo_spot_slide(std::move(image), um_per_px, grid);
-}
-
 struct EncodeArgs {
   SlideArgs slide;
   PseudoSpotOptions grid;
@@ -80,9 +63,7 @@ Action add_encode(CLI::App& app) {
     args->slide.read.require_image = true;
     const auto encoder = make_encoder(args->encoder);
     args->grid.kind = parse_grid_kind(args->grid_kind);
-    const Slide slide = is_image_path(args->slide.read.input)
-                            ? read_image_only(args->slide.read, args->grid)
-                            : read_slide(args->slide.read);
+    const Slide slide = read_slide_or_image(args->slide.read, args->grid);
     for (const auto& note : slide.notes) log()->info("{}", note);
     const auto start = std::chrono::steady_clock::now();
     const CacheResult result =

@@ -15,5 +15,7 @@ Action add_score(CLI::App& app);
 Action add_encode(CLI::App& app);
 Action add_demo(CLI::App& app);
 Action add_evaluate(CLI::App& app);
+Action add_train(CLI::App& app);
+Action add_predict(CLI::App& app);
 
 }  // namespace stx::cli

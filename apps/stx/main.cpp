@@ -27,6 +27,8 @@ int main(int argc, char** argv) {
   const std::vector<stx::cli::Action> actions = {stx::cli::add_ingest(app),
                                                  stx::cli::add_score(app),
                                                  stx::cli::add_encode(app),
+                                                 stx::cli::add_train(app),
+                                                 stx::cli::add_predict(app),
                                                  stx::cli::add_evaluate(app),
                                                  stx::cli::add_demo(app)};
   try {

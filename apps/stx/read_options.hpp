@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "stx/histology/tissue.hpp"
 #include "stx/io/read_slide.hpp"
 
 namespace stx::cli {
@@ -15,6 +16,10 @@ struct SlideArgs {
 };
 
 void add_slide_options(CLI::App* cmd, SlideArgs& args);
+
+/// A slide, or an H&E image alone (by extension), which gets pseudo-spots on its tissue; its
+/// µm/px comes from --um-per-px or the file.
+Slide read_slide_or_image(const ReadOptions& read, const PseudoSpotOptions& grid);
 
 /// Refuses an existing output without --force and a missing output folder, before any work.
 void check_output_path(const std::string& output, bool force);

@@ -1,0 +1,108 @@
+"""`stx train` / `stx predict` end to end on HER2ST sections:
+- a run killed with SIGKILL at a random epoch and resumed ends with exactly the metrics and
+  predictions of an uninterrupted run (same seed and threads);
+- predictions open in anndata with the documented layout, and X equals the TSV;
+- an H&E image alone gets pseudo-spots and predictions;
+- bad input gets a one-line error and the documented exit code.
+
+Usage: train_predict_test.py STX SHARED_DATA SOURCE_DIR
+"""
+import os
+import pathlib
+import random
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+import anndata
+import numpy as np
+import pandas as pd
+
+from common import Checks, run
+
+stx, shared = sys.argv[1], pathlib.Path(sys.argv[2])
+her2st = shared / "her2st"
+c = Checks("train-predict")
+tmp = pathlib.Path(tempfile.mkdtemp(prefix="stx-train-test-"))
+cache = tmp / "cache"
+train_args = [str(her2st), "--sections", "C3,C4", "--cache-dir", str(cache), "--epochs", "40",
+              "--checkpoint-every", "3", "--threads", "2", "--seed", "5", "--n-genes", "60",
+              "--print-every", "1"]
+
+r = run(stx, "train", *train_args, "--out", str(tmp / "straight"))
+c.check(r.returncode == 0, f"train exit {r.returncode}: {r.stderr[-500:]}")
+straight = (tmp / "straight" / "metrics.jsonl").read_text().splitlines()
+c.check(len(straight) == 40, f"metrics.jsonl has {len(straight)} lines, expected 40")
+
+# SIGKILL at a random epoch, then resume.
+kill_after = random.Random().randint(4, 30)
+proc = subprocess.Popen([stx, "train", *train_args, "--out", str(tmp / "killed")],
+                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+deadline = time.time() + 120
+for line in proc.stderr:
+    if line.strip().startswith("epoch") and int(line.split()[1].split("/")[0]) >= kill_after:
+        os.kill(proc.pid, signal.SIGKILL)
+        break
+    if time.time() > deadline:
+        break
+proc.wait()
+c.check(proc.returncode == -signal.SIGKILL, f"killed run exit {proc.returncode}")
+c.check(not (tmp / "killed" / "model.pt").exists(), "a killed run must leave no model.pt")
+r = run(stx, "train", *train_args, "--out", str(tmp / "killed"), "--resume")
+c.check(r.returncode == 0, f"resume exit {r.returncode}: {r.stderr[-500:]}")
+c.check("resuming from" in r.stderr, "resume did not report the checkpoint it continued from")
+resumed = (tmp / "killed" / "metrics.jsonl").read_text().splitlines()
+c.check(resumed == straight, f"killed at epoch {kill_after} and resumed: metrics differ\n"
+        f"  straight: {straight[-1]}\n  resumed:  {resumed[-1] if resumed else None}")
+print(f"killed at epoch >= {kill_after}, resumed: {len(resumed)} metrics lines, last {resumed[-1]}")
+
+predictions = {}
+for run_name in ("straight", "killed"):
+    out = tmp / f"{run_name}.h5ad"
+    r = run(stx, "predict", str(her2st), "--section", "C2", "-m", str(tmp / run_name / "model.pt"),
+            "-o", str(out), "--tsv", str(tmp / f"{run_name}.tsv"), "--cache-dir", str(cache),
+            "--threads", "2")
+    c.check(r.returncode == 0, f"predict exit {r.returncode}: {r.stderr[-500:]}")
+    predictions[run_name] = pd.read_csv(tmp / f"{run_name}.tsv", sep="\t", index_col=0)
+c.check(predictions["straight"].equals(predictions["killed"]),
+        "predictions of the resumed model differ from the uninterrupted one")
+
+a = anndata.read_h5ad(tmp / "straight.h5ad")
+tsv = predictions["straight"]
+c.check(a.n_obs == 187 and a.n_vars == 60, f"h5ad shape {a.shape}, expected (187, 60)")
+c.check(list(a.uns["pathway_names"]) == list(tsv.columns[2:52]), "pathway names differ from the TSV")
+c.check(a.obsm["pathway_activity"].shape == (187, 50), f"obsm shape {a.obsm['pathway_activity'].shape}")
+x = a.X.toarray() if hasattr(a.X, "toarray") else np.asarray(a.X)
+c.check(np.allclose(x, tsv[list(a.var_names)].to_numpy(), atol=1e-5), "X differs from the TSV genes")
+c.check(np.allclose(a.obsm["pathway_activity"], tsv.iloc[:, 2:52].to_numpy(), atol=1e-6),
+        "obsm['pathway_activity'] differs from the TSV")
+c.check(a.obsm["spatial"].shape == (187, 2), "obsm['spatial'] missing")
+c.check(np.isfinite(x).all() and x.std(axis=0).min() > 0, "predicted genes constant or not finite")
+
+# The image alone: pseudo-spots on the tissue.
+r = run(stx, "predict", str(her2st / "images" / "C2.jpg"), "--um-per-px", "0.6881", "-m",
+        str(tmp / "straight" / "model.pt"), "-o", str(tmp / "image_only.h5ad"),
+        "--cache-dir", str(cache), "--pitch-um", "200")
+c.check(r.returncode == 0, f"image-only predict exit {r.returncode}: {r.stderr[-500:]}")
+if r.returncode == 0:
+    b = anndata.read_h5ad(tmp / "image_only.h5ad")
+    c.check(b.n_obs > 100 and b.obsm["pathway_activity"].shape[1] == 50,
+            f"image-only prediction has {b.n_obs} spots")
+    print(f"image only: {b.n_obs} pseudo-spots predicted")
+
+# Bad input.
+r = run(stx, "predict", str(her2st), "--section", "C2", "-m", str(tmp / "straight" / "model.pt"),
+        "-o", str(tmp / "straight.h5ad"), "--cache-dir", str(cache))
+c.check(r.returncode == 1 and "already exists" in r.stderr, f"existing output: {r.returncode} {r.stderr}")
+(tmp / "garbage.pt").write_bytes(b"not a checkpoint")
+r = run(stx, "predict", str(her2st), "--section", "C2", "-m", str(tmp / "garbage.pt"),
+        "-o", str(tmp / "g.h5ad"), "--cache-dir", str(cache))
+c.check(r.returncode == 2 and "garbage.pt" in r.stderr and r.stderr.count("\n") == 1,
+        f"garbage checkpoint: {r.returncode} {r.stderr}")
+r = run(stx, "train", *train_args, "--out", str(tmp / "v"), "--val", "C9")
+c.check(r.returncode == 1 and "--val 'C9'" in r.stderr, f"unknown --val: {r.returncode} {r.stderr}")
+r = run(stx, "train", *train_args, "--out", str(tmp / "straight"))
+c.check(r.returncode == 1 and "already exists" in r.stderr, f"existing model: {r.returncode} {r.stderr}")
+c.finish()
