@@ -1,7 +1,6 @@
 // `stx evaluate <slides>`: leave-one-group-out cross-validation of QuadFlow against the mean,
 // library-size and ridge baselines on the same features, in one run; optional ablations.
 #include <filesystem>
-#include <fstream>
 #include <memory>
 
 #include "commands.hpp"
@@ -54,9 +53,7 @@ Action add_evaluate(CLI::App& app) {
     fmt::print("{}", summary);
     write_cv_tsv(result, (fs::path(args->out) / "cv_metrics.tsv").string());
     const std::string summary_path = (fs::path(args->out) / "cv_summary.md").string();
-    AtomicFile file(summary_path);
-    std::ofstream(file.temp_path(), std::ios::binary) << summary;
-    file.commit();
+    write_text_atomically(summary_path, summary);
     fmt::print("\nWrote {} and cv_metrics.tsv (per target r, partial r, MSE)\n", summary_path);
     return 0;
   };

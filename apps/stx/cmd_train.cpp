@@ -4,7 +4,6 @@
 #include <nlohmann/json.hpp>
 
 #include <filesystem>
-#include <fstream>
 #include <memory>
 
 #include "commands.hpp"
@@ -96,9 +95,7 @@ Action add_train(CLI::App& app) {
                              {"encoder", model.metadata().encoder_identity},
                              {"score_method", model.metadata().score_method},
                              {"genes", model.metadata().genes.size()}};
-    AtomicFile file((fs::path(args->out) / "config.json").string());
-    std::ofstream(file.temp_path(), std::ios::binary) << config.dump(2) << "\n";
-    file.commit();
+    write_text_atomically((fs::path(args->out) / "config.json").string(), config.dump(2) + "\n");
     fmt::print("Wrote {} (and config.json, metrics.jsonl)\n", model_path.string());
     return 0;
   };

@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <system_error>
 
 #include "stx/core/error.hpp"
@@ -41,6 +42,17 @@ void AtomicFile::commit() {
                               std::strerror(errno)));
   }
   committed_ = true;
+}
+
+void write_text_atomically(const std::string& path, const std::string& text) {
+  AtomicFile file(path);
+  {
+    std::ofstream out(file.temp_path(), std::ios::binary);
+    out << text;
+    out.close();
+    STX_CHECK(out, IoError, "{}: cannot write ({} bytes)", path, text.size());
+  }
+  file.commit();
 }
 
 }  // namespace stx

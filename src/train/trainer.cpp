@@ -7,7 +7,6 @@
 #include <chrono>
 #include <cmath>
 #include <filesystem>
-#include <fstream>
 #include <limits>
 #include <numeric>
 #include <random>
@@ -243,9 +242,7 @@ TrainedModel train_quadflow(const std::vector<SlideData>& train, const SlideData
   const auto write_metrics = [&]() {
     std::string text;
     for (const auto& line : history) text += line.dump() + "\n";
-    AtomicFile file(metrics.string());
-    std::ofstream(file.temp_path(), std::ios::binary) << text;
-    file.commit();
+    write_text_atomically(metrics.string(), text);
   };
 
   const int64_t steps_per_epoch = static_cast<int64_t>(slides.size());

@@ -26,4 +26,7 @@ class AtomicFile {
   bool committed_ = false;
 };
 
+/// Writes `text` to `path` through an AtomicFile; IoError if it cannot be written whole.
+void write_text_atomically(const std::string& path, const std::string& text);
+
 }  // namespace stx
