@@ -8,7 +8,8 @@ build_pkgs=(
   build-essential cmake ninja-build ccache pkg-config
   libtorch-dev            # LibTorch 1.13 (CPU)
   libhdf5-dev             # 10x .h5, AnnData .h5ad, feature caches
-  libopencv-dev           # image decode, resize, drawing
+  libopencv-dev           # image decode, resize, drawing (and its FreeType module for text)
+  fonts-dejavu-core       # the maps' and figures' typeface
   libopenslide-dev        # whole-slide images
   nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev
   libeigen3-dev           # ridge regression and small dense linear algebra
@@ -25,6 +26,8 @@ test_pkgs=(
   python3-pil libtiff-tools  # tests/fixtures/make_fixtures.py: demo crops, tiled TIFF pyramid
   r-base-core r-bioc-gsva    # ssGSEA parity against Bioconductor GSVA
   python3-torch python3-torchvision  # TorchScript and native ViT parity fixtures
+  python3-sklearn            # adjusted Rand index reference for `stx domains`
+  chromium                   # the HTML report is loaded headless and screenshotted
 )
 
 wanted=("${build_pkgs[@]}")

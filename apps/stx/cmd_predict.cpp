@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "commands.hpp"
+#include "prediction_maps.hpp"
 #include "read_options.hpp"
 #include "stx/core/error.hpp"
 #include "stx/core/log.hpp"
@@ -24,7 +25,8 @@ struct PredictArgs {
   PseudoSpotOptions grid;
   std::string grid_kind = "hex";
   std::string model;
-  std::string output, tsv;
+  std::string output, tsv, maps;
+  MapRequest map_request;
   std::string weights;
   std::string cache_dir = "stx-cache";
   int threads = 0;
@@ -85,6 +87,11 @@ Action add_predict(CLI::App& app) {
   cmd->add_option("-m,--model", args->model, "model.pt written by stx train")->required();
   cmd->add_option("-o,--output", args->output, "Write predictions as .h5ad")->required();
   cmd->add_option("--tsv", args->tsv, "Also write spots x (pathways, genes) as TSV");
+  cmd->add_option("--maps", args->maps,
+                  "Write PNG maps here: all pathways, measured vs predicted (when the slide "
+                  "has expression), attention");
+  cmd->add_option("--map-pathway", args->map_request.pathways,
+                  "Pathway(s) for the attention and comparison maps (default: best predicted)");
   cmd->add_option("--weights", args->weights,
                   "Encoder weights, when they moved since training (torchscript/vit)");
   cmd->add_option("--grid", args->grid_kind, "Image only: pseudo-spot grid, hex or square")
@@ -119,8 +126,9 @@ Action add_predict(CLI::App& app) {
     const Slide slide = read_slide_or_image(args->slide.read, args->grid);
     const CacheResult cached =
         encode_with_cache(slide, *encoder, encoder_options.patch, args->cache_dir, false);
-    const SlideData spots = make_slide_data(slide, cached.features, nullptr, {});
-    const Prediction p = model.predict(spots, true, args->threads);
+    std::string why_no_truth;
+    const SlideData spots = slide_data_for_model(slide, cached.features, m, &why_no_truth);
+    const Prediction p = model.predict(spots, !args->maps.empty(), args->threads);
 
     H5adExtras extras;
     extras.obsm.push_back({"pathway_activity", static_cast<int64_t>(m.pathways.size()), p.pathways});
@@ -132,11 +140,17 @@ Action add_predict(CLI::App& app) {
     extras.uns_strings.push_back({"stx_version", STX_VERSION});
     write_h5ad(prediction_slide(slide, spots, p, m), args->output, extras);
     if (!args->tsv.empty()) write_prediction_tsv(spots, p, m, args->tsv);
+    std::vector<std::string> maps;
+    if (!args->maps.empty())
+      maps = write_prediction_maps(slide, spots, p, m, args->maps, args->map_request);
     fmt::print("  slide     = {} ({} spots{})\n", slide.name, spots.n_spots(),
                slide.counts.n_rows == 0 ? ", pseudo-spots on the tissue" : "");
     fmt::print("  model     = {} (trained on {})\n", args->model, fmt::join(m.training_slides, ", "));
     fmt::print("  predicted = {} pathways, {} genes per spot\n", m.pathways.size(), m.genes.size());
+    if (!args->maps.empty() && !spots.has_targets())
+      fmt::print("  no measured-vs-predicted maps: {}\n", why_no_truth);
     fmt::print("Wrote {}{}\n", args->output, args->tsv.empty() ? "" : " and " + args->tsv);
+    for (const auto& path : maps) fmt::print("Wrote {}\n", path);
     return 0;
   };
 }

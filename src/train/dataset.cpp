@@ -1,5 +1,8 @@
 #include "stx/train/dataset.hpp"
 
+#include <algorithm>
+#include <set>
+
 #include "stx/core/error.hpp"
 #include "stx/core/log.hpp"
 #include "stx/histology/feature_cache.hpp"
@@ -9,6 +12,32 @@ namespace stx {
 std::string encoder_identity(const Encoder& encoder) {
   const std::string pre = encoder.preprocessing();
   return pre.empty() ? encoder.identity() : encoder.identity() + " + " + pre;
+}
+
+SlideData slide_data_for_model(const Slide& slide, const EncodedFeatures& features,
+                               const ModelMetadata& model, std::string* why_no_truth) {
+  std::string why;
+  if (slide.counts.n_rows == 0) why = "the slide has no measured expression";
+  if (why.empty()) {
+    const std::set<std::string> measured(slide.gene_symbols.begin(), slide.gene_symbols.end());
+    const auto missing = std::count_if(model.genes.begin(), model.genes.end(),
+                                       [&](const auto& g) { return !measured.count(g); });
+    if (missing > 0) why = fmt::format("{} of the model's target genes are not measured", missing);
+  }
+  if (why.empty()) {
+    ScoreOptions scoring;
+    scoring.method = parse_score_method(model.score_method);
+    const GeneSetMatch match = match_gene_sets(load_gene_sets(model.gene_sets), slide.gene_symbols);
+    const PathwayScores scores = score_pathways(slide.counts, match, scoring);
+    if (scores.pathways == model.pathways) {
+      if (why_no_truth) why_no_truth->clear();
+      return make_slide_data(slide, features, &scores, model.genes);
+    }
+    why = fmt::format("{} of the model's {} gene sets can be scored on this slide",
+                      scores.pathways.size(), model.pathways.size());
+  }
+  if (why_no_truth) *why_no_truth = why;
+  return make_slide_data(slide, features, nullptr, {});
 }
 
 Dataset prepare_dataset(const std::vector<ReadOptions>& inputs, const DatasetOptions& options) {

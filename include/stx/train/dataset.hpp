@@ -30,6 +30,13 @@ struct Dataset {
 
 Dataset prepare_dataset(const std::vector<ReadOptions>& inputs, const DatasetOptions& options);
 
+/// `slide` made ready for prediction by a model: its features joined and, when the slide has
+/// counts with every target gene and gene set of the model, its measured targets scored as in
+/// training, so that predictions can be set against the truth. Otherwise no targets, and
+/// `why_no_truth` (if given) says why.
+SlideData slide_data_for_model(const Slide& slide, const EncodedFeatures& features,
+                               const ModelMetadata& model, std::string* why_no_truth = nullptr);
+
 /// Encoder identity as stored in checkpoints: identity plus preprocessing, when any.
 std::string encoder_identity(const Encoder& encoder);
 

@@ -1,0 +1,156 @@
+#include "prediction_maps.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <numeric>
+
+#include "stx/core/error.hpp"
+#include "stx/core/stats.hpp"
+#include "stx/viz/figure.hpp"
+#include "stx/viz/spot_map.hpp"
+
+namespace stx::cli {
+namespace fs = std::filesystem;
+
+namespace {
+
+std::vector<double> column(const std::vector<float>& m, int64_t n_rows, size_t n_cols, size_t c) {
+  std::vector<double> out(static_cast<size_t>(n_rows));
+  for (size_t i = 0; i < out.size(); ++i) out[i] = m[i * n_cols + c];
+  return out;
+}
+
+double variance(const std::vector<double>& v) {
+  const double mean = std::accumulate(v.begin(), v.end(), 0.0) / static_cast<double>(v.size());
+  double s = 0;
+  for (double x : v) s += (x - mean) * (x - mean);
+  return s / static_cast<double>(v.size());
+}
+
+// Indices of the `k` largest scores (NaN last), ties in index order.
+std::vector<size_t> top_indices(const std::vector<double>& score, size_t k) {
+  std::vector<size_t> order(score.size());
+  std::iota(order.begin(), order.end(), 0);
+  auto key = [&](size_t i) { return std::isfinite(score[i]) ? score[i] : -1e300; };
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return key(a) > key(b); });
+  order.resize(std::min(k, order.size()));
+  return order;
+}
+
+size_t index_of(const std::vector<std::string>& names, const std::string& name) {
+  const auto it = std::find(names.begin(), names.end(), name);
+  STX_CHECK(it != names.end(), ConfigError, "--map-pathway: '{}' is not a pathway of the model",
+            name);
+  return static_cast<size_t>(it - names.begin());
+}
+
+std::string fmt_r(double r) { return std::isfinite(r) ? fmt::format("r = {:.2f}", r) : "r undefined"; }
+
+// Measured | predicted pairs for the chosen targets, laid out two pairs a row.
+cv::Mat comparison_figure(const MapCanvas& canvas, const std::vector<size_t>& chosen,
+                          const std::vector<std::string>& names, const std::vector<float>& truth,
+                          const std::vector<float>& predicted, const std::vector<double>& r,
+                          int64_t n, bool pathways) {
+  std::vector<cv::Mat> panels;
+  for (size_t c : chosen) {
+    const std::string title = pathways ? pathway_title(names[c]) : names[c];
+    panels.push_back(canvas.continuous(column(truth, n, names.size(), c), title, {}, "measured"));
+    panels.push_back(canvas.continuous(column(predicted, n, names.size(), c), title, {},
+                                       "predicted, " + fmt_r(r[c])));
+  }
+  return grid_panels(panels, 4, 10);
+}
+
+}  // namespace
+
+std::string pathway_title(const std::string& name) {
+  const std::string prefix = "HALLMARK_";
+  return name.rfind(prefix, 0) == 0 ? name.substr(prefix.size()) : name;
+}
+
+std::vector<std::string> write_prediction_maps(const Slide& slide, const SlideData& spots,
+                                               const Prediction& p, const ModelMetadata& m,
+                                               const std::string& dir,
+                                               const MapRequest& request) {
+  fs::create_directories(dir);
+  std::vector<std::string> written;
+  auto save = [&](const cv::Mat& figure, const std::string& file) {
+    const std::string path = (fs::path(dir) / file).string();
+    write_png(figure, path);
+    written.push_back(path);
+  };
+  const int64_t n = spots.n_spots();
+  const size_t n_p = m.pathways.size(), n_g = m.genes.size();
+  SpotGeometry geometry;
+  geometry.x = spots.pixel_x;
+  geometry.y = spots.pixel_y;
+  geometry.spot_diameter_px = slide.spot_diameter_px;
+  geometry.um_per_px = slide.um_per_px;
+  geometry.image = slide.image;
+
+  // Every pathway, small.
+  MapStyle small;
+  small.map_width_px = 220;
+  small.font_px = 12;
+  const MapCanvas thumbs(geometry, small);
+  std::vector<cv::Mat> tiles;
+  for (size_t k = 0; k < n_p; ++k)
+    tiles.push_back(thumbs.continuous(column(p.pathways, n, n_p, k), pathway_title(m.pathways[k])));
+  save(with_heading(grid_panels(tiles, 5),
+                    fmt::format("{}: predicted pathway activity ({} scores, {} spots)", slide.name,
+                                m.score_method, n)),
+       "pathways_predicted.png");
+
+  const MapCanvas canvas(geometry);
+  std::vector<double> pathway_r(n_p, std::nan("")), gene_r(n_g, std::nan(""));
+  if (spots.has_targets()) {
+    for (size_t k = 0; k < n_p; ++k)
+      pathway_r[k] = pearson(column(spots.pathways, n, n_p, k), column(p.pathways, n, n_p, k));
+    for (size_t g = 0; g < n_g; ++g)
+      gene_r[g] = pearson(column(spots.genes, n, n_g, g), column(p.genes, n, n_g, g));
+    std::vector<size_t> chosen;
+    for (const auto& name : request.pathways) chosen.push_back(index_of(m.pathways, name));
+    if (chosen.empty()) chosen = top_indices(pathway_r, static_cast<size_t>(request.top));
+    save(with_heading(comparison_figure(canvas, chosen, m.pathways, spots.pathways, p.pathways,
+                                        pathway_r, n, true),
+                      fmt::format("{}: measured and predicted pathway activity (best predicted)",
+                                  slide.name)),
+         "pathways_measured_vs_predicted.png");
+    save(with_heading(comparison_figure(canvas, top_indices(gene_r, static_cast<size_t>(request.top)),
+                                        m.genes, spots.genes, p.genes, gene_r, n, false),
+                      fmt::format("{}: measured and predicted expression, log1p CP10k (best "
+                                  "predicted genes)", slide.name)),
+         "genes_measured_vs_predicted.png");
+  }
+
+  if (!p.pathway_attention.empty()) {
+    // Attention: where each chosen pathway token looked (x N, so 1 = uniform attention).
+    std::vector<size_t> chosen;
+    for (const auto& name : request.pathways) chosen.push_back(index_of(m.pathways, name));
+    if (chosen.empty()) {
+      std::vector<double> spread(n_p);
+      for (size_t k = 0; k < n_p; ++k) spread[k] = variance(column(p.pathways, n, n_p, k));
+      chosen = top_indices(spots.has_targets() ? pathway_r : spread, 3);
+    }
+    std::vector<cv::Mat> panels;
+    for (size_t k : chosen) {
+      std::vector<double> weight(static_cast<size_t>(n));
+      for (int64_t i = 0; i < n; ++i)
+        weight[static_cast<size_t>(i)] =
+            static_cast<double>(n) * p.pathway_attention[k * static_cast<size_t>(n) + static_cast<size_t>(i)];
+      const std::string title = pathway_title(m.pathways[k]);
+      panels.push_back(canvas.continuous(column(p.pathways, n, n_p, k), title, {}, "predicted activity"));
+      panels.push_back(canvas.continuous(weight, title, {}, "attention x spots (1 = uniform)"));
+    }
+    save(with_heading(grid_panels(panels, 2, 10),
+                      fmt::format("{}: what the pathway tokens attended to (last layer, P<-H)",
+                                  slide.name)),
+         "attention.png");
+  }
+  return written;
+}
+
+}  // namespace stx::cli

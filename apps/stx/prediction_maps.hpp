@@ -1,0 +1,29 @@
+// The PNG maps of one prediction: every pathway over the tissue, measured beside predicted
+// when the slide has expression, and what chosen pathway tokens attended to (P<-H weights).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "stx/io/slide.hpp"
+#include "stx/train/slide_data.hpp"
+#include "stx/train/trained_model.hpp"
+
+namespace stx::cli {
+
+struct MapRequest {
+  std::vector<std::string> pathways;  // attention (and comparison) maps; empty: chosen
+  int top = 6;                        // pathways and genes compared when none are named
+};
+
+/// "HALLMARK_E2F_TARGETS" -> "E2F targets"-style short title.
+std::string pathway_title(const std::string& name);
+
+/// Writes the maps into `dir` (created); returns the files written. `spots` carries the
+/// measured targets when the slide had expression; `p` must hold the attention weights.
+std::vector<std::string> write_prediction_maps(const Slide& slide, const SlideData& spots,
+                                               const Prediction& p, const ModelMetadata& m,
+                                               const std::string& dir,
+                                               const MapRequest& request);
+
+}  // namespace stx::cli

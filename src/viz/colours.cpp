@@ -1,0 +1,36 @@
+#include "colours.hpp"
+
+#include <opencv2/imgproc.hpp>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+
+namespace stx::viz {
+
+cv::Scalar viridis(double t) {
+  static const cv::Mat lut = [] {
+    cv::Mat ramp(256, 1, CV_8UC1);
+    for (int i = 0; i < 256; ++i) ramp.at<uchar>(i) = static_cast<uchar>(i);
+    cv::Mat colours;
+    cv::applyColorMap(ramp, colours, cv::COLORMAP_VIRIDIS);
+    return colours;
+  }();
+  if (!std::isfinite(t)) t = 0;
+  const int i = static_cast<int>(std::lround(std::clamp(t, 0.0, 1.0) * 255));
+  const auto c = lut.at<cv::Vec3b>(i);
+  return {static_cast<double>(c[0]), static_cast<double>(c[1]), static_cast<double>(c[2])};
+}
+
+cv::Scalar category_colour(size_t i) {
+  // tab10, then the light halves of tab20 (RGB hex).
+  static constexpr std::array<unsigned, 20> kRgb = {
+      0x1f77b4, 0xff7f0e, 0x2ca02c, 0xd62728, 0x9467bd, 0x8c564b, 0xe377c2,
+      0x7f7f7f, 0xbcbd22, 0x17becf, 0xaec7e8, 0xffbb78, 0x98df8a, 0xff9896,
+      0xc5b0d5, 0xc49c94, 0xf7b6d2, 0xc7c7c7, 0xdbdb8d, 0x9edae5};
+  const unsigned rgb = kRgb[i % kRgb.size()];
+  return {static_cast<double>(rgb & 0xff), static_cast<double>((rgb >> 8) & 0xff),
+          static_cast<double>((rgb >> 16) & 0xff)};
+}
+
+}  // namespace stx::viz

@@ -1,0 +1,23 @@
+// Colours of the maps: viridis for continuous values (perceptually uniform, readable in grey
+// and by most colour-blind readers; OpenCV's table) and a categorical palette for domains
+// and labels (matplotlib's tab10, then tab20's lighter tones, as scanpy colours categories).
+#pragma once
+
+#include <opencv2/core.hpp>
+
+#include <cstddef>
+
+namespace stx::viz {
+
+/// Viridis at t in [0, 1] (clamped), BGR.
+cv::Scalar viridis(double t);
+
+/// The i-th categorical colour, BGR; cycles after 20.
+cv::Scalar category_colour(size_t i);
+
+inline const cv::Scalar kWhite(255, 255, 255);
+inline const cv::Scalar kInk(40, 40, 40);       // text and lines
+inline const cv::Scalar kMuted(110, 110, 110);  // secondary text
+inline const cv::Scalar kMissing(170, 170, 170);
+
+}  // namespace stx::viz
