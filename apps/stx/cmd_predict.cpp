@@ -111,6 +111,7 @@ Action add_predict(CLI::App& app) {
     check_output_path(args->tsv, args->force);
     const TrainedModel model = TrainedModel::load(args->model);
     const ModelMetadata& m = model.metadata();
+    check_map_request(args->map_request, m);
 
     EncoderOptions encoder_options;
     encoder_options.name = m.encoder_name;
@@ -131,6 +132,7 @@ Action add_predict(CLI::App& app) {
     const Prediction p = model.predict(spots, !args->maps.empty(), args->threads);
 
     H5adExtras extras;
+    extras.hires_image_px = 2000;
     extras.obsm.push_back({"pathway_activity", static_cast<int64_t>(m.pathways.size()), p.pathways});
     extras.uns_lists.push_back({"pathway_names", m.pathways});
     extras.uns_strings.push_back({"pathway_method", m.score_method});

@@ -66,6 +66,10 @@ cv::Mat comparison_figure(const MapCanvas& canvas, const std::vector<size_t>& ch
 
 }  // namespace
 
+void check_map_request(const MapRequest& request, const ModelMetadata& m) {
+  for (const auto& name : request.pathways) index_of(m.pathways, name);
+}
+
 std::string pathway_title(const std::string& name) {
   const std::string prefix = "HALLMARK_";
   return name.rfind(prefix, 0) == 0 ? name.substr(prefix.size()) : name;

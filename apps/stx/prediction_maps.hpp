@@ -16,6 +16,9 @@ struct MapRequest {
   int top = 6;                        // pathways and genes compared when none are named
 };
 
+/// ConfigError when a requested pathway is not the model's (checked before any work).
+void check_map_request(const MapRequest& request, const ModelMetadata& m);
+
 /// "HALLMARK_E2F_TARGETS" -> "E2F targets"-style short title.
 std::string pathway_title(const std::string& name);
 

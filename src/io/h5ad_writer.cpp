@@ -1,6 +1,7 @@
 // Slide -> AnnData .h5ad, in the element encodings anndata 0.8 writes (see h5ad.hpp), so
 // anndata/scanpy read it without conversion. Written to a temporary file and renamed.
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <map>
 
@@ -52,8 +53,8 @@ void categorical(h5::File& f, const std::string& group, const std::vector<std::s
   std::vector<int32_t> codes;
   codes.reserve(values.size());
   for (const auto& v : values)
-    codes.push_back(static_cast<int32_t>(
-        std::lower_bound(categories.begin(), categories.end(), v) - categories.begin()));
+    codes.push_back(static_cast<int32_t>(std::lower_bound(categories.begin(), categories.end(), v) -
+                                         categories.begin()));
   f.create_group(group);
   encode(f, group, "categorical", "0.2.0");
   f.write_bool_attribute(group, "ordered", false);
@@ -77,6 +78,28 @@ void dataframe(h5::File& f, const std::string& group, const std::vector<std::str
   f.write_string_attribute(group, "_index", "_index");
   f.write_string_array_attribute(group, "column-order", column_order);
   string_array(f, group + "/_index", index);
+}
+
+// The H&E downscaled (never up) to `longest_side`, as (rows, cols, 3) uint8 RGB.
+void write_hires_image(h5::File& f, const std::string& library, const Image& image,
+                       int longest_side) {
+  const auto width = static_cast<double>(image.width());
+  const auto height = static_cast<double>(image.height());
+  const double scale = std::min(1.0, longest_side / std::max(width, height));
+  const cv::Size size(std::max(1, static_cast<int>(std::lround(width * scale))),
+                      std::max(1, static_cast<int>(std::lround(height * scale))));
+  const cv::Mat rgb = image.read_region(cv::Rect2d(0, 0, width, height), size);
+  std::vector<uint8_t> pixels(rgb.total() * 3);
+  for (int row = 0; row < rgb.rows; ++row)
+    std::copy_n(rgb.ptr<uint8_t>(row), rgb.cols * 3,
+                pixels.begin() + static_cast<ptrdiff_t>(row) * rgb.cols * 3);
+  // The scale actually applied per axis differs from `scale` by under half a pixel.
+  numeric_scalar(f, library + "/scalefactors/tissue_hires_scalef",
+                 size.width / width);
+  dict_group(f, library + "/images");
+  f.write_numeric(library + "/images/hires", pixels,
+                  {static_cast<hsize_t>(rgb.rows), static_cast<hsize_t>(rgb.cols), 3});
+  encode(f, library + "/images/hires", "array", "0.2.0");
 }
 
 void write_contents(const Slide& slide, const H5adExtras& extras, h5::File& f) {
@@ -108,9 +131,9 @@ void write_contents(const Slide& slide, const H5adExtras& extras, h5::File& f) {
     array_1d(f, "/obs/" + name, std::vector<int8_t>(flags.begin(), flags.end()));
   }
 
-  dataframe(f, "/var", slide.gene_symbols,
-            slide.gene_ids.empty() ? std::vector<std::string>{}
-                                   : std::vector<std::string>{"gene_ids"});
+  dataframe(
+      f, "/var", slide.gene_symbols,
+      slide.gene_ids.empty() ? std::vector<std::string>{} : std::vector<std::string>{"gene_ids"});
   if (!slide.gene_ids.empty()) string_array(f, "/var/gene_ids", slide.gene_ids);
 
   dict_group(f, "/obsm");
@@ -142,6 +165,8 @@ void write_contents(const Slide& slide, const H5adExtras& extras, h5::File& f) {
     dict_group(f, library);
     dict_group(f, library + "/scalefactors");
     numeric_scalar(f, library + "/scalefactors/spot_diameter_fullres", slide.spot_diameter_px);
+    if (extras.hires_image_px > 0 && slide.image)
+      write_hires_image(f, library, *slide.image, extras.hires_image_px);
   }
   for (const auto& [key, list] : extras.uns_lists) {
     ensure_parent_dicts(f, "/uns/" + key);

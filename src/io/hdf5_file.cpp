@@ -344,6 +344,8 @@ template void File::write_numeric<int64_t>(const std::string&, const std::vector
                                            const std::vector<hsize_t>&);
 template void File::write_numeric<int32_t>(const std::string&, const std::vector<int32_t>&,
                                            const std::vector<hsize_t>&);
+template void File::write_numeric<uint8_t>(const std::string&, const std::vector<uint8_t>&,
+                                           const std::vector<hsize_t>&);
 template void File::write_numeric<int8_t>(const std::string&, const std::vector<int8_t>&,
                                           const std::vector<hsize_t>&);
 template void File::write_scalar<double>(const std::string&, double);

@@ -81,6 +81,44 @@ c.check(np.allclose(a.obsm["pathway_activity"], tsv.iloc[:, 2:52].to_numpy(), at
 c.check(a.obsm["spatial"].shape == (187, 2), "obsm['spatial'] missing")
 c.check(np.isfinite(x).all() and x.std(axis=0).min() > 0, "predicted genes constant or not finite")
 
+# What sc.pl.spatial reads: the hires image and its scale factor. The embedded image must be
+# the H&E itself, downscaled: compared with PIL's box-filtered resize of the full image.
+from PIL import Image
+Image.MAX_IMAGE_PIXELS = None
+lib = a.uns["spatial"]["C2"]
+hires = np.asarray(lib["images"]["hires"])
+scale = lib["scalefactors"]["tissue_hires_scalef"]
+full = Image.open(her2st / "images" / "C2.jpg").convert("RGB")
+c.check(hires.dtype == np.uint8 and hires.shape[2] == 3 and max(hires.shape[:2]) == 2000,
+        f"hires image {hires.shape} {hires.dtype}")
+c.check(abs(scale - hires.shape[1] / full.width) < 1e-9, f"tissue_hires_scalef {scale}")
+reference = np.asarray(full.resize((hires.shape[1], hires.shape[0]), Image.BOX), dtype=float)
+mad = np.abs(reference - hires).mean()
+c.check(mad < 3, f"hires image differs from the downscaled H&E: mean |diff| {mad:.2f}")
+xy = a.obsm["spatial"] * scale
+c.check((xy >= 0).all() and (xy[:, 0] < hires.shape[1]).all() and (xy[:, 1] < hires.shape[0]).all(),
+        "spots fall outside the hires image")
+print(f"hires image {hires.shape}, scalef {scale:.4f}, mean |diff| vs PIL {mad:.2f}")
+
+# Maps: every file written is a real, non-blank PNG.
+r = run(stx, "predict", str(her2st), "--section", "C2", "-m", str(tmp / "straight" / "model.pt"),
+        "-o", str(tmp / "maps.h5ad"), "--maps", str(tmp / "maps"), "--cache-dir", str(cache),
+        "--map-pathway", "HALLMARK_HYPOXIA")
+c.check(r.returncode == 0, f"predict --maps exit {r.returncode}: {r.stderr[-500:]}")
+expected = ["pathways_predicted.png", "pathways_measured_vs_predicted.png",
+            "genes_measured_vs_predicted.png", "attention.png"]
+for name in expected:
+    path = tmp / "maps" / name
+    c.check(path.exists(), f"--maps did not write {name}")
+    if path.exists():
+        img = np.asarray(Image.open(path).convert("RGB"), dtype=float)
+        c.check(img.shape[0] > 200 and img.shape[1] > 400 and img.std() > 20,
+                f"{name}: {img.shape}, sd {img.std():.1f} (blank?)")
+r = run(stx, "predict", str(her2st), "--section", "C2", "-m", str(tmp / "straight" / "model.pt"),
+        "-o", str(tmp / "maps2.h5ad"), "--maps", str(tmp / "maps2"), "--cache-dir", str(cache),
+        "--map-pathway", "HALLMARK_NOPE")
+c.check(r.returncode == 1 and "HALLMARK_NOPE" in r.stderr, f"unknown --map-pathway: {r.returncode} {r.stderr}")
+
 # The image alone: pseudo-spots on the tissue.
 r = run(stx, "predict", str(her2st / "images" / "C2.jpg"), "--um-per-px", "0.6881", "-m",
         str(tmp / "straight" / "model.pt"), "-o", str(tmp / "image_only.h5ad"),

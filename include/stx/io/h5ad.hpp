@@ -26,6 +26,10 @@ struct H5adExtras {
   std::vector<std::pair<std::string, std::vector<uint8_t>>> obs_flags;     // (n_spots) 0/1
   std::vector<std::pair<std::string, std::vector<std::string>>> uns_lists;  // "a/b" nests
   std::vector<std::pair<std::string, std::string>> uns_strings;
+  /// > 0: embed the H&E, downscaled to this longest side, as
+  /// uns['spatial'][name]['images']['hires'] with its 'tissue_hires_scalef', so that
+  /// sc.pl.spatial draws the spots over the tissue (Space Ranger's hires image is 2000 px).
+  int hires_image_px = 0;
 };
 
 /// Writes atomically: `path` either appears complete or not at all.
