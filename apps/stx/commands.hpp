@@ -17,5 +17,6 @@ Action add_demo(CLI::App& app);
 Action add_evaluate(CLI::App& app);
 Action add_train(CLI::App& app);
 Action add_predict(CLI::App& app);
+Action add_domains(CLI::App& app);
 
 }  // namespace stx::cli

@@ -9,6 +9,7 @@
 
 #include "hdf5_file.hpp"
 #include "stx/core/error.hpp"
+#include "stx/io/h5ad.hpp"
 #include "stx/io/read_slide.hpp"
 
 namespace stx {
@@ -211,6 +212,26 @@ Slide read_h5ad(const ReadOptions& options) {
   }
   if (!image.empty()) slide.image = open_image(image, 1.0, options.max_image_pixels);
   return slide;
+}
+
+H5adExtras::ObsmMatrix read_h5ad_obsm(const std::string& path, const std::string& key) {
+  const h5::File f = h5::File::open_read(path);
+  H5adExtras::ObsmMatrix m;
+  m.key = key;
+  const std::string object = "/obsm/" + key;
+  if (!f.is_dataset(object)) return m;
+  const auto dims = f.dataset_dims(object);
+  STX_CHECK(dims.size() == 2, FormatError, "{}: obsm['{}'] has {} dimension(s), expected 2",
+            path, key, dims.size());
+  m.n_cols = dims[1];
+  m.values = f.read_numeric<float>(object);
+  return m;
+}
+
+std::vector<std::string> read_h5ad_uns_strings(const std::string& path, const std::string& key) {
+  const h5::File f = h5::File::open_read(path);
+  const std::string object = "/uns/" + key;
+  return f.is_dataset(object) ? f.read_strings(object) : std::vector<std::string>{};
 }
 
 }  // namespace stx

@@ -32,6 +32,13 @@ struct H5adExtras {
   int hires_image_px = 0;
 };
 
+/// obsm[key] of an .h5ad as floats (n_cols 0 and no values when absent); FormatError if it
+/// is not a 2-D numeric array.
+H5adExtras::ObsmMatrix read_h5ad_obsm(const std::string& path, const std::string& key);
+
+/// uns[key] as a string array (empty when absent), e.g. uns['pathway_names'].
+std::vector<std::string> read_h5ad_uns_strings(const std::string& path, const std::string& key);
+
 /// Writes atomically: `path` either appears complete or not at all.
 void write_h5ad(const Slide& slide, const std::string& path, const H5adExtras& extras = {});
 
