@@ -18,5 +18,6 @@ Action add_evaluate(CLI::App& app);
 Action add_train(CLI::App& app);
 Action add_predict(CLI::App& app);
 Action add_domains(CLI::App& app);
+Action add_report(CLI::App& app);
 
 }  // namespace stx::cli

@@ -30,6 +30,7 @@ int main(int argc, char** argv) {
                                                  stx::cli::add_train(app),
                                                  stx::cli::add_predict(app),
                                                  stx::cli::add_domains(app),
+                                                 stx::cli::add_report(app),
                                                  stx::cli::add_evaluate(app),
                                                  stx::cli::add_demo(app)};
   try {

@@ -1,0 +1,77 @@
+#include "html.hpp"
+
+#include <fmt/format.h>
+
+#include <opencv2/imgcodecs.hpp>
+
+#include "stx/core/error.hpp"
+
+namespace stx::html {
+
+std::string escape(const std::string& text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+std::string base64(const std::string& bytes) {
+  static constexpr char kAlphabet[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  out.reserve((bytes.size() + 2) / 3 * 4);
+  size_t i = 0;
+  for (; i + 2 < bytes.size(); i += 3) {
+    const unsigned v = static_cast<unsigned char>(bytes[i]) << 16 |
+                       static_cast<unsigned char>(bytes[i + 1]) << 8 |
+                       static_cast<unsigned char>(bytes[i + 2]);
+    for (int shift : {18, 12, 6, 0}) out += kAlphabet[(v >> shift) & 63];
+  }
+  if (i < bytes.size()) {
+    unsigned v = static_cast<unsigned char>(bytes[i]) << 16;
+    if (i + 1 < bytes.size()) v |= static_cast<unsigned char>(bytes[i + 1]) << 8;
+    out += kAlphabet[(v >> 18) & 63];
+    out += kAlphabet[(v >> 12) & 63];
+    out += i + 1 < bytes.size() ? kAlphabet[(v >> 6) & 63] : '=';
+    out += '=';
+  }
+  return out;
+}
+
+std::string image_figure(const std::string& path, const std::string& caption) {
+  const cv::Mat image = cv::imread(path, cv::IMREAD_COLOR);
+  STX_CHECK(!image.empty(), IoError, "{}: cannot read as an image", path);
+  std::vector<unsigned char> bytes;
+  STX_CHECK(cv::imencode(".webp", image, bytes, {cv::IMWRITE_WEBP_QUALITY, 90}), FormatError,
+            "{}: cannot encode as WebP", path);
+  return fmt::format("<figure><img alt=\"{0}\" width=\"{2}\" height=\"{3}\" "
+                     "src=\"data:image/webp;base64,{1}\"><figcaption>{0}</figcaption></figure>\n",
+                     escape(caption), base64(std::string(bytes.begin(), bytes.end())), image.cols,
+                     image.rows);
+}
+
+std::string render(const Table& table, const std::string& css_class) {
+  std::string out = css_class.empty() ? "<table>" : "<table class=\"" + css_class + "\">";
+  out += "<thead><tr>";
+  for (size_t c = 0; c < table.header.size(); ++c)
+    out += fmt::format("<th{}>{}</th>", c < table.numeric.size() && table.numeric[c] ? " class=\"num\"" : "",
+                       escape(table.header[c]));
+  out += "</tr></thead><tbody>";
+  for (const auto& row : table.rows) {
+    out += "<tr>";
+    for (size_t c = 0; c < row.size(); ++c)
+      out += fmt::format("<td{}>{}</td>", c < table.numeric.size() && table.numeric[c] ? " class=\"num\"" : "", row[c]);
+    out += "</tr>";
+  }
+  return out + "</tbody></table>\n";
+}
+
+}  // namespace stx::html

@@ -1,0 +1,288 @@
+#include "stx/report/run_report.hpp"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "html.hpp"
+#include "stx/core/error.hpp"
+
+namespace stx {
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr const char* kStyle = R"css(
+body{font:15px/1.5 "DejaVu Sans",system-ui,sans-serif;color:#222;max-width:1500px;margin:0 auto;padding:24px 32px;background:#fff}
+h1{font-size:26px;margin:0 0 4px}h2{font-size:20px;margin:36px 0 8px;border-bottom:1px solid #ddd;padding-bottom:4px}
+h3{font-size:16px;margin:20px 0 6px}.lead{color:#666;margin:0 0 16px}
+table{border-collapse:collapse;margin:8px 0 12px;font-size:14px}th,td{padding:4px 10px;border-bottom:1px solid #eee;text-align:left}
+th{background:#f6f6f6;font-weight:600}td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
+tbody tr:nth-child(even){background:#fafafa}b.best{color:#1a5e9a}
+.scroll{max-height:420px;overflow:auto;display:inline-block;border:1px solid #eee}
+figure{margin:12px 0 24px}figure img{max-width:100%;height:auto;border:1px solid #eee}
+figcaption{color:#666;font-size:13px}.note{color:#666;font-size:13px;max-width:900px}
+)css";
+
+struct MetricRow {
+  std::string fold, method, kind, target;
+  double r, partial_r, mse;
+};
+
+std::vector<std::string> split_tabs(const std::string& line) {
+  std::vector<std::string> out;
+  std::string cell;
+  std::istringstream in(line);
+  while (std::getline(in, cell, '\t')) out.push_back(cell);
+  if (!line.empty() && line.back() == '\t') out.emplace_back();
+  return out;
+}
+
+double parse_number(const std::string& text, const std::string& path, int line) {
+  char* end = nullptr;
+  const double v = std::strtod(text.c_str(), &end);
+  STX_CHECK(end != text.c_str() && *end == '\0', FormatError,
+            "{}: line {}: expected a number, found '{}'", path, line, text);
+  return v;
+}
+
+std::vector<MetricRow> read_metrics(const fs::path& path) {
+  std::ifstream in(path);
+  STX_CHECK(in, FormatError, "{}: no metrics in this run folder (write them with `stx evaluate -o {}`)",
+            path.string(), path.parent_path().string());
+  std::string line;
+  const std::vector<std::string> expected = {"fold", "method", "kind", "target", "pearson_r",
+                                             "partial_r_given_depth", "mse"};
+  STX_CHECK(std::getline(in, line) && split_tabs(line) == expected, FormatError,
+            "{}: header must be the columns {}", path.string(), fmt::join(expected, ", "));
+  std::vector<MetricRow> rows;
+  for (int n = 2; std::getline(in, line); ++n) {
+    if (line.empty()) continue;
+    const auto f = split_tabs(line);
+    STX_CHECK(f.size() == expected.size(), FormatError, "{}: line {}: {} columns, expected {}",
+              path.string(), n, f.size(), expected.size());
+    STX_CHECK(f[2] == "gene" || f[2] == "pathway", FormatError,
+              "{}: line {}: kind must be 'gene' or 'pathway', found '{}'", path.string(), n, f[2]);
+    rows.push_back({f[0], f[1], f[2], f[3], parse_number(f[4], path.string(), n),
+                    parse_number(f[5], path.string(), n), parse_number(f[6], path.string(), n)});
+  }
+  STX_CHECK(!rows.empty(), FormatError, "{}: no metric rows", path.string());
+  return rows;
+}
+
+// Running mean of the finite values.
+struct Mean {
+  double sum = 0;
+  int n = 0;
+  void add(double v) {
+    if (std::isfinite(v)) sum += v, ++n;
+  }
+  double value() const { return n ? sum / n : std::nan(""); }
+};
+
+std::string number(double v, bool best = false) {
+  if (!std::isfinite(v)) return "&ndash;";
+  const std::string s = fmt::format("{:.3f}", v);
+  return best ? "<b class=\"best\">" + s + "</b>" : s;
+}
+
+template <typename T>
+void add_unique(std::vector<T>& list, const T& value) {
+  if (std::find(list.begin(), list.end(), value) == list.end()) list.push_back(value);
+}
+
+// Methods x (folds + mean) of the mean r of one kind; the best of each column in bold.
+std::string fold_table(const std::vector<MetricRow>& rows, const std::string& kind,
+                       const std::vector<std::string>& methods, const std::vector<std::string>& folds) {
+  std::map<std::pair<std::string, std::string>, Mean> cell;
+  std::map<std::string, Mean> partial, mse;
+  for (const auto& r : rows) {
+    if (r.kind != kind) continue;
+    cell[{r.method, r.fold}].add(r.r);
+    partial[r.method].add(r.partial_r);
+    mse[r.method].add(r.mse);
+  }
+  std::vector<std::string> columns = folds;
+  columns.push_back("mean");
+  std::map<std::string, double> value;  // "method|column"
+  for (const auto& m : methods) {
+    Mean over_folds;
+    for (const auto& f : folds) {
+      const double v = cell[{m, f}].value();
+      value[m + "|" + f] = v;
+      over_folds.add(v);
+    }
+    value[m + "|mean"] = over_folds.value();
+  }
+  html::Table t;
+  t.header = {"method"};
+  t.numeric = {false};
+  for (const auto& c : columns) t.header.push_back(c), t.numeric.push_back(true);
+  t.header.insert(t.header.end(), {"partial r | depth", "MSE"});
+  t.numeric.insert(t.numeric.end(), {true, true});
+  for (const auto& m : methods) {
+    std::vector<std::string> row = {html::escape(m)};
+    for (const auto& c : columns) {
+      double best = -INFINITY;
+      for (const auto& other : methods)
+        if (std::isfinite(value[other + "|" + c])) best = std::max(best, value[other + "|" + c]);
+      const double v = value[m + "|" + c];
+      row.push_back(number(v, std::isfinite(v) && v == best));
+    }
+    row.push_back(number(partial[m].value()));
+    row.push_back(std::isfinite(mse[m].value()) ? fmt::format("{:.3g}", mse[m].value()) : "&ndash;");
+    t.rows.push_back(row);
+  }
+  return html::render(t);
+}
+
+// Targets x methods (mean r over folds), sorted by the first model method's r.
+std::string target_table(const std::vector<MetricRow>& rows, const std::string& kind,
+                         const std::vector<std::string>& methods) {
+  std::map<std::pair<std::string, std::string>, Mean> cell;
+  std::vector<std::string> targets;
+  for (const auto& r : rows) {
+    if (r.kind != kind) continue;
+    cell[{r.target, r.method}].add(r.r);
+    add_unique(targets, r.target);
+  }
+  std::vector<std::string> shown;
+  for (const auto& m : methods)
+    if (m != "mean") shown.push_back(m);
+  const std::string key = std::find(shown.begin(), shown.end(), "quadflow") != shown.end()
+                              ? "quadflow" : shown.front();
+  std::stable_sort(targets.begin(), targets.end(), [&](const auto& a, const auto& b) {
+    const double x = cell[{a, key}].value(), y = cell[{b, key}].value();
+    return (std::isfinite(x) ? x : -9) > (std::isfinite(y) ? y : -9);
+  });
+  html::Table t;
+  t.header = {kind};
+  t.numeric = {false};
+  for (const auto& m : shown) t.header.push_back(m + " r"), t.numeric.push_back(true);
+  for (const auto& target : targets) {
+    double best = -INFINITY;
+    for (const auto& m : shown)
+      if (std::isfinite(cell[{target, m}].value())) best = std::max(best, cell[{target, m}].value());
+    std::vector<std::string> row = {html::escape(target)};
+    for (const auto& m : shown) {
+      const double v = cell[{target, m}].value();
+      row.push_back(number(v, std::isfinite(v) && v == best));
+    }
+    t.rows.push_back(row);
+  }
+  return "<div class=\"scroll\">" + html::render(t) + "</div>\n";
+}
+
+std::string summary_section(const fs::path& path) {
+  if (!fs::exists(path)) return "";
+  std::ifstream in(path);
+  nlohmann::json j;
+  try {
+    in >> j;
+  } catch (const std::exception& e) {
+    throw FormatError(fmt::format("{}: not valid JSON ({})", path.string(), e.what()));
+  }
+  STX_CHECK(j.is_object(), FormatError, "{}: expected a JSON object of run facts", path.string());
+  html::Table t;
+  t.header = {"", ""};
+  for (const auto& [key, value] : j.items())
+    t.rows.push_back({html::escape(key), html::escape(value.is_string() ? value.get<std::string>() : value.dump())});
+  return "<h2>Run</h2>\n" + html::render(t);
+}
+
+std::string tsv_table(const fs::path& path) {
+  std::ifstream in(path);
+  STX_CHECK(in, IoError, "{}: cannot read", path.string());
+  html::Table t;
+  std::string line;
+  if (std::getline(in, line)) t.header = split_tabs(line);
+  t.numeric.assign(t.header.size(), false);
+  for (size_t c = 3; c < t.numeric.size(); ++c) t.numeric[c] = true;
+  while (std::getline(in, line)) {
+    if (line.empty()) continue;
+    std::vector<std::string> row;
+    for (const auto& cell : split_tabs(line)) row.push_back(html::escape(cell));
+    t.rows.push_back(row);
+  }
+  return html::render(t);
+}
+
+std::vector<fs::path> pngs_in(const fs::path& dir) {
+  std::vector<fs::path> out;
+  if (!fs::is_directory(dir)) return out;
+  for (const auto& e : fs::directory_iterator(dir))
+    if (e.path().extension() == ".png") out.push_back(e.path());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::string maps_section(const fs::path& dir) {
+  const std::vector<std::pair<std::string, std::string>> known = {
+      {"pathways_measured_vs_predicted.png", "Measured and predicted pathway activity on the held-out section (best predicted pathways; each panel on its own colour scale, 1st–99th percentile)"},
+      {"genes_measured_vs_predicted.png", "Measured and predicted expression of the best predicted genes (log1p CP10k)"},
+      {"pathways_predicted.png", "All pathways, predicted from the H&E image"},
+      {"attention.png", "Attention maps: the spots each pathway token attended to in the last layer (P←H weights × number of spots; 1 = uniform)"}};
+  std::string out;
+  std::set<std::string> done;
+  for (const auto& [file, caption] : known)
+    if (fs::exists(dir / file)) {
+      out += html::image_figure((dir / file).string(), caption);
+      done.insert(file);
+    }
+  for (const auto& p : pngs_in(dir))
+    if (!done.count(p.filename().string())) out += html::image_figure(p.string(), p.stem().string());
+  return out.empty() ? "" : "<h2>Maps</h2>\n" + out;
+}
+
+std::string domains_section(const fs::path& dir) {
+  if (!fs::exists(dir / "domains_metrics.tsv")) return "";
+  std::string out = "<h2>Spatial domains</h2>\n<p class=\"note\">Domains from pathway activity "
+                    "beside the expression-PCA baseline, with and without spatial smoothing. ARI: "
+                    "adjusted Rand index against the pathologist labels on labelled spots "
+                    "(&lsquo;undetermined&rsquo; left out).</p>\n";
+  out += tsv_table(dir / "domains_metrics.tsv");
+  for (const auto& p : pngs_in(dir)) out += html::image_figure(p.string(), p.stem().string());
+  return out;
+}
+
+}  // namespace
+
+std::string build_run_report(const std::string& run_dir) {
+  const fs::path dir(run_dir);
+  STX_CHECK(fs::is_directory(dir), IoError, "{}: not a run folder", run_dir);
+  const auto rows = read_metrics(dir / "cv_metrics.tsv");
+  std::vector<std::string> methods, folds;
+  for (const auto& r : rows) {
+    add_unique(methods, r.method);
+    add_unique(folds, r.fold);
+  }
+  std::string body;
+  body += "<h1>SpatialTranscriptomer report</h1>\n";
+  body += fmt::format("<p class=\"lead\">{} &middot; cross-validation over {} held-out group(s): {}</p>\n",
+                      html::escape(fs::absolute(dir).lexically_normal().string()), folds.size(),
+                      html::escape(fmt::format("{}", fmt::join(folds, ", "))));
+  body += summary_section(dir / "run.json");
+  body += "<h2>Model against baselines</h2>\n<p class=\"note\">Mean Pearson r over targets on "
+          "each held-out section; every method trained on the same spots and features in one "
+          "run. Best per column in bold. &lsquo;partial r | depth&rsquo;: r after removing what "
+          "log library size explains. The mean predictor has no r (constant).</p>\n";
+  body += "<h3>Pathway activity</h3>\n" + fold_table(rows, "pathway", methods, folds);
+  body += "<h3>Genes</h3>\n" + fold_table(rows, "gene", methods, folds);
+  body += "<h3>Per pathway (mean r over held-out sections)</h3>\n" + target_table(rows, "pathway", methods);
+  body += "<h3>Per gene (mean r over held-out sections)</h3>\n" + target_table(rows, "gene", methods);
+  body += maps_section(dir / "maps");
+  body += domains_section(dir / "domains");
+  return "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+         "<title>SpatialTranscriptomer report</title><style>" + std::string(kStyle) +
+         "</style></head><body>\n" + body + "</body></html>\n";
+}
+
+}  // namespace stx
