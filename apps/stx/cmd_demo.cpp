@@ -1,14 +1,24 @@
-// `stx demo`: the README's first command. Today it ingests every bundled HER2ST section,
-// scores the 50 Hallmarks (default method) with their depth QC, prints one table and writes
-// each section with its scores as .h5ad; later issues grow it into the full pipeline (encode,
-// train, predict, evaluate, report).
+// `stx demo`: the README's first command, the whole pipeline on the bundled HER2ST data:
+//  1. ingest and score every imaged section (one table, each written as .h5ad);
+//  2. cross-validate QuadFlow against the baselines, leaving one section out at a time
+//     (`stx evaluate`; encoding goes through the feature cache);
+//  3. train on all imaged sections but the last, and predict the held-out one from its H&E
+//     (at its spots, with maps against the measured truth, and on pseudo-spots from the
+//     image alone);
+//  4. spatial domains of the pathologist-labelled sections (`stx domains`);
+//  5. the HTML report of it all (`stx report`).
+// Each step runs the same code as its subcommand (run_subcommand).
+#include <chrono>
 #include <filesystem>
 #include <iostream>
 #include <memory>
 
+#include <nlohmann/json.hpp>
+
 #include "commands.hpp"
 #include "stx/core/error.hpp"
 #include "stx/core/log.hpp"
+#include "stx/io/atomic_file.hpp"
 #include "stx/io/h5ad.hpp"
 #include "stx/io/read_slide.hpp"
 #include "stx/pathways/gene_sets.hpp"
@@ -27,7 +37,19 @@ namespace {
 struct DemoArgs {
   std::string data = STX_DEMO_DIR;
   std::string out = "stx-demo-out";
+  int threads = 0;
 };
+
+void step(int n, const std::string& what) { fmt::print("\n== {}/5 {} ==\n", n, what); }
+
+std::vector<std::string> sections_with(const fs::path& root, const std::string& folder,
+                                       const std::string& suffix,
+                                       const std::vector<std::string>& all) {
+  std::vector<std::string> out;
+  for (const auto& s : all)
+    if (fs::exists(root / folder / (s + suffix))) out.push_back(s);
+  return out;
+}
 }  // namespace
 
 Action add_demo(CLI::App& app) {
@@ -36,6 +58,7 @@ Action add_demo(CLI::App& app) {
   cmd->add_option("--data", args->data, "Demo data folder (holds her2st/)")
       ->capture_default_str();
   cmd->add_option("--out", args->out, "Output folder")->capture_default_str();
+  cmd->add_option("--threads", args->threads, "Threads (default: all cores)");
 
   return [args, cmd]() -> int {
     if (!cmd->parsed()) return -1;
@@ -49,14 +72,21 @@ Action add_demo(CLI::App& app) {
       sections.push_back(name.substr(0, name.find('.')));
     }
     std::sort(sections.begin(), sections.end());
+    const auto imaged = sections_with(root, "images", ".jpg", sections);
+    const auto labelled = sections_with(root, "pathologist_labels", "_labeled_coordinates.tsv", sections);
+    STX_CHECK(imaged.size() >= 3, IoError, "{}: the demo needs at least 3 sections with images, found {}",
+              root.string(), imaged.size());
+    const auto start = std::chrono::steady_clock::now();
 
-    fmt::print("SpatialTranscriptomer demo: {} HER2ST sections from {}\n\n", sections.size(),
-               fs::relative(root).string());
+    fmt::print("SpatialTranscriptomer demo: {} HER2ST sections with H&E images from {}\n",
+               imaged.size(), fs::relative(root).string());
+    step(1, "ingest and score pathways");
     const auto hallmarks = builtin_hallmarks();
     const ScoreOptions scoring;
     fmt::print("  {:<7} {:>6} {:>7} {:>14} {:>15} {:>8} {:>9} {:>10}\n", "section", "spots",
                "genes", "median counts", "image (px)", "um/px", "pathways", "depth |r|");
-    for (const auto& section : sections) {
+    double held_out_um_per_px = 0;
+    for (const auto& section : imaged) {
       ReadOptions options;
       options.input = root.string();
       options.section = section;
@@ -75,12 +105,66 @@ Action add_demo(CLI::App& app) {
                  fmt::format("{} x {}", s.image_width, s.image_height), s.um_per_px,
                  scores.pathways.size(), qc.mean_abs_depth_r);
       for (const auto& note : slide.notes) log()->info("{}: {}", section, note);
+      held_out_um_per_px = slide.um_per_px;
     }
     fmt::print("\nPathway activity: 50 MSigDB Hallmarks scored with '{}' (depth |r| = mean |Pearson r|\n"
                "of the scores with log library size; see docs/pathway-scoring.md).\n",
                to_string(scoring.method));
     fmt::print("Wrote {} AnnData files to {}/ (scanpy.read_h5ad; scores in obsm['pathway_activity']).\n",
-               sections.size(), args->out);
+               imaged.size(), args->out);
+
+    const fs::path out(args->out);
+    const std::string threads = std::to_string(args->threads);
+    const std::string cache = (out / "cache").string();
+    const std::string held_out = imaged.back();
+    std::vector<std::string> train_on(imaged.begin(), imaged.end() - 1);
+    auto run = [&](std::vector<std::string> a) {
+      a.insert(a.end(), {"--force"});
+      const int rc = run_subcommand(a);
+      STX_CHECK(rc == 0, IoError, "demo: `stx {}` failed ({})", fmt::join(a, " "), rc);
+    };
+
+    step(2, "cross-validation: QuadFlow against baselines, one section held out at a time");
+    run({"evaluate", root.string(), "--sections", fmt::format("{}", fmt::join(imaged, ",")),
+         "--threads", threads, "--cache-dir", cache, "-o", out.string()});
+
+    step(3, fmt::format("train on {}, predict {} from its H&E", fmt::join(train_on, ", "), held_out));
+    run({"train", root.string(), "--sections", fmt::format("{}", fmt::join(train_on, ",")),
+         "--threads", threads, "--cache-dir", cache, "--out", (out / "model").string(),
+         "--print-every", "50"});
+    const std::string model = (out / "model" / "model.pt").string();
+    run({"predict", root.string(), "--section", held_out, "-m", model, "--threads", threads,
+         "--cache-dir", cache, "-o", (out / (held_out + "_predicted.h5ad")).string(), "--tsv",
+         (out / (held_out + "_predicted.tsv")).string(), "--maps", (out / "maps").string()});
+    run({"predict", (root / "images" / (held_out + ".jpg")).string(), "--um-per-px",
+         fmt::format("{}", held_out_um_per_px), "-m", model, "--threads", threads, "--cache-dir",
+         cache, "-o", (out / (held_out + "_image_only.h5ad")).string()});
+
+    step(4, "spatial domains of the labelled sections");
+    if (labelled.empty()) {
+      fmt::print("no section with pathologist labels in {}: skipped\n", root.string());
+    } else {
+      run({"domains", root.string(), "--sections", fmt::format("{}", fmt::join(labelled, ",")),
+           "-o", (out / "domains").string()});
+    }
+
+    step(5, "report");
+    const double minutes =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() / 60;
+    nlohmann::json facts = {
+        {"data", fs::absolute(root).lexically_normal().string()},
+        {"sections (cross-validation)", fmt::format("{}", fmt::join(imaged, ", "))},
+        {"held-out prediction", fmt::format("{} (model trained on {})", held_out, fmt::join(train_on, ", "))},
+        {"labelled sections (domains)", fmt::format("{}", fmt::join(labelled, ", "))},
+        {"encoder", "builtin"},
+        {"pathways", fmt::format("50 MSigDB Hallmarks, '{}' scores", to_string(scoring.method))},
+        {"version", STX_VERSION},
+        {"pipeline time before the report", fmt::format("{:.1f} min", minutes)}};
+    write_text_atomically((out / "run.json").string(), facts.dump(2));
+    run({"report", out.string()});
+    fmt::print("\nDone in {:.1f} min. Open the report: {}\n",
+               std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() / 60,
+               fs::absolute(out / "report.html").lexically_normal().string());
     return 0;
   };
 }

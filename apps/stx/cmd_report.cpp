@@ -7,6 +7,7 @@
 
 #include "commands.hpp"
 #include "read_options.hpp"
+#include "stx/core/error.hpp"
 #include "stx/io/atomic_file.hpp"
 #include "stx/report/run_report.hpp"
 
@@ -28,6 +29,7 @@ Action add_report(CLI::App& app) {
   cmd->add_flag("--force", args->force, "Overwrite an existing report");
   return [args, cmd]() -> int {
     if (!cmd->parsed()) return -1;
+    STX_CHECK(fs::is_directory(args->run), IoError, "{}: not a run folder", args->run);
     if (args->output.empty()) args->output = (fs::path(args->run) / "report.html").string();
     check_output_path(args->output, args->force);
     const std::string page = build_run_report(args->run);

@@ -5,6 +5,8 @@
 #include <CLI/CLI.hpp>
 
 #include <functional>
+#include <string>
+#include <vector>
 
 namespace stx::cli {
 
@@ -19,5 +21,12 @@ Action add_train(CLI::App& app);
 Action add_predict(CLI::App& app);
 Action add_domains(CLI::App& app);
 Action add_report(CLI::App& app);
+
+/// Registers every subcommand on `app`; returns their actions in order.
+std::vector<Action> add_all_subcommands(CLI::App& app);
+
+/// Runs one subcommand in-process, as if `stx ARGS...` had been typed (what `stx demo` chains).
+/// Errors propagate as exceptions; returns the subcommand's exit code.
+int run_subcommand(const std::vector<std::string>& args);
 
 }  // namespace stx::cli

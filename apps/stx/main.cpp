@@ -24,15 +24,7 @@ int main(int argc, char** argv) {
       "-v,--verbose", [&](int64_t n) { verbosity = 1 + static_cast<int>(n); }, "More logging");
   app.add_flag_function("-q,--quiet", [&](int64_t) { verbosity = 0; }, "Warnings only");
 
-  const std::vector<stx::cli::Action> actions = {stx::cli::add_ingest(app),
-                                                 stx::cli::add_score(app),
-                                                 stx::cli::add_encode(app),
-                                                 stx::cli::add_train(app),
-                                                 stx::cli::add_predict(app),
-                                                 stx::cli::add_domains(app),
-                                                 stx::cli::add_report(app),
-                                                 stx::cli::add_evaluate(app),
-                                                 stx::cli::add_demo(app)};
+  const std::vector<stx::cli::Action> actions = stx::cli::add_all_subcommands(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
