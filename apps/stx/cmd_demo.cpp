@@ -124,6 +124,9 @@ Action add_demo(CLI::App& app) {
       STX_CHECK(rc == 0, IoError, "demo: `stx {}` failed ({})", fmt::join(a, " "), rc);
     };
 
+    // The steps' reader notes and progress logs repeat what step 1 printed: warnings only,
+    // unless -v asked for more.
+    if (log()->level() == spdlog::level::info) set_verbosity(0);
     step(2, "cross-validation: QuadFlow against baselines, one section held out at a time");
     run({"evaluate", root.string(), "--sections", fmt::format("{}", fmt::join(imaged, ",")),
          "--threads", threads, "--cache-dir", cache, "-o", out.string()});
@@ -151,7 +154,7 @@ Action add_demo(CLI::App& app) {
     step(5, "report");
     const double minutes =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() / 60;
-    nlohmann::json facts = {
+    nlohmann::ordered_json facts = {
         {"data", fs::absolute(root).lexically_normal().string()},
         {"sections (cross-validation)", fmt::format("{}", fmt::join(imaged, ", "))},
         {"held-out prediction", fmt::format("{} (model trained on {})", held_out, fmt::join(train_on, ", "))},

@@ -4,6 +4,8 @@
 
 #include <opencv2/imgcodecs.hpp>
 
+#include <algorithm>
+
 #include "stx/core/error.hpp"
 
 namespace stx::html {
@@ -60,11 +62,16 @@ std::string image_figure(const std::string& path, const std::string& caption) {
 
 std::string render(const Table& table, const std::string& css_class) {
   std::string out = css_class.empty() ? "<table>" : "<table class=\"" + css_class + "\">";
-  out += "<thead><tr>";
-  for (size_t c = 0; c < table.header.size(); ++c)
-    out += fmt::format("<th{}>{}</th>", c < table.numeric.size() && table.numeric[c] ? " class=\"num\"" : "",
-                       escape(table.header[c]));
-  out += "</tr></thead><tbody>";
+  const bool has_header = std::any_of(table.header.begin(), table.header.end(),
+                                      [](const std::string& h) { return !h.empty(); });
+  if (has_header) {
+    out += "<thead><tr>";
+    for (size_t c = 0; c < table.header.size(); ++c)
+      out += fmt::format("<th{}>{}</th>", c < table.numeric.size() && table.numeric[c] ? " class=\"num\"" : "",
+                         escape(table.header[c]));
+    out += "</tr></thead>";
+  }
+  out += "<tbody>";
   for (const auto& row : table.rows) {
     out += "<tr>";
     for (size_t c = 0; c < row.size(); ++c)

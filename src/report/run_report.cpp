@@ -183,7 +183,7 @@ std::string target_table(const std::vector<MetricRow>& rows, const std::string& 
 std::string summary_section(const fs::path& path) {
   if (!fs::exists(path)) return "";
   std::ifstream in(path);
-  nlohmann::json j;
+  nlohmann::ordered_json j;  // the order the run wrote
   try {
     in >> j;
   } catch (const std::exception& e) {
