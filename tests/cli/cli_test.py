@@ -118,8 +118,19 @@ with tempfile.TemporaryDirectory() as tmp:
     # --- the demo ---------------------------------------------------------------------------------
     r = run(stx, "demo", "--out", str(tmp / "demo"))
     c.check(r.returncode == 0, f"demo exits 0: {r.stderr}")
-    written = sorted(p.name for p in (tmp / "demo").iterdir())
-    c.check(written == ["C2.h5ad", "C3.h5ad", "C4.h5ad", "C5.h5ad"], f"demo outputs: {written}")
+    written = set(p.name for p in (tmp / "demo").iterdir())
+    expected = {"C2.h5ad", "C3.h5ad", "C4.h5ad", "C5.h5ad", "cv_metrics.tsv", "cv_summary.md",
+                "model", "C5_predicted.h5ad", "C5_predicted.tsv", "C5_image_only.h5ad", "maps",
+                "domains", "run.json", "report.html", "cache"}
+    c.check(written == expected, f"demo outputs: {sorted(written)}, expected {sorted(expected)}")
+    report = tmp / "demo" / "report.html"
+    c.check(f"Open the report: {report.resolve()}" in r.stdout, f"demo does not say where the report is: {r.stdout[-300:]}")
+    if report.exists():
+        page = report.read_text()
+        c.check(page.count("data:image/webp") == 6, "report: expected 4 maps and 2 domain figures")
+    metrics = (tmp / "demo" / "cv_metrics.tsv").read_text().splitlines()
+    folds = {l.split("\t")[0] for l in metrics[1:]}
+    c.check(folds == {"C2", "C3", "C4", "C5"}, f"cross-validation folds {folds}")
     rows = {l.split()[0]: l.split() for l in r.stdout.splitlines() if l.strip()[:1] == "C"}
     c.check(rows.get("C2", [])[1:3] == ["187", "15706"], f"demo table row for C2: {r.stdout}")
     c.check(rows.get("C2", [""])[-2] == "50", f"demo scores 50 pathways: {r.stdout}")
