@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "commands.hpp"
+#include "read_options.hpp"
 #include "stx/core/error.hpp"
 #include "stx/core/log.hpp"
 #include "stx/io/atomic_file.hpp"
@@ -65,7 +66,7 @@ Action add_demo(CLI::App& app) {
     const fs::path root = fs::path(args->data) / "her2st";
     STX_CHECK(fs::is_directory(root / "counts"), IoError,
               "{}: demo data not found (expected counts/, spots/, images/)", root.string());
-    fs::create_directories(args->out);
+    make_output_folder(args->out);
     std::vector<std::string> sections;
     for (const auto& e : fs::directory_iterator(root / "counts")) {
       const std::string name = e.path().filename().string();

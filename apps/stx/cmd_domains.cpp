@@ -126,10 +126,7 @@ Action add_domains(CLI::App& app) {
     const fs::path out(args->out);
     STX_CHECK(args->force || !fs::exists(out / "domains_metrics.tsv"), ConfigError,
               "{}: already holds domains (pass --force to overwrite)", out.string());
-    std::error_code error;
-    fs::create_directories(out, error);
-    STX_CHECK(!error && fs::is_directory(out), IoError, "{}: cannot create the output folder ({})",
-              out.string(), error.message());
+    make_output_folder(out.string());
 
     std::vector<ReadOptions> inputs;
     if (args->sections.empty()) inputs.push_back(args->slide.read);

@@ -39,7 +39,7 @@ Action add_evaluate(CLI::App& app) {
     const auto reads = resolve_training_args(args->training);
     STX_CHECK(args->force || !fs::exists(fs::path(args->out) / "cv_summary.md"), ConfigError,
               "{}: already holds an evaluation (pass --force to overwrite)", args->out);
-    fs::create_directories(args->out);
+    make_output_folder(args->out);
     Dataset data = prepare_dataset(reads, args->training.data);
     apply_groups(args->training, data);
     print_training_setup(args->training, data);

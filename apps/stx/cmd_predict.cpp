@@ -109,6 +109,7 @@ Action add_predict(CLI::App& app) {
     args->grid.kind = parse_grid_kind(args->grid_kind);
     check_output_path(args->output, args->force);
     check_output_path(args->tsv, args->force);
+    if (!args->maps.empty()) make_output_folder(args->maps);
     const TrainedModel model = TrainedModel::load(args->model);
     const ModelMetadata& m = model.metadata();
     check_map_request(args->map_request, m);

@@ -10,6 +10,7 @@
 #include "stx/core/error.hpp"
 #include "stx/core/log.hpp"
 #include "stx/io/atomic_file.hpp"
+#include "read_options.hpp"
 #include "training_args.hpp"
 
 namespace stx::cli {
@@ -49,7 +50,7 @@ Action add_train(CLI::App& app) {
     const fs::path model_path = fs::path(args->out) / "model.pt";
     STX_CHECK(args->force || t.resume || !fs::exists(model_path), ConfigError,
               "{}: already exists (pass --force to retrain, or --resume)", model_path.string());
-    fs::create_directories(args->out);
+    make_output_folder(args->out);
     t.run_dir = args->out;
     if (!t.resume) {
       std::error_code ignored;

@@ -79,8 +79,7 @@ std::vector<std::string> write_prediction_maps(const Slide& slide, const SlideDa
                                                const Prediction& p, const ModelMetadata& m,
                                                const std::string& dir,
                                                const MapRequest& request) {
-  fs::create_directories(dir);
-  std::vector<std::string> written;
+  std::vector<std::string> written;  // `dir` exists: the command made it before any work
   auto save = [&](const cv::Mat& figure, const std::string& file) {
     const std::string path = (fs::path(dir) / file).string();
     write_png(figure, path);

@@ -63,4 +63,11 @@ void check_output_path(const std::string& output, bool force) {
             "{}: output directory '{}' does not exist", output, parent.string());
 }
 
+void make_output_folder(const std::string& dir) {
+  std::error_code error;
+  fs::create_directories(dir, error);
+  STX_CHECK(!error && fs::is_directory(dir), IoError, "{}: cannot create the output folder ({})",
+            dir, error ? error.message() : "a file is in the way");
+}
+
 }  // namespace stx::cli

@@ -24,4 +24,7 @@ Slide read_slide_or_image(const ReadOptions& read, const PseudoSpotOptions& grid
 /// Refuses an existing output without --force and a missing output folder, before any work.
 void check_output_path(const std::string& output, bool force);
 
+/// Creates the output folder `dir` (and its parents) or throws IoError naming it.
+void make_output_folder(const std::string& dir);
+
 }  // namespace stx::cli

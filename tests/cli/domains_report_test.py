@@ -4,7 +4,8 @@
   smoothed pathway domains are spatially more coherent than the unsmoothed ones;
 - the report of a real (short) evaluation run loads in headless Chromium with no console
   errors, fetches nothing, and its screenshot is not blank;
-- bad input: a report of a folder with no metrics, a bad --k, an existing output.
+- bad input: a report of a folder with no metrics, a bad --k, an existing output, an output
+  folder that cannot be created.
 
 Usage: domains_report_test.py STX SHARED_DATA SOURCE_DIR
 """
@@ -103,4 +104,14 @@ r = run(stx, "domains", str(her2st), "--sections", "A1", "-o", str(tmp / "d2"), 
 c.check(r.returncode == 1 and "--k" in r.stderr, f"bad --k: {r.returncode} {r.stderr}")
 r = run(stx, "domains", str(her2st), "--sections", "A1,B1", "-o", str(runs / "domains"))
 c.check(r.returncode == 1 and "--force" in r.stderr, f"existing domains: {r.returncode} {r.stderr}")
+# Outputs that cannot be written: a folder below a regular file.
+blocker = tmp / "a_file"
+blocker.write_text("not a folder")
+r = run(stx, "domains", str(her2st), "--sections", "A1", "-o", str(blocker / "domains"))
+c.check(r.returncode == 2 and "cannot create the output folder" in r.stderr and r.stderr.count("\n") == 1,
+        f"unwritable domains folder: {r.returncode} {r.stderr}")
+r = run(stx, "report", str(runs), "-o", str(blocker / "report.html"))
+c.check(r.returncode == 2 and "does not exist" in r.stderr, f"unwritable report: {r.returncode} {r.stderr}")
+r = run(stx, "evaluate", str(her2st), "--sections", "C2,C3", "-o", str(blocker / "cv"))
+c.check(r.returncode == 2 and "cannot create the output folder" in r.stderr, f"unwritable evaluate: {r.returncode} {r.stderr}")
 c.finish()
