@@ -25,8 +25,8 @@ class Checks:
         sys.exit(1 if self.failed or not self.passed else 0)
 
 
-def run(stx, *args, **kwargs):
-    return subprocess.run([stx, *args], capture_output=True, text=True, timeout=300, **kwargs)
+def run(stx, *args, timeout=300, **kwargs):
+    return subprocess.run([stx, *args], capture_output=True, text=True, timeout=timeout, **kwargs)
 
 
 def parse_legacy_st(counts_path, spots_path):
