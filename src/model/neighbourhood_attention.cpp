@@ -1,7 +1,7 @@
 #include "neighbourhood_attention.hpp"
 
-#include <cmath>
-#include <limits>
+#include "neighbourhood_kernel.hpp"
+
 
 namespace stx {
 
@@ -24,18 +24,14 @@ torch::Tensor NeighbourhoodAttentionImpl::forward(const torch::Tensor& tokens,
                                                   const Neighbourhood& nb) {
   const int64_t n = tokens.size(0), width = tokens.size(1), k = nb.index.size(1);
   const int64_t e = width / heads_;
-  const auto qkv = qkv_(tokens).chunk(3, 1);                 // 3 x (N, D)
-  const auto q = qkv[0].view({n, 1, heads_, e});             // (N, 1, H, E)
-  const auto flat_index = nb.index.reshape({-1});            // (N K)
-  const auto keys = qkv[1].index_select(0, flat_index).view({n, k, heads_, e});    // (N, K, H, E)
-  const auto values = qkv[2].index_select(0, flat_index).view({n, k, heads_, e});  // (N, K, H, E)
-
-  auto scores = (q * keys).sum(-1) / std::sqrt(double(e));                  // (N, K, H)
-  scores = scores + offset_bias_->forward(nb.offset_um / kOffsetScaleUm);   // (N, K, H)
-  scores = scores.masked_fill(nb.valid.logical_not().unsqueeze(-1),
-                              -std::numeric_limits<float>::infinity());
-  const auto attention = dropout_(torch::softmax(scores, 1));               // (N, K, H)
-  const auto mixed = (attention.unsqueeze(-1) * values).sum(1);             // (N, H, E)
+  const auto qkv = qkv_(tokens).view({n, 3, heads_, e});                  // (N, 3, H, E)
+  const auto bias = offset_bias_->forward(nb.offset_um / kOffsetScaleUm);  // (N, K, H)
+  torch::Tensor keep;  // dropout on the attention weights, drawn here so backward reuses it
+  const double p = dropout_->options.p();
+  if (is_training() && p > 0)
+    keep = torch::bernoulli(torch::full({n, k, heads_}, 1 - p, tokens.options())) / (1 - p);
+  const auto mixed = neighbourhood_attend(qkv.select(1, 0), qkv.select(1, 1), qkv.select(1, 2),
+                                          bias, nb.index, nb.valid, keep);  // (N, H, E)
   return out_(mixed.reshape({n, width}));                                   // (N, D)
 }
 

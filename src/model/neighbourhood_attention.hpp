@@ -1,7 +1,8 @@
 // H<->H: each spot attends to its K nearest spots with a learned bias on their offset in µm
 // (relative positions only, so the result does not depend on where the slide sits in the
-// image). Cost and memory are O(N K D): linear in spots, which is what lets QuadFlow run on
-// whole slides of 10^5-10^6 spots where full attention (O(N^2)) cannot.
+// image). Cost is O(N K D), linear in spots, which is what lets QuadFlow run on whole slides
+// of 10^5-10^6 spots where full attention (O(N^2)) cannot; the gathered neighbours are not
+// kept for backward (neighbourhood_kernel.hpp), so memory is O(N D + N K H).
 // Mirrors neighbourhood attention (Hassani et al. 2023) on an irregular spot graph, with the
 // Swin-style relative-position bias replaced by a small MLP of the continuous offset.
 // Legend: N spots, K neighbours, D width, H heads, E = D / H.

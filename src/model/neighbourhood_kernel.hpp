@@ -1,0 +1,26 @@
+// The core of neighbourhood attention as one autograd function that never keeps the gathered
+// neighbour keys and values: the forward pass runs over blocks of spots, and the backward
+// pass gathers each block again and applies the softmax-attention gradient written out by
+// hand. Peak memory is then O(block K D) on top of the inputs instead of several (N, K, D)
+// tensors per layer, which is what a training step over 10^5-10^6 spots needs.
+// Legend: N spots, K neighbours, H heads, E = D / H.
+#pragma once
+
+#include "torch_compat.hpp"
+
+namespace stx {
+
+/// Spots per block; (block, K, H, E) floats are gathered at a time (16k x 13 x 128: 109 MB).
+inline constexpr int64_t kNeighbourhoodBlock = 16384;
+
+/// q, k, v (N, H, E); bias (N, K, H) added to the scaled dot products; index (N, K) int64
+/// neighbour rows; valid (N, K) bool; keep (N, K, H): the dropout multiplier (0 or 1/(1-p))
+/// applied to the attention weights, or an undefined tensor for none. Returns (N, H, E).
+/// Differentiable in q, k, v and bias.
+torch::Tensor neighbourhood_attend(const torch::Tensor& q, const torch::Tensor& k,
+                                   const torch::Tensor& v, const torch::Tensor& bias,
+                                   const torch::Tensor& index, const torch::Tensor& valid,
+                                   const torch::Tensor& keep,
+                                   int64_t block = kNeighbourhoodBlock);
+
+}  // namespace stx
