@@ -100,7 +100,8 @@ int main(int argc, char** argv) {
   for (int i = 3; i < argc; ++i) {
     const int64_t n = std::atoll(argv[i]);
     if (mode == "step") {
-      std::cout << "quadflow step  N=" << n << "  " << quadflow_step(n, 3) << " s\n";
+      std::cout << "quadflow step  N=" << n << "  " << quadflow_step(n, 3) << " s  peak RSS "
+                << peak_rss_gb() << " GB (of the process so far)\n";
     } else if (mode == "reference") {
       std::cout << "full-attention TransformerEncoder(4 x d256) step  N=" << n << "  "
                 << reference_step(n) << " s\n";

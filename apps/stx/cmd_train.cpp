@@ -71,7 +71,6 @@ Action add_train(CLI::App& app) {
     std::fflush(stdout);  // the setup before the progress lines on stderr
 
     data.metadata.version = STX_VERSION;
-    data.metadata.model = t.model;
     const TrainedModel model = train_quadflow(
         train, validation, data.metadata, t, [&](const EpochReport& r) {
           if (r.epoch % args->print_every != 0 && r.epoch != r.epochs) return;

@@ -159,6 +159,7 @@ TrainedModel train_quadflow(const std::vector<SlideData>& train, const SlideData
   column_stats(fs_, f_dim, m.feature_mean, m.feature_sd);
   column_stats(gs, n_genes, m.gene_mean, m.gene_sd);
   column_stats(ps, n_pathways, m.pathway_mean, m.pathway_sd);
+  m.model = o.model;  // the options are the one source of the architecture (ablations vary it)
   m.model.feature_dim = f_dim;
   m.model.n_genes = n_genes;
   m.model.n_pathways = n_pathways;

@@ -102,6 +102,22 @@ TEST(Trainer, CheckpointRoundTripPredictsIdentically) {
   EXPECT_EQ(loaded.predict(test, false, 1).genes, model.predict(test, false, 1).genes);
 }
 
+// The architecture comes from the training options, whatever the metadata says: this is
+// what makes each ablation of `stx evaluate --ablations` a different model.
+TEST(Trainer, BuildsTheArchitectureTheOptionsAskFor) {
+  auto o = fast_options();
+  o.epochs = 3;
+  o.model.width = 16;
+  const std::vector<SlideData> train = {synthetic_slide("A", 1)};
+  const TrainedModel full = train_quadflow(train, nullptr, synthetic_metadata(), o);
+  EXPECT_EQ(full.metadata().model.width, 16);
+  o.model.spatial_attention = false;
+  const TrainedModel ablated = train_quadflow(train, nullptr, synthetic_metadata(), o);
+  EXPECT_FALSE(ablated.metadata().model.spatial_attention);
+  const SlideData test = synthetic_slide("C", 3);
+  EXPECT_NE(full.predict(test, false, 1).pathways, ablated.predict(test, false, 1).pathways);
+}
+
 TEST(Trainer, ResumesAfterACrashToTheSameWeights) {
   test::TempDir dir;
   auto o = fast_options();

@@ -44,7 +44,8 @@ struct EpochReport {
 using EpochCallback = std::function<void(const EpochReport&)>;
 
 /// `metadata` carries names, membership and encoder identity; the trainer fills in the
-/// standardisation from the training slides and the model sizes from the data.
+/// architecture from `options.model`, its sizes from the data, and the standardisation from
+/// the training slides.
 TrainedModel train_quadflow(const std::vector<SlideData>& train, const SlideData* validation,
                             ModelMetadata metadata, const TrainOptions& options,
                             const EpochCallback& on_epoch = {});
