@@ -86,10 +86,27 @@ class NeighbourhoodAttend : public torch::autograd::Function<NeighbourhoodAttend
 
 }  // namespace
 
+torch::Tensor neighbourhood_attend_autograd(const torch::Tensor& q, const torch::Tensor& k,
+                                            const torch::Tensor& v, const torch::Tensor& bias,
+                                            const torch::Tensor& index, const torch::Tensor& valid,
+                                            const torch::Tensor& keep) {
+  const int64_t n = q.size(0), kn = index.size(1), h = q.size(1), e = q.size(2);
+  const auto flat = index.reshape({-1});
+  const auto keys = k.index_select(0, flat).view({n, kn, h, e});
+  const auto values = v.index_select(0, flat).view({n, kn, h, e});
+  auto scores = (q.unsqueeze(1) * keys).sum(-1) / std::sqrt(double(e)) + bias;  // (N, K, H)
+  scores = scores.masked_fill(valid.logical_not().unsqueeze(-1),
+                              -std::numeric_limits<float>::infinity());
+  auto weights = torch::softmax(scores, 1);
+  if (keep.defined()) weights = weights * keep;
+  return (weights.unsqueeze(-1) * values).sum(1);  // (N, H, E)
+}
+
 torch::Tensor neighbourhood_attend(const torch::Tensor& q, const torch::Tensor& k,
                                    const torch::Tensor& v, const torch::Tensor& bias,
                                    const torch::Tensor& index, const torch::Tensor& valid,
                                    const torch::Tensor& keep, int64_t block) {
+  if (q.size(0) <= block) return neighbourhood_attend_autograd(q, k, v, bias, index, valid, keep);
   // Custom functions cannot take undefined tensors: "no dropout" travels as an empty one.
   const auto keep_or_empty = keep.defined() ? keep.contiguous() : torch::empty({0}, q.options());
   return NeighbourhoodAttend::apply(q.contiguous(), k.contiguous(), v.contiguous(),

@@ -13,6 +13,8 @@ namespace stx {
 /// Spots per block; (block, K, H, E) floats are gathered at a time (16k x 13 x 128: 109 MB).
 inline constexpr int64_t kNeighbourhoodBlock = 16384;
 
+/// Slides of at most `block` spots take the plain autograd composition (same arithmetic,
+/// fewer, larger operations: faster when memory is no concern); larger ones the blocked kernel.
 /// q, k, v (N, H, E); bias (N, K, H) added to the scaled dot products; index (N, K) int64
 /// neighbour rows; valid (N, K) bool; keep (N, K, H): the dropout multiplier (0 or 1/(1-p))
 /// applied to the attention weights, or an undefined tensor for none. Returns (N, H, E).
@@ -22,5 +24,12 @@ torch::Tensor neighbourhood_attend(const torch::Tensor& q, const torch::Tensor& 
                                    const torch::Tensor& index, const torch::Tensor& valid,
                                    const torch::Tensor& keep,
                                    int64_t block = kNeighbourhoodBlock);
+
+/// The same attention as plain autograd operations (keeps the gathered (N, K, H, E) tensors
+/// for backward). The reference the kernel is tested against.
+torch::Tensor neighbourhood_attend_autograd(const torch::Tensor& q, const torch::Tensor& k,
+                                            const torch::Tensor& v, const torch::Tensor& bias,
+                                            const torch::Tensor& index, const torch::Tensor& valid,
+                                            const torch::Tensor& keep);
 
 }  // namespace stx

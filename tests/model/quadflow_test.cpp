@@ -25,9 +25,9 @@ void square_grid(int side, double pitch, std::vector<double>& x, std::vector<dou
 }
 
 // The blocked kernel against the same attention composed of plain autograd operations
-// (gather, softmax, dropout multiplier, weighted sum): values and the gradients of q, k, v and
-// the bias, with blocks of 7 spots so that a block boundary cuts the data, padding slots
-// masked, and a dropout mask.
+// (gather, softmax, dropout multiplier, weighted sum; itself checked against dense attention
+// below): values and the gradients of q, k, v and the bias, with blocks of 7 spots so that a
+// block boundary cuts the data, padding slots masked, and a dropout mask.
 TEST(NeighbourhoodKernel, MatchesAutogradInValuesAndGradients) {
   torch::manual_seed(3);
   const int64_t n = 36, kn = 5, h = 2, e = 4;  // a 6 x 6 grid
@@ -43,12 +43,7 @@ TEST(NeighbourhoodKernel, MatchesAutogradInValuesAndGradients) {
   const auto fast = neighbourhood_attend(q, k, v, bias, nb.index, nb.valid, keep, 7);
   const auto fast_grads = torch::autograd::grad({fast}, {q, k, v, bias}, {grad});
 
-  const auto flat = nb.index.reshape({-1});
-  const auto keys = k.index_select(0, flat).view({n, kn, h, e});
-  const auto values = v.index_select(0, flat).view({n, kn, h, e});
-  auto scores = (q.unsqueeze(1) * keys).sum(-1) / std::sqrt(double(e)) + bias;
-  scores = scores.masked_fill(nb.valid.logical_not().unsqueeze(-1), -INFINITY);
-  const auto reference = ((torch::softmax(scores, 1) * keep).unsqueeze(-1) * values).sum(1);
+  const auto reference = neighbourhood_attend_autograd(q, k, v, bias, nb.index, nb.valid, keep);
   const auto reference_grads = torch::autograd::grad({reference}, {q, k, v, bias}, {grad});
 
   EXPECT_LT((fast - reference).abs().max().item<double>(), 1e-12);
