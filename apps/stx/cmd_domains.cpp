@@ -33,14 +33,16 @@ struct DomainArgs {
   bool force = false;
 };
 
-// The pathway activity of a slide: predicted (obsm of an stx predict output) or scored.
+// The pathway activity of a slide: obsm['pathway_activity'] when the .h5ad has it (from
+// stx predict or stx score), else scored from the counts.
 DenseMatrix pathway_activity(const Slide& slide, const DomainArgs& args, std::string* source,
                              bool* predicted) {
   if (slide.source_format == "h5ad") {
     const auto obsm = read_h5ad_obsm(slide.source_path, "pathway_activity");
     if (obsm.n_cols > 0) {
-      *source = "predicted pathways";
-      *predicted = !read_h5ad_uns_strings(slide.source_path, "pathway_names").empty();
+      // stx predict marks its files with uns['stx_X']; stx score's keep counts in X.
+      *predicted = h5ad_has(slide.source_path, "/uns/stx_X");
+      *source = *predicted ? "predicted pathways" : "pathways";
       DenseMatrix m{slide.n_spots(), obsm.n_cols, {obsm.values.begin(), obsm.values.end()}};
       return m;
     }

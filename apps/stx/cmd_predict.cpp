@@ -1,6 +1,7 @@
 // `stx predict <slide or H&E image> --model model.pt`: pathway activities and gene expression
 // from the image alone. The features come from the encoder the model was trained with (its
 // identity is checked); an image without spots gets pseudo-spots on its tissue.
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -130,14 +131,17 @@ Action add_predict(CLI::App& app) {
         encode_with_cache(slide, *encoder, encoder_options.patch, args->cache_dir, false);
     std::string why_no_truth;
     const SlideData spots = slide_data_for_model(slide, cached.features, m, &why_no_truth);
-    const Prediction p = model.predict(spots, !args->maps.empty(), args->threads);
+    Prediction p = model.predict(spots, !args->maps.empty(), args->threads);
+    // log1p CP10k is never negative; the linear decoder can dip just below 0. Clipping makes
+    // the .h5ad a valid expression matrix for scanpy and for `stx domains`.
+    for (float& g : p.genes) g = std::max(g, 0.0f);
 
     H5adExtras extras;
     extras.hires_image_px = 2000;
     extras.obsm.push_back({"pathway_activity", static_cast<int64_t>(m.pathways.size()), p.pathways});
     extras.uns_lists.push_back({"pathway_names", m.pathways});
     extras.uns_strings.push_back({"pathway_method", m.score_method});
-    extras.uns_strings.push_back({"stx_X", "QuadFlow-predicted log1p CP10k expression"});
+    extras.uns_strings.push_back({"stx_X", "QuadFlow-predicted log1p CP10k expression, clipped at 0"});
     extras.uns_strings.push_back({"stx_model", fs::absolute(args->model).string()});
     extras.uns_strings.push_back({"stx_encoder", m.encoder_identity});
     extras.uns_strings.push_back({"stx_version", STX_VERSION});

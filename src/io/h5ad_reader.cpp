@@ -228,10 +228,8 @@ H5adExtras::ObsmMatrix read_h5ad_obsm(const std::string& path, const std::string
   return m;
 }
 
-std::vector<std::string> read_h5ad_uns_strings(const std::string& path, const std::string& key) {
-  const h5::File f = h5::File::open_read(path);
-  const std::string object = "/uns/" + key;
-  return f.is_dataset(object) ? f.read_strings(object) : std::vector<std::string>{};
+bool h5ad_has(const std::string& path, const std::string& object) {
+  return h5::File::open_read(path).exists(object);
 }
 
 }  // namespace stx

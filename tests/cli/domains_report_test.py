@@ -64,6 +64,21 @@ for slide in ("A1", "B1"):
     print(f"{slide}: adjacent spots in the same domain {smooth:.2f} smoothed, {raw:.2f} unsmoothed")
 c.check((runs / "domains" / "domains_A1.png").exists(), "no domains_A1.png")
 
+# Predicted pathway activity: the .h5ad of `stx predict` is clustered on its obsm, without
+# the expression baseline (its X is predicted, not counts).
+r = run(stx, "train", str(her2st), "--sections", "C3,C4", "--epochs", "5", "--threads", "2",
+        "--cache-dir", str(tmp / "cache"), "--out", str(tmp / "model"))
+c.check(r.returncode == 0, f"train exit {r.returncode}: {r.stderr[-500:]}")
+r = run(stx, "predict", str(her2st), "--section", "C2", "-m", str(tmp / "model" / "model.pt"),
+        "--cache-dir", str(tmp / "cache"), "-o", str(tmp / "C2_pred.h5ad"))
+c.check(r.returncode == 0, f"predict exit {r.returncode}: {r.stderr[-500:]}")
+r = run(stx, "domains", str(tmp / "C2_pred.h5ad"), "-o", str(tmp / "pred_domains"), "--k", "3")
+c.check(r.returncode == 0, f"domains of a prediction exit {r.returncode}: {r.stderr[-500:]}")
+if r.returncode == 0:
+    pm = pd.read_csv(tmp / "pred_domains" / "domains_metrics.tsv", sep="\t")
+    c.check(list(pm.features) == ["predicted pathways"] * 2 and (pm.k == 3).all(),
+            f"domains of a prediction: {pm.to_dict('list')}")
+
 # ---- report --------------------------------------------------------------------------
 r = run(stx, "report", str(tmp / "empty"))
 c.check(r.returncode == 2 and "not a run folder" in r.stderr, f"missing folder: {r.returncode} {r.stderr}")

@@ -80,6 +80,7 @@ c.check(np.allclose(a.obsm["pathway_activity"], tsv.iloc[:, 2:52].to_numpy(), at
         "obsm['pathway_activity'] differs from the TSV")
 c.check(a.obsm["spatial"].shape == (187, 2), "obsm['spatial'] missing")
 c.check(np.isfinite(x).all() and x.std(axis=0).min() > 0, "predicted genes constant or not finite")
+c.check((x >= 0).all(), "predicted log1p expression must be clipped at 0")
 
 # What sc.pl.spatial reads: the hires image and its scale factor. The embedded image must be
 # the H&E itself, downscaled: compared with PIL's box-filtered resize of the full image.

@@ -36,8 +36,8 @@ struct H5adExtras {
 /// is not a 2-D numeric array.
 H5adExtras::ObsmMatrix read_h5ad_obsm(const std::string& path, const std::string& key);
 
-/// uns[key] as a string array (empty when absent), e.g. uns['pathway_names'].
-std::vector<std::string> read_h5ad_uns_strings(const std::string& path, const std::string& key);
+/// Whether `object` (e.g. "/uns/stx_X") exists in the .h5ad.
+bool h5ad_has(const std::string& path, const std::string& object);
 
 /// Writes atomically: `path` either appears complete or not at all.
 void write_h5ad(const Slide& slide, const std::string& path, const H5adExtras& extras = {});
