@@ -9,6 +9,7 @@
 
 #include "stx/core/error.hpp"
 #include "stx/core/stats.hpp"
+#include "stx/eval/metrics.hpp"
 #include "stx/viz/figure.hpp"
 #include "stx/viz/spot_map.hpp"
 
@@ -21,13 +22,6 @@ std::vector<double> column(const std::vector<float>& m, int64_t n_rows, size_t n
   std::vector<double> out(static_cast<size_t>(n_rows));
   for (size_t i = 0; i < out.size(); ++i) out[i] = m[i * n_cols + c];
   return out;
-}
-
-double variance(const std::vector<double>& v) {
-  const double mean = std::accumulate(v.begin(), v.end(), 0.0) / static_cast<double>(v.size());
-  double s = 0;
-  for (double x : v) s += (x - mean) * (x - mean);
-  return s / static_cast<double>(v.size());
 }
 
 // Indices of the `k` largest scores (NaN last), ties in index order.
@@ -107,6 +101,8 @@ std::vector<std::string> write_prediction_maps(const Slide& slide, const SlideDa
                                 m.score_method, n)),
        "pathways_predicted.png");
 
+  std::vector<size_t> requested;
+  for (const auto& name : request.pathways) requested.push_back(index_of(m.pathways, name));
   const MapCanvas canvas(geometry);
   std::vector<double> pathway_r(n_p, std::nan("")), gene_r(n_g, std::nan(""));
   if (spots.has_targets()) {
@@ -114,8 +110,7 @@ std::vector<std::string> write_prediction_maps(const Slide& slide, const SlideDa
       pathway_r[k] = pearson(column(spots.pathways, n, n_p, k), column(p.pathways, n, n_p, k));
     for (size_t g = 0; g < n_g; ++g)
       gene_r[g] = pearson(column(spots.genes, n, n_g, g), column(p.genes, n, n_g, g));
-    std::vector<size_t> chosen;
-    for (const auto& name : request.pathways) chosen.push_back(index_of(m.pathways, name));
+    std::vector<size_t> chosen = requested;
     if (chosen.empty()) chosen = top_indices(pathway_r, static_cast<size_t>(request.top));
     save(with_heading(comparison_figure(canvas, chosen, m.pathways, spots.pathways, p.pathways,
                                         pathway_r, n, true),
@@ -131,12 +126,12 @@ std::vector<std::string> write_prediction_maps(const Slide& slide, const SlideDa
 
   if (!p.pathway_attention.empty()) {
     // Attention: where each chosen pathway token looked (x N, so 1 = uniform attention).
-    std::vector<size_t> chosen;
-    for (const auto& name : request.pathways) chosen.push_back(index_of(m.pathways, name));
+    // Default: the best predicted pathways, or without truth the most variable predictions.
+    std::vector<size_t> chosen = requested;
+    if (chosen.empty() && spots.has_targets()) chosen = top_indices(pathway_r, 3);
     if (chosen.empty()) {
-      std::vector<double> spread(n_p);
-      for (size_t k = 0; k < n_p; ++k) spread[k] = variance(column(p.pathways, n, n_p, k));
-      chosen = top_indices(spots.has_targets() ? pathway_r : spread, 3);
+      const DenseMatrix predicted{n, static_cast<int64_t>(n_p), {p.pathways.begin(), p.pathways.end()}};
+      for (int64_t k : most_variable_columns(predicted, 3)) chosen.push_back(static_cast<size_t>(k));
     }
     std::vector<cv::Mat> panels;
     for (size_t k : chosen) {
