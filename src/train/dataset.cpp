@@ -17,7 +17,7 @@ std::string encoder_identity(const Encoder& encoder) {
 SlideData slide_data_for_model(const Slide& slide, const EncodedFeatures& features,
                                const ModelMetadata& model, std::string* why_no_truth) {
   std::string why;
-  if (slide.counts.n_rows == 0) why = "the slide has no measured expression";
+  if (slide.counts.n_rows == 0 || slide.n_genes() == 0) why = "the slide has no measured expression";
   if (why.empty()) {
     const std::set<std::string> measured(slide.gene_symbols.begin(), slide.gene_symbols.end());
     const auto missing = std::count_if(model.genes.begin(), model.genes.end(),
