@@ -86,6 +86,11 @@ QuadFlowImpl::QuadFlowImpl(const QuadFlowOptions& o, const torch::Tensor& member
     linear_readout_ = register_module("linear_readout", torch::nn::Linear(d, o.n_pathways));
   }
   readout_bias_ = register_parameter("readout_bias", torch::zeros({o.n_pathways}));
+  if (o.linear_path) {
+    linear_weight_ = register_buffer("linear_weight", torch::zeros({o.feature_dim, o.n_pathways}));
+    linear_bias_ = register_buffer("linear_bias", torch::zeros({o.n_pathways}));
+    correction_gate_ = register_parameter("correction_gate", torch::zeros({}));
+  }
   membership_ = register_buffer("membership", membership.to(torch::kFloat32));
   // Each member gene starts as the average of its sets' activities, scaled so a gene in one
   // set of m genes does not dominate: 1 / (number of sets the gene is in).
@@ -118,11 +123,24 @@ QuadFlowOutput QuadFlowImpl::forward(const torch::Tensor& features, const Neighb
   } else {
     out.pathways = linear_readout_(h);  // (N, P)
   }
+  if (options_.linear_path)  // (N, P)
+    out.pathways = torch::addmm(linear_bias_, features, linear_weight_) + correction_gate_ * out.pathways;
   out.pathways = out.pathways + readout_bias_;
   out.genes = torch::matmul(out.pathways, decoder_weight_ * membership_) + decoder_bias_;  // (N, G)
   if (options_.residual_rank > 0)
     out.genes = out.genes + torch::matmul(torch::matmul(out.pathways, residual_down_), residual_up_);
   return out;
+}
+
+void QuadFlowImpl::set_linear_path(const torch::Tensor& weight, const torch::Tensor& bias) {
+  STX_CHECK(options_.linear_path, ConfigError, "QuadFlow: set_linear_path on a model without one");
+  STX_CHECK(weight.sizes() == linear_weight_.sizes() && bias.sizes() == linear_bias_.sizes(),
+            ShapeError, "QuadFlow: linear path must be {} and {}, found {} and {}",
+            c10::str(linear_weight_.sizes()), c10::str(linear_bias_.sizes()),
+            c10::str(weight.sizes()), c10::str(bias.sizes()));
+  torch::NoGradGuard no_grad;
+  linear_weight_.copy_(weight);
+  linear_bias_.copy_(bias);
 }
 
 }  // namespace stx

@@ -52,6 +52,10 @@ class QuadFlowImpl : public torch::nn::Module {
 
   const QuadFlowOptions& options() const { return options_; }
 
+  /// The frozen linear path (options.linear_path): activities += features @ weight + bias,
+  /// weight (F, P), bias (P), both in standardised units.
+  void set_linear_path(const torch::Tensor& weight, const torch::Tensor& bias);
+
  private:
   QuadFlowOptions options_;
   torch::nn::Sequential embed_{nullptr};  // (N, F) -> (N, D)
@@ -61,6 +65,8 @@ class QuadFlowImpl : public torch::nn::Module {
   torch::nn::Linear spot_readout_{nullptr}, pathway_readout_{nullptr};  // bilinear H->P
   torch::nn::Linear linear_readout_{nullptr};                           // H->P off: (D) -> (P)
   torch::Tensor readout_bias_;                                          // (P)
+  torch::Tensor linear_weight_, linear_bias_;  // (F, P), (P) buffers: fitted, not trained
+  torch::Tensor correction_gate_;              // () scales the flows' readout; starts at 0
   torch::Tensor membership_;       // (P, G) buffer
   torch::Tensor decoder_weight_;   // (P, G), used only where membership is 1
   torch::Tensor decoder_bias_;     // (G)

@@ -12,6 +12,7 @@ void to_json(nlohmann::json& j, const QuadFlowOptions& o) {
        {"layers", o.layers},               {"heads", o.heads},
        {"spatial_attention", o.spatial_attention}, {"pathway_attention", o.pathway_attention},
        {"cross_attention", o.cross_attention},     {"pathway_readout", o.pathway_readout},
+       {"linear_path", o.linear_path},
        {"neighbours", o.neighbours},       {"radius_pitches", o.radius_pitches},
        {"full_attention", o.full_attention}, {"residual_rank", o.residual_rank},
        {"dropout", o.dropout}};
@@ -28,6 +29,7 @@ void from_json(const nlohmann::json& j, QuadFlowOptions& o) {
   j.at("pathway_attention").get_to(o.pathway_attention);
   j.at("cross_attention").get_to(o.cross_attention);
   j.at("pathway_readout").get_to(o.pathway_readout);
+  o.linear_path = j.value("linear_path", false);  // absent in checkpoints from before it existed
   j.at("neighbours").get_to(o.neighbours);
   j.at("radius_pitches").get_to(o.radius_pitches);
   j.at("full_attention").get_to(o.full_attention);
@@ -54,9 +56,9 @@ std::string describe(const QuadFlowOptions& o) {
   add(o.pathway_attention, "PP");
   add(o.cross_attention, "PH");
   add(o.pathway_readout, "HP");
-  return fmt::format("width {}, {} layers, {} heads, flows {}, {} neighbours, residual rank {}",
-                     o.width, o.layers, o.heads, flows.empty() ? "none" : flows, o.neighbours,
-                     o.residual_rank);
+  return fmt::format("width {}, {} layers, {} heads, flows {}{}, {} neighbours, residual rank {}",
+                     o.width, o.layers, o.heads, flows.empty() ? "none" : flows,
+                     o.linear_path ? " + linear path" : "", o.neighbours, o.residual_rank);
 }
 
 }  // namespace stx

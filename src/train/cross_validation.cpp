@@ -66,7 +66,7 @@ DenseMatrix ridge_fit_predict(const DenseMatrix& x_train, const DenseMatrix& y_t
                               const std::vector<int>& groups, const DenseMatrix& x_test,
                               const std::vector<double>& lambdas) {
   const bool several = std::set<int>(groups.begin(), groups.end()).size() >= 2;
-  const double lambda = several ? choose_ridge_lambda(x_train, y_train, groups, lambdas) : 100.0;
+  const double lambda = several ? choose_ridge_lambda(x_train, y_train, groups, lambdas) : kFallbackRidgeLambda;
   return predict_ridge(fit_ridge(x_train, y_train, lambda), x_test);
 }
 
@@ -83,6 +83,7 @@ std::vector<CvVariant> ablation_variants(const QuadFlowOptions& model, const Los
   add("no P<->P", [](CvVariant& x) { x.model.pathway_attention = false; });
   add("no P<->H", [](CvVariant& x) { x.model.cross_attention = false; });
   add("no H->P readout", [](CvVariant& x) { x.model.pathway_readout = false; });
+  add("no linear path", [](CvVariant& x) { x.model.linear_path = false; });
   add("strict bottleneck", [](CvVariant& x) { x.model.residual_rank = 0; });
   add("no smoothness", [](CvVariant& x) { x.loss.smoothness = 0; });
   return v;

@@ -13,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "linear_path.hpp"
 #include "loss.hpp"
 #include "model_metadata.hpp"
 #include "stx/core/error.hpp"
@@ -184,6 +185,17 @@ TrainedModel train_quadflow(const std::vector<SlideData>& train, const SlideData
   QuadFlow model = make_quadflow(m), best = make_quadflow(m);
   model->to(device);
   best->to(device);
+  if (m.model.linear_path) {
+    const Standardisation stats{m.feature_mean, m.feature_sd, m.pathway_mean, m.pathway_sd};
+    std::vector<const SlideData*> all_train;
+    for (const auto& s : train) all_train.push_back(&s);
+    const LinearPath path = fit_linear_path(all_train, stats);
+    log()->debug("linear path: ridge penalty {}", path.lambda);
+    const auto weight = torch::tensor(path.weight).view({f_dim, n_pathways}).to(device);
+    const auto bias = torch::tensor(path.bias).to(device);
+    model->set_linear_path(weight, bias);
+    best->set_linear_path(weight, bias);
+  }
   copy_weights(model, best);
   torch::optim::AdamW optimizer(model->parameters(),
                                 torch::optim::AdamWOptions(o.learning_rate).weight_decay(o.weight_decay));

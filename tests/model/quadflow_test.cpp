@@ -62,6 +62,7 @@ QuadFlowOptions small_options() {
   o.layers = 2;
   o.neighbours = 5;
   o.dropout = 0;
+  o.linear_path = false;  // the flows alone; the linear path has its own test
   return o;
 }
 
@@ -163,6 +164,29 @@ TEST(QuadFlow, StrictBottleneckGivesConstantGenesOutsideEveryGeneSet) {
   const auto out2 = residual->forward(torch::randn({16, o.feature_dim}),
                                       build_neighbourhood(x, y, o.neighbours, o.radius_pitches));
   EXPECT_GT(out2.genes.select(1, 4).std().item<float>(), 0.f);
+}
+
+// The linear path adds features @ W + b to the flows' readout, which enters through a gate
+// that starts at 0: an untrained model predicts exactly the linear path.
+TEST(QuadFlow, LinearPathIsTheStartingPrediction) {
+  torch::manual_seed(5);
+  auto o = small_options();
+  o.linear_path = true;
+  QuadFlow model(o, membership(o));
+  const auto weight = torch::randn({o.feature_dim, o.n_pathways});
+  const auto bias = torch::randn({o.n_pathways});
+  model->set_linear_path(weight, bias);
+  std::vector<double> x, y;
+  square_grid(4, 100, x, y);
+  const auto nb = build_neighbourhood(x, y, o.neighbours, o.radius_pitches);
+  const auto features = torch::randn({16, o.feature_dim});
+  torch::NoGradGuard no_grad;
+  const auto expected = torch::matmul(features, weight) + bias;
+  EXPECT_LT((model->forward(features, nb).pathways - expected).abs().max().item<float>(), 1e-5);
+  for (auto& p : model->named_parameters())
+    if (p.key() == "correction_gate") p.value().fill_(1.0);
+  EXPECT_GT((model->forward(features, nb).pathways - expected).abs().max().item<float>(), 1e-2);
+  EXPECT_THROW(model->set_linear_path(torch::zeros({2, 2}), bias), ShapeError);
 }
 
 TEST(QuadFlow, InvariantToSlidePlacementAndEquivariantToSpotOrder) {

@@ -7,6 +7,7 @@
 #include <random>
 
 #include "stx/core/stats.hpp"
+#include "stx/eval/ridge.hpp"
 #include "stx/train/trainer.hpp"
 #include "test_support.hpp"
 
@@ -73,10 +74,13 @@ double column_r(const std::vector<float>& truth, const std::vector<float>& pred,
   return pearson(a, b);
 }
 
+// The flows alone (no closed-form linear path) must learn the map.
 TEST(Trainer, LearnsALinearPathwayMapAndPredictsAHeldOutSlide) {
   const std::vector<SlideData> train = {synthetic_slide("A", 1), synthetic_slide("B", 2)};
   const SlideData test = synthetic_slide("C", 3);
-  const TrainedModel model = train_quadflow(train, nullptr, synthetic_metadata(), fast_options());
+  auto o = fast_options();
+  o.model.linear_path = false;
+  const TrainedModel model = train_quadflow(train, nullptr, synthetic_metadata(), o);
   const Prediction p = model.predict(test, false, 1);
   ASSERT_EQ(p.n_spots, test.n_spots());
   for (int64_t c = 0; c < 2; ++c)
@@ -86,6 +90,39 @@ TEST(Trainer, LearnsALinearPathwayMapAndPredictsAHeldOutSlide) {
   double mean = 0;
   for (int64_t i = 0; i < p.n_spots; ++i) mean += p.genes[static_cast<size_t>(i * kGenes + 1)];
   EXPECT_NEAR(mean / static_cast<double>(p.n_spots), 1.0, 0.3);
+}
+
+DenseMatrix stacked(const std::vector<const SlideData*>& slides, bool features) {
+  DenseMatrix m{0, features ? kFeatures : kPathways, {}};
+  for (const auto* s : slides) {
+    const auto& v = features ? s->features : s->pathways;
+    m.values.insert(m.values.end(), v.begin(), v.end());
+    m.rows += s->n_spots();
+  }
+  return m;
+}
+
+// Before the flows have learned anything (gate at 0), QuadFlow's pathways are the ridge
+// baseline's predictions: same penalty choice (leave-one-slide-out), the trainer's
+// standardisation folded in correctly. A learning rate of 1e-12 keeps the gate at ~0.
+TEST(Trainer, LinearPathStartsAtTheRidgeBaseline) {
+  const std::vector<SlideData> train = {synthetic_slide("A", 1), synthetic_slide("B", 2),
+                                        synthetic_slide("C", 3)};
+  const SlideData test = synthetic_slide("D", 4);
+  auto o = fast_options();
+  o.epochs = 1;
+  o.learning_rate = 1e-12;
+  const TrainedModel model = train_quadflow(train, nullptr, synthetic_metadata(), o);
+  const Prediction p = model.predict(test, false, 1);
+
+  const std::vector<const SlideData*> slides = {&train[0], &train[1], &train[2]};
+  std::vector<int> groups;
+  for (int s = 0; s < 3; ++s) groups.insert(groups.end(), static_cast<size_t>(train[0].n_spots()), s);
+  const DenseMatrix x = stacked(slides, true), y = stacked(slides, false);
+  const double lambda = choose_ridge_lambda(x, y, groups, default_ridge_lambdas());
+  const DenseMatrix ridge = predict_ridge(fit_ridge(x, y, lambda), stacked({&test}, true));
+  ASSERT_EQ(ridge.values.size(), p.pathways.size());
+  for (size_t i = 0; i < p.pathways.size(); ++i) EXPECT_NEAR(p.pathways[i], ridge.values[i], 1e-4) << i;
 }
 
 TEST(Trainer, CheckpointRoundTripPredictsIdentically) {

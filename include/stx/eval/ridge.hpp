@@ -25,6 +25,10 @@ struct RidgeModel {
   double lambda = 0;
 };
 
+/// The penalties tried by leave-one-group-out, and the one used when there is a single group.
+inline std::vector<double> default_ridge_lambdas() { return {0.1, 1, 10, 100, 1000, 10000}; }
+inline constexpr double kFallbackRidgeLambda = 100.0;
+
 /// Fits Y (N, T) on X (N, D) with penalty lambda * ||W||^2 on standardised features.
 RidgeModel fit_ridge(const DenseMatrix& x, const DenseMatrix& y, double lambda);
 DenseMatrix predict_ridge(const RidgeModel& model, const DenseMatrix& x);

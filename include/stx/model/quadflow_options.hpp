@@ -25,6 +25,12 @@ struct QuadFlowOptions {
   bool cross_attention = true;      // P<->H, both directions
   bool pathway_readout = true;      // H->P through the pathway tokens (off: a linear head)
 
+  // A closed-form linear path from the features to the pathway activities (ridge regression,
+  // its penalty chosen by leave-one-slide-out on the training slides, frozen during training):
+  // the flows above then learn what a linear readout of the features misses, through a gate
+  // that starts at 0, so training starts from the linear model instead of from noise.
+  bool linear_path = true;
+
   // H<->H: each spot attends to its `neighbours` nearest spots (itself included) within
   // `radius_pitches` grid pitches, with a learned bias on the offset in µm; or to every spot.
   int64_t neighbours = 13;

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "stx/train/dataset.hpp"
+#include "stx/eval/ridge.hpp"
 #include "stx/train/trainer.hpp"
 
 namespace stx {
@@ -32,7 +33,7 @@ std::vector<CvVariant> ablation_variants(const QuadFlowOptions& model, const Los
 struct CvOptions {
   TrainOptions train;  // run_dir unused: folds are not checkpointed
   bool ablations = false;
-  std::vector<double> ridge_lambdas = {0.1, 1, 10, 100, 1000, 10000};
+  std::vector<double> ridge_lambdas = default_ridge_lambdas();
   int64_t top_variable = 50;
 };
 
