@@ -6,63 +6,12 @@
 
 #include "stx/core/error.hpp"
 #include "stx/histology/weights.hpp"
+#include "weight_dtypes.hpp"
 
 namespace stx {
 namespace {
 
 constexpr uint64_t kMaxHeaderBytes = 100ULL << 20;
-
-float half_to_float(uint16_t h) {
-  const uint32_t sign = (h & 0x8000u) << 16, exponent = (h >> 10) & 0x1f, mantissa = h & 0x3ff;
-  uint32_t bits;
-  if (exponent == 0) {
-    if (mantissa == 0) {
-      bits = sign;
-    } else {  // subnormal: normalise
-      int e = -1;
-      uint32_t m = mantissa;
-      do ++e, m <<= 1; while ((m & 0x400) == 0);
-      bits = sign | ((127 - 15 - e) << 23) | ((m & 0x3ff) << 13);
-    }
-  } else if (exponent == 31) {
-    bits = sign | 0x7f800000u | (mantissa << 13);
-  } else {
-    bits = sign | ((exponent + 127 - 15) << 23) | (mantissa << 13);
-  }
-  float f;
-  std::memcpy(&f, &bits, 4);
-  return f;
-}
-
-size_t dtype_size(const std::string& dtype) {
-  if (dtype == "F32") return 4;
-  if (dtype == "F16" || dtype == "BF16") return 2;
-  if (dtype == "F64") return 8;
-  return 0;
-}
-
-std::vector<float> convert(const std::string& dtype, const char* bytes, size_t count) {
-  std::vector<float> out(count);
-  for (size_t i = 0; i < count; ++i) {
-    if (dtype == "F32") {
-      std::memcpy(&out[i], bytes + 4 * i, 4);
-    } else if (dtype == "F64") {
-      double d;
-      std::memcpy(&d, bytes + 8 * i, 8);
-      out[i] = static_cast<float>(d);
-    } else {
-      uint16_t h;
-      std::memcpy(&h, bytes + 2 * i, 2);
-      if (dtype == "F16") {
-        out[i] = half_to_float(h);
-      } else {  // BF16: the top half of a float32
-        const uint32_t bits = static_cast<uint32_t>(h) << 16;
-        std::memcpy(&out[i], &bits, 4);
-      }
-    }
-  }
-  return out;
-}
 
 std::string shape_text(const std::vector<int64_t>& shape) {
   std::string s = "(";
@@ -116,7 +65,7 @@ StateDict read_safetensors(const std::string& path) {
     STX_CHECK(offsets[1] - offsets[0] == count * width, FormatError,
               "{}: tensor '{}': {} bytes for shape {} of {}", path, name, offsets[1] - offsets[0],
               shape_text(t.shape), t.dtype);
-    t.values = convert(t.dtype, data.data() + offsets[0], count);
+    t.values = convert_to_float(t.dtype, data.data() + offsets[0], count);
     weights.emplace(name, std::move(t));
   }
   return weights;

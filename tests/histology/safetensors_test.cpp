@@ -37,9 +37,9 @@ TEST(Safetensors, DamagedFiles) {
   test::write_text(dir / "pth.safetensors", "PK\x03\x04 this is a zip, not safetensors");
   EXPECT_STX_ERROR(read_safetensors(dir / "pth.safetensors"), FormatError, "does not fit");
   std::string bad_dtype = whole;
-  bad_dtype.replace(bad_dtype.find("\"F16\""), 5, "\"I16\"");
+  bad_dtype.replace(bad_dtype.find("\"F16\""), 5, "\"U16\"");
   test::write_text(dir / "dtype.safetensors", bad_dtype);
-  EXPECT_STX_ERROR(read_safetensors(dir / "dtype.safetensors"), FormatError, "dtype I16 not supported");
+  EXPECT_STX_ERROR(read_safetensors(dir / "dtype.safetensors"), FormatError, "dtype U16 not supported");
   EXPECT_STX_ERROR(read_safetensors(dir / "absent.safetensors"), IoError, "cannot open");
 }
 

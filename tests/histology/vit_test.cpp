@@ -1,5 +1,7 @@
-// The native ViT against torchvision: tests/fixtures/make_vit_fixture.py saved a tiny
-// torchvision VisionTransformer (torchvision names) and its CLS features on four patches.
+// The native ViT against references: tests/fixtures/make_vit_fixture.py saved a tiny
+// torchvision VisionTransformer as safetensors and torch.save .pth (torchvision names), as a
+// Hugging Face-named training checkpoint (.bin), and as timm weights with layer scale and
+// register tokens, each with the reference's CLS features on four patches.
 #include "stx/histology/vit.hpp"
 
 #include <opencv2/imgcodecs.hpp>
@@ -26,8 +28,8 @@ std::vector<cv::Mat> patches() {
   return out;
 }
 
-std::vector<float> expected() {
-  std::ifstream in(test::fixture("vit/expected_cls.tsv"));
+std::vector<float> expected(const std::string& name = "expected_cls.tsv") {
+  std::ifstream in(test::fixture("vit/" + name));
   std::vector<float> values;
   std::string line, cell;
   while (std::getline(in, line)) {
@@ -53,11 +55,63 @@ TEST(NativeViT, MatchesTorchvision) {
   std::cout << "native ViT vs torchvision: max abs difference " << worst << "\n";
 }
 
+float max_difference(const NativeViT& vit, const std::string& expected_file) {
+  const auto got = vit.encode_patches(patches());
+  const auto want = expected(expected_file);
+  EXPECT_EQ(got.size(), want.size());
+  float worst = 0;
+  for (size_t i = 0; i < got.size() && i < want.size(); ++i) worst = std::max(worst, std::abs(got[i] - want[i]));
+  return worst;
+}
+
+TEST(NativeViT, ReadsTorchSaveCheckpoints) {
+  // the .pth (zip + pickle) holds exactly the tensors of the safetensors file
+  const StateDict pth = read_torch_checkpoint(test::fixture("vit/tiny_vit_torchvision.pth"));
+  const StateDict st = read_safetensors(test::fixture("vit/tiny_vit_torchvision.safetensors"));
+  ASSERT_EQ(pth.size(), st.size());
+  for (const auto& [name, tensor] : st) {
+    ASSERT_TRUE(pth.count(name)) << name;
+    EXPECT_EQ(pth.at(name).shape, tensor.shape) << name;
+    EXPECT_EQ(pth.at(name).values, tensor.values) << name;
+  }
+  const NativeViT vit(test::fixture("vit/tiny_vit_torchvision.pth"), 1);
+  EXPECT_LE(max_difference(vit, "expected_cls.tsv"), 1e-4f);
+}
+
+// Phikon's naming: separate q/k/v (saved as views into one storage), "vit." prefix, pooler,
+// a non-contiguous weight, all inside {"model": ..., "epoch": 3}; LayerNorm eps 1e-12.
+TEST(NativeViT, MatchesHuggingFaceViTModelNaming) {
+  const NativeViT vit(test::fixture("vit/tiny_vit_hf.bin"), 1);
+  EXPECT_EQ(vit.shape().naming, ViTNaming::huggingface);
+  EXPECT_EQ(vit.shape().norm_eps, 1e-12);
+  EXPECT_EQ(vit.shape().depth, 2);
+  const float worst = max_difference(vit, "expected_cls_hf.tsv");
+  EXPECT_LE(worst, 1e-4f);
+  std::cout << "native ViT (HF names, .bin) vs torchvision: max abs difference " << worst << "\n";
+}
+
+// UNI-style timm weights: layer scale; and register tokens with patch-only position
+// embeddings (timm's no_embed_class), against a transcription of timm's forward.
+TEST(NativeViT, LayerScaleAndRegisterTokensMatchTimm) {
+  const NativeViT vit(test::fixture("vit/tiny_vit_timm_ls_reg.safetensors"), 1);
+  EXPECT_TRUE(vit.shape().layer_scale);
+  EXPECT_EQ(vit.shape().registers, 2);
+  EXPECT_FALSE(vit.shape().pos_embed_has_prefix);
+  EXPECT_EQ(vit.shape().image, 64);
+  const float worst = max_difference(vit, "expected_cls_timm.tsv");
+  EXPECT_LE(worst, 1e-4f);
+  std::cout << "native ViT (layer scale, registers) vs timm transcription: max abs difference " << worst << "\n";
+}
+
 TEST(NativeViT, NameMapping) {
   EXPECT_EQ(torchvision_to_timm_vit_name("encoder.layers.encoder_layer_11.self_attention.in_proj_weight"),
             "blocks.11.attn.qkv.weight");
   EXPECT_EQ(torchvision_to_timm_vit_name("encoder.layers.encoder_layer_0.mlp.3.bias"), "blocks.0.mlp.fc2.bias");
   EXPECT_EQ(torchvision_to_timm_vit_name("heads.head.weight"), "");
+  EXPECT_EQ(huggingface_to_timm_vit_name("encoder.layer.3.intermediate.dense.weight"), "blocks.3.mlp.fc1.weight");
+  EXPECT_EQ(huggingface_to_timm_vit_name("encoder.layer.3.output.dense.bias"), "blocks.3.mlp.fc2.bias");
+  EXPECT_EQ(huggingface_to_timm_vit_name("encoder.layer.0.attention.output.dense.weight"), "blocks.0.attn.proj.weight");
+  EXPECT_EQ(huggingface_to_timm_vit_name("pooler.dense.weight"), "");
 }
 
 TEST(NativeViT, WrongWeightsListEveryMismatch) {

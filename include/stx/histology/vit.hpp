@@ -1,11 +1,13 @@
 // A native Vision Transformer (Dosovitskiy et al. 2021) for pathology foundation models that
-// publish ViT weights (UNI: timm ViT-L/16; Phikon: ViT-B/16), loaded from .safetensors with
-// no Python. Parameter names follow timm (cls_token, pos_embed, patch_embed.proj,
-// blocks.N.{norm1,attn.qkv,attn.proj,norm2,mlp.fc1,mlp.fc2}, norm); torchvision's names are
-// mapped onto them. The architecture is read off the weights (width, depth, patch, image
-// size; heads = width / 64, the ViT convention). Output: the CLS token after the final norm.
-// Torch stays behind a pimpl. Not yet: HF transformers names (Phikon's separate q/k/v),
-// layer scale, register tokens, the .pth/.bin pickle format.
+// publish ViT weights (UNI: timm ViT-L/16 with layer scale; Phikon: Hugging Face ViT-B/16),
+// loaded from .safetensors or PyTorch .pth/.bin with no Python. Parameter names follow timm
+// (cls_token, reg_token, pos_embed, patch_embed.proj, blocks.N.{norm1,attn.qkv,attn.proj,ls1,
+// norm2,mlp.fc1,mlp.fc2,ls2}, norm); torchvision's and Hugging Face transformers' ViTModel
+// names are mapped onto them (HF's separate query/key/value fused). The architecture is read
+// off the weights: width, depth, patch, image size, layer scale, register tokens, whether the
+// position embeddings cover the class token; heads = width / 64 (the ViT convention);
+// LayerNorm eps 1e-6 (timm, torchvision) or 1e-12 (transformers). Output: the class token
+// after the final norm. Torch stays behind a pimpl.
 #pragma once
 
 #include <opencv2/core.hpp>
@@ -18,13 +20,20 @@
 
 namespace stx {
 
+enum class ViTNaming { timm, torchvision, huggingface };
+
 struct ViTShape {
   int64_t width = 0, depth = 0, heads = 0, patch = 0, image = 0, mlp = 0;
+  int64_t registers = 0;             // register tokens after the class token (timm reg_token)
+  bool layer_scale = false;          // timm ls1/ls2 (init_values set)
+  bool pos_embed_has_prefix = true;  // false: timm's no_embed_class (patches only)
+  double norm_eps = 1e-6;
+  ViTNaming naming = ViTNaming::timm;
 };
 
 class NativeViT {
  public:
-  /// Loads weights strictly: FormatError lists every missing, unexpected or mis-shaped tensor.
+  /// Loads weights (.safetensors, .pth, .bin) strictly: FormatError lists every missing, unexpected or mis-shaped tensor.
   explicit NativeViT(const std::string& safetensors_path, int threads = 0);
   ~NativeViT();
 
@@ -47,5 +56,9 @@ std::unique_ptr<Encoder> make_vit_encoder(const EncoderOptions& options);
 /// torchvision VisionTransformer name -> timm name; "" for parameters that are not part of
 /// the encoder (the classification head). Unknown names are returned unchanged.
 std::string torchvision_to_timm_vit_name(const std::string& name);
+
+/// Hugging Face transformers ViTModel name -> timm name, for every parameter but the separate
+/// query/key/value projections (fused by the loader); "" for the pooler and classifier.
+std::string huggingface_to_timm_vit_name(const std::string& name);
 
 }  // namespace stx

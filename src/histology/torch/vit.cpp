@@ -50,20 +50,37 @@ struct MlpImpl : nn::Module {
 };
 TORCH_MODULE(Mlp);
 
+// timm's LayerScale (CaiT; used by UNI): a learned per-channel scale on each residual branch.
+struct LayerScaleImpl : nn::Module {
+  explicit LayerScaleImpl(int64_t dim) { gamma = register_parameter("gamma", torch::ones({dim})); }
+  torch::Tensor forward(const torch::Tensor& x) { return x * gamma; }
+  torch::Tensor gamma;
+};
+TORCH_MODULE(LayerScale);
+
+nn::LayerNorm layer_norm(int64_t dim, double eps) { return nn::LayerNorm(nn::LayerNormOptions({dim}).eps(eps)); }
+
 struct BlockImpl : nn::Module {
-  BlockImpl(int64_t dim, int64_t heads, int64_t hidden) {
-    norm1 = register_module("norm1", nn::LayerNorm(nn::LayerNormOptions({dim}).eps(1e-6)));
-    attn = register_module("attn", Attention(dim, heads));
-    norm2 = register_module("norm2", nn::LayerNorm(nn::LayerNormOptions({dim}).eps(1e-6)));
-    mlp = register_module("mlp", Mlp(dim, hidden));
+  explicit BlockImpl(const ViTShape& s) {
+    norm1 = register_module("norm1", layer_norm(s.width, s.norm_eps));
+    attn = register_module("attn", Attention(s.width, s.heads));
+    norm2 = register_module("norm2", layer_norm(s.width, s.norm_eps));
+    mlp = register_module("mlp", Mlp(s.width, s.mlp));
+    if (s.layer_scale) {
+      ls1 = register_module("ls1", LayerScale(s.width));
+      ls2 = register_module("ls2", LayerScale(s.width));
+    }
   }
   torch::Tensor forward(torch::Tensor x) {
-    x = x + attn(norm1(x));
-    return x + mlp(norm2(x));
+    const auto a = attn(norm1(x));
+    x = x + (ls1 ? ls1(a) : a);
+    const auto m = mlp(norm2(x));
+    return x + (ls2 ? ls2(m) : m);
   }
   nn::LayerNorm norm1{nullptr}, norm2{nullptr};
   Attention attn{nullptr};
   Mlp mlp{nullptr};
+  LayerScale ls1{nullptr}, ls2{nullptr};
 };
 TORCH_MODULE(Block);
 
@@ -77,34 +94,86 @@ struct PatchEmbedImpl : nn::Module {
 TORCH_MODULE(PatchEmbed);
 
 struct VisionTransformerImpl : nn::Module {
-  explicit VisionTransformerImpl(const ViTShape& s) {
-    const int64_t tokens = 1 + (s.image / s.patch) * (s.image / s.patch);
+  explicit VisionTransformerImpl(const ViTShape& s) : pos_embed_has_prefix(s.pos_embed_has_prefix) {
+    const int64_t patches = (s.image / s.patch) * (s.image / s.patch);
     cls_token = register_parameter("cls_token", torch::zeros({1, 1, s.width}));
-    pos_embed = register_parameter("pos_embed", torch::zeros({1, tokens, s.width}));
+    if (s.registers > 0) reg_token = register_parameter("reg_token", torch::zeros({1, s.registers, s.width}));
+    const int64_t positions = patches + (s.pos_embed_has_prefix ? 1 + s.registers : 0);
+    pos_embed = register_parameter("pos_embed", torch::zeros({1, positions, s.width}));
     patch_embed = register_module("patch_embed", PatchEmbed(s.width, s.patch));
     blocks = register_module("blocks", nn::ModuleList());
-    for (int64_t i = 0; i < s.depth; ++i) blocks->push_back(Block(s.width, s.heads, s.mlp));
-    norm = register_module("norm", nn::LayerNorm(nn::LayerNormOptions({s.width}).eps(1e-6)));
+    for (int64_t i = 0; i < s.depth; ++i) blocks->push_back(Block(s));
+    norm = register_module("norm", layer_norm(s.width, s.norm_eps));
   }
   torch::Tensor forward(const torch::Tensor& images) {  // (B, 3, S, S)
-    auto x = patch_embed(images);
-    x = torch::cat({cls_token.expand({x.size(0), 1, x.size(2)}), x}, 1) + pos_embed;  // (B, N, D)
+    auto x = patch_embed(images);  // (B, patches, D)
+    const int64_t b = x.size(0), d = x.size(2);
+    std::vector<torch::Tensor> prefix = {cls_token.expand({b, 1, d})};
+    if (reg_token.defined()) prefix.push_back(reg_token.expand({b, reg_token.size(1), d}));
+    // timm: position embeddings cover the class and register tokens, or (no_embed_class, as in
+    // register models) the patches only
+    if (!pos_embed_has_prefix) x = x + pos_embed;
+    prefix.push_back(x);
+    x = torch::cat(prefix, 1);  // (B, N, D)
+    if (pos_embed_has_prefix) x = x + pos_embed;
     for (const auto& block : *blocks) x = block->as<Block>()->forward(x);
-    return norm(x).select(1, 0);  // (B, D)
+    return norm(x).select(1, 0);  // (B, D): the class token
   }
-  torch::Tensor cls_token, pos_embed;
+  bool pos_embed_has_prefix;
+  torch::Tensor cls_token, reg_token, pos_embed;
   PatchEmbed patch_embed{nullptr};
   nn::ModuleList blocks{nullptr};
   nn::LayerNorm norm{nullptr};
 };
 TORCH_MODULE(VisionTransformer);
 
-StateDict to_timm_names(const StateDict& weights) {
-  const bool torchvision = weights.count("class_token") > 0;
+bool all_start_with(const StateDict& w, const std::string& prefix) {
+  for (const auto& [name, tensor] : w)
+    if (name.rfind(prefix, 0) != 0) return false;
+  return !w.empty();
+}
+
+// Merges Hugging Face's separate query/key/value projections into timm's fused qkv (q, k, v
+// stacked along the output dimension, as timm and torchvision store them).
+void fuse_hf_qkv(StateDict& w) {
+  for (int64_t i = 0;; ++i) {
+    const std::string base = "encoder.layer." + std::to_string(i) + ".attention.attention.";
+    if (!w.count(base + "query.weight")) break;
+    for (const std::string kind : {"weight", "bias"}) {
+      WeightTensor fused;
+      for (const std::string part : {"query.", "key.", "value."}) {
+        const auto it = w.find(base + part + kind);
+        if (it == w.end()) break;  // left for check_state_dict to report
+        fused.dtype = it->second.dtype;
+        fused.shape = it->second.shape;
+        fused.values.insert(fused.values.end(), it->second.values.begin(), it->second.values.end());
+        w.erase(it);
+      }
+      fused.shape[0] *= 3;
+      w["blocks." + std::to_string(i) + ".attn.qkv." + kind] = std::move(fused);
+    }
+  }
+}
+
+// Any of the three namings (timm, torchvision, Hugging Face transformers) to timm's.
+StateDict to_timm_names(StateDict weights, ViTNaming& naming) {
+  for (const std::string wrapper : {"module.", "vit.", "model."})  // DataParallel, HF heads, wrappers
+    if (all_start_with(weights, wrapper)) {
+      StateDict stripped;
+      for (auto& [name, tensor] : weights) stripped.emplace(name.substr(wrapper.size()), std::move(tensor));
+      weights = std::move(stripped);
+    }
+  naming = weights.count("class_token")                 ? ViTNaming::torchvision
+           : weights.count("embeddings.cls_token")      ? ViTNaming::huggingface
+                                                        : ViTNaming::timm;
+  if (naming == ViTNaming::huggingface) fuse_hf_qkv(weights);
   StateDict out;
-  for (const auto& [name, tensor] : weights) {
-    const std::string mapped = torchvision ? torchvision_to_timm_vit_name(name) : name;
-    if (!mapped.empty()) out.emplace(mapped, tensor);
+  for (auto& [name, tensor] : weights) {
+    const std::string mapped = naming == ViTNaming::torchvision   ? torchvision_to_timm_vit_name(name)
+                               : naming == ViTNaming::huggingface ? huggingface_to_timm_vit_name(name)
+                               : name.rfind("head.", 0) == 0      ? std::string()  // classifier
+                                                                  : name;
+    if (!mapped.empty()) out.emplace(mapped, std::move(tensor));
   }
   return out;
 }
@@ -115,8 +184,14 @@ const WeightTensor& require(const StateDict& w, const std::string& name, const s
   return it->second;
 }
 
-ViTShape infer_shape(const StateDict& w, const std::string& path) {
+int64_t exact_sqrt(int64_t n) {
+  const auto r = static_cast<int64_t>(std::lround(std::sqrt(static_cast<double>(std::max<int64_t>(0, n)))));
+  return r * r == n ? r : -1;
+}
+
+ViTShape infer_shape(const StateDict& w, const std::string& path, ViTNaming naming) {
   ViTShape s;
+  s.norm_eps = naming == ViTNaming::huggingface ? 1e-12 : 1e-6;  // transformers' ViTConfig default
   const auto& proj = require(w, "patch_embed.proj.weight", path).shape;  // (D, 3, P, P)
   const auto& pos = require(w, "pos_embed", path).shape;                 // (1, N, D)
   const auto& fc1 = require(w, "blocks.0.mlp.fc1.weight", path).shape;   // (hidden, D)
@@ -126,8 +201,14 @@ ViTShape infer_shape(const StateDict& w, const std::string& path) {
   s.patch = proj[2];
   s.mlp = fc1[0];
   s.heads = std::max<int64_t>(1, s.width / 64);
-  const int64_t grid = static_cast<int64_t>(std::lround(std::sqrt(static_cast<double>(pos[1] - 1))));
-  STX_CHECK(grid * grid + 1 == pos[1], FormatError, "{}: pos_embed has {} tokens, expected 1 + a square", path, pos[1]);
+  if (w.count("reg_token")) s.registers = w.at("reg_token").shape.size() == 3 ? w.at("reg_token").shape[1] : 0;
+  s.layer_scale = w.count("blocks.0.ls1.gamma") > 0;
+  int64_t grid = exact_sqrt(pos[1] - 1 - s.registers);  // positions for class, registers, patches
+  s.pos_embed_has_prefix = grid > 0;
+  if (!s.pos_embed_has_prefix) grid = exact_sqrt(pos[1]);  // timm's no_embed_class: patches only
+  STX_CHECK(grid > 0, FormatError,
+            "{}: pos_embed has {} positions: neither 1 + {} registers + a square grid of patches nor a "
+            "square grid", path, pos[1], s.registers);
   s.image = grid * s.patch;
   while (w.count("blocks." + std::to_string(s.depth) + ".norm1.weight")) ++s.depth;
   return s;
@@ -154,6 +235,25 @@ std::string torchvision_to_timm_vit_name(const std::string& name) {
   return name;
 }
 
+std::string huggingface_to_timm_vit_name(const std::string& name) {
+  static const std::vector<std::pair<std::regex, std::string>> rules = {
+      {std::regex("^embeddings\\.cls_token$"), "cls_token"},
+      {std::regex("^embeddings\\.position_embeddings$"), "pos_embed"},
+      {std::regex("^embeddings\\.patch_embeddings\\.projection\\.(weight|bias)$"), "patch_embed.proj.$1"},
+      {std::regex("^encoder\\.layer\\.(\\d+)\\.layernorm_before\\.(weight|bias)$"), "blocks.$1.norm1.$2"},
+      {std::regex("^encoder\\.layer\\.(\\d+)\\.layernorm_after\\.(weight|bias)$"), "blocks.$1.norm2.$2"},
+      {std::regex("^encoder\\.layer\\.(\\d+)\\.attention\\.output\\.dense\\.(weight|bias)$"), "blocks.$1.attn.proj.$2"},
+      {std::regex("^encoder\\.layer\\.(\\d+)\\.intermediate\\.dense\\.(weight|bias)$"), "blocks.$1.mlp.fc1.$2"},
+      {std::regex("^encoder\\.layer\\.(\\d+)\\.output\\.dense\\.(weight|bias)$"), "blocks.$1.mlp.fc2.$2"},
+      {std::regex("^layernorm\\.(weight|bias)$"), "norm.$1"},
+      {std::regex("^pooler\\..*"), ""},  // ViTModel's pooler: not the CLS features Phikon uses
+      {std::regex("^classifier\\..*"), ""},
+  };
+  for (const auto& [pattern, replacement] : rules)
+    if (std::regex_match(name, pattern)) return std::regex_replace(name, pattern, replacement);
+  return name;
+}
+
 struct NativeViT::Impl {
   ViTShape shape;
   VisionTransformer model{nullptr};
@@ -161,8 +261,10 @@ struct NativeViT::Impl {
 
 NativeViT::NativeViT(const std::string& path, int threads) : impl_(std::make_unique<Impl>()) {
   torch_compat::set_threads(threads);
-  const StateDict weights = to_timm_names(read_safetensors(path));
-  impl_->shape = infer_shape(weights, path);
+  ViTNaming naming = ViTNaming::timm;
+  const StateDict weights = to_timm_names(read_weights(path), naming);
+  impl_->shape = infer_shape(weights, path, naming);
+  impl_->shape.naming = naming;
   impl_->model = VisionTransformer(impl_->shape);
   std::map<std::string, std::vector<int64_t>> expected;
   for (const auto& p : impl_->model->named_parameters()) expected[p.key()] = p.value().sizes().vec();
@@ -233,7 +335,7 @@ class ViTEncoder final : public Encoder {
 }  // namespace
 
 std::unique_ptr<Encoder> make_vit_encoder(const EncoderOptions& options) {
-  STX_CHECK(!options.weights.empty(), ConfigError, "--encoder vit needs --weights MODEL.safetensors");
+  STX_CHECK(!options.weights.empty(), ConfigError, "--encoder vit needs --weights MODEL (.safetensors, .pth or .bin)");
   STX_CHECK(std::filesystem::is_regular_file(options.weights), IoError, "{}: weights file not found",
             options.weights);
   return std::make_unique<ViTEncoder>(options);
