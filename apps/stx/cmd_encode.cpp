@@ -33,11 +33,13 @@ Action add_encode(CLI::App& app) {
       "encode", "Encode the H&E patch around every spot (cached); an image alone gets pseudo-spots");
   add_slide_options(cmd, args->slide);
   cmd->add_option("--encoder", args->encoder.name,
-                  "builtin (morphology features; no weights), torchscript (--weights model.pt) or "
-                  "vit (--weights model.safetensors, timm or torchvision names)")
-      ->check(CLI::IsMember({"builtin", "torchscript", "vit"}))
+                  "builtin (morphology features; no weights), torchscript (--weights model.pt), "
+                  "vit (UNI, Phikon: timm, torchvision or Hugging Face names) or swin (CTransPath, "
+                  "torchvision swin_t); vit and swin read .safetensors, .pth or .bin")
+      ->check(CLI::IsMember({"builtin", "torchscript", "vit", "swin"}))
       ->capture_default_str();
-  cmd->add_option("--weights", args->encoder.weights, "torchscript: model.pt; vit: model.safetensors");
+  cmd->add_option("--weights", args->encoder.weights,
+                  "torchscript: model.pt; vit, swin: .safetensors, .pth or .bin (see docs/encoders.md)");
   cmd->add_option("--encoder-config", args->encoder.config,
                   "torchscript: JSON sidecar (default: the weights path with .json)");
   cmd->add_option("--stain-reference", args->encoder.stain_reference,

@@ -2,6 +2,7 @@
 // library and the LibTorch encoders.
 #include "stx/core/error.hpp"
 #include "stx/histology/encoder.hpp"
+#include "stx/histology/swin.hpp"
 #include "stx/histology/torchscript_encoder.hpp"
 #include "stx/histology/vit.hpp"
 
@@ -14,7 +15,8 @@ std::unique_ptr<Encoder> make_encoder(const EncoderOptions& options) {
   if (options.name == "builtin") return make_builtin_encoder(options);
   if (options.name == "torchscript") return std::make_unique<TorchScriptEncoder>(options);
   if (options.name == "vit") return make_vit_encoder(options);
-  throw ConfigError(fmt::format("--encoder: unknown encoder '{}' (choose builtin, torchscript, vit)",
+  if (options.name == "swin") return make_swin_encoder(options);
+  throw ConfigError(fmt::format("--encoder: unknown encoder '{}' (choose builtin, torchscript, vit, swin)",
                                 options.name));
 }
 

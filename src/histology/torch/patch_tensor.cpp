@@ -2,6 +2,8 @@
 
 #include <opencv2/imgproc.hpp>
 
+#include "stx/core/error.hpp"
+
 namespace stx {
 
 torch::Tensor patches_to_tensor(const std::vector<cv::Mat>& patches, int64_t size,
@@ -23,6 +25,23 @@ torch::Tensor patches_to_tensor(const std::vector<cv::Mat>& patches, int64_t siz
     }
   }
   return input;
+}
+
+torch::Tensor imagenet_patches(const std::vector<cv::Mat>& patches, int64_t size) {
+  static constexpr std::array<float, 3> kImageNetMean = {0.485f, 0.456f, 0.406f};
+  static constexpr std::array<float, 3> kImageNetStd = {0.229f, 0.224f, 0.225f};
+  return patches_to_tensor(patches, size, kImageNetMean, kImageNetStd);
+}
+
+torch::Tensor image_batch(const std::vector<float>& images, int64_t batch, int64_t size, const char* model) {
+  STX_CHECK(static_cast<int64_t>(images.size()) == batch * 3 * size * size, ShapeError,
+            "{} forward: {} values for {} images of 3 x {} x {}", model, images.size(), batch, size, size);
+  return torch::from_blob(const_cast<float*>(images.data()), {batch, 3, size, size});
+}
+
+std::vector<float> to_vector(const torch::Tensor& t) {
+  const torch::Tensor c = t.contiguous();
+  return std::vector<float>(c.data_ptr<float>(), c.data_ptr<float>() + c.numel());
 }
 
 }  // namespace stx

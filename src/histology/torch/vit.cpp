@@ -11,6 +11,8 @@
 #include "stx/core/error.hpp"
 #include "stx/core/hash.hpp"
 #include "stx/histology/weights.hpp"
+#include "load_weights.hpp"
+#include "native_encoder.hpp"
 #include "patch_tensor.hpp"
 #include "torch_compat.hpp"
 
@@ -127,12 +129,6 @@ struct VisionTransformerImpl : nn::Module {
 };
 TORCH_MODULE(VisionTransformer);
 
-bool all_start_with(const StateDict& w, const std::string& prefix) {
-  for (const auto& [name, tensor] : w)
-    if (name.rfind(prefix, 0) != 0) return false;
-  return !w.empty();
-}
-
 // Merges Hugging Face's separate query/key/value projections into timm's fused qkv (q, k, v
 // stacked along the output dimension, as timm and torchvision store them).
 void fuse_hf_qkv(StateDict& w) {
@@ -157,12 +153,7 @@ void fuse_hf_qkv(StateDict& w) {
 
 // Any of the three namings (timm, torchvision, Hugging Face transformers) to timm's.
 StateDict to_timm_names(StateDict weights, ViTNaming& naming) {
-  for (const std::string wrapper : {"module.", "vit.", "model."})  // DataParallel, HF heads, wrappers
-    if (all_start_with(weights, wrapper)) {
-      StateDict stripped;
-      for (auto& [name, tensor] : weights) stripped.emplace(name.substr(wrapper.size()), std::move(tensor));
-      weights = std::move(stripped);
-    }
+  weights = strip_wrapper_prefix(std::move(weights), "vit.");  // HF: ViTFor... models
   naming = weights.count("class_token")                 ? ViTNaming::torchvision
            : weights.count("embeddings.cls_token")      ? ViTNaming::huggingface
                                                         : ViTNaming::timm;
@@ -266,14 +257,7 @@ NativeViT::NativeViT(const std::string& path, int threads) : impl_(std::make_uni
   impl_->shape = infer_shape(weights, path, naming);
   impl_->shape.naming = naming;
   impl_->model = VisionTransformer(impl_->shape);
-  std::map<std::string, std::vector<int64_t>> expected;
-  for (const auto& p : impl_->model->named_parameters()) expected[p.key()] = p.value().sizes().vec();
-  check_state_dict(weights, expected, path);
-  torch::NoGradGuard no_grad;
-  for (auto& p : impl_->model->named_parameters()) {
-    const auto& values = weights.at(p.key()).values;
-    std::memcpy(p.value().data_ptr<float>(), values.data(), values.size() * sizeof(float));
-  }
+  load_weights_strictly(*impl_->model, weights, path);
   impl_->model->eval();
 }
 
@@ -282,63 +266,21 @@ NativeViT::~NativeViT() = default;
 const ViTShape& NativeViT::shape() const { return impl_->shape; }
 
 std::vector<float> NativeViT::encode_patches(const std::vector<cv::Mat>& patches) const {
-  static constexpr std::array<float, 3> kImageNetMean = {0.485f, 0.456f, 0.406f};
-  static constexpr std::array<float, 3> kImageNetStd = {0.229f, 0.224f, 0.225f};
-  const torch::Tensor input = patches_to_tensor(patches, impl_->shape.image, kImageNetMean, kImageNetStd);
+  const torch::Tensor input = imagenet_patches(patches, impl_->shape.image);
   torch_compat::InferenceGuard guard;
-  const torch::Tensor out = impl_->model->forward(input).contiguous();
-  return std::vector<float>(out.data_ptr<float>(), out.data_ptr<float>() + out.numel());
+  return to_vector(impl_->model->forward(input));
 }
 
 std::vector<float> NativeViT::forward(const std::vector<float>& images, int64_t batch) const {
-  const int64_t s = impl_->shape.image;
-  STX_CHECK(static_cast<int64_t>(images.size()) == batch * 3 * s * s, ShapeError,
-            "ViT forward: {} values for {} images of 3 x {} x {}", images.size(), batch, s, s);
   torch_compat::InferenceGuard guard;
-  const torch::Tensor input = torch::from_blob(const_cast<float*>(images.data()), {batch, 3, s, s});
-  const torch::Tensor out = impl_->model->forward(input).contiguous();
-  return std::vector<float>(out.data_ptr<float>(), out.data_ptr<float>() + out.numel());
+  return to_vector(impl_->model->forward(image_batch(images, batch, impl_->shape.image, "ViT")));
 }
 
-namespace {
-
-class ViTEncoder final : public Encoder {
- public:
-  explicit ViTEncoder(const EncoderOptions& options)
-      : options_(options),
-        vit_(options.weights, options.threads),
-        weights_hash_(fmt::format("{:016x}", fnv1a64_file(options.weights)).substr(0, 12)),
-        stain_target_(load_stain_reference(options.stain_reference)) {}
-
-  std::string identity() const override {
-    return fmt::format("vit-d{}-p{}-{}", vit_.shape().width, vit_.shape().patch, weights_hash_);
-  }
-  std::string preprocessing() const override { return stain_reference_identity(options_.stain_reference); }
-  std::vector<std::string> feature_names() const override {
-    std::vector<std::string> names;
-    for (int64_t d = 0; d < vit_.shape().width; ++d) names.push_back(fmt::format("vit_{}", d));
-    return names;
-  }
-  std::vector<float> encode(const Slide& slide, std::vector<uint8_t>& off_image) const override {
-    const auto normalizer = make_normalizer(slide, stain_target_);
-    return encode_in_batches(slide, options_.patch, options_.batch_size, normalizer, off_image,
-                             [this](const std::vector<cv::Mat>& patches) { return vit_.encode_patches(patches); });
-  }
-
- private:
-  EncoderOptions options_;
-  NativeViT vit_;
-  std::string weights_hash_;
-  std::optional<StainBasis> stain_target_;
-};
-
-}  // namespace
-
 std::unique_ptr<Encoder> make_vit_encoder(const EncoderOptions& options) {
-  STX_CHECK(!options.weights.empty(), ConfigError, "--encoder vit needs --weights MODEL (.safetensors, .pth or .bin)");
-  STX_CHECK(std::filesystem::is_regular_file(options.weights), IoError, "{}: weights file not found",
-            options.weights);
-  return std::make_unique<ViTEncoder>(options);
+  auto vit = std::make_shared<NativeViT>(checked_weights_path(options, "vit"), options.threads);
+  const ViTShape& s = vit->shape();
+  return make_native_encoder(options, fmt::format("vit-d{}-p{}", s.width, s.patch), "vit", s.width,
+                             [vit](const std::vector<cv::Mat>& patches) { return vit->encode_patches(patches); });
 }
 
 }  // namespace stx
