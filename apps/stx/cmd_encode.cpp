@@ -42,6 +42,9 @@ Action add_encode(CLI::App& app) {
                   "torchscript: model.pt; vit, swin: .safetensors, .pth or .bin (see docs/encoders.md)");
   cmd->add_option("--encoder-config", args->encoder.config,
                   "torchscript: JSON sidecar (default: the weights path with .json)");
+  cmd->add_flag("--bf16", args->encoder.bf16,
+               "vit, swin: run in bfloat16 (about 3x faster on CPUs with avx512_bf16; features "
+               "correlate r > 0.9999 with float32)");
   cmd->add_option("--stain-reference", args->encoder.stain_reference,
                   "Macenko-normalise patches to the stains of this H&E image")
       ->check(CLI::ExistingFile);

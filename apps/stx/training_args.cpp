@@ -33,7 +33,8 @@ void add_training_options(CLI::App* cmd, TrainingArgs& a) {
   cmd->add_option("--genes", a.genes_file, "File of target gene symbols, one per line");
   cmd->add_option("--encoder", a.data.encoder.name, "builtin, torchscript, vit or swin")
       ->check(CLI::IsMember({"builtin", "torchscript", "vit", "swin"}))->capture_default_str();
-  cmd->add_option("--weights", a.data.encoder.weights, "Encoder weights (torchscript/vit)");
+  cmd->add_option("--weights", a.data.encoder.weights, "Encoder weights (torchscript, vit, swin)");
+  cmd->add_flag("--bf16", a.data.encoder.bf16, "vit, swin: run the encoder in bfloat16");
   cmd->add_option("--cache-dir", a.data.cache_dir, "Feature cache folder")->capture_default_str();
   auto& m = a.train.model;
   cmd->add_option("--width", m.width, "Token width D")->check(CLI::PositiveNumber)->capture_default_str();

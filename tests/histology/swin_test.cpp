@@ -8,6 +8,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "stx/core/stats.hpp"
 #include "test_support.hpp"
 
 namespace stx {
@@ -65,6 +66,26 @@ TEST(NativeSwin, LoadsCTransPathLayout) {
   const NativeSwin swin(test::fixture("swin/tiny_ctranspath.pth"), 1);
   EXPECT_TRUE(swin.shape().conv_stem);
   EXPECT_LE(max_difference(swin, "expected_ctranspath_224.tsv"), 1e-5f);
+}
+
+// bfloat16: close to float32 (stated tolerance: r > 0.999, max abs difference < 3% of the
+// largest feature), not equal.
+TEST(NativeSwin, Bfloat16StaysCloseToFloat32) {
+  NativeSwin swin(test::fixture("swin/tiny_swin_torchvision.pth"), 1);
+  const auto x = pattern(224);
+  const auto full = swin.forward(x, 2);
+  swin.use_bfloat16();
+  const auto half = swin.forward(x, 2);
+  ASSERT_EQ(full.size(), half.size());
+  float worst = 0, largest = 0;
+  for (size_t i = 0; i < full.size(); ++i) {
+    worst = std::max(worst, std::abs(full[i] - half[i]));
+    largest = std::max(largest, std::abs(full[i]));
+  }
+  EXPECT_GT(worst, 0.f);  // it did run in bfloat16
+  EXPECT_LT(worst, 0.03f * largest);
+  EXPECT_GT(pearson(std::vector<double>(full.begin(), full.end()), std::vector<double>(half.begin(), half.end())), 0.999);
+  std::cout << "Swin bf16 vs float32: max abs difference " << worst << " of " << largest << "\n";
 }
 
 TEST(NativeSwin, NameMappingAndWrongWeights) {

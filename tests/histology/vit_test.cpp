@@ -12,6 +12,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "stx/core/stats.hpp"
 #include "stx/histology/weights.hpp"
 #include "test_support.hpp"
 
@@ -101,6 +102,25 @@ TEST(NativeViT, LayerScaleAndRegisterTokensMatchTimm) {
   const float worst = max_difference(vit, "expected_cls_timm.tsv");
   EXPECT_LE(worst, 1e-4f);
   std::cout << "native ViT (layer scale, registers) vs timm transcription: max abs difference " << worst << "\n";
+}
+
+// bfloat16 (the fused attention kernel included): close to float32, r > 0.999 and max abs
+// difference < 3% of the largest feature.
+TEST(NativeViT, Bfloat16StaysCloseToFloat32) {
+  NativeViT vit(test::fixture("vit/tiny_vit_torchvision.pth"), 1);
+  const auto full = vit.encode_patches(patches());
+  vit.use_bfloat16();
+  const auto half = vit.encode_patches(patches());
+  ASSERT_EQ(full.size(), half.size());
+  float worst = 0, largest = 0;
+  for (size_t i = 0; i < full.size(); ++i) {
+    worst = std::max(worst, std::abs(full[i] - half[i]));
+    largest = std::max(largest, std::abs(full[i]));
+  }
+  EXPECT_GT(worst, 0.f);
+  EXPECT_LT(worst, 0.03f * largest);
+  EXPECT_GT(pearson(std::vector<double>(full.begin(), full.end()), std::vector<double>(half.begin(), half.end())), 0.999);
+  std::cout << "ViT bf16 vs float32: max abs difference " << worst << " of " << largest << "\n";
 }
 
 TEST(NativeViT, NameMapping) {

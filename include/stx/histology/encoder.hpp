@@ -28,6 +28,7 @@ struct EncoderOptions {
   std::string config;     // torchscript: JSON sidecar (default: weights with .json)
   int batch_size = 32;
   std::string stain_reference;  // optional H&E image: Macenko-normalise patches to its stains
+  bool bf16 = false;            // vit, swin: run in bfloat16 (part of the encoder's identity)
 };
 
 class Encoder {

@@ -66,7 +66,7 @@ struct WindowAttentionImpl : nn::Module {
     attn = attn + bias.unsqueeze(0);  // (B nW, H, N, N)
     if (mask.defined()) {
       const int64_t nw = mask.size(0);
-      attn = (attn.view({bw / nw, nw, heads, n, n}) + mask.unsqueeze(1).unsqueeze(0)).view({bw, heads, n, n});
+      attn = (attn.view({bw / nw, nw, heads, n, n}) + mask.to(attn.dtype()).unsqueeze(1).unsqueeze(0)).view({bw, heads, n, n});
     }
     attn = torch::softmax(attn, -1);
     return proj(torch::matmul(attn, parts[2]).transpose(1, 2).reshape({bw, n, c}));
@@ -242,6 +242,7 @@ std::string torchvision_to_timm_swin_name(const std::string& name) {
 struct NativeSwin::Impl {
   SwinShape shape;
   SwinTransformer model{nullptr};
+  torch::Dtype dtype = torch::kFloat32;
 };
 
 NativeSwin::NativeSwin(const std::string& path, int threads, int64_t image_size) : impl_(std::make_unique<Impl>()) {
@@ -282,23 +283,31 @@ NativeSwin::NativeSwin(const std::string& path, int threads, int64_t image_size)
 
 NativeSwin::~NativeSwin() = default;
 
+void NativeSwin::use_bfloat16() {
+  impl_->dtype = torch::kBFloat16;
+  impl_->model->to(impl_->dtype);
+}
+
 const SwinShape& NativeSwin::shape() const { return impl_->shape; }
 
 std::vector<float> NativeSwin::encode_patches(const std::vector<cv::Mat>& patches) const {
   const torch::Tensor input = imagenet_patches(patches, impl_->shape.image);
   torch_compat::InferenceGuard guard;
-  return to_vector(impl_->model->forward(input));
+  return to_vector(impl_->model->forward(input.to(impl_->dtype)));
 }
 
 std::vector<float> NativeSwin::forward(const std::vector<float>& images, int64_t batch) const {
   torch_compat::InferenceGuard guard;
-  return to_vector(impl_->model->forward(image_batch(images, batch, impl_->shape.image, "Swin")));
+  return to_vector(impl_->model->forward(image_batch(images, batch, impl_->shape.image, "Swin").to(impl_->dtype)));
 }
 
 std::unique_ptr<Encoder> make_swin_encoder(const EncoderOptions& options) {
   auto swin = std::make_shared<NativeSwin>(checked_weights_path(options, "swin"), options.threads);
+  if (options.bf16) swin->use_bfloat16();
   const SwinShape& s = swin->shape();
-  return make_native_encoder(options, fmt::format("swin-d{}{}", s.features(), s.conv_stem ? "-convstem" : ""),
+  return make_native_encoder(options,
+                             fmt::format("swin-d{}{}{}", s.features(), s.conv_stem ? "-convstem" : "",
+                                         options.bf16 ? "-bf16" : ""),
                              "swin", s.features(),
                              [swin](const std::vector<cv::Mat>& patches) { return swin->encode_patches(patches); });
 }
