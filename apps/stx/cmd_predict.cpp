@@ -118,6 +118,7 @@ Action add_predict(CLI::App& app) {
     EncoderOptions encoder_options;
     encoder_options.name = m.encoder_name;
     encoder_options.weights = args->weights.empty() ? m.encoder_weights : args->weights;
+    encoder_options.bf16 = m.encoder_bf16;
     encoder_options.patch.size_um = m.patch_size_um;
     encoder_options.patch.size_px = m.patch_size_px;
     encoder_options.threads = args->threads;

@@ -77,6 +77,7 @@ Dataset prepare_dataset(const std::vector<ReadOptions>& inputs, const DatasetOpt
   m.encoder_identity = encoder_identity(*encoder);
   m.encoder_name = options.encoder.name;
   m.encoder_weights = options.encoder.weights;
+  m.encoder_bf16 = options.encoder.bf16;
   m.patch_size_um = options.encoder.patch.size_um;
   m.patch_size_px = options.encoder.patch.size_px;
   m.score_method = to_string(options.scoring.method);

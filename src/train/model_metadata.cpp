@@ -11,6 +11,7 @@ nlohmann::json metadata_to_json(const ModelMetadata& m) {
           {"encoder_identity", m.encoder_identity},
           {"encoder_name", m.encoder_name},
           {"encoder_weights", m.encoder_weights},
+          {"encoder_bf16", m.encoder_bf16},
           {"patch_size_um", m.patch_size_um},
           {"patch_size_px", m.patch_size_px},
           {"score_method", m.score_method},
@@ -39,6 +40,7 @@ ModelMetadata metadata_from_json(const nlohmann::json& j, const std::string& sou
     j.at("encoder_identity").get_to(m.encoder_identity);
     j.at("encoder_name").get_to(m.encoder_name);
     j.at("encoder_weights").get_to(m.encoder_weights);
+    m.encoder_bf16 = j.value("encoder_bf16", false);  // absent before bf16 existed
     j.at("patch_size_um").get_to(m.patch_size_um);
     j.at("patch_size_px").get_to(m.patch_size_px);
     j.at("score_method").get_to(m.score_method);

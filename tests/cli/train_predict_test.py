@@ -3,6 +3,8 @@
   predictions of an uninterrupted run (same seed and threads);
 - predictions open in anndata with the documented layout, and X equals the TSV;
 - an H&E image alone gets pseudo-spots and predictions;
+- a model trained on one encoder's features refuses another's (the native ViT with other
+  weights), and `stx evaluate --group` holds out groups of slides, not slides;
 - bad input gets a one-line error and the documented exit code.
 
 Usage: train_predict_test.py STX SHARED_DATA SOURCE_DIR
@@ -22,7 +24,7 @@ import pandas as pd
 
 from common import Checks, run
 
-stx, shared = sys.argv[1], pathlib.Path(sys.argv[2])
+stx, shared, source = sys.argv[1], pathlib.Path(sys.argv[2]), pathlib.Path(sys.argv[3])
 her2st = shared / "her2st"
 c = Checks("train-predict")
 tmp = pathlib.Path(tempfile.mkdtemp(prefix="stx-train-test-"))
@@ -130,6 +132,39 @@ if r.returncode == 0:
     c.check(b.n_obs > 100 and b.obsm["pathway_activity"].shape[1] == 50,
             f"image-only prediction has {b.n_obs} spots")
     print(f"image only: {b.n_obs} pseudo-spots predicted")
+
+# Encoder identity: trained on the tiny ViT's features, the model refuses a ViT with other weights.
+vit = source / "tests" / "fixtures" / "vit"
+r = run(stx, "train", str(her2st), "--sections", "C3,C4", "--cache-dir", str(cache), "--epochs", "2",
+        "--threads", "2", "--n-genes", "20", "--encoder", "vit", "--weights",
+        str(vit / "tiny_vit_torchvision.safetensors"), "--out", str(tmp / "vit_model"))
+c.check(r.returncode == 0, f"train --encoder vit exit {r.returncode}: {r.stderr[-500:]}")
+r = run(stx, "predict", str(her2st), "--section", "C2", "-m", str(tmp / "vit_model" / "model.pt"),
+        "-o", str(tmp / "vit_same.h5ad"), "--cache-dir", str(cache), "--threads", "2")
+c.check(r.returncode == 0, f"predict with the training encoder: exit {r.returncode}: {r.stderr[-500:]}")
+r = run(stx, "predict", str(her2st), "--section", "C2", "-m", str(tmp / "vit_model" / "model.pt"),
+        "-o", str(tmp / "vit_other.h5ad"), "--cache-dir", str(cache), "--weights",
+        str(vit / "tiny_vit_hf.bin"))
+c.check(r.returncode == 1 and "was trained on features of 'vit-d64-p16-" in r.stderr
+        and r.stderr.count("\n") == 1 and not (tmp / "vit_other.h5ad").exists(),
+        f"other encoder weights: {r.returncode} {r.stderr}")
+
+# --group: two groups of slides are held out in turn (two folds, not three).
+r = run(stx, "evaluate", str(her2st), "--sections", "C2,C3,C4", "--cache-dir", str(cache),
+        "--epochs", "2", "--threads", "2", "--n-genes", "20", "--group", "C2=patientA",
+        "--group", "C3=patientA", "--group", "C4=patientB", "-o", str(tmp / "grouped"))
+c.check(r.returncode == 0, f"evaluate --group exit {r.returncode}: {r.stderr[-500:]}")
+if r.returncode == 0:
+    cv = pd.read_csv(tmp / "grouped" / "cv_metrics.tsv", sep="\t")
+    c.check(sorted(cv["fold"].unique()) == ["patientA", "patientB"], f"folds {sorted(cv['fold'].unique())}")
+    c.check("| patientA | patientB |" in (tmp / "grouped" / "cv_summary.md").read_text().replace(" method |", ""),
+            "the summary table's columns are not the groups")
+r = run(stx, "evaluate", str(her2st), "--sections", "C2,C3", "--cache-dir", str(cache), "--epochs", "2",
+        "--group", "C9=x", "-o", str(tmp / "badgroup"))
+c.check(r.returncode == 1 and "--group 'C9=x': no slide named 'C9'" in r.stderr, f"--group C9: {r.returncode} {r.stderr}")
+r = run(stx, "evaluate", str(her2st), "--sections", "C2,C3", "--cache-dir", str(cache), "--epochs", "2",
+        "--group", "C2=a", "--group", "C3=a", "-o", str(tmp / "onegroup"))
+c.check(r.returncode == 1 and "at least two groups" in r.stderr, f"one group: {r.returncode} {r.stderr}")
 
 # Bad input.
 r = run(stx, "predict", str(her2st), "--section", "C2", "-m", str(tmp / "straight" / "model.pt"),

@@ -18,8 +18,9 @@ struct ModelMetadata {
   QuadFlowOptions model;
   std::string version;
   std::string encoder_identity;         // Encoder::identity() + preprocessing
-  std::string encoder_name;             // builtin | torchscript | vit
+  std::string encoder_name;             // builtin | torchscript | vit | swin
   std::string encoder_weights;          // path given at training (for the user's reference)
+  bool encoder_bf16 = false;            // vit, swin run in bfloat16 (stx predict does the same)
   double patch_size_um = 0;
   int patch_size_px = 0;
   std::string score_method;             // how the pathway targets were scored
