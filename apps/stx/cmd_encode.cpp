@@ -45,6 +45,8 @@ Action add_encode(CLI::App& app) {
   cmd->add_flag("--bf16", args->encoder.bf16,
                "vit, swin: run in bfloat16 (about 3x faster on CPUs with avx512_bf16; features "
                "correlate r > 0.9999 with float32)");
+  cmd->add_option("--device", args->encoder.device, "vit, swin: cpu, cuda or auto")
+      ->check(CLI::IsMember({"cpu", "cuda", "auto"}))->capture_default_str();
   cmd->add_option("--stain-reference", args->encoder.stain_reference,
                   "Macenko-normalise patches to the stains of this H&E image")
       ->check(CLI::ExistingFile);

@@ -67,6 +67,7 @@ std::vector<ReadOptions> resolve_training_args(TrainingArgs& a) {
   a.data.scoring.method = parse_score_method(a.method);
   a.data.scoring.threads = a.train.threads;
   a.data.encoder.threads = a.train.threads;
+  a.data.encoder.device = a.train.device;  // one --device for the encoder and the model
   if (!a.genes_file.empty()) {
     std::ifstream in(a.genes_file);
     STX_CHECK(in, IoError, "{}: cannot open the gene list", a.genes_file);

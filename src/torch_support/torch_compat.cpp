@@ -5,7 +5,18 @@
 
 #include <thread>
 
+#include "stx/core/error.hpp"
+
 namespace stx::torch_compat {
+
+torch::Device resolve_device(const std::string& name) {
+  if (name == "cpu") return torch::kCPU;
+  const bool cuda = torch::cuda::is_available();
+  if (name == "auto") return cuda ? torch::Device(torch::kCUDA) : torch::Device(torch::kCPU);
+  STX_CHECK(name == "cuda", ConfigError, "--device: '{}' is not one of cpu, cuda, auto", name);
+  STX_CHECK(cuda, ConfigError, "--device cuda: this LibTorch sees no CUDA device (use cpu or auto)");
+  return torch::kCUDA;
+}
 
 void set_threads(int threads) {
   const int n = threads > 0 ? threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));

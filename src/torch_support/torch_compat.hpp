@@ -23,6 +23,10 @@ torch::Tensor fused_self_attention(const torch::Tensor& x, int64_t heads, const 
                                    const torch::Tensor& qkv_bias, const torch::Tensor& proj_weight,
                                    const torch::Tensor& proj_bias);
 
+/// "cpu", "cuda" or "auto" (CUDA when this LibTorch sees a device). ConfigError for "cuda"
+/// without one (Debian's LibTorch is a CPU build) and for any other name.
+torch::Device resolve_device(const std::string& name);
+
 /// LibTorch starts with one intra-op thread here; 0 means all cores.
 void set_threads(int threads);
 

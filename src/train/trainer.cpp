@@ -59,14 +59,6 @@ Neighbourhood to_device(const Neighbourhood& nb, const torch::Device& device) {
   return {nb.index.to(device), nb.valid.to(device), nb.offset_um.to(device), nb.edges.to(device)};
 }
 
-torch::Device resolve_device(const std::string& name) {
-  if (name == "cpu") return torch::kCPU;
-  const bool cuda = torch::cuda::is_available();
-  if (name == "auto") return cuda ? torch::Device(torch::kCUDA) : torch::Device(torch::kCPU);
-  STX_CHECK(name == "cuda", ConfigError, "--device: '{}' is not one of cpu, cuda, auto", name);
-  STX_CHECK(cuda, ConfigError, "--device cuda: this LibTorch sees no CUDA device (use cpu or auto)");
-  return torch::kCUDA;
-}
 
 double learning_rate_at(const TrainOptions& o, int64_t step, int64_t total_steps) {
   const int64_t warmup = std::max<int64_t>(1, static_cast<int64_t>(o.warmup_fraction * static_cast<double>(total_steps)));
@@ -150,7 +142,7 @@ TrainedModel train_quadflow(const std::vector<SlideData>& train, const SlideData
   }
 
   torch_compat::set_threads(o.threads);
-  const torch::Device device = resolve_device(o.device);
+  const torch::Device device = torch_compat::resolve_device(o.device);
   std::vector<const std::vector<float>*> fs_, gs, ps;
   for (const auto& s : train) {
     fs_.push_back(&s.features);

@@ -123,6 +123,16 @@ TEST(NativeViT, Bfloat16StaysCloseToFloat32) {
   std::cout << "ViT bf16 vs float32: max abs difference " << worst << " of " << largest << "\n";
 }
 
+// --device: auto is the CPU here (and CUDA where LibTorch has it: the features must agree).
+TEST(NativeViT, DeviceChoice) {
+  NativeViT vit(test::fixture("vit/tiny_vit_torchvision.pth"), 1);
+  vit.use_device("auto");
+  EXPECT_LE(max_difference(vit, "expected_cls.tsv"), 1e-4f);
+  if (!torch::cuda::is_available())
+    EXPECT_STX_ERROR(vit.use_device("cuda"), ConfigError, "--device cuda: this LibTorch sees no CUDA device");
+  EXPECT_STX_ERROR(vit.use_device("tpu"), ConfigError, "--device: 'tpu' is not one of cpu, cuda, auto");
+}
+
 TEST(NativeViT, NameMapping) {
   EXPECT_EQ(torchvision_to_timm_vit_name("encoder.layers.encoder_layer_11.self_attention.in_proj_weight"),
             "blocks.11.attn.qkv.weight");

@@ -29,6 +29,7 @@ struct EncoderOptions {
   int batch_size = 32;
   std::string stain_reference;  // optional H&E image: Macenko-normalise patches to its stains
   bool bf16 = false;            // vit, swin: run in bfloat16 (part of the encoder's identity)
+  std::string device = "cpu";   // vit, swin: cpu | cuda | auto
 };
 
 class Encoder {

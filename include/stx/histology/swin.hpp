@@ -40,6 +40,8 @@ class NativeSwin {
   /// Runs the model in bfloat16 from now on (weights and activations; features come back as
   /// float). On CPUs with avx512_bf16 about 3x faster; see docs/histology.md for the accuracy.
   void use_bfloat16();
+  /// Moves the model to "cpu", "cuda" or "auto" (ConfigError when CUDA is asked for and absent).
+  void use_device(const std::string& device);
 
   /// Features of 8-bit RGB patches (resized to the input size), ImageNet-normalised: (B, F).
   std::vector<float> encode_patches(const std::vector<cv::Mat>& patches) const;

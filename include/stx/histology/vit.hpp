@@ -41,6 +41,8 @@ class NativeViT {
   /// Runs the model in bfloat16 from now on (weights and activations; features come back as
   /// float). On CPUs with avx512_bf16 about 3x faster; see docs/histology.md for the accuracy.
   void use_bfloat16();
+  /// Moves the model to "cpu", "cuda" or "auto" (ConfigError when CUDA is asked for and absent).
+  void use_device(const std::string& device);
 
   /// CLS features of 8-bit RGB patches (resized to the model's image size), normalised with
   /// ImageNet mean/std: (B, width) row-major.

@@ -40,7 +40,7 @@ torch::Tensor image_batch(const std::vector<float>& images, int64_t batch, int64
 }
 
 std::vector<float> to_vector(const torch::Tensor& t) {
-  const torch::Tensor c = t.to(torch::kFloat32).contiguous();
+  const torch::Tensor c = t.to(torch::kCPU, torch::kFloat32).contiguous();
   return std::vector<float>(c.data_ptr<float>(), c.data_ptr<float>() + c.numel());
 }
 

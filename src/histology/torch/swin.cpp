@@ -243,6 +243,7 @@ struct NativeSwin::Impl {
   SwinShape shape;
   SwinTransformer model{nullptr};
   torch::Dtype dtype = torch::kFloat32;
+  torch::Device device = torch::kCPU;
 };
 
 NativeSwin::NativeSwin(const std::string& path, int threads, int64_t image_size) : impl_(std::make_unique<Impl>()) {
@@ -288,22 +289,28 @@ void NativeSwin::use_bfloat16() {
   impl_->model->to(impl_->dtype);
 }
 
+void NativeSwin::use_device(const std::string& device) {
+  impl_->device = torch_compat::resolve_device(device);
+  impl_->model->to(impl_->device);
+}
+
 const SwinShape& NativeSwin::shape() const { return impl_->shape; }
 
 std::vector<float> NativeSwin::encode_patches(const std::vector<cv::Mat>& patches) const {
   const torch::Tensor input = imagenet_patches(patches, impl_->shape.image);
   torch_compat::InferenceGuard guard;
-  return to_vector(impl_->model->forward(input.to(impl_->dtype)));
+  return to_vector(impl_->model->forward(input.to(impl_->device, impl_->dtype)));
 }
 
 std::vector<float> NativeSwin::forward(const std::vector<float>& images, int64_t batch) const {
   torch_compat::InferenceGuard guard;
-  return to_vector(impl_->model->forward(image_batch(images, batch, impl_->shape.image, "Swin").to(impl_->dtype)));
+  return to_vector(impl_->model->forward(image_batch(images, batch, impl_->shape.image, "Swin").to(impl_->device, impl_->dtype)));
 }
 
 std::unique_ptr<Encoder> make_swin_encoder(const EncoderOptions& options) {
   auto swin = std::make_shared<NativeSwin>(checked_weights_path(options, "swin"), options.threads);
   if (options.bf16) swin->use_bfloat16();
+  swin->use_device(options.device);
   const SwinShape& s = swin->shape();
   return make_native_encoder(options,
                              fmt::format("swin-d{}{}{}", s.features(), s.conv_stem ? "-convstem" : "",

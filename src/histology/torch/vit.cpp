@@ -249,6 +249,7 @@ struct NativeViT::Impl {
   ViTShape shape;
   VisionTransformer model{nullptr};
   torch::Dtype dtype = torch::kFloat32;
+  torch::Device device = torch::kCPU;
 };
 
 NativeViT::NativeViT(const std::string& path, int threads) : impl_(std::make_unique<Impl>()) {
@@ -269,22 +270,28 @@ void NativeViT::use_bfloat16() {
   impl_->model->to(impl_->dtype);
 }
 
+void NativeViT::use_device(const std::string& device) {
+  impl_->device = torch_compat::resolve_device(device);
+  impl_->model->to(impl_->device);
+}
+
 const ViTShape& NativeViT::shape() const { return impl_->shape; }
 
 std::vector<float> NativeViT::encode_patches(const std::vector<cv::Mat>& patches) const {
   const torch::Tensor input = imagenet_patches(patches, impl_->shape.image);
   torch_compat::InferenceGuard guard;
-  return to_vector(impl_->model->forward(input.to(impl_->dtype)));
+  return to_vector(impl_->model->forward(input.to(impl_->device, impl_->dtype)));
 }
 
 std::vector<float> NativeViT::forward(const std::vector<float>& images, int64_t batch) const {
   torch_compat::InferenceGuard guard;
-  return to_vector(impl_->model->forward(image_batch(images, batch, impl_->shape.image, "ViT").to(impl_->dtype)));
+  return to_vector(impl_->model->forward(image_batch(images, batch, impl_->shape.image, "ViT").to(impl_->device, impl_->dtype)));
 }
 
 std::unique_ptr<Encoder> make_vit_encoder(const EncoderOptions& options) {
   auto vit = std::make_shared<NativeViT>(checked_weights_path(options, "vit"), options.threads);
   if (options.bf16) vit->use_bfloat16();
+  vit->use_device(options.device);
   const ViTShape& s = vit->shape();
   return make_native_encoder(options, fmt::format("vit-d{}-p{}{}", s.width, s.patch, options.bf16 ? "-bf16" : ""),
                              "vit", s.width,
