@@ -31,6 +31,7 @@ struct PredictArgs {
   std::string weights;
   std::string cache_dir = "stx-cache";
   int threads = 0;
+  std::string device = "cpu";
   bool force = false;
 };
 
@@ -101,6 +102,8 @@ Action add_predict(CLI::App& app) {
       ->check(CLI::PositiveNumber)->capture_default_str();
   cmd->add_option("--cache-dir", args->cache_dir, "Feature cache folder")->capture_default_str();
   cmd->add_option("--threads", args->threads, "Threads (default: all cores)");
+  cmd->add_option("--device", args->device, "vit, swin encoders: cpu, cuda or auto")
+      ->check(CLI::IsMember({"cpu", "cuda", "auto"}))->capture_default_str();
   cmd->add_flag("--force", args->force, "Overwrite existing outputs");
 
   return [args, cmd]() -> int {
@@ -122,6 +125,7 @@ Action add_predict(CLI::App& app) {
     encoder_options.patch.size_um = m.patch_size_um;
     encoder_options.patch.size_px = m.patch_size_px;
     encoder_options.threads = args->threads;
+    encoder_options.device = args->device;
     const auto encoder = make_encoder(encoder_options);
     STX_CHECK(encoder_identity(*encoder) == m.encoder_identity, ConfigError,
               "{}: the model was trained on features of '{}', but the encoder now gives '{}' "
