@@ -142,6 +142,7 @@ TEST(NativeViT, NameMapping) {
   EXPECT_EQ(huggingface_to_timm_vit_name("encoder.layer.3.output.dense.bias"), "blocks.3.mlp.fc2.bias");
   EXPECT_EQ(huggingface_to_timm_vit_name("encoder.layer.0.attention.output.dense.weight"), "blocks.0.attn.proj.weight");
   EXPECT_EQ(huggingface_to_timm_vit_name("pooler.dense.weight"), "");
+  EXPECT_EQ(huggingface_to_timm_vit_name("embeddings.mask_token"), "");
 }
 
 TEST(NativeViT, WrongWeightsListEveryMismatch) {

@@ -238,6 +238,7 @@ std::string huggingface_to_timm_vit_name(const std::string& name) {
       {std::regex("^encoder\\.layer\\.(\\d+)\\.output\\.dense\\.(weight|bias)$"), "blocks.$1.mlp.fc2.$2"},
       {std::regex("^layernorm\\.(weight|bias)$"), "norm.$1"},
       {std::regex("^pooler\\..*"), ""},  // ViTModel's pooler: not the CLS features Phikon uses
+      {std::regex("^embeddings\\.mask_token$"), ""},  // masked-image pretraining only
       {std::regex("^classifier\\..*"), ""},
   };
   for (const auto& [pattern, replacement] : rules)
