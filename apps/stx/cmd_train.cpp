@@ -71,8 +71,13 @@ Action add_train(CLI::App& app) {
     std::fflush(stdout);  // the setup before the progress lines on stderr
 
     data.metadata.version = STX_VERSION;
+    int64_t announced = 1;
     const TrainedModel model = train_quadflow(
         train, validation, data.metadata, t, [&](const EpochReport& r) {
+          if (r.member != announced) {  // the epoch lines of later members follow this header
+            fmt::print(stderr, "  model {}/{} (seed {})\n", r.member, r.members, t.seed + r.member - 1);
+            announced = r.member;
+          }
           if (r.epoch % args->print_every != 0 && r.epoch != r.epochs) return;
           fmt::print(stderr, "  epoch {:>4}/{}  loss {:.4f}  gene r {:.3f}  pathway r {:.3f}{}  {:.1f} s, ETA {:.0f} s\n",
                      r.epoch, r.epochs, r.train_loss, r.gene_r, r.pathway_r,
@@ -90,6 +95,7 @@ Action add_train(CLI::App& app) {
                              {"weight_decay", t.weight_decay},
                              {"crop_spots", t.crop_spots},
                              {"seed", t.seed},
+                             {"ensemble", t.ensemble},
                              {"threads", t.threads},
                              {"device", t.device},
                              {"encoder", model.metadata().encoder_identity},

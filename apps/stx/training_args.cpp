@@ -51,6 +51,9 @@ void add_training_options(CLI::App* cmd, TrainingArgs& a) {
   auto& t = a.train;
   cmd->add_option("--epochs", t.epochs, "Epochs (one step per training slide each)")
       ->check(CLI::PositiveNumber)->capture_default_str();
+  cmd->add_option("--ensemble", t.ensemble,
+                  "Models trained with consecutive seeds whose predictions are averaged")
+      ->check(CLI::Range(1, 100))->capture_default_str();
   cmd->add_option("--lr", t.learning_rate, "Peak learning rate (AdamW)")->check(CLI::PositiveNumber)->capture_default_str();
   cmd->add_option("--weight-decay", t.weight_decay, "AdamW weight decay")->capture_default_str();
   cmd->add_option("--crop-spots", t.crop_spots, "Train on random spatial crops of this many spots (0: whole slides)")
@@ -128,11 +131,14 @@ void print_training_setup(const TrainingArgs& a, const Dataset& data) {
              m.score_method, m.gene_sets, m.genes.size());
   QuadFlowOptions shown = a.train.model;
   fmt::print("  model     = QuadFlow, {}\n", describe(shown));
-  fmt::print("  training  = {} epochs, AdamW lr {:g} wd {:g}, {} steps, seed {}, smoothness {:g}\n",
+  fmt::print("  training  = {} epochs, AdamW lr {:g} wd {:g}, {} steps, seed {}, smoothness {:g}{}\n",
              a.train.epochs, a.train.learning_rate, a.train.weight_decay,
              a.train.crop_spots > 0 ? fmt::format("crops of {} spots", a.train.crop_spots)
                                     : std::string("whole-slide"),
-             a.train.seed, a.train.loss.smoothness);
+             a.train.seed, a.train.loss.smoothness,
+             a.train.ensemble > 1 ? fmt::format(", mean of {} models (seeds {}..{})", a.train.ensemble,
+                                                a.train.seed, a.train.seed + a.train.ensemble - 1)
+                                  : std::string());
 }
 
 }  // namespace stx::cli

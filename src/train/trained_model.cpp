@@ -8,6 +8,12 @@
 
 namespace stx {
 
+namespace {
+// Archive entries: "weights" for the first member (as in single-model checkpoints), then
+// "weights_2", "weights_3", ...
+std::string weights_entry(size_t k) { return k == 0 ? "weights" : "weights_" + std::to_string(k + 1); }
+}  // namespace
+
 QuadFlow make_quadflow(const ModelMetadata& m) {
   const auto membership = torch::tensor(std::vector<float>(m.membership.begin(), m.membership.end()))
                               .view({m.model.n_pathways, m.model.n_genes});
@@ -37,8 +43,24 @@ TrainedModel& TrainedModel::operator=(const TrainedModel&) = default;
 TrainedModel::TrainedModel(ModelMetadata metadata, std::shared_ptr<void> module)
     : impl_(std::make_shared<Impl>()) {
   impl_->metadata = std::move(metadata);
-  impl_->module = *std::static_pointer_cast<QuadFlow>(module);
+  impl_->modules.push_back(*std::static_pointer_cast<QuadFlow>(module));
 }
+
+TrainedModel TrainedModel::average(const std::vector<TrainedModel>& members) {
+  STX_CHECK(!members.empty(), ConfigError, "TrainedModel::average: no members");
+  TrainedModel model;
+  model.impl_ = std::make_shared<Impl>();
+  model.impl_->metadata = members.front().metadata();
+  const std::string reference = metadata_to_json(model.impl_->metadata).dump();
+  for (const auto& member : members) {
+    STX_CHECK(metadata_to_json(member.metadata()).dump() == reference, ConfigError,
+              "TrainedModel::average: members were trained on different data or options");
+    for (const auto& module : member.impl_->modules) model.impl_->modules.push_back(module);
+  }
+  return model;
+}
+
+int64_t TrainedModel::members() const { return impl_ ? static_cast<int64_t>(impl_->modules.size()) : 0; }
 
 const ModelMetadata& TrainedModel::metadata() const {
   STX_CHECK(impl_, ConfigError, "TrainedModel: empty model");
@@ -47,9 +69,13 @@ const ModelMetadata& TrainedModel::metadata() const {
 
 void TrainedModel::save(const std::string& path) const {
   STX_CHECK(impl_, ConfigError, "TrainedModel: nothing to save");
-  torch::serialize::OutputArchive archive, weights;
-  impl_->module->save(weights);
-  archive.write("weights", weights);
+  torch::serialize::OutputArchive archive;
+  for (size_t k = 0; k < impl_->modules.size(); ++k) {
+    torch::serialize::OutputArchive weights;
+    impl_->modules[k]->save(weights);
+    archive.write(weights_entry(k), weights);
+  }
+  archive.write("members", c10::IValue(static_cast<int64_t>(impl_->modules.size())));
   archive.write("metadata", c10::IValue(metadata_to_json(impl_->metadata).dump()));
   AtomicFile file(path);
   try {
@@ -62,8 +88,8 @@ void TrainedModel::save(const std::string& path) const {
 
 TrainedModel TrainedModel::load(const std::string& path) {
   STX_CHECK(std::filesystem::is_regular_file(path), IoError, "{}: no such checkpoint", path);
-  torch::serialize::InputArchive archive, weights;
-  c10::IValue text;
+  torch::serialize::InputArchive archive;
+  c10::IValue text, members;
   try {
     archive.load_from(path);
     STX_CHECK(archive.try_read("metadata", text) && text.isString(), FormatError,
@@ -80,10 +106,15 @@ TrainedModel TrainedModel::load(const std::string& path) {
   TrainedModel model;
   model.impl_ = std::make_shared<Impl>();
   model.impl_->metadata = metadata_from_json(j, path);
-  model.impl_->module = make_quadflow(model.impl_->metadata);
   try {
-    archive.read("weights", weights);
-    model.impl_->module->load(weights);
+    const int64_t count = archive.try_read("members", members) && members.isInt() ? members.toInt() : 1;
+    STX_CHECK(count >= 1 && count <= 1000, FormatError, "{}: {} ensemble members", path, count);
+    for (int64_t k = 0; k < count; ++k) {
+      torch::serialize::InputArchive weights;
+      archive.read(weights_entry(static_cast<size_t>(k)), weights);
+      model.impl_->modules.push_back(make_quadflow(model.impl_->metadata));
+      model.impl_->modules.back()->load(weights);
+    }
   } catch (const c10::Error& e) {
     throw FormatError(fmt::format("{}: checkpoint weights do not fit the model: {}", path,
                                   torch_compat::first_line(e)));
@@ -98,9 +129,22 @@ Prediction TrainedModel::predict(const SlideData& slide, bool attention, int thr
             slide.feature_dim, m.model.feature_dim);
   torch_compat::set_threads(threads);
   torch_compat::InferenceGuard guard;
-  impl_->module->eval();
   const auto features = standardised(slide.features, slide.n_spots(), m.feature_mean, m.feature_sd);
-  const auto out = impl_->module->forward(features, slide_neighbourhood(slide, m.model), attention);
+  const Neighbourhood nb = slide_neighbourhood(slide, m.model);
+  QuadFlowOutput out;  // the members' mean
+  for (auto& module : impl_->modules) {
+    module->eval();
+    const auto o = module->forward(features, nb, attention);
+    out.pathways = out.pathways.defined() ? out.pathways + o.pathways : o.pathways;
+    out.genes = out.genes.defined() ? out.genes + o.genes : o.genes;
+    if (o.pathway_attention.defined())
+      out.pathway_attention = out.pathway_attention.defined() ? out.pathway_attention + o.pathway_attention
+                                                              : o.pathway_attention;
+  }
+  const double n = static_cast<double>(impl_->modules.size());
+  out.pathways = out.pathways / n;
+  out.genes = out.genes / n;
+  if (out.pathway_attention.defined()) out.pathway_attention = out.pathway_attention / n;
   const auto unscale = [](const torch::Tensor& z, const std::vector<float>& mean,
                           const std::vector<float>& sd) {
     const auto c = static_cast<int64_t>(mean.size());

@@ -9,7 +9,7 @@ namespace stx {
 
 struct TrainedModel::Impl {
   ModelMetadata metadata;
-  QuadFlow module{nullptr};
+  std::vector<QuadFlow> modules;  // an ensemble's members; predictions are their mean
 };
 
 /// A fresh, seeded QuadFlow for `metadata` (membership tensor from the metadata).

@@ -118,8 +118,10 @@ Crop random_crop(const SlideTensors& s, int64_t count, uint64_t seed, const Quad
 
 }  // namespace
 
-TrainedModel train_quadflow(const std::vector<SlideData>& train, const SlideData* validation,
-                            ModelMetadata m, const TrainOptions& o, const EpochCallback& on_epoch) {
+namespace {
+
+TrainedModel train_one(const std::vector<SlideData>& train, const SlideData* validation,
+                       ModelMetadata m, const TrainOptions& o, const EpochCallback& on_epoch) {
   STX_CHECK(!train.empty(), ConfigError, "train: no training slides");
   STX_CHECK(o.epochs > 0, ConfigError, "train: --epochs must be positive, found {}", o.epochs);
   STX_CHECK(o.patience == 0 || validation, ConfigError,
@@ -325,6 +327,29 @@ TrainedModel train_quadflow(const std::vector<SlideData>& train, const SlideData
   model->to(torch::kCPU);
   model->eval();
   return TrainedModel(m, std::make_shared<QuadFlow>(model));
+}
+
+}  // namespace
+
+TrainedModel train_quadflow(const std::vector<SlideData>& train, const SlideData* validation,
+                            ModelMetadata m, const TrainOptions& o, const EpochCallback& on_epoch) {
+  STX_CHECK(o.ensemble >= 1, ConfigError, "train: --ensemble must be at least 1, found {}", o.ensemble);
+  std::vector<TrainedModel> members;
+  for (int64_t k = 1; k <= o.ensemble; ++k) {
+    TrainOptions member = o;
+    member.seed = o.seed + static_cast<uint64_t>(k - 1);
+    if (k > 1 && !o.run_dir.empty()) {
+      member.run_dir = (fs::path(o.run_dir) / ("member_" + std::to_string(k))).string();
+      fs::create_directories(member.run_dir);
+    }
+    if (o.ensemble > 1) log()->debug("ensemble member {}/{} (seed {})", k, o.ensemble, member.seed);
+    members.push_back(train_one(train, validation, m, member, [&](EpochReport r) {
+      r.member = k;
+      r.members = o.ensemble;
+      if (on_epoch) on_epoch(r);
+    }));
+  }
+  return members.size() == 1 ? members.front() : TrainedModel::average(members);
 }
 
 }  // namespace stx

@@ -35,16 +35,23 @@ train_args = [str(her2st), "--sections", "C3,C4", "--cache-dir", str(cache), "--
 
 r = run(stx, "train", *train_args, "--out", str(tmp / "straight"))
 c.check(r.returncode == 0, f"train exit {r.returncode}: {r.stderr[-500:]}")
-straight = (tmp / "straight" / "metrics.jsonl").read_text().splitlines()
-c.check(len(straight) == 40, f"metrics.jsonl has {len(straight)} lines, expected 40")
+# the default ensemble of 3: member 1 in the run folder, members 2 and 3 in member_2, member_3
+members = ["", "member_2", "member_3"]
+def metrics(run_name):
+    return [(tmp / run_name / m / "metrics.jsonl").read_text().splitlines() for m in members]
+straight = metrics("straight")
+c.check([len(m) for m in straight] == [40, 40, 40], f"metrics.jsonl lines {[len(m) for m in straight]}, expected 40 each")
+c.check(straight[0] != straight[1], "ensemble members 1 and 2 trained identically (seeds 5 and 6)")
 
-# SIGKILL at a random epoch, then resume.
-kill_after = random.Random().randint(4, 30)
+# SIGKILL at a random epoch of any member (120 epoch lines in all), then resume.
+kill_after = random.Random().randint(4, 110)
+epoch_lines = 0
 proc = subprocess.Popen([stx, "train", *train_args, "--out", str(tmp / "killed")],
                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
 deadline = time.time() + 120
 for line in proc.stderr:
-    if line.strip().startswith("epoch") and int(line.split()[1].split("/")[0]) >= kill_after:
+    epoch_lines += line.strip().startswith("epoch")
+    if epoch_lines >= kill_after:
         os.kill(proc.pid, signal.SIGKILL)
         break
     if time.time() > deadline:
@@ -55,10 +62,10 @@ c.check(not (tmp / "killed" / "model.pt").exists(), "a killed run must leave no 
 r = run(stx, "train", *train_args, "--out", str(tmp / "killed"), "--resume")
 c.check(r.returncode == 0, f"resume exit {r.returncode}: {r.stderr[-500:]}")
 c.check("resuming from" in r.stderr, "resume did not report the checkpoint it continued from")
-resumed = (tmp / "killed" / "metrics.jsonl").read_text().splitlines()
-c.check(resumed == straight, f"killed at epoch {kill_after} and resumed: metrics differ\n"
-        f"  straight: {straight[-1]}\n  resumed:  {resumed[-1] if resumed else None}")
-print(f"killed at epoch >= {kill_after}, resumed: {len(resumed)} metrics lines, last {resumed[-1]}")
+resumed = metrics("killed")
+c.check(resumed == straight, f"killed after {kill_after} epochs of the ensemble and resumed: metrics differ\n"
+        f"  straight: {[m[-1] for m in straight]}\n  resumed:  {[m[-1] for m in resumed]}")
+print(f"killed after {kill_after} of 120 ensemble epochs, resumed: last {resumed[2][-1]}")
 
 predictions = {}
 for run_name in ("straight", "killed"):

@@ -62,6 +62,7 @@ TrainOptions fast_options() {
   o.learning_rate = 3e-3;
   o.threads = 1;
   o.seed = 7;
+  o.ensemble = 1;  // single models; the ensemble has its own test
   return o;
 }
 
@@ -123,6 +124,36 @@ TEST(Trainer, LinearPathStartsAtTheRidgeBaseline) {
   const DenseMatrix ridge = predict_ridge(fit_ridge(x, y, lambda), stacked({&test}, true));
   ASSERT_EQ(ridge.values.size(), p.pathways.size());
   for (size_t i = 0; i < p.pathways.size(); ++i) EXPECT_NEAR(p.pathways[i], ridge.values[i], 1e-4) << i;
+}
+
+// --ensemble 2: two members trained with seeds 7 and 8, predictions averaged; the same as
+// training the two single models and averaging by hand, and it survives save/load.
+TEST(Trainer, EnsembleIsTheMeanOfItsMembers) {
+  test::TempDir dir;
+  auto o = fast_options();
+  o.epochs = 4;
+  const std::vector<SlideData> train = {synthetic_slide("A", 1), synthetic_slide("B", 2)};
+  const SlideData test = synthetic_slide("C", 3);
+  o.ensemble = 2;
+  const TrainedModel ensemble = train_quadflow(train, nullptr, synthetic_metadata(), o);
+  EXPECT_EQ(ensemble.members(), 2);
+  o.ensemble = 1;
+  const TrainedModel first = train_quadflow(train, nullptr, synthetic_metadata(), o);
+  o.seed = 8;
+  const TrainedModel second = train_quadflow(train, nullptr, synthetic_metadata(), o);
+  const Prediction e = ensemble.predict(test, true, 1), a = first.predict(test, true, 1),
+                   b = second.predict(test, true, 1);
+  EXPECT_NE(a.pathways, b.pathways);  // different seeds, different models
+  ASSERT_EQ(e.pathways.size(), a.pathways.size());
+  for (size_t i = 0; i < e.pathways.size(); ++i) EXPECT_NEAR(e.pathways[i], (a.pathways[i] + b.pathways[i]) / 2, 1e-5);
+  for (size_t i = 0; i < e.genes.size(); ++i) EXPECT_NEAR(e.genes[i], (a.genes[i] + b.genes[i]) / 2, 1e-5);
+  ASSERT_EQ(e.pathway_attention.size(), a.pathway_attention.size());
+  for (size_t i = 0; i < e.pathway_attention.size(); ++i)
+    EXPECT_NEAR(e.pathway_attention[i], (a.pathway_attention[i] + b.pathway_attention[i]) / 2, 1e-6);
+  ensemble.save(dir / "ensemble.pt");
+  const TrainedModel loaded = TrainedModel::load(dir / "ensemble.pt");
+  EXPECT_EQ(loaded.members(), 2);
+  EXPECT_EQ(loaded.predict(test, false, 1).pathways, ensemble.predict(test, false, 1).pathways);
 }
 
 TEST(Trainer, CheckpointRoundTripPredictsIdentically) {

@@ -51,6 +51,11 @@ class TrainedModel {
   TrainedModel& operator=(const TrainedModel&);
 
   static TrainedModel load(const std::string& path);
+  /// One model whose predictions are the mean of the members' (same metadata: trained on the
+  /// same data with different seeds). ConfigError when their metadata differ.
+  static TrainedModel average(const std::vector<TrainedModel>& members);
+  /// Number of averaged models (1 for a single model).
+  int64_t members() const;
   /// Atomic: a temp file renamed over `path`.
   void save(const std::string& path) const;
 

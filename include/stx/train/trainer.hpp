@@ -19,6 +19,7 @@ struct TrainOptions {
   QuadFlowOptions model;
   LossWeights loss;
   int64_t epochs = 150;             // one epoch = one step per training slide
+  int64_t ensemble = 3;             // models trained with seeds seed, seed+1, ...; predictions averaged
   double learning_rate = 2e-3;
   double weight_decay = 0.05;
   double warmup_fraction = 0.05;    // of all steps
@@ -29,12 +30,14 @@ struct TrainOptions {
   uint64_t seed = 0;
   int threads = 0;                  // 0 = all cores
   std::string device = "cpu";       // cpu | cuda | auto
-  std::string run_dir;              // checkpoint.pt and metrics.jsonl go here (empty: none)
+  std::string run_dir;              // checkpoint.pt and metrics.jsonl go here (empty: none);
+                                    // ensemble members after the first in run_dir/member_K
   int64_t checkpoint_every = 10;    // epochs
   bool resume = false;              // continue from run_dir/checkpoint.pt when present
 };
 
 struct EpochReport {
+  int64_t member = 1, members = 1;  // which model of the ensemble
   int64_t epoch = 0, epochs = 0;
   double train_loss = 0, val_loss = 0;  // val_loss NaN without a validation slide
   double gene_r = 0, pathway_r = 0;     // training-step means
@@ -45,7 +48,8 @@ using EpochCallback = std::function<void(const EpochReport&)>;
 
 /// `metadata` carries names, membership and encoder identity; the trainer fills in the
 /// architecture from `options.model`, its sizes from the data, and the standardisation from
-/// the training slides.
+/// the training slides. With options.ensemble > 1, the members are trained one after the
+/// other (member K with seed + K - 1) and the returned model averages their predictions.
 TrainedModel train_quadflow(const std::vector<SlideData>& train, const SlideData* validation,
                             ModelMetadata metadata, const TrainOptions& options,
                             const EpochCallback& on_epoch = {});
