@@ -96,6 +96,8 @@ Action add_train(CLI::App& app) {
                              {"crop_spots", t.crop_spots},
                              {"seed", t.seed},
                              {"ensemble", t.ensemble},
+                             {"finetune_blocks", t.finetune_blocks},
+                             {"finetune_lr_scale", t.finetune_lr_scale},
                              {"threads", t.threads},
                              {"device", t.device},
                              {"encoder", model.metadata().encoder_identity},

@@ -36,6 +36,12 @@ void add_training_options(CLI::App* cmd, TrainingArgs& a) {
   cmd->add_option("--weights", a.data.encoder.weights, "Encoder weights (torchscript, vit, swin)");
   cmd->add_flag("--bf16", a.data.encoder.bf16, "vit, swin: run the encoder in bfloat16");
   cmd->add_option("--cache-dir", a.data.cache_dir, "Feature cache folder")->capture_default_str();
+  cmd->add_option("--finetune-blocks", a.train.finetune_blocks,
+                  "vit: train the encoder's last K blocks with QuadFlow (0: frozen encoder)")
+      ->check(CLI::NonNegativeNumber)->capture_default_str();
+  cmd->add_option("--finetune-lr-scale", a.train.finetune_lr_scale,
+                  "Learning rate of the fine-tuned blocks relative to --lr")
+      ->check(CLI::PositiveNumber)->capture_default_str();
   auto& m = a.train.model;
   cmd->add_option("--width", m.width, "Token width D")->check(CLI::PositiveNumber)->capture_default_str();
   cmd->add_option("--layers", m.layers, "QuadFlow layers")->check(CLI::PositiveNumber)->capture_default_str();
@@ -71,6 +77,9 @@ std::vector<ReadOptions> resolve_training_args(TrainingArgs& a) {
   a.data.scoring.threads = a.train.threads;
   a.data.encoder.threads = a.train.threads;
   a.data.encoder.device = a.train.device;  // one --device for the encoder and the model
+  a.data.finetune_blocks = a.train.finetune_blocks;
+  STX_CHECK(a.train.finetune_blocks == 0 || a.data.encoder.name == "vit", ConfigError,
+            "--finetune-blocks needs --encoder vit (found --encoder {})", a.data.encoder.name);
   if (!a.genes_file.empty()) {
     std::ifstream in(a.genes_file);
     STX_CHECK(in, IoError, "{}: cannot open the gene list", a.genes_file);
@@ -131,6 +140,9 @@ void print_training_setup(const TrainingArgs& a, const Dataset& data) {
              m.score_method, m.gene_sets, m.genes.size());
   QuadFlowOptions shown = a.train.model;
   fmt::print("  model     = QuadFlow, {}\n", describe(shown));
+  if (a.train.finetune_blocks > 0)
+    fmt::print("  finetune  = the ViT's last {} block(s), learning rate x {:g}\n", a.train.finetune_blocks,
+               a.train.finetune_lr_scale);
   fmt::print("  training  = {} epochs, AdamW lr {:g} wd {:g}, {} steps, seed {}, smoothness {:g}{}\n",
              a.train.epochs, a.train.learning_rate, a.train.weight_decay,
              a.train.crop_spots > 0 ? fmt::format("crops of {} spots", a.train.crop_spots)

@@ -12,6 +12,14 @@ nlohmann::json metadata_to_json(const ModelMetadata& m) {
           {"encoder_name", m.encoder_name},
           {"encoder_weights", m.encoder_weights},
           {"encoder_bf16", m.encoder_bf16},
+          {"encoder_tail", m.encoder_tail.blocks == 0
+                               ? nlohmann::json()
+                               : nlohmann::json{{"blocks", m.encoder_tail.blocks},
+                                                {"width", m.encoder_tail.width},
+                                                {"heads", m.encoder_tail.heads},
+                                                {"mlp", m.encoder_tail.mlp},
+                                                {"layer_scale", m.encoder_tail.layer_scale},
+                                                {"norm_eps", m.encoder_tail.norm_eps}}},
           {"patch_size_um", m.patch_size_um},
           {"patch_size_px", m.patch_size_px},
           {"score_method", m.score_method},
@@ -41,6 +49,15 @@ ModelMetadata metadata_from_json(const nlohmann::json& j, const std::string& sou
     j.at("encoder_name").get_to(m.encoder_name);
     j.at("encoder_weights").get_to(m.encoder_weights);
     m.encoder_bf16 = j.value("encoder_bf16", false);  // absent before bf16 existed
+    if (j.contains("encoder_tail") && !j.at("encoder_tail").is_null()) {  // absent before fine-tuning
+      const auto& t = j.at("encoder_tail");
+      t.at("blocks").get_to(m.encoder_tail.blocks);
+      t.at("width").get_to(m.encoder_tail.width);
+      t.at("heads").get_to(m.encoder_tail.heads);
+      t.at("mlp").get_to(m.encoder_tail.mlp);
+      t.at("layer_scale").get_to(m.encoder_tail.layer_scale);
+      t.at("norm_eps").get_to(m.encoder_tail.norm_eps);
+    }
     j.at("patch_size_um").get_to(m.patch_size_um);
     j.at("patch_size_px").get_to(m.patch_size_px);
     j.at("score_method").get_to(m.score_method);

@@ -161,4 +161,21 @@ SlideData make_slide_data(const Slide& slide, const EncodedFeatures& features,
   return d;
 }
 
+void attach_tokens(SlideData& data, const Slide& slide, const std::vector<float>& tokens,
+                   int64_t token_count, int64_t token_dim) {
+  const int64_t per_spot = token_count * token_dim;
+  STX_CHECK(per_spot > 0 && static_cast<int64_t>(tokens.size()) == slide.n_spots() * per_spot, ShapeError,
+            "{}: {} token values for {} spots of {} x {}", slide.name, tokens.size(), slide.n_spots(),
+            token_count, token_dim);
+  const auto row = index_of(slide.spot_ids);
+  data.tokens.clear();
+  data.tokens.reserve(static_cast<size_t>(data.n_spots() * per_spot));
+  for (const auto& id : data.spot_ids) {
+    const auto first = tokens.begin() + row.at(id) * per_spot;
+    data.tokens.insert(data.tokens.end(), first, first + per_spot);
+  }
+  data.token_count = token_count;
+  data.token_dim = token_dim;
+}
+
 }  // namespace stx

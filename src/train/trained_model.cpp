@@ -17,7 +17,35 @@ std::string weights_entry(size_t k) { return k == 0 ? "weights" : "weights_" + s
 QuadFlow make_quadflow(const ModelMetadata& m) {
   const auto membership = torch::tensor(std::vector<float>(m.membership.begin(), m.membership.end()))
                               .view({m.model.n_pathways, m.model.n_genes});
-  return QuadFlow(m.model, membership);
+  QuadFlow model(m.model, membership);
+  if (m.encoder_tail.blocks > 0) model->register_module("encoder_tail", ViTTail(m.encoder_tail));
+  return model;
+}
+
+ViTTail encoder_tail(const QuadFlow& model) {
+  const auto children = model->named_children();
+  const auto* child = children.find("encoder_tail");
+  return child ? ViTTail(std::dynamic_pointer_cast<ViTTailImpl>(*child)) : ViTTail(nullptr);
+}
+
+torch::Tensor model_input(const QuadFlow& model, const torch::Tensor& features, const torch::Tensor& tokens,
+                          const ModelMetadata& m) {
+  ViTTail tail = encoder_tail(model);
+  if (!tail) return features;
+  const auto mean = torch::tensor(m.feature_mean).to(tokens.device());
+  const auto sd = torch::tensor(m.feature_sd).to(tokens.device());
+  return (tail->forward(tokens) - mean) / sd;
+}
+
+torch::Tensor slide_tokens(const SlideData& s, const ViTTailShape& shape) {
+  if (shape.blocks == 0) return {};
+  STX_CHECK(!s.tokens.empty(), ConfigError,
+            "{}: the model fine-tuned its ViT's last {} block(s) and needs the slide's ViT tokens "
+            "(--encoder vit --weights with the training weights)", s.name, shape.blocks);
+  STX_CHECK(s.token_dim == shape.width && static_cast<int64_t>(s.tokens.size()) == s.n_spots() * s.token_count * s.token_dim,
+            ShapeError, "{}: tokens of width {} for a ViT tail of width {}", s.name, s.token_dim, shape.width);
+  return torch::from_blob(const_cast<float*>(s.tokens.data()), {s.n_spots(), s.token_count, s.token_dim},
+                          torch::kFloat32).clone();
 }
 
 torch::Tensor standardised(const std::vector<float>& values, int64_t n, const std::vector<float>& mean,
@@ -130,11 +158,12 @@ Prediction TrainedModel::predict(const SlideData& slide, bool attention, int thr
   torch_compat::set_threads(threads);
   torch_compat::InferenceGuard guard;
   const auto features = standardised(slide.features, slide.n_spots(), m.feature_mean, m.feature_sd);
+  const auto tokens = slide_tokens(slide, m.encoder_tail);
   const Neighbourhood nb = slide_neighbourhood(slide, m.model);
   QuadFlowOutput out;  // the members' mean
   for (auto& module : impl_->modules) {
     module->eval();
-    const auto o = module->forward(features, nb, attention);
+    const auto o = module->forward(model_input(module, features, tokens, m), nb, attention);
     out.pathways = out.pathways.defined() ? out.pathways + o.pathways : o.pathways;
     out.genes = out.genes.defined() ? out.genes + o.genes : o.genes;
     if (o.pathway_attention.defined())

@@ -29,6 +29,7 @@ namespace {
 
 struct SlideTensors {
   torch::Tensor features, genes, pathways;  // (N, F), (N, G), (N, P) standardised
+  torch::Tensor tokens;                     // (N, T, D) when fine-tuning the encoder's tail
   std::vector<double> x_um, y_um;
   Neighbourhood neighbourhood;              // whole slide
 };
@@ -76,7 +77,8 @@ nlohmann::json run_fingerprint(const ModelMetadata& m, const TrainOptions& o,
           {"warmup_fraction", o.warmup_fraction}, {"clip_norm", o.clip_norm},
           {"crop_spots", o.crop_spots}, {"patience", o.patience}, {"seed", o.seed},
           {"slides", slides},         {"validation", validation ? validation->name : ""},
-          {"genes", m.genes},         {"pathways", m.pathways}, {"encoder", m.encoder_identity}};
+          {"genes", m.genes},         {"pathways", m.pathways}, {"encoder", m.encoder_identity},
+          {"finetune_blocks", o.finetune_blocks}, {"finetune_lr_scale", o.finetune_lr_scale}};
 }
 
 void copy_weights(QuadFlow& from, QuadFlow& to) {
@@ -87,7 +89,7 @@ void copy_weights(QuadFlow& from, QuadFlow& to) {
 
 // (spots, features, genes, pathways, neighbourhood) of the `count` spots nearest a centre.
 struct Crop {
-  torch::Tensor features, genes, pathways;
+  torch::Tensor features, genes, pathways, tokens;
   Neighbourhood neighbourhood;
 };
 
@@ -112,7 +114,7 @@ Crop random_crop(const SlideTensors& s, int64_t count, uint64_t seed, const Quad
   }
   const auto rows = torch::tensor(order, torch::kInt64).to(device);
   return {s.features.index_select(0, rows), s.genes.index_select(0, rows),
-          s.pathways.index_select(0, rows),
+          s.pathways.index_select(0, rows), s.tokens.defined() ? s.tokens.index_select(0, rows) : torch::Tensor(),
           to_device(build_neighbourhood(x, y, mo.neighbours, mo.radius_pitches), device)};
 }
 
@@ -160,6 +162,11 @@ TrainedModel train_one(const std::vector<SlideData>& train, const SlideData* val
   m.model.n_pathways = n_pathways;
   m.training_slides.clear();
   for (const auto& s : train) m.training_slides.push_back(s.name);
+  ViTTail pretrained_tail{nullptr};
+  if (o.finetune_blocks > 0) {
+    pretrained_tail = load_vit_tail(m.encoder_weights, o.finetune_blocks);
+    m.encoder_tail = pretrained_tail->shape();
+  }
 
   const auto tensors_of = [&](const SlideData& s) {
     SlideTensors t;
@@ -169,6 +176,8 @@ TrainedModel train_one(const std::vector<SlideData>& train, const SlideData* val
     t.x_um = s.x_um;
     t.y_um = s.y_um;
     t.neighbourhood = to_device(slide_neighbourhood(s, m.model), device);
+    const auto tokens = slide_tokens(s, m.encoder_tail);
+    if (tokens.defined()) t.tokens = tokens.to(device);
     return t;
   };
   std::vector<SlideTensors> slides;
@@ -177,6 +186,13 @@ TrainedModel train_one(const std::vector<SlideData>& train, const SlideData* val
 
   torch::manual_seed(o.seed);
   QuadFlow model = make_quadflow(m), best = make_quadflow(m);
+  if (pretrained_tail) {
+    torch::NoGradGuard no_grad;
+    for (const auto& target : {encoder_tail(model), encoder_tail(best)}) {
+      auto dst = target->named_parameters();
+      for (const auto& p : pretrained_tail->named_parameters()) dst[p.key()].copy_(p.value());
+    }
+  }
   model->to(device);
   best->to(device);
   if (m.model.linear_path) {
@@ -191,8 +207,17 @@ TrainedModel train_one(const std::vector<SlideData>& train, const SlideData* val
     best->set_linear_path(weight, bias);
   }
   copy_weights(model, best);
-  torch::optim::AdamW optimizer(model->parameters(),
-                                torch::optim::AdamWOptions(o.learning_rate).weight_decay(o.weight_decay));
+  // Two parameter groups: QuadFlow's, and the encoder tail's (when fine-tuning) at a lower rate.
+  std::vector<torch::Tensor> tail_parameters, quadflow_parameters;
+  if (const ViTTail tail = encoder_tail(model)) tail_parameters = tail->parameters();
+  for (const auto& p : model->parameters()) {
+    const bool in_tail = std::any_of(tail_parameters.begin(), tail_parameters.end(),
+                                     [&](const torch::Tensor& t) { return t.is_same(p); });
+    if (!in_tail) quadflow_parameters.push_back(p);
+  }
+  std::vector<torch::optim::OptimizerParamGroup> groups = {torch::optim::OptimizerParamGroup(quadflow_parameters)};
+  if (!tail_parameters.empty()) groups.emplace_back(tail_parameters);
+  torch::optim::AdamW optimizer(groups, torch::optim::AdamWOptions(o.learning_rate).weight_decay(o.weight_decay));
 
   const std::string fingerprint = run_fingerprint(m, o, train, validation).dump();
   const fs::path checkpoint = o.run_dir.empty() ? fs::path() : fs::path(o.run_dir) / "checkpoint.pt";
@@ -267,11 +292,13 @@ TrainedModel train_one(const std::vector<SlideData>& train, const SlideData* val
       const SlideTensors& s = slides[order[k]];
       const bool crop = o.crop_spots > 0 && o.crop_spots < s.features.size(0);
       const Crop c = crop ? random_crop(s, o.crop_spots, o.seed * 1000003 + static_cast<uint64_t>(step), m.model, device)
-                          : Crop{s.features, s.genes, s.pathways, s.neighbourhood};
-      for (auto& group : optimizer.param_groups())
-        static_cast<torch::optim::AdamWOptions&>(group.options()).lr(learning_rate_at(o, step, total_steps));
+                          : Crop{s.features, s.genes, s.pathways, s.tokens, s.neighbourhood};
+      const double lr = learning_rate_at(o, step, total_steps);
+      auto& param_groups = optimizer.param_groups();
+      for (size_t g = 0; g < param_groups.size(); ++g)
+        static_cast<torch::optim::AdamWOptions&>(param_groups[g].options()).lr(g == 0 ? lr : lr * o.finetune_lr_scale);
       optimizer.zero_grad();
-      const auto out = model->forward(c.features, c.neighbourhood);
+      const auto out = model->forward(model_input(model, c.features, c.tokens, m), c.neighbourhood);
       const LossTerms loss = quadflow_loss(out, c.genes, c.pathways, c.neighbourhood.edges, o.loss);
       loss.total.backward();
       torch::nn::utils::clip_grad_norm_(model->parameters(), o.clip_norm);
@@ -290,7 +317,7 @@ TrainedModel train_one(const std::vector<SlideData>& train, const SlideData* val
     if (validation) {
       torch::NoGradGuard no_grad;
       model->eval();
-      const auto out = model->forward(val.features, val.neighbourhood);
+      const auto out = model->forward(model_input(model, val.features, val.tokens, m), val.neighbourhood);
       report.val_loss = quadflow_loss(out, val.genes, val.pathways, val.neighbourhood.edges, o.loss)
                             .total.item<double>();
       if (report.val_loss < best_val) {

@@ -9,6 +9,7 @@
 
 Usage: train_predict_test.py STX SHARED_DATA SOURCE_DIR
 """
+import json
 import os
 import pathlib
 import random
@@ -155,6 +156,34 @@ r = run(stx, "predict", str(her2st), "--section", "C2", "-m", str(tmp / "vit_mod
 c.check(r.returncode == 1 and "was trained on features of 'vit-d64-p16-" in r.stderr
         and r.stderr.count("\n") == 1 and not (tmp / "vit_other.h5ad").exists(),
         f"other encoder weights: {r.returncode} {r.stderr}")
+
+# Fine-tuning the tiny ViT's last block with QuadFlow: the checkpoint carries the block, and
+# predict recomputes the tokens before it from the image.
+tiny = str(vit / "tiny_vit_torchvision.safetensors")
+r = run(stx, "train", str(her2st), "--sections", "C3,C4", "--cache-dir", str(cache), "--epochs", "3",
+        "--threads", "2", "--n-genes", "20", "--encoder", "vit", "--weights", tiny, "--finetune-blocks", "1",
+        "--ensemble", "2", "--out", str(tmp / "vit_tuned"))
+c.check(r.returncode == 0 and "finetune  = the ViT's last 1 block(s)" in r.stdout,
+        f"train --finetune-blocks 1 exit {r.returncode}: {r.stdout[-300:]} {r.stderr[-500:]}")
+if r.returncode == 0:
+    config = json.loads((tmp / "vit_tuned" / "config.json").read_text())
+    c.check(config.get("finetune_blocks") == 1, f"config.json finetune_blocks {config.get('finetune_blocks')}")
+r = run(stx, "predict", str(her2st), "--section", "C2", "-m", str(tmp / "vit_tuned" / "model.pt"),
+        "-o", str(tmp / "vit_tuned.h5ad"), "--cache-dir", str(cache), "--threads", "2")
+c.check(r.returncode == 0, f"predict with a fine-tuned ViT: exit {r.returncode}: {r.stderr[-500:]}")
+if r.returncode == 0:
+    tuned = anndata.read_h5ad(tmp / "vit_tuned.h5ad").obsm["pathway_activity"]
+    same = anndata.read_h5ad(tmp / "vit_same.h5ad").obsm["pathway_activity"]
+    c.check(tuned.shape == same.shape and np.isfinite(tuned).all() and not np.allclose(tuned, same),
+            f"fine-tuned predictions {tuned.shape}, finite {np.isfinite(tuned).all()}")
+for extra, message in [(["--encoder", "builtin"], "--finetune-blocks needs --encoder vit (found --encoder builtin)"),
+                       (["--encoder", "vit", "--weights", tiny, "--finetune-blocks", "5"],
+                        "cannot fine-tune 5 blocks of a ViT with 2")]:
+    args = ["--finetune-blocks", "1", *extra] if "--finetune-blocks" not in extra else extra
+    r = run(stx, "train", str(her2st), "--sections", "C3,C4", "--cache-dir", str(cache), "--epochs", "2",
+            *args, "--out", str(tmp / "bad_finetune"))
+    c.check(r.returncode == 1 and message in r.stderr and r.stderr.count("\n") == 1,
+            f"{' '.join(args)}: exit {r.returncode} {r.stderr[-300:]}")
 
 # --group: two groups of slides are held out in turn (two folds, not three).
 r = run(stx, "evaluate", str(her2st), "--sections", "C2,C3,C4", "--cache-dir", str(cache),

@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "stx/core/stats.hpp"
+#include "stx/histology/torch/vit_tail.hpp"
 #include "stx/histology/weights.hpp"
 #include "test_support.hpp"
 
@@ -81,6 +82,41 @@ TEST(NativeViT, ReadsTorchSaveCheckpoints) {
 
 // Phikon's naming: separate q/k/v (saved as views into one storage), "vit." prefix, pooler,
 // a non-contiguous weight, all inside {"model": ..., "epoch": 3}; LayerNorm eps 1e-12.
+// Fine-tuning splits the ViT: the frozen first blocks give tokens once, the trainable tail
+// turns them into the features. Together they must be the whole model, in inference (the
+// fused attention kernel) and in training mode (the explicit attention autograd sees).
+TEST(NativeViT, PrefixTokensThroughTheTailAreTheFeatures) {
+  const std::string path = test::fixture("vit/tiny_vit_torchvision.pth");
+  const NativeViT vit(path, 1);
+  const auto features = vit.encode_patches(patches());
+  EXPECT_EQ(vit.token_count(), 17);  // class token + 4 x 4 patches
+  for (int64_t blocks : {1, 2}) {
+    const auto tokens = vit.prefix_tokens(patches(), blocks);
+    ASSERT_EQ(static_cast<int64_t>(tokens.size()), 4 * 17 * 64);
+    ViTTail tail = load_vit_tail(path, blocks);
+    EXPECT_EQ(tail->shape().blocks, blocks);
+    EXPECT_EQ(tail->shape().width, 64);
+    const auto input = torch::tensor(tokens).view({4, 17, 64});
+    for (bool training : {false, true}) {
+      torch::Tensor out;
+      if (training) {
+        tail->train();
+        out = tail->forward(input);
+        EXPECT_TRUE(out.requires_grad());
+      } else {
+        torch_compat::InferenceGuard guard;
+        tail->eval();
+        out = tail->forward(input);
+      }
+      const auto got = torch::tensor(features).view({4, 64});
+      const float worst = (out.detach() - got).abs().max().item<float>();
+      EXPECT_LE(worst, 1e-5f) << blocks << " block(s), training " << training;
+    }
+  }
+  EXPECT_STX_ERROR(load_vit_tail(path, 3), ConfigError, "cannot fine-tune 3 blocks of a ViT with 2");
+  EXPECT_STX_ERROR(vit.prefix_tokens(patches(), 0), ConfigError, "cannot fine-tune 0 blocks");
+}
+
 TEST(NativeViT, MatchesHuggingFaceViTModelNaming) {
   const NativeViT vit(test::fixture("vit/tiny_vit_hf.bin"), 1);
   EXPECT_EQ(vit.shape().naming, ViTNaming::huggingface);

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "stx/histology/encoder.hpp"
+#include "stx/histology/vit_tail_shape.hpp"
 
 namespace stx {
 
@@ -47,6 +48,11 @@ class NativeViT {
   /// CLS features of 8-bit RGB patches (resized to the model's image size), normalised with
   /// ImageNet mean/std: (B, width) row-major.
   std::vector<float> encode_patches(const std::vector<cv::Mat>& patches) const;
+  /// Tokens (B, token_count(), width) after the first depth - tail_blocks blocks: what a
+  /// fine-tuned tail (vit_tail.hpp) starts from.
+  std::vector<float> prefix_tokens(const std::vector<cv::Mat>& patches, int64_t tail_blocks) const;
+  /// Class token, register tokens and one per image patch.
+  int64_t token_count() const;
   /// CLS features of already-normalised images (B, 3, S, S) row-major: (B, width).
   std::vector<float> forward(const std::vector<float>& images, int64_t batch) const;
 
@@ -58,6 +64,11 @@ class NativeViT {
 /// The encoder face of NativeViT (`--encoder vit --weights model.safetensors`): patches cut
 /// at the encoder's geometry, resized to the model's input, ImageNet-normalised.
 std::unique_ptr<Encoder> make_vit_encoder(const EncoderOptions& options);
+
+/// NativeViT::prefix_tokens for every spot of `slide` (patches cut as the encoder cuts them):
+/// (N, token_count, width) row-major. Float32 only (ConfigError with options.bf16).
+std::vector<float> encode_vit_tokens(const Slide& slide, const EncoderOptions& options, int64_t tail_blocks,
+                                     int64_t& token_count, int64_t& width);
 
 /// torchvision VisionTransformer name -> timm name; "" for parameters that are not part of
 /// the encoder (the classification head). Unknown names are returned unchanged.

@@ -21,6 +21,7 @@ struct DatasetOptions {
   ScoreOptions scoring;
   std::string gene_sets = "hallmarks";  // or a GMT path
   TargetGeneOptions targets;
+  int64_t finetune_blocks = 0;  // > 0: also each spot's ViT tokens before its last k blocks
 };
 
 struct Dataset {
@@ -36,6 +37,9 @@ Dataset prepare_dataset(const std::vector<ReadOptions>& inputs, const DatasetOpt
 /// `why_no_truth` (if given) says why.
 SlideData slide_data_for_model(const Slide& slide, const EncodedFeatures& features,
                                const ModelMetadata& model, std::string* why_no_truth = nullptr);
+
+/// Tokens for fine-tuning the last `blocks` blocks of the ViT `encoder` (--encoder vit only).
+void add_finetuning_tokens(SlideData& data, const Slide& slide, const EncoderOptions& encoder, int64_t blocks);
 
 /// Encoder identity as stored in checkpoints: identity plus preprocessing, when any.
 std::string encoder_identity(const Encoder& encoder);

@@ -27,6 +27,10 @@ struct SlideData {
   std::vector<float> genes;            // (N, G) log1p CP10k of the target genes; empty if unknown
   std::vector<float> pathways;         // (N, P) pathway scores; empty if unknown
   std::vector<double> log_library_size;  // (N) log1p total counts; empty if unknown
+  // Fine-tuning a ViT's last blocks: each spot's tokens after the frozen blocks (N, T, D);
+  // empty otherwise. `features` stay the frozen encoder's (baselines, standardisation).
+  std::vector<float> tokens;
+  int64_t token_count = 0, token_dim = 0;
 
   int64_t n_spots() const { return static_cast<int64_t>(spot_ids.size()); }
   bool has_targets() const { return !pathways.empty(); }
@@ -52,6 +56,11 @@ std::vector<uint8_t> gene_set_membership(const std::vector<GeneSet>& sets,
 /// Joins features (by spot id) to the slide. With `scores` (and `genes`), also fills the
 /// targets; spots flagged by the scorer (no counts) are dropped and counted in `dropped`.
 /// Throws on NaN features, unknown target genes or features of another slide.
+/// Adds the kept spots' encoder tokens to `data`; `tokens` (slide spots, T, D) are in the
+/// slide's spot order (encode_vit_tokens).
+void attach_tokens(SlideData& data, const Slide& slide, const std::vector<float>& tokens,
+                   int64_t token_count, int64_t token_dim);
+
 SlideData make_slide_data(const Slide& slide, const EncodedFeatures& features,
                           const PathwayScores* scores, const std::vector<std::string>& genes,
                           int64_t* dropped = nullptr);

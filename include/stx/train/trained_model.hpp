@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "stx/histology/vit_tail_shape.hpp"
 #include "stx/model/quadflow_options.hpp"
 #include "stx/train/slide_data.hpp"
 
@@ -21,6 +22,8 @@ struct ModelMetadata {
   std::string encoder_name;             // builtin | torchscript | vit | swin
   std::string encoder_weights;          // path given at training (for the user's reference)
   bool encoder_bf16 = false;            // vit, swin run in bfloat16 (stx predict does the same)
+  ViTTailShape encoder_tail;            // blocks > 0: the ViT's last blocks were fine-tuned and
+                                        // are part of the model (it reads tokens, not features)
   double patch_size_um = 0;
   int patch_size_px = 0;
   std::string score_method;             // how the pathway targets were scored

@@ -20,6 +20,9 @@ struct TrainOptions {
   LossWeights loss;
   int64_t epochs = 150;             // one epoch = one step per training slide
   int64_t ensemble = 3;             // models trained with seeds seed, seed+1, ...; predictions averaged
+  int64_t finetune_blocks = 0;      // > 0: train the ViT's last k blocks too (slides carry tokens;
+                                    // the weights come from metadata.encoder_weights)
+  double finetune_lr_scale = 0.1;   // the tail's learning rate relative to QuadFlow's
   double learning_rate = 2e-3;
   double weight_decay = 0.05;
   double warmup_fraction = 0.05;    // of all steps

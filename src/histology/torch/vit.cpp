@@ -10,6 +10,7 @@
 #include "../patches.hpp"
 #include "stx/core/error.hpp"
 #include "stx/core/hash.hpp"
+#include "stx/histology/torch/vit_tail.hpp"
 #include "stx/histology/weights.hpp"
 #include "load_weights.hpp"
 #include "native_encoder.hpp"
@@ -107,7 +108,8 @@ struct VisionTransformerImpl : nn::Module {
     for (int64_t i = 0; i < s.depth; ++i) blocks->push_back(Block(s));
     norm = register_module("norm", layer_norm(s.width, s.norm_eps));
   }
-  torch::Tensor forward(const torch::Tensor& images) {  // (B, 3, S, S)
+  // Tokens (B, N, D) after the first `run_blocks` blocks.
+  torch::Tensor tokens(const torch::Tensor& images, int64_t run_blocks) {  // (B, 3, S, S)
     auto x = patch_embed(images);  // (B, patches, D)
     const int64_t b = x.size(0), d = x.size(2);
     std::vector<torch::Tensor> prefix = {cls_token.expand({b, 1, d})};
@@ -118,8 +120,11 @@ struct VisionTransformerImpl : nn::Module {
     prefix.push_back(x);
     x = torch::cat(prefix, 1);  // (B, N, D)
     if (pos_embed_has_prefix) x = x + pos_embed;
-    for (const auto& block : *blocks) x = block->as<Block>()->forward(x);
-    return norm(x).select(1, 0);  // (B, D): the class token
+    for (int64_t i = 0; i < run_blocks; ++i) x = blocks[static_cast<size_t>(i)]->as<Block>()->forward(x);
+    return x;
+  }
+  torch::Tensor forward(const torch::Tensor& images) {
+    return norm(tokens(images, static_cast<int64_t>(blocks->size()))).select(1, 0);  // (B, D): the class token
   }
   bool pos_embed_has_prefix;
   torch::Tensor cls_token, reg_token, pos_embed;
@@ -205,6 +210,28 @@ ViTShape infer_shape(const StateDict& w, const std::string& path, ViTNaming nami
   return s;
 }
 
+// Both the encoder and its tail come from the weights file the same way.
+VisionTransformer load_vision_transformer(const std::string& path, ViTShape& shape) {
+  ViTNaming naming = ViTNaming::timm;
+  const StateDict weights = to_timm_names(read_weights(path), naming);
+  shape = infer_shape(weights, path, naming);
+  shape.naming = naming;
+  VisionTransformer model(shape);
+  load_weights_strictly(*model, weights, path);
+  model->eval();
+  return model;
+}
+
+ViTShape block_shape(const ViTTailShape& t) {
+  ViTShape s;
+  s.width = t.width;
+  s.heads = t.heads;
+  s.mlp = t.mlp;
+  s.layer_scale = t.layer_scale;
+  s.norm_eps = t.norm_eps;
+  return s;
+}
+
 }  // namespace
 
 std::string torchvision_to_timm_vit_name(const std::string& name) {
@@ -246,6 +273,42 @@ std::string huggingface_to_timm_vit_name(const std::string& name) {
   return name;
 }
 
+ViTTailImpl::ViTTailImpl(const ViTTailShape& shape) : shape_(shape) {
+  blocks_ = register_module("blocks", nn::ModuleList());
+  for (int64_t i = 0; i < shape.blocks; ++i) blocks_->push_back(Block(block_shape(shape)));
+  norm_ = register_module("norm", layer_norm(shape.width, shape.norm_eps));
+}
+
+torch::Tensor ViTTailImpl::forward(const torch::Tensor& tokens) {
+  auto x = tokens;
+  for (const auto& block : *blocks_) x = block->as<Block>()->forward(x);
+  return norm_(x).select(1, 0);
+}
+
+ViTTail load_vit_tail(const std::string& weights_path, int64_t blocks) {
+  ViTShape s;
+  const VisionTransformer vit = load_vision_transformer(weights_path, s);
+  STX_CHECK(blocks >= 1 && blocks <= s.depth, ConfigError,
+            "{}: cannot fine-tune {} blocks of a ViT with {}", weights_path, blocks, s.depth);
+  ViTTail tail(ViTTailShape{blocks, s.width, s.heads, s.mlp, s.layer_scale, s.norm_eps});
+  torch::NoGradGuard no_grad;
+  auto target = tail->named_parameters();
+  for (const auto& p : vit->named_parameters()) {
+    // blocks.(depth - blocks + i).X -> blocks.i.X; norm.X -> norm.X; the rest stays frozen
+    std::string name = p.key();
+    if (name.rfind("blocks.", 0) == 0) {
+      const size_t dot = name.find('.', 7);
+      const int64_t index = std::stoll(name.substr(7, dot - 7)) - (s.depth - blocks);
+      if (index < 0) continue;
+      name = "blocks." + std::to_string(index) + name.substr(dot);
+    } else if (name.rfind("norm.", 0) != 0) {
+      continue;
+    }
+    target[name].copy_(p.value());
+  }
+  return tail;
+}
+
 struct NativeViT::Impl {
   ViTShape shape;
   VisionTransformer model{nullptr};
@@ -255,13 +318,7 @@ struct NativeViT::Impl {
 
 NativeViT::NativeViT(const std::string& path, int threads) : impl_(std::make_unique<Impl>()) {
   torch_compat::set_threads(threads);
-  ViTNaming naming = ViTNaming::timm;
-  const StateDict weights = to_timm_names(read_weights(path), naming);
-  impl_->shape = infer_shape(weights, path, naming);
-  impl_->shape.naming = naming;
-  impl_->model = VisionTransformer(impl_->shape);
-  load_weights_strictly(*impl_->model, weights, path);
-  impl_->model->eval();
+  impl_->model = load_vision_transformer(path, impl_->shape);
 }
 
 NativeViT::~NativeViT() = default;
@@ -287,6 +344,31 @@ std::vector<float> NativeViT::encode_patches(const std::vector<cv::Mat>& patches
 std::vector<float> NativeViT::forward(const std::vector<float>& images, int64_t batch) const {
   torch_compat::InferenceGuard guard;
   return to_vector(impl_->model->forward(image_batch(images, batch, impl_->shape.image, "ViT").to(impl_->device, impl_->dtype)));
+}
+
+std::vector<float> NativeViT::prefix_tokens(const std::vector<cv::Mat>& patches, int64_t tail_blocks) const {
+  STX_CHECK(tail_blocks >= 1 && tail_blocks <= impl_->shape.depth, ConfigError,
+            "cannot fine-tune {} blocks of a ViT with {}", tail_blocks, impl_->shape.depth);
+  const torch::Tensor input = imagenet_patches(patches, impl_->shape.image);
+  torch_compat::InferenceGuard guard;
+  return to_vector(impl_->model->tokens(input.to(impl_->device, impl_->dtype), impl_->shape.depth - tail_blocks));
+}
+
+int64_t NativeViT::token_count() const {
+  const int64_t grid = impl_->shape.image / impl_->shape.patch;
+  return grid * grid + 1 + impl_->shape.registers;
+}
+
+std::vector<float> encode_vit_tokens(const Slide& slide, const EncoderOptions& options, int64_t tail_blocks,
+                                     int64_t& token_count, int64_t& width) {
+  STX_CHECK(!options.bf16, ConfigError, "fine-tuning the ViT needs float32: leave out --bf16");
+  const NativeViT vit(checked_weights_path(options, "vit"), options.threads);
+  token_count = vit.token_count();
+  width = vit.shape().width;
+  const auto normalizer = make_normalizer(slide, load_stain_reference(options.stain_reference));
+  std::vector<uint8_t> off_image;
+  return encode_in_batches(slide, options.patch, options.batch_size, normalizer, off_image,
+                           [&](const std::vector<cv::Mat>& patches) { return vit.prefix_tokens(patches, tail_blocks); });
 }
 
 std::unique_ptr<Encoder> make_vit_encoder(const EncoderOptions& options) {
