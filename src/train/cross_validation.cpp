@@ -111,14 +111,12 @@ CvResult cross_validate(const Dataset& data, const CvOptions& options, const CvP
 
   for (const auto& held : groups) {
     std::vector<const SlideData*> train, test;
-    std::vector<SlideData> train_copies;
     std::vector<int> train_groups;
     for (const auto& s : data.slides) {
       if (s.group == held) {
         test.push_back(&s);
       } else {
         train.push_back(&s);
-        train_copies.push_back(s);
         const int id = static_cast<int>(std::find(groups.begin(), groups.end(), s.group) - groups.begin());
         train_groups.insert(train_groups.end(), static_cast<size_t>(s.n_spots()), id);
       }
@@ -170,7 +168,7 @@ CvResult cross_validate(const Dataset& data, const CvOptions& options, const CvP
       train_options.run_dir.clear();
       train_options.patience = 0;
       const auto [predicted, seconds] = timed([&] {
-        const TrainedModel model = train_quadflow(train_copies, nullptr, meta, train_options);
+        const TrainedModel model = train_quadflow(train, nullptr, meta, train_options);
         std::vector<Prediction> out;
         for (const auto* s : test) out.push_back(model.predict(*s, false, train_options.threads));
         return out;

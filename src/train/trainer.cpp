@@ -69,9 +69,9 @@ double learning_rate_at(const TrainOptions& o, int64_t step, int64_t total_steps
 }
 
 nlohmann::json run_fingerprint(const ModelMetadata& m, const TrainOptions& o,
-                               const std::vector<SlideData>& train, const SlideData* validation) {
+                               const std::vector<const SlideData*>& train, const SlideData* validation) {
   std::vector<std::string> slides;
-  for (const auto& s : train) slides.push_back(s.name + ":" + std::to_string(s.n_spots()));
+  for (const SlideData* s : train) slides.push_back(s->name + ":" + std::to_string(s->n_spots()));
   return {{"model", m.model},         {"loss", o.loss},       {"epochs", o.epochs},
           {"learning_rate", o.learning_rate}, {"weight_decay", o.weight_decay},
           {"warmup_fraction", o.warmup_fraction}, {"clip_norm", o.clip_norm},
@@ -122,7 +122,7 @@ Crop random_crop(const SlideTensors& s, int64_t count, uint64_t seed, const Quad
 
 namespace {
 
-TrainedModel train_one(const std::vector<SlideData>& train, const SlideData* validation,
+TrainedModel train_one(const std::vector<const SlideData*>& train, const SlideData* validation,
                        ModelMetadata m, const TrainOptions& o, const EpochCallback& on_epoch) {
   STX_CHECK(!train.empty(), ConfigError, "train: no training slides");
   STX_CHECK(o.epochs > 0, ConfigError, "train: --epochs must be positive, found {}", o.epochs);
@@ -131,8 +131,7 @@ TrainedModel train_one(const std::vector<SlideData>& train, const SlideData* val
   const int64_t f_dim = static_cast<int64_t>(m.feature_names.size());
   const int64_t n_genes = static_cast<int64_t>(m.genes.size());
   const int64_t n_pathways = static_cast<int64_t>(m.pathways.size());
-  std::vector<const SlideData*> all;
-  for (const auto& s : train) all.push_back(&s);
+  std::vector<const SlideData*> all = train;
   if (validation) all.push_back(validation);
   for (const SlideData* s : all) {
     STX_CHECK(s->has_targets(), ConfigError, "train: slide {} has no expression to train on", s->name);
@@ -148,10 +147,10 @@ TrainedModel train_one(const std::vector<SlideData>& train, const SlideData* val
   torch_compat::set_threads(o.threads);
   const torch::Device device = torch_compat::resolve_device(o.device);
   std::vector<const std::vector<float>*> fs_, gs, ps;
-  for (const auto& s : train) {
-    fs_.push_back(&s.features);
-    gs.push_back(&s.genes);
-    ps.push_back(&s.pathways);
+  for (const SlideData* s : train) {
+    fs_.push_back(&s->features);
+    gs.push_back(&s->genes);
+    ps.push_back(&s->pathways);
   }
   column_stats(fs_, f_dim, m.feature_mean, m.feature_sd);
   column_stats(gs, n_genes, m.gene_mean, m.gene_sd);
@@ -161,7 +160,7 @@ TrainedModel train_one(const std::vector<SlideData>& train, const SlideData* val
   m.model.n_genes = n_genes;
   m.model.n_pathways = n_pathways;
   m.training_slides.clear();
-  for (const auto& s : train) m.training_slides.push_back(s.name);
+  for (const SlideData* s : train) m.training_slides.push_back(s->name);
   ViTTail pretrained_tail{nullptr};
   if (o.finetune_blocks > 0) {
     pretrained_tail = load_vit_tail(m.encoder_weights, o.finetune_blocks);
@@ -181,7 +180,7 @@ TrainedModel train_one(const std::vector<SlideData>& train, const SlideData* val
     return t;
   };
   std::vector<SlideTensors> slides;
-  for (const auto& s : train) slides.push_back(tensors_of(s));
+  for (const SlideData* s : train) slides.push_back(tensors_of(*s));
   const SlideTensors val = validation ? tensors_of(*validation) : SlideTensors{};
 
   torch::manual_seed(o.seed);
@@ -197,9 +196,7 @@ TrainedModel train_one(const std::vector<SlideData>& train, const SlideData* val
   best->to(device);
   if (m.model.linear_path) {
     const Standardisation stats{m.feature_mean, m.feature_sd, m.pathway_mean, m.pathway_sd};
-    std::vector<const SlideData*> all_train;
-    for (const auto& s : train) all_train.push_back(&s);
-    const LinearPath path = fit_linear_path(all_train, stats);
+    const LinearPath path = fit_linear_path(train, stats);
     log()->debug("linear path: ridge penalty {}", path.lambda);
     const auto weight = torch::tensor(path.weight).view({f_dim, n_pathways}).to(device);
     const auto bias = torch::tensor(path.bias).to(device);
@@ -359,6 +356,13 @@ TrainedModel train_one(const std::vector<SlideData>& train, const SlideData* val
 }  // namespace
 
 TrainedModel train_quadflow(const std::vector<SlideData>& train, const SlideData* validation,
+                            ModelMetadata m, const TrainOptions& o, const EpochCallback& on_epoch) {
+  std::vector<const SlideData*> pointers;
+  for (const auto& s : train) pointers.push_back(&s);
+  return train_quadflow(pointers, validation, std::move(m), o, on_epoch);
+}
+
+TrainedModel train_quadflow(const std::vector<const SlideData*>& train, const SlideData* validation,
                             ModelMetadata m, const TrainOptions& o, const EpochCallback& on_epoch) {
   STX_CHECK(o.ensemble >= 1, ConfigError, "train: --ensemble must be at least 1, found {}", o.ensemble);
   std::vector<TrainedModel> members;

@@ -32,11 +32,11 @@ tmp = pathlib.Path(tempfile.mkdtemp(prefix="stx-train-test-"))
 cache = tmp / "cache"
 train_args = [str(her2st), "--sections", "C3,C4", "--cache-dir", str(cache), "--epochs", "40",
               "--checkpoint-every", "3", "--threads", "2", "--seed", "5", "--n-genes", "60",
-              "--print-every", "1"]
+              "--print-every", "1", "--ensemble", "3"]
 
 r = run(stx, "train", *train_args, "--out", str(tmp / "straight"))
 c.check(r.returncode == 0, f"train exit {r.returncode}: {r.stderr[-500:]}")
-# the default ensemble of 3: member 1 in the run folder, members 2 and 3 in member_2, member_3
+# an ensemble of 3: member 1 in the run folder, members 2 and 3 in member_2, member_3
 members = ["", "member_2", "member_3"]
 def metrics(run_name):
     return [(tmp / run_name / m / "metrics.jsonl").read_text().splitlines() for m in members]

@@ -19,7 +19,7 @@ struct TrainOptions {
   QuadFlowOptions model;
   LossWeights loss;
   int64_t epochs = 150;             // one epoch = one step per training slide
-  int64_t ensemble = 3;             // models trained with seeds seed, seed+1, ...; predictions averaged
+  int64_t ensemble = 5;             // models trained with seeds seed, seed+1, ...; predictions averaged
   int64_t finetune_blocks = 0;      // > 0: train the ViT's last k blocks too (slides carry tokens;
                                     // the weights come from metadata.encoder_weights)
   double finetune_lr_scale = 0.1;   // the tail's learning rate relative to QuadFlow's
@@ -54,6 +54,10 @@ using EpochCallback = std::function<void(const EpochReport&)>;
 /// the training slides. With options.ensemble > 1, the members are trained one after the
 /// other (member K with seed + K - 1) and the returned model averages their predictions.
 TrainedModel train_quadflow(const std::vector<SlideData>& train, const SlideData* validation,
+                            ModelMetadata metadata, const TrainOptions& options,
+                            const EpochCallback& on_epoch = {});
+/// The same, on slides held elsewhere (cross-validation folds: no copies).
+TrainedModel train_quadflow(const std::vector<const SlideData*>& train, const SlideData* validation,
                             ModelMetadata metadata, const TrainOptions& options,
                             const EpochCallback& on_epoch = {});
 
