@@ -26,6 +26,7 @@
 #include "stx/pathways/score_output.hpp"
 #include "stx/pathways/score_qc.hpp"
 #include "stx/pathways/scoring.hpp"
+#include "stx/train/trainer.hpp"
 
 #ifndef STX_DEMO_DIR
 #define STX_DEMO_DIR "demo"
@@ -39,6 +40,7 @@ struct DemoArgs {
   std::string data = STX_DEMO_DIR;
   std::string out = "stx-demo-out";
   int threads = 0;
+  int64_t ensemble = TrainOptions{}.ensemble;
 };
 
 void step(int n, const std::string& what) { fmt::print("\n== {}/5 {} ==\n", n, what); }
@@ -60,6 +62,8 @@ Action add_demo(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--out", args->out, "Output folder")->capture_default_str();
   cmd->add_option("--threads", args->threads, "Threads (default: all cores)");
+  cmd->add_option("--ensemble", args->ensemble, "Models averaged in steps 2 and 3 (1: the fastest run)")
+      ->check(CLI::Range(1, 100))->capture_default_str();
 
   return [args, cmd]() -> int {
     if (!cmd->parsed()) return -1;
@@ -116,6 +120,7 @@ Action add_demo(CLI::App& app) {
 
     const fs::path out(args->out);
     const std::string threads = std::to_string(args->threads);
+    const std::string ensemble = std::to_string(args->ensemble);
     const std::string cache = (out / "cache").string();
     const std::string held_out = imaged.back();
     std::vector<std::string> train_on(imaged.begin(), imaged.end() - 1);
@@ -130,11 +135,11 @@ Action add_demo(CLI::App& app) {
     if (log()->level() == spdlog::level::info) set_verbosity(0);
     step(2, "cross-validation: QuadFlow against baselines, one section held out at a time");
     run({"evaluate", root.string(), "--sections", fmt::format("{}", fmt::join(imaged, ",")),
-         "--threads", threads, "--cache-dir", cache, "-o", out.string()});
+         "--threads", threads, "--ensemble", ensemble, "--cache-dir", cache, "-o", out.string()});
 
     step(3, fmt::format("train on {}, predict {} from its H&E", fmt::join(train_on, ", "), held_out));
     run({"train", root.string(), "--sections", fmt::format("{}", fmt::join(train_on, ",")),
-         "--threads", threads, "--cache-dir", cache, "--out", (out / "model").string(),
+         "--threads", threads, "--ensemble", ensemble, "--cache-dir", cache, "--out", (out / "model").string(),
          "--print-every", "50"});
     const std::string model = (out / "model" / "model.pt").string();
     run({"predict", root.string(), "--section", held_out, "-m", model, "--threads", threads,

@@ -116,7 +116,9 @@ with tempfile.TemporaryDirectory() as tmp:
     c.check(r.returncode == 2 and "no H&E image found" in r.stderr, f"encode needs an image: {r.stderr!r}")
 
     # --- the demo ---------------------------------------------------------------------------------
-    r = run(stx, "demo", "--out", str(tmp / "demo"), timeout=800)
+    # one model instead of the default ensemble: this checks the outputs, not the numbers
+    # (docs/model.md has those), and keeps CI short
+    r = run(stx, "demo", "--out", str(tmp / "demo"), "--ensemble", "1", timeout=800)
     c.check(r.returncode == 0, f"demo exits 0: {r.stderr}")
     written = set(p.name for p in (tmp / "demo").iterdir())
     expected = {"C2.h5ad", "C3.h5ad", "C4.h5ad", "C5.h5ad", "cv_metrics.tsv", "cv_summary.md",
