@@ -29,6 +29,7 @@ struct PredictArgs {
   std::string output, tsv, maps;
   MapRequest map_request;
   std::string weights;
+  std::string stain_reference;
   std::string cache_dir = "stx-cache";
   int threads = 0;
   std::string device = "cpu";
@@ -100,6 +101,8 @@ Action add_predict(CLI::App& app) {
       ->check(CLI::IsMember({"hex", "square"}))->capture_default_str();
   cmd->add_option("--pitch-um", args->grid.pitch_um, "Image only: pseudo-spot pitch in µm")
       ->check(CLI::PositiveNumber)->capture_default_str();
+  cmd->add_option("--stain-reference", args->stain_reference,
+                  "Macenko reference image (default: the one the model was trained with, if any)");
   cmd->add_option("--cache-dir", args->cache_dir, "Feature cache folder")->capture_default_str();
   cmd->add_option("--threads", args->threads, "Threads (default: all cores)");
   cmd->add_option("--device", args->device, "vit, swin encoders: cpu, cuda or auto")
@@ -122,6 +125,7 @@ Action add_predict(CLI::App& app) {
     encoder_options.name = m.encoder_name;
     encoder_options.weights = args->weights.empty() ? m.encoder_weights : args->weights;
     encoder_options.bf16 = m.encoder_bf16;
+    encoder_options.stain_reference = args->stain_reference.empty() ? m.stain_reference : args->stain_reference;
     encoder_options.patch.size_um = m.patch_size_um;
     encoder_options.patch.size_px = m.patch_size_px;
     encoder_options.threads = args->threads;
@@ -129,7 +133,7 @@ Action add_predict(CLI::App& app) {
     const auto encoder = make_encoder(encoder_options);
     STX_CHECK(encoder_identity(*encoder) == m.encoder_identity, ConfigError,
               "{}: the model was trained on features of '{}', but the encoder now gives '{}' "
-              "(different weights?)", args->model, m.encoder_identity, encoder_identity(*encoder));
+              "(different weights or stain reference?)", args->model, m.encoder_identity, encoder_identity(*encoder));
 
     const Slide slide = read_slide_or_image(args->slide.read, args->grid);
     const CacheResult cached =

@@ -97,6 +97,7 @@ Dataset prepare_dataset(const std::vector<ReadOptions>& inputs, const DatasetOpt
   m.encoder_name = options.encoder.name;
   m.encoder_weights = options.encoder.weights;
   m.encoder_bf16 = options.encoder.bf16;
+  m.stain_reference = options.encoder.stain_reference;
   m.patch_size_um = options.encoder.patch.size_um;
   m.patch_size_px = options.encoder.patch.size_px;
   m.score_method = to_string(options.scoring.method);

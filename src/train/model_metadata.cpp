@@ -12,6 +12,7 @@ nlohmann::json metadata_to_json(const ModelMetadata& m) {
           {"encoder_name", m.encoder_name},
           {"encoder_weights", m.encoder_weights},
           {"encoder_bf16", m.encoder_bf16},
+          {"stain_reference", m.stain_reference},
           {"encoder_tail", m.encoder_tail.blocks == 0
                                ? nlohmann::json()
                                : nlohmann::json{{"blocks", m.encoder_tail.blocks},
@@ -49,6 +50,7 @@ ModelMetadata metadata_from_json(const nlohmann::json& j, const std::string& sou
     j.at("encoder_name").get_to(m.encoder_name);
     j.at("encoder_weights").get_to(m.encoder_weights);
     m.encoder_bf16 = j.value("encoder_bf16", false);  // absent before bf16 existed
+    m.stain_reference = j.value("stain_reference", "");
     if (j.contains("encoder_tail") && !j.at("encoder_tail").is_null()) {  // absent before fine-tuning
       const auto& t = j.at("encoder_tail");
       t.at("blocks").get_to(m.encoder_tail.blocks);

@@ -185,6 +185,22 @@ for extra, message in [(["--encoder", "builtin"], "--finetune-blocks needs --enc
     c.check(r.returncode == 1 and message in r.stderr and r.stderr.count("\n") == 1,
             f"{' '.join(args)}: exit {r.returncode} {r.stderr[-300:]}")
 
+# Stain normalisation: a model trained on Macenko-normalised features normalises at predict
+# time too (the reference is recorded), and refuses features normalised to another reference.
+reference = her2st / "images" / "C5.jpg"
+r = run(stx, "train", str(her2st), "--sections", "C3,C4", "--cache-dir", str(cache), "--epochs", "2",
+        "--threads", "2", "--n-genes", "20", "--ensemble", "1", "--stain-reference", str(reference),
+        "--out", str(tmp / "stained"))
+c.check(r.returncode == 0 and "macenko:" in r.stdout, f"train --stain-reference exit {r.returncode}: {r.stdout[-300:]} {r.stderr[-300:]}")
+r = run(stx, "predict", str(her2st), "--section", "C2", "-m", str(tmp / "stained" / "model.pt"),
+        "-o", str(tmp / "stained.h5ad"), "--cache-dir", str(cache), "--threads", "2")
+c.check(r.returncode == 0, f"predict with the training stain reference: exit {r.returncode}: {r.stderr[-500:]}")
+r = run(stx, "predict", str(her2st), "--section", "C2", "-m", str(tmp / "stained" / "model.pt"),
+        "-o", str(tmp / "stained_other.h5ad"), "--cache-dir", str(cache), "--threads", "2",
+        "--stain-reference", str(her2st / "images" / "C4.jpg"))
+c.check(r.returncode == 1 and "(different weights or stain reference?)" in r.stderr
+        and not (tmp / "stained_other.h5ad").exists(), f"other stain reference: {r.returncode} {r.stderr[-300:]}")
+
 # --group: two groups of slides are held out in turn (two folds, not three).
 r = run(stx, "evaluate", str(her2st), "--sections", "C2,C3,C4", "--cache-dir", str(cache),
         "--epochs", "2", "--threads", "2", "--n-genes", "20", "--group", "C2=patientA",

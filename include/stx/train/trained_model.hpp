@@ -21,6 +21,7 @@ struct ModelMetadata {
   std::string encoder_identity;         // Encoder::identity() + preprocessing
   std::string encoder_name;             // builtin | torchscript | vit | swin
   std::string encoder_weights;          // path given at training (for the user's reference)
+  std::string stain_reference;          // Macenko reference image given at training ("" = none)
   bool encoder_bf16 = false;            // vit, swin run in bfloat16 (stx predict does the same)
   ViTTailShape encoder_tail;            // blocks > 0: the ViT's last blocks were fine-tuned and
                                         // are part of the model (it reads tokens, not features)
