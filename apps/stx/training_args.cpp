@@ -53,6 +53,8 @@ void add_training_options(CLI::App* cmd, TrainingArgs& a) {
   cmd->add_flag("--full-attention", m.full_attention, "H<->H over all spots (small slides only)");
   cmd->add_flag("!--no-linear-path", m.linear_path,
                 "Leave out the closed-form linear path from features to pathway activities");
+  cmd->add_flag("!--no-overlap-bias", m.overlap_bias,
+                "P<->P attention without the gene-set overlap bias");
   cmd->add_option("--residual-rank", m.residual_rank, "Gene decoder residual rank (0: strict bottleneck)")
       ->check(CLI::NonNegativeNumber)->capture_default_str();
   cmd->add_option("--dropout", m.dropout, "Dropout")->check(CLI::Range(0.0, 0.9))->capture_default_str();

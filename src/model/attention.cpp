@@ -13,14 +13,15 @@ AttentionImpl::AttentionImpl(int64_t width, int64_t heads, double dropout) : hea
 }
 
 torch::Tensor AttentionImpl::forward(const torch::Tensor& queries, const torch::Tensor& keys,
-                                     torch::Tensor* weights) {
+                                     torch::Tensor* weights, const torch::Tensor& bias) {
   const int64_t n_q = queries.size(0), n_k = keys.size(0), width = queries.size(1);
   const int64_t e = width / heads_;
   auto q = query_(queries).view({n_q, heads_, e}).transpose(0, 1);  // (H, Q, E)
   auto k = key_(keys).view({n_k, heads_, e}).transpose(0, 1);       // (H, K, E)
   auto v = value_(keys).view({n_k, heads_, e}).transpose(0, 1);     // (H, K, E)
-  auto attention = torch::softmax(torch::matmul(q, k.transpose(1, 2)) / std::sqrt(double(e)),
-                                  -1);  // (H, Q, K)
+  auto logits = torch::matmul(q, k.transpose(1, 2)) / std::sqrt(double(e));  // (H, Q, K)
+  if (bias.defined()) logits = logits + bias;
+  auto attention = torch::softmax(logits, -1);  // (H, Q, K)
   if (weights) *weights = attention.mean(0).detach();  // (Q, K)
   auto mixed = torch::matmul(dropout_(attention), v);  // (H, Q, E)
   return out_(mixed.transpose(0, 1).reshape({n_q, width}));  // (Q, D)

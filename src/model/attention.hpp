@@ -14,9 +14,10 @@ class AttentionImpl : public torch::nn::Module {
   AttentionImpl(int64_t width, int64_t heads, double dropout);
 
   /// queries (Q, D), keys (K, D) -> (Q, D). With `weights` set, also returns there the
-  /// attention weights averaged over heads, (Q, K).
+  /// attention weights averaged over heads, (Q, K). `bias`, when defined, is added to the
+  /// logits: (H, Q, K) or anything that broadcasts to it.
   torch::Tensor forward(const torch::Tensor& queries, const torch::Tensor& keys,
-                        torch::Tensor* weights = nullptr);
+                        torch::Tensor* weights = nullptr, const torch::Tensor& bias = {});
 
  private:
   int64_t heads_;

@@ -30,8 +30,10 @@ QuadFlowLayerImpl::QuadFlowLayerImpl(const QuadFlowOptions& o) : options_(o) {
     else
       spatial_ = register_module("spatial", NeighbourhoodAttention(d, o.heads, o.dropout));
   }
-  if (o.pathway_attention)
+  if (o.pathway_attention) {
     pathway_self_ = register_module("pathway_self", Attention(d, o.heads, o.dropout));
+    if (o.overlap_bias) overlap_scale_ = register_parameter("overlap_scale", torch::zeros({o.heads}));
+  }
   if (o.cross_attention) {
     pathway_from_spots_ = register_module("pathway_from_spots", Attention(d, o.heads, o.dropout));
     spots_from_pathways_ = register_module("spots_from_pathways", Attention(d, o.heads, o.dropout));
@@ -41,14 +43,18 @@ QuadFlowLayerImpl::QuadFlowLayerImpl(const QuadFlowOptions& o) : options_(o) {
 }
 
 void QuadFlowLayerImpl::forward(torch::Tensor& spots, torch::Tensor& pathways,
-                                const Neighbourhood& nb, torch::Tensor* pathway_attention) {
+                                const Neighbourhood& nb, torch::Tensor* pathway_attention,
+                                const torch::Tensor& overlap) {
   if (options_.spatial_attention) {  // H<->H
     const auto x = spot_norm_(spots);
     spots = spots + (options_.full_attention ? full_spatial_(x, x) : spatial_(x, nb));  // (N, D)
   }
   if (options_.pathway_attention) {  // P<->P
     const auto p = pathway_norm_(pathways);
-    pathways = pathways + pathway_self_(p, p);  // (P, D)
+    const auto bias = overlap_scale_.defined() && overlap.defined()
+                          ? overlap_scale_.view({-1, 1, 1}) * overlap.unsqueeze(0)  // (H, P, P)
+                          : torch::Tensor();
+    pathways = pathways + pathway_self_(p, p, nullptr, bias);  // (P, D)
   }
   if (options_.cross_attention) {  // P<-H, then H<-P
     const auto x = spot_cross_norm_(spots);
@@ -60,7 +66,8 @@ void QuadFlowLayerImpl::forward(torch::Tensor& spots, torch::Tensor& pathways,
   pathways = pathways + pathway_mlp_->forward(pathway_mlp_norm_(pathways));  // (P, D)
 }
 
-QuadFlowImpl::QuadFlowImpl(const QuadFlowOptions& o, const torch::Tensor& membership)
+QuadFlowImpl::QuadFlowImpl(const QuadFlowOptions& o, const torch::Tensor& membership,
+                           const torch::Tensor& overlap)
     : options_(o) {
   STX_CHECK(o.feature_dim > 0 && o.n_pathways > 0 && o.n_genes > 0, ConfigError,
             "QuadFlow: feature_dim, n_pathways and n_genes must be positive (found {}, {}, {})",
@@ -92,6 +99,14 @@ QuadFlowImpl::QuadFlowImpl(const QuadFlowOptions& o, const torch::Tensor& member
     correction_gate_ = register_parameter("correction_gate", torch::zeros({}));
   }
   membership_ = register_buffer("membership", membership.to(torch::kFloat32));
+  if (o.overlap_bias && o.pathway_attention) {
+    STX_CHECK(!overlap.defined() || (overlap.dim() == 2 && overlap.size(0) == o.n_pathways &&
+                                     overlap.size(1) == o.n_pathways),
+              ShapeError, "QuadFlow: gene-set overlap must be ({0}, {0}), found {1}", o.n_pathways,
+              c10::str(overlap.sizes()));
+    overlap_ = register_buffer("overlap", overlap.defined() ? overlap.to(torch::kFloat32).clone()
+                                                            : torch::zeros({o.n_pathways, o.n_pathways}));
+  }
   // Each member gene starts as the average of its sets' activities, scaled so a gene in one
   // set of m genes does not dominate: 1 / (number of sets the gene is in).
   const auto sets_per_gene = membership_.sum(0).clamp_min(1);  // (G)
@@ -113,7 +128,8 @@ QuadFlowOutput QuadFlowImpl::forward(const torch::Tensor& features, const Neighb
   QuadFlowOutput out;
   for (size_t i = 0; i < layers_.size(); ++i) {
     const bool last = i + 1 == layers_.size();
-    layers_[i]->forward(spots, pathways, nb, keep_attention && last ? &out.pathway_attention : nullptr);
+    layers_[i]->forward(spots, pathways, nb, keep_attention && last ? &out.pathway_attention : nullptr,
+                        overlap_);
   }
   const auto h = spot_out_norm_(spots);  // (N, D)
   if (options_.pathway_readout) {         // H->P: activity[n, p] = <W h_n, V p_p> / sqrt(D)

@@ -26,9 +26,10 @@ struct QuadFlowOutput {
 class QuadFlowLayerImpl : public torch::nn::Module {
  public:
   explicit QuadFlowLayerImpl(const QuadFlowOptions& options);
-  /// spots (N, D), pathways (P, D) are updated in place (pre-norm residual blocks).
+  /// spots (N, D), pathways (P, D) are updated in place (pre-norm residual blocks);
+  /// `overlap` (P, P) biases P<->P when options.overlap_bias.
   void forward(torch::Tensor& spots, torch::Tensor& pathways, const Neighbourhood& nb,
-               torch::Tensor* pathway_attention);
+               torch::Tensor* pathway_attention, const torch::Tensor& overlap = {});
 
  private:
   QuadFlowOptions options_;
@@ -38,13 +39,16 @@ class QuadFlowLayerImpl : public torch::nn::Module {
   Attention full_spatial_{nullptr}, pathway_self_{nullptr}, pathway_from_spots_{nullptr},
       spots_from_pathways_{nullptr};
   torch::nn::Sequential spot_mlp_{nullptr}, pathway_mlp_{nullptr};
+  torch::Tensor overlap_scale_;  // (H) multiples of the gene-set overlap in P<->P; start at 0
 };
 TORCH_MODULE(QuadFlowLayer);
 
 class QuadFlowImpl : public torch::nn::Module {
  public:
   /// membership (P, G): 1 where gene g is in pathway p's set; ties the gene decoder.
-  QuadFlowImpl(const QuadFlowOptions& options, const torch::Tensor& membership);
+  /// overlap (P, P): Jaccard index of the gene sets, for options.overlap_bias (undefined: 0).
+  QuadFlowImpl(const QuadFlowOptions& options, const torch::Tensor& membership,
+               const torch::Tensor& overlap = {});
 
   /// features (N, F), standardised.
   QuadFlowOutput forward(const torch::Tensor& features, const Neighbourhood& nb,
@@ -68,6 +72,7 @@ class QuadFlowImpl : public torch::nn::Module {
   torch::Tensor linear_weight_, linear_bias_;  // (F, P), (P) buffers: fitted, not trained
   torch::Tensor correction_gate_;              // () scales the flows' readout; starts at 0
   torch::Tensor membership_;       // (P, G) buffer
+  torch::Tensor overlap_;          // (P, P) buffer, with options.overlap_bias
   torch::Tensor decoder_weight_;   // (P, G), used only where membership is 1
   torch::Tensor decoder_bias_;     // (G)
   torch::Tensor residual_down_, residual_up_;  // (P, R), (R, G)

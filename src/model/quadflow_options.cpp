@@ -12,7 +12,7 @@ void to_json(nlohmann::json& j, const QuadFlowOptions& o) {
        {"layers", o.layers},               {"heads", o.heads},
        {"spatial_attention", o.spatial_attention}, {"pathway_attention", o.pathway_attention},
        {"cross_attention", o.cross_attention},     {"pathway_readout", o.pathway_readout},
-       {"linear_path", o.linear_path},
+       {"linear_path", o.linear_path},     {"overlap_bias", o.overlap_bias},
        {"neighbours", o.neighbours},       {"radius_pitches", o.radius_pitches},
        {"full_attention", o.full_attention}, {"residual_rank", o.residual_rank},
        {"dropout", o.dropout}};
@@ -30,6 +30,7 @@ void from_json(const nlohmann::json& j, QuadFlowOptions& o) {
   j.at("cross_attention").get_to(o.cross_attention);
   j.at("pathway_readout").get_to(o.pathway_readout);
   o.linear_path = j.value("linear_path", false);  // absent in checkpoints from before it existed
+  o.overlap_bias = j.value("overlap_bias", false);  // likewise
   j.at("neighbours").get_to(o.neighbours);
   j.at("radius_pitches").get_to(o.radius_pitches);
   j.at("full_attention").get_to(o.full_attention);
@@ -53,7 +54,7 @@ std::string describe(const QuadFlowOptions& o) {
     if (on) flows += (flows.empty() ? "" : "+") + std::string(name);
   };
   add(o.spatial_attention, o.full_attention ? "HH(full)" : "HH");
-  add(o.pathway_attention, "PP");
+  add(o.pathway_attention, o.overlap_bias ? "PP(overlap)" : "PP");
   add(o.cross_attention, "PH");
   add(o.pathway_readout, "HP");
   return fmt::format("width {}, {} layers, {} heads, flows {}{}, {} neighbours, residual rank {}",

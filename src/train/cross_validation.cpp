@@ -84,6 +84,7 @@ std::vector<CvVariant> ablation_variants(const QuadFlowOptions& model, const Los
   add("no P<->H", [](CvVariant& x) { x.model.cross_attention = false; });
   add("no H->P readout", [](CvVariant& x) { x.model.pathway_readout = false; });
   add("no linear path", [](CvVariant& x) { x.model.linear_path = false; });
+  add("no gene-set overlap bias", [](CvVariant& x) { x.model.overlap_bias = false; });
   add("strict bottleneck", [](CvVariant& x) { x.model.residual_rank = 0; });
   add("no smoothness", [](CvVariant& x) { x.loss.smoothness = 0; });
   return v;

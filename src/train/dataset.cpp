@@ -106,6 +106,7 @@ Dataset prepare_dataset(const std::vector<ReadOptions>& inputs, const DatasetOpt
   m.genes = genes;
   m.feature_names = encoder->feature_names();
   m.membership = gene_set_membership(sets, pathway_names, genes);
+  m.pathway_overlap = gene_set_overlap(sets, pathway_names);
   return data;
 }
 

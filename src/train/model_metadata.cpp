@@ -29,6 +29,7 @@ nlohmann::json metadata_to_json(const ModelMetadata& m) {
           {"genes", m.genes},
           {"feature_names", m.feature_names},
           {"membership", m.membership},
+          {"pathway_overlap", m.pathway_overlap},
           {"feature_mean", m.feature_mean},
           {"feature_sd", m.feature_sd},
           {"gene_mean", m.gene_mean},
@@ -68,6 +69,7 @@ ModelMetadata metadata_from_json(const nlohmann::json& j, const std::string& sou
     j.at("genes").get_to(m.genes);
     j.at("feature_names").get_to(m.feature_names);
     j.at("membership").get_to(m.membership);
+    if (j.contains("pathway_overlap")) j.at("pathway_overlap").get_to(m.pathway_overlap);
     j.at("feature_mean").get_to(m.feature_mean);
     j.at("feature_sd").get_to(m.feature_sd);
     j.at("gene_mean").get_to(m.gene_mean);
@@ -83,7 +85,8 @@ ModelMetadata metadata_from_json(const nlohmann::json& j, const std::string& sou
   STX_CHECK(m.feature_mean.size() == f && m.feature_sd.size() == f && m.genes.size() == g &&
                 m.gene_mean.size() == g && m.gene_sd.size() == g && m.pathways.size() == p &&
                 m.pathway_mean.size() == p && m.pathway_sd.size() == p &&
-                m.membership.size() == p * g,
+                m.membership.size() == p * g &&
+                (m.pathway_overlap.empty() || m.pathway_overlap.size() == p * p),
             FormatError, "{}: checkpoint metadata sizes disagree with the model ({} features, {} "
             "genes, {} pathways)", source, f, g, p);
   return m;

@@ -91,6 +91,28 @@ std::vector<uint8_t> gene_set_membership(const std::vector<GeneSet>& sets,
   return membership;
 }
 
+std::vector<float> gene_set_overlap(const std::vector<GeneSet>& sets,
+                                    const std::vector<std::string>& pathway_names) {
+  std::unordered_map<std::string, std::unordered_set<std::string>> genes_of;
+  for (const auto& s : sets) genes_of[s.name].insert(s.genes.begin(), s.genes.end());
+  const size_t p = pathway_names.size();
+  std::vector<const std::unordered_set<std::string>*> chosen;
+  for (const auto& name : pathway_names) {
+    const auto it = genes_of.find(name);
+    STX_CHECK(it != genes_of.end(), ConfigError, "gene sets: no set named '{}'", name);
+    chosen.push_back(&it->second);
+  }
+  std::vector<float> overlap(p * p, 0.f);
+  for (size_t a = 0; a < p; ++a)
+    for (size_t b = 0; b < p; ++b) {
+      size_t shared = 0;
+      for (const auto& g : *chosen[a]) shared += chosen[b]->count(g);
+      const size_t either = chosen[a]->size() + chosen[b]->size() - shared;
+      overlap[a * p + b] = either == 0 ? 0.f : static_cast<float>(shared) / static_cast<float>(either);
+    }
+  return overlap;
+}
+
 SlideData make_slide_data(const Slide& slide, const EncodedFeatures& features,
                           const PathwayScores* scores, const std::vector<std::string>& genes,
                           int64_t* dropped) {

@@ -17,7 +17,10 @@ std::string weights_entry(size_t k) { return k == 0 ? "weights" : "weights_" + s
 QuadFlow make_quadflow(const ModelMetadata& m) {
   const auto membership = torch::tensor(std::vector<float>(m.membership.begin(), m.membership.end()))
                               .view({m.model.n_pathways, m.model.n_genes});
-  QuadFlow model(m.model, membership);
+  const auto overlap = m.pathway_overlap.empty()
+                           ? torch::Tensor()
+                           : torch::tensor(m.pathway_overlap).view({m.model.n_pathways, m.model.n_pathways});
+  QuadFlow model(m.model, membership, overlap);
   if (m.encoder_tail.blocks > 0) model->register_module("encoder_tail", ViTTail(m.encoder_tail));
   return model;
 }

@@ -7,6 +7,7 @@
 
 #include <cmath>
 
+#include "attention.hpp"
 #include "neighbourhood.hpp"
 #include "neighbourhood_attention.hpp"
 #include "neighbourhood_kernel.hpp"
@@ -187,6 +188,53 @@ TEST(QuadFlow, LinearPathIsTheStartingPrediction) {
     if (p.key() == "correction_gate") p.value().fill_(1.0);
   EXPECT_GT((model->forward(features, nb).pathways - expected).abs().max().item<float>(), 1e-2);
   EXPECT_THROW(model->set_linear_path(torch::zeros({2, 2}), bias), ShapeError);
+}
+
+// The gene-set overlap bias on P<->P: a bias steers attention where it points; in QuadFlow its
+// per-head multiples start at 0 (the model is then the one without the bias) and, once moved,
+// change the output.
+TEST(Attention, BiasIsAddedToTheLogits) {
+  torch::manual_seed(3);
+  Attention attention(8, 2, 0.0);
+  attention->eval();
+  const auto queries = torch::randn({3, 8}), keys = torch::randn({4, 8});
+  auto bias = torch::zeros({1, 3, 4});
+  torch::Tensor plain, zero_biased, steered, weights;
+  torch::NoGradGuard no_grad;
+  plain = attention(queries, keys);
+  zero_biased = attention(queries, keys, nullptr, bias);
+  EXPECT_TRUE(torch::equal(plain, zero_biased));
+  for (int64_t i = 0; i < 3; ++i) bias[0][i][(i + 1) % 4] = 50.0;
+  steered = attention(queries, keys, &weights, bias);
+  for (int64_t i = 0; i < 3; ++i) EXPECT_GT(weights[i][(i + 1) % 4].item<float>(), 0.99) << i;
+}
+
+TEST(QuadFlow, OverlapBiasStartsAtZeroAndIsWiredIn) {
+  auto o = small_options();
+  const auto overlap = torch::rand({o.n_pathways, o.n_pathways});
+  o.overlap_bias = false;
+  torch::manual_seed(9);
+  QuadFlow without(o, membership(o));
+  o.overlap_bias = true;
+  torch::manual_seed(9);
+  QuadFlow with(o, membership(o), overlap);
+  without->eval();
+  with->eval();
+  std::vector<double> x, y;
+  square_grid(4, 100, x, y);
+  const auto nb = build_neighbourhood(x, y, o.neighbours, o.radius_pitches);
+  const auto features = torch::randn({16, o.feature_dim});
+  torch::NoGradGuard no_grad;
+  EXPECT_TRUE(torch::equal(without->forward(features, nb).pathways, with->forward(features, nb).pathways));
+  int scales = 0;
+  for (auto& p : with->named_parameters())
+    if (p.key().find("overlap_scale") != std::string::npos) {
+      p.value().fill_(3.0);
+      ++scales;
+    }
+  EXPECT_EQ(scales, o.layers);
+  EXPECT_GT((without->forward(features, nb).pathways - with->forward(features, nb).pathways).abs().max().item<float>(), 1e-4);
+  EXPECT_THROW(QuadFlow(o, membership(o), torch::zeros({2, 2})), ShapeError);
 }
 
 TEST(QuadFlow, InvariantToSlidePlacementAndEquivariantToSpotOrder) {

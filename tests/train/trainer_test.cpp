@@ -156,6 +156,15 @@ TEST(Trainer, EnsembleIsTheMeanOfItsMembers) {
   EXPECT_EQ(loaded.predict(test, false, 1).pathways, ensemble.predict(test, false, 1).pathways);
 }
 
+TEST(SlideData, GeneSetOverlapIsTheJaccardIndex) {
+  const std::vector<GeneSet> sets = {{"A", "", {"a", "b", "c"}}, {"B", "", {"b", "c", "d", "e"}}, {"C", "", {"x"}}};
+  const auto overlap = gene_set_overlap(sets, {"B", "A", "C"});  // the order of the pathways
+  const std::vector<float> expected = {1, 0.4f, 0, /**/ 0.4f, 1, 0, /**/ 0, 0, 1};
+  ASSERT_EQ(overlap.size(), expected.size());
+  for (size_t i = 0; i < expected.size(); ++i) EXPECT_FLOAT_EQ(overlap[i], expected[i]) << i;
+  EXPECT_STX_ERROR(gene_set_overlap(sets, {"A", "Z"}), ConfigError, "no set named 'Z'");
+}
+
 TEST(Trainer, CheckpointRoundTripPredictsIdentically) {
   test::TempDir dir;
   auto o = fast_options();

@@ -24,6 +24,9 @@ struct QuadFlowOptions {
   bool pathway_attention = true;    // P<->P
   bool cross_attention = true;      // P<->H, both directions
   bool pathway_readout = true;      // H->P through the pathway tokens (off: a linear head)
+  // P<->P: add a learned per-head multiple of the gene-set overlap (Jaccard index of the full
+  // gene sets) to the attention logits; the multiples start at 0
+  bool overlap_bias = true;
 
   // A closed-form linear path from the features to the pathway activities (ridge regression,
   // its penalty chosen by leave-one-slide-out on the training slides, frozen during training):

@@ -61,6 +61,11 @@ std::vector<uint8_t> gene_set_membership(const std::vector<GeneSet>& sets,
 void attach_tokens(SlideData& data, const Slide& slide, const std::vector<float>& tokens,
                    int64_t token_count, int64_t token_dim);
 
+/// (P, P) row-major: the Jaccard index |A ∩ B| / |A ∪ B| of the full gene sets named by
+/// `pathway_names` (1 on the diagonal); biases QuadFlow's P<->P attention.
+std::vector<float> gene_set_overlap(const std::vector<GeneSet>& sets,
+                                    const std::vector<std::string>& pathway_names);
+
 SlideData make_slide_data(const Slide& slide, const EncodedFeatures& features,
                           const PathwayScores* scores, const std::vector<std::string>& genes,
                           int64_t* dropped = nullptr);

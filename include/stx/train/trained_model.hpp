@@ -33,6 +33,7 @@ struct ModelMetadata {
   std::vector<std::string> genes;       // (G)
   std::vector<std::string> feature_names;  // (F)
   std::vector<uint8_t> membership;      // (P, G)
+  std::vector<float> pathway_overlap;   // (P, P) Jaccard of the gene sets; empty: none
   std::vector<float> feature_mean, feature_sd;  // (F)
   std::vector<float> gene_mean, gene_sd;        // (G)
   std::vector<float> pathway_mean, pathway_sd;  // (P)
