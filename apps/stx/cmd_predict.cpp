@@ -140,7 +140,9 @@ Action add_predict(CLI::App& app) {
         encode_with_cache(slide, *encoder, encoder_options.patch, args->cache_dir, false);
     std::string why_no_truth;
     SlideData spots = slide_data_for_model(slide, cached.features, m, &why_no_truth);
-    if (m.encoder_tail.blocks > 0) add_finetuning_tokens(spots, slide, encoder_options, m.encoder_tail.blocks);
+    if (m.encoder_tail.blocks > 0)
+      add_finetuning_tokens(spots, slide, *finetuning_vit(encoder_options, m.encoder_tail.blocks), encoder_options,
+                            m.encoder_tail.blocks);
     Prediction p = model.predict(spots, !args->maps.empty(), args->threads);
     // log1p CP10k is never negative; the linear decoder can dip just below 0. Clipping makes
     // the .h5ad a valid expression matrix for scanpy and for `stx domains`.

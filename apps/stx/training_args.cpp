@@ -82,8 +82,6 @@ std::vector<ReadOptions> resolve_training_args(TrainingArgs& a) {
   a.data.encoder.threads = a.train.threads;
   a.data.encoder.device = a.train.device;  // one --device for the encoder and the model
   a.data.finetune_blocks = a.train.finetune_blocks;
-  STX_CHECK(a.train.finetune_blocks == 0 || a.data.encoder.name == "vit", ConfigError,
-            "--finetune-blocks needs --encoder vit (found --encoder {})", a.data.encoder.name);
   if (!a.genes_file.empty()) {
     std::ifstream in(a.genes_file);
     STX_CHECK(in, IoError, "{}: cannot open the gene list", a.genes_file);

@@ -6,7 +6,6 @@
 #include "stx/core/error.hpp"
 #include "stx/core/log.hpp"
 #include "stx/histology/feature_cache.hpp"
-#include "stx/histology/vit.hpp"
 
 namespace stx {
 
@@ -41,26 +40,30 @@ SlideData slide_data_for_model(const Slide& slide, const EncodedFeatures& featur
   return make_slide_data(slide, features, nullptr, {});
 }
 
-void add_finetuning_tokens(SlideData& data, const Slide& slide, const EncoderOptions& encoder, int64_t blocks) {
-  STX_CHECK(encoder.name == "vit", ConfigError,
-            "fine-tuning (--finetune-blocks) needs --encoder vit, not {}", encoder.name);
-  int64_t token_count = 0, width = 0;
-  const auto tokens = encode_vit_tokens(slide, encoder, blocks, token_count, width);
-  attach_tokens(data, slide, tokens, token_count, width);
+std::unique_ptr<NativeViT> finetuning_vit(const EncoderOptions& encoder, int64_t blocks) {
+  STX_CHECK(encoder.name == "vit", ConfigError, "--finetune-blocks needs --encoder vit (found --encoder {})",
+            encoder.name);
+  STX_CHECK(!encoder.bf16, ConfigError, "fine-tuning the ViT needs float32: leave out --bf16");
+  auto vit = std::make_unique<NativeViT>(encoder.weights, encoder.threads);
+  vit->use_device(encoder.device);
+  STX_CHECK(blocks <= vit->shape().depth, ConfigError, "{}: cannot fine-tune {} blocks of a ViT with {}",
+            encoder.weights, blocks, vit->shape().depth);
+  return vit;
+}
+
+void add_finetuning_tokens(SlideData& data, const Slide& slide, const NativeViT& vit,
+                           const EncoderOptions& encoder, int64_t blocks) {
+  attach_tokens(data, slide, encode_vit_tokens(slide, vit, encoder, blocks), vit.token_count(),
+                vit.shape().width);
   log()->info("{}: {} tokens of {} per spot for fine-tuning the last {} block(s)", slide.name,
-              token_count, width, blocks);
+              vit.token_count(), vit.shape().width, blocks);
 }
 
 Dataset prepare_dataset(const std::vector<ReadOptions>& inputs, const DatasetOptions& options) {
   STX_CHECK(!inputs.empty(), ConfigError, "no input slides");
   const auto encoder = make_encoder(options.encoder);
-  if (options.finetune_blocks > 0) {  // before the slides are read: a wrong count fails at once
-    STX_CHECK(options.encoder.name == "vit", ConfigError,
-              "fine-tuning (--finetune-blocks) needs --encoder vit, not {}", options.encoder.name);
-    const int64_t depth = NativeViT(options.encoder.weights, options.encoder.threads).shape().depth;
-    STX_CHECK(options.finetune_blocks <= depth, ConfigError, "{}: cannot fine-tune {} blocks of a ViT with {}",
-              options.encoder.weights, options.finetune_blocks, depth);
-  }
+  // before the slides are read, so that a wrong block count fails at once
+  const auto vit = options.finetune_blocks > 0 ? finetuning_vit(options.encoder, options.finetune_blocks) : nullptr;
   const auto sets = load_gene_sets(options.gene_sets);
   std::vector<Slide> slides;
   for (const auto& input : inputs) {
@@ -89,7 +92,7 @@ Dataset prepare_dataset(const std::vector<ReadOptions>& inputs, const DatasetOpt
                 cached.reused ? "from the cache" : "computed", cached.path);
     int64_t dropped = 0;
     data.slides.push_back(make_slide_data(slide, cached.features, &scores, genes, &dropped));
-    if (options.finetune_blocks > 0) add_finetuning_tokens(data.slides.back(), slide, options.encoder, options.finetune_blocks);
+    if (vit) add_finetuning_tokens(data.slides.back(), slide, *vit, options.encoder, options.finetune_blocks);
     if (dropped > 0) log()->warn("{}: {} spot(s) without counts left out of training", slide.name, dropped);
   }
   ModelMetadata& m = data.metadata;

@@ -118,12 +118,10 @@ Crop random_crop(const SlideTensors& s, int64_t count, uint64_t seed, const Quad
           to_device(build_neighbourhood(x, y, mo.neighbours, mo.radius_pitches), device)};
 }
 
-}  // namespace
-
-namespace {
-
+// One model. `pretrained_tail`: the ViT blocks to fine-tune, as loaded (null: frozen encoder).
 TrainedModel train_one(const std::vector<const SlideData*>& train, const SlideData* validation,
-                       ModelMetadata m, const TrainOptions& o, const EpochCallback& on_epoch) {
+                       ModelMetadata m, const TrainOptions& o, const ViTTail& pretrained_tail,
+                       const EpochCallback& on_epoch) {
   STX_CHECK(!train.empty(), ConfigError, "train: no training slides");
   STX_CHECK(o.epochs > 0, ConfigError, "train: --epochs must be positive, found {}", o.epochs);
   STX_CHECK(o.patience == 0 || validation, ConfigError,
@@ -161,11 +159,7 @@ TrainedModel train_one(const std::vector<const SlideData*>& train, const SlideDa
   m.model.n_pathways = n_pathways;
   m.training_slides.clear();
   for (const SlideData* s : train) m.training_slides.push_back(s->name);
-  ViTTail pretrained_tail{nullptr};
-  if (o.finetune_blocks > 0) {
-    pretrained_tail = load_vit_tail(m.encoder_weights, o.finetune_blocks);
-    m.encoder_tail = pretrained_tail->shape();
-  }
+  if (pretrained_tail) m.encoder_tail = pretrained_tail->shape();
 
   const auto tensors_of = [&](const SlideData& s) {
     SlideTensors t;
@@ -365,6 +359,9 @@ TrainedModel train_quadflow(const std::vector<SlideData>& train, const SlideData
 TrainedModel train_quadflow(const std::vector<const SlideData*>& train, const SlideData* validation,
                             ModelMetadata m, const TrainOptions& o, const EpochCallback& on_epoch) {
   STX_CHECK(o.ensemble >= 1, ConfigError, "train: --ensemble must be at least 1, found {}", o.ensemble);
+  // loaded once; each member copies it into its own model
+  const ViTTail pretrained_tail = o.finetune_blocks > 0 ? load_vit_tail(m.encoder_weights, o.finetune_blocks)
+                                                        : ViTTail(nullptr);
   std::vector<TrainedModel> members;
   for (int64_t k = 1; k <= o.ensemble; ++k) {
     TrainOptions member = o;
@@ -374,7 +371,7 @@ TrainedModel train_quadflow(const std::vector<const SlideData*>& train, const Sl
       fs::create_directories(member.run_dir);
     }
     if (o.ensemble > 1) log()->debug("ensemble member {}/{} (seed {})", k, o.ensemble, member.seed);
-    members.push_back(train_one(train, validation, m, member, [&](EpochReport r) {
+    members.push_back(train_one(train, validation, m, member, pretrained_tail, [&](EpochReport r) {
       r.member = k;
       r.members = o.ensemble;
       if (on_epoch) on_epoch(r);

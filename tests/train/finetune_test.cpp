@@ -10,6 +10,7 @@
 #include "stx/core/stats.hpp"
 #include "stx/histology/torch/vit_tail.hpp"
 #include "stx/train/trainer.hpp"
+#include "synthetic_grid.hpp"
 #include "test_support.hpp"
 
 namespace stx {
@@ -22,25 +23,15 @@ const std::string& weights() {
   return path;
 }
 
-// 12 x 12 spots with random tokens; features = the frozen last block on them; pathways linear
+// The shared 12 x 12 grid with random tokens; features = the frozen last block on them; pathways linear
 // in the features, genes in the pathways.
 SlideData token_slide(const std::string& name, uint64_t seed) {
   std::mt19937_64 rng(seed);
   std::normal_distribution<float> normal;
-  SlideData s;
-  s.name = s.group = name;
+  SlideData s = test::grid_slide(name);
   s.feature_dim = kWidth;
   s.token_count = kTokens;
   s.token_dim = kWidth;
-  for (int r = 0; r < 12; ++r)
-    for (int c = 0; c < 12; ++c) {
-      s.spot_ids.push_back(std::to_string(r) + "x" + std::to_string(c));
-      s.x_um.push_back(100.0 * c + (r % 2 ? 50 : 0));
-      s.y_um.push_back(86.6 * r);
-      s.pixel_x.push_back(s.x_um.back() / 0.5);
-      s.pixel_y.push_back(s.y_um.back() / 0.5);
-      s.log_library_size.push_back(8.0);
-    }
   const int64_t n = s.n_spots();
   for (int64_t i = 0; i < n * kTokens * kWidth; ++i) s.tokens.push_back(normal(rng));
   ViTTail frozen = load_vit_tail(weights(), 1);

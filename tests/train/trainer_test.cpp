@@ -9,6 +9,7 @@
 #include "stx/core/stats.hpp"
 #include "stx/eval/ridge.hpp"
 #include "stx/train/trainer.hpp"
+#include "synthetic_grid.hpp"
 #include "test_support.hpp"
 
 namespace stx {
@@ -20,25 +21,17 @@ constexpr int64_t kFeatures = 5, kPathways = 3, kGenes = 4;
 SlideData synthetic_slide(const std::string& name, uint64_t seed) {
   std::mt19937_64 rng(seed);
   std::normal_distribution<float> normal;
-  SlideData s;
-  s.name = s.group = name;
+  SlideData s = test::grid_slide(name);
   s.feature_dim = kFeatures;
-  for (int r = 0; r < 12; ++r)
-    for (int c = 0; c < 12; ++c) {
-      s.spot_ids.push_back(std::to_string(r) + "x" + std::to_string(c));
-      s.x_um.push_back(100.0 * c + (r % 2 ? 50 : 0));
-      s.y_um.push_back(86.6 * r);
-      s.pixel_x.push_back(s.x_um.back() / 0.5);
-      s.pixel_y.push_back(s.y_um.back() / 0.5);
-      float f[kFeatures];
-      for (float& v : f) v = normal(rng);
-      s.features.insert(s.features.end(), f, f + kFeatures);
-      const float p[kPathways] = {f[0] + 0.5f * f[1], f[2] - f[3], 0.3f * f[4] + 0.05f * normal(rng)};
-      s.pathways.insert(s.pathways.end(), p, p + kPathways);
-      const float g[kGenes] = {p[0], 2 * p[1] + 1, p[0] + p[2], 0.1f * normal(rng)};
-      s.genes.insert(s.genes.end(), g, g + kGenes);
-      s.log_library_size.push_back(8.0);
-    }
+  for (int64_t i = 0; i < s.n_spots(); ++i) {
+    float f[kFeatures];
+    for (float& v : f) v = normal(rng);
+    s.features.insert(s.features.end(), f, f + kFeatures);
+    const float p[kPathways] = {f[0] + 0.5f * f[1], f[2] - f[3], 0.3f * f[4] + 0.05f * normal(rng)};
+    s.pathways.insert(s.pathways.end(), p, p + kPathways);
+    const float g[kGenes] = {p[0], 2 * p[1] + 1, p[0] + p[2], 0.1f * normal(rng)};
+    s.genes.insert(s.genes.end(), g, g + kGenes);
+  }
   return s;
 }
 

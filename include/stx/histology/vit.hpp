@@ -65,10 +65,10 @@ class NativeViT {
 /// at the encoder's geometry, resized to the model's input, ImageNet-normalised.
 std::unique_ptr<Encoder> make_vit_encoder(const EncoderOptions& options);
 
-/// NativeViT::prefix_tokens for every spot of `slide` (patches cut as the encoder cuts them):
-/// (N, token_count, width) row-major. Float32 only (ConfigError with options.bf16).
-std::vector<float> encode_vit_tokens(const Slide& slide, const EncoderOptions& options, int64_t tail_blocks,
-                                     int64_t& token_count, int64_t& width);
+/// vit.prefix_tokens for every spot of `slide`, patches cut (and stain-normalised) as
+/// `options` say: (N, vit.token_count(), width) row-major.
+std::vector<float> encode_vit_tokens(const Slide& slide, const NativeViT& vit, const EncoderOptions& options,
+                                     int64_t tail_blocks);
 
 /// torchvision VisionTransformer name -> timm name; "" for parameters that are not part of
 /// the encoder (the classification head). Unknown names are returned unchanged.

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "stx/histology/encoder.hpp"
+#include "stx/histology/vit.hpp"
 #include "stx/io/read_slide.hpp"
 #include "stx/pathways/scoring.hpp"
 #include "stx/train/slide_data.hpp"
@@ -38,8 +39,13 @@ Dataset prepare_dataset(const std::vector<ReadOptions>& inputs, const DatasetOpt
 SlideData slide_data_for_model(const Slide& slide, const EncodedFeatures& features,
                                const ModelMetadata& model, std::string* why_no_truth = nullptr);
 
-/// Tokens for fine-tuning the last `blocks` blocks of the ViT `encoder` (--encoder vit only).
-void add_finetuning_tokens(SlideData& data, const Slide& slide, const EncoderOptions& encoder, int64_t blocks);
+/// The ViT whose last `blocks` blocks are fine-tuned, loaded once per run; ConfigError unless
+/// `encoder` is a float32 `vit` with at least that many blocks.
+std::unique_ptr<NativeViT> finetuning_vit(const EncoderOptions& encoder, int64_t blocks);
+
+/// Adds each spot's tokens before the ViT's last `blocks` blocks to `data`.
+void add_finetuning_tokens(SlideData& data, const Slide& slide, const NativeViT& vit,
+                           const EncoderOptions& encoder, int64_t blocks);
 
 /// Encoder identity as stored in checkpoints: identity plus preprocessing, when any.
 std::string encoder_identity(const Encoder& encoder);

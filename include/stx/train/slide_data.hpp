@@ -53,9 +53,6 @@ std::vector<uint8_t> gene_set_membership(const std::vector<GeneSet>& sets,
                                          const std::vector<std::string>& pathway_names,
                                          const std::vector<std::string>& genes);
 
-/// Joins features (by spot id) to the slide. With `scores` (and `genes`), also fills the
-/// targets; spots flagged by the scorer (no counts) are dropped and counted in `dropped`.
-/// Throws on NaN features, unknown target genes or features of another slide.
 /// Adds the kept spots' encoder tokens to `data`; `tokens` (slide spots, T, D) are in the
 /// slide's spot order (encode_vit_tokens).
 void attach_tokens(SlideData& data, const Slide& slide, const std::vector<float>& tokens,
@@ -66,6 +63,9 @@ void attach_tokens(SlideData& data, const Slide& slide, const std::vector<float>
 std::vector<float> gene_set_overlap(const std::vector<GeneSet>& sets,
                                     const std::vector<std::string>& pathway_names);
 
+/// Joins features (by spot id) to the slide. With `scores` (and `genes`), also fills the
+/// targets; spots flagged by the scorer (no counts) are dropped and counted in `dropped`.
+/// Throws on NaN features, unknown target genes or features of another slide.
 SlideData make_slide_data(const Slide& slide, const EncodedFeatures& features,
                           const PathwayScores* scores, const std::vector<std::string>& genes,
                           int64_t* dropped = nullptr);

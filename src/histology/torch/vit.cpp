@@ -359,12 +359,8 @@ int64_t NativeViT::token_count() const {
   return grid * grid + 1 + impl_->shape.registers;
 }
 
-std::vector<float> encode_vit_tokens(const Slide& slide, const EncoderOptions& options, int64_t tail_blocks,
-                                     int64_t& token_count, int64_t& width) {
-  STX_CHECK(!options.bf16, ConfigError, "fine-tuning the ViT needs float32: leave out --bf16");
-  const NativeViT vit(checked_weights_path(options, "vit"), options.threads);
-  token_count = vit.token_count();
-  width = vit.shape().width;
+std::vector<float> encode_vit_tokens(const Slide& slide, const NativeViT& vit, const EncoderOptions& options,
+                                     int64_t tail_blocks) {
   const auto normalizer = make_normalizer(slide, load_stain_reference(options.stain_reference));
   std::vector<uint8_t> off_image;
   return encode_in_batches(slide, options.patch, options.batch_size, normalizer, off_image,
