@@ -53,6 +53,15 @@ void add_training_options(CLI::App* cmd, TrainingArgs& a) {
   cmd->add_flag("--full-attention", m.full_attention, "H<->H over all spots (small slides only)");
   cmd->add_flag("!--no-linear-path", m.linear_path,
                 "Leave out the closed-form linear path from features to pathway activities");
+  cmd->add_flag("!--no-linear-path-neighbours", m.linear_path_neighbours,
+                "The linear path reads each spot's own features only, not also its neighbours' mean");
+  cmd->add_flag("!--full-rank-linear-path", m.linear_path_reduced_rank,
+                "Fit the linear path at full rank instead of choosing a reduced rank by cross-validation");
+  cmd->add_option_function<std::string>(
+         "--feature-norm", [&m](const std::string& v) { m.slide_feature_norm = v == "slide"; },
+         "Standardise features over each slide's own spots (slide) or over the training spots "
+         "(training) [slide]")
+      ->check(CLI::IsMember({"slide", "training"}));
   cmd->add_flag("!--no-overlap-bias", m.overlap_bias,
                 "P<->P attention without the gene-set overlap bias");
   cmd->add_option("--residual-rank", m.residual_rank, "Gene decoder residual rank (0: strict bottleneck)")

@@ -79,23 +79,53 @@ double mean_column_pearson(const DenseMatrix& truth, const DenseMatrix& predicti
   return defined > 0 ? sum / defined : std::nan("");
 }
 
-double choose_ridge_lambda(const DenseMatrix& x, const DenseMatrix& y,
-                           const std::vector<int>& groups, const std::vector<double>& grid) {
+RidgeModel reduce_rank(const RidgeModel& model, const DenseMatrix& x, int64_t rank) {
+  const int64_t targets = model.coefficients.cols;
+  if (rank <= 0 || rank >= targets) return model;
+  const auto X = view(x);
+  const Eigen::Map<const Eigen::RowVectorXd> mean(model.feature_mean.data(), x.cols);
+  const Eigen::Map<const Eigen::RowVectorXd> scale(model.feature_scale.data(), x.cols);
+  const RowMatrix Z = (X.rowwise() - mean).array().rowwise() / scale.array();
+  const RowMatrix fitted = Z * view(model.coefficients);  // (N, T), centred with Z
+  const RowMatrix centred = fitted.rowwise() - fitted.colwise().mean();
+  // eigenvalues ascending: the last `rank` eigenvectors are the leading directions
+  const Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eigen(centred.transpose() * centred);
+  const Eigen::MatrixXd v = eigen.eigenvectors().rightCols(rank);  // (T, rank)
+  RidgeModel reduced = model;
+  Eigen::Map<RowMatrix>(reduced.coefficients.values.data(), x.cols, targets) =
+      view(model.coefficients) * (v * v.transpose());
+  return reduced;
+}
+
+RidgeChoice choose_ridge(const DenseMatrix& x, const DenseMatrix& y, const std::vector<int>& groups,
+                         const std::vector<double>& lambdas, const std::vector<int64_t>& ranks) {
   const std::set<int> distinct(groups.begin(), groups.end());
   STX_CHECK(distinct.size() >= 2, ShapeError, "choosing lambda needs at least two groups");
-  double best_lambda = grid.front(), best_r = -2;
-  for (double lambda : grid) {
-    double total = 0;
-    for (int held_out : distinct) {
-      std::vector<int64_t> train, test;
-      for (size_t i = 0; i < groups.size(); ++i)
-        (groups[i] == held_out ? test : train).push_back(static_cast<int64_t>(i));
-      const RidgeModel model = fit_ridge(select_rows(x, train), select_rows(y, train), lambda);
-      total += mean_column_pearson(select_rows(y, test), predict_ridge(model, select_rows(x, test)));
+  STX_CHECK(!lambdas.empty() && !ranks.empty(), ConfigError, "ridge: no penalty or rank to choose from");
+  std::vector<std::vector<double>> total(lambdas.size(), std::vector<double>(ranks.size(), 0));
+  for (int held_out : distinct) {
+    std::vector<int64_t> train, test;
+    for (size_t i = 0; i < groups.size(); ++i)
+      (groups[i] == held_out ? test : train).push_back(static_cast<int64_t>(i));
+    const DenseMatrix x_train = select_rows(x, train), x_test = select_rows(x, test);
+    const DenseMatrix y_train = select_rows(y, train), y_test = select_rows(y, test);
+    for (size_t l = 0; l < lambdas.size(); ++l) {
+      const RidgeModel full = fit_ridge(x_train, y_train, lambdas[l]);
+      for (size_t r = 0; r < ranks.size(); ++r)
+        total[l][r] += mean_column_pearson(y_test, predict_ridge(reduce_rank(full, x_train, ranks[r]), x_test));
     }
-    if (total / static_cast<double>(distinct.size()) > best_r) best_r = total / static_cast<double>(distinct.size()), best_lambda = lambda;
   }
-  return best_lambda;
+  RidgeChoice best{lambdas.front(), ranks.front()};
+  double best_total = -1e300;
+  for (size_t l = 0; l < lambdas.size(); ++l)  // ties: the first in grid order
+    for (size_t r = 0; r < ranks.size(); ++r)
+      if (total[l][r] > best_total) best_total = total[l][r], best = {lambdas[l], ranks[r]};
+  return best;
+}
+
+double choose_ridge_lambda(const DenseMatrix& x, const DenseMatrix& y,
+                           const std::vector<int>& groups, const std::vector<double>& grid) {
+  return choose_ridge(x, y, groups, grid, {0}).lambda;
 }
 
 }  // namespace stx

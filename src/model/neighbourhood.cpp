@@ -60,4 +60,15 @@ Neighbourhood build_neighbourhood(const std::vector<double>& x_um, const std::ve
   return nb;
 }
 
+torch::Tensor neighbour_mean(const torch::Tensor& values, const Neighbourhood& nb) {
+  namespace F = torch::nn::functional;
+  const auto others = nb.index.slice(1, 1).to(values.device());                  // (N, K-1); column 0 is the spot
+  const auto weight = nb.valid.slice(1, 1).to(values.device(), values.scalar_type());  // (N, K-1)
+  // a weighted bag sum: no (N, K-1, C) intermediate, which matters at 256k spots
+  const auto sum = F::embedding_bag(others, values,
+                                     F::EmbeddingBagFuncOptions().mode(torch::kSum).per_sample_weights(weight));
+  const auto count = weight.sum(1, true);  // (N, 1)
+  return torch::where(count > 0, sum / count.clamp_min(1), values);
+}
+
 }  // namespace stx

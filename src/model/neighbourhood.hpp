@@ -23,4 +23,8 @@ struct Neighbourhood {
 Neighbourhood build_neighbourhood(const std::vector<double>& x_um, const std::vector<double>& y_um,
                                   int64_t neighbours, double radius_pitches);
 
+/// (N, C): for each spot the mean of `values` (N, C) over its valid neighbours, itself left
+/// out; a spot with no other neighbour gets its own row. Differentiable in `values`.
+torch::Tensor neighbour_mean(const torch::Tensor& values, const Neighbourhood& nb);
+
 }  // namespace stx

@@ -94,7 +94,8 @@ QuadFlowImpl::QuadFlowImpl(const QuadFlowOptions& o, const torch::Tensor& member
   }
   readout_bias_ = register_parameter("readout_bias", torch::zeros({o.n_pathways}));
   if (o.linear_path) {
-    linear_weight_ = register_buffer("linear_weight", torch::zeros({o.feature_dim, o.n_pathways}));
+    const int64_t inputs = o.linear_path_neighbours ? 2 * o.feature_dim : o.feature_dim;
+    linear_weight_ = register_buffer("linear_weight", torch::zeros({inputs, o.n_pathways}));
     linear_bias_ = register_buffer("linear_bias", torch::zeros({o.n_pathways}));
     correction_gate_ = register_parameter("correction_gate", torch::zeros({}));
   }
@@ -140,12 +141,18 @@ QuadFlowOutput QuadFlowImpl::forward(const torch::Tensor& features, const Neighb
     out.pathways = linear_readout_(h);  // (N, P)
   }
   if (options_.linear_path)  // (N, P)
-    out.pathways = torch::addmm(linear_bias_, features, linear_weight_) + correction_gate_ * out.pathways;
+    out.pathways = torch::addmm(linear_bias_, linear_path_input(features, nb, options_), linear_weight_) +
+                   correction_gate_ * out.pathways;
   out.pathways = out.pathways + readout_bias_;
   out.genes = torch::matmul(out.pathways, decoder_weight_ * membership_) + decoder_bias_;  // (N, G)
   if (options_.residual_rank > 0)
     out.genes = out.genes + torch::matmul(torch::matmul(out.pathways, residual_down_), residual_up_);
   return out;
+}
+
+torch::Tensor linear_path_input(const torch::Tensor& features, const Neighbourhood& nb,
+                                const QuadFlowOptions& options) {
+  return options.linear_path_neighbours ? torch::cat({features, neighbour_mean(features, nb)}, 1) : features;
 }
 
 void QuadFlowImpl::set_linear_path(const torch::Tensor& weight, const torch::Tensor& bias) {

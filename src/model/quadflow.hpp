@@ -56,8 +56,8 @@ class QuadFlowImpl : public torch::nn::Module {
 
   const QuadFlowOptions& options() const { return options_; }
 
-  /// The frozen linear path (options.linear_path): activities += features @ weight + bias,
-  /// weight (F, P), bias (P), both in standardised units.
+  /// The frozen linear path (options.linear_path): activities += linear_path_input @ weight +
+  /// bias, weight (F or 2F, P), bias (P), both in standardised units.
   void set_linear_path(const torch::Tensor& weight, const torch::Tensor& bias);
 
  private:
@@ -69,7 +69,7 @@ class QuadFlowImpl : public torch::nn::Module {
   torch::nn::Linear spot_readout_{nullptr}, pathway_readout_{nullptr};  // bilinear H->P
   torch::nn::Linear linear_readout_{nullptr};                           // H->P off: (D) -> (P)
   torch::Tensor readout_bias_;                                          // (P)
-  torch::Tensor linear_weight_, linear_bias_;  // (F, P), (P) buffers: fitted, not trained
+  torch::Tensor linear_weight_, linear_bias_;  // (F or 2F, P), (P) buffers: fitted, not trained
   torch::Tensor correction_gate_;              // () scales the flows' readout; starts at 0
   torch::Tensor membership_;       // (P, G) buffer
   torch::Tensor overlap_;          // (P, P) buffer, with options.overlap_bias
@@ -78,5 +78,10 @@ class QuadFlowImpl : public torch::nn::Module {
   torch::Tensor residual_down_, residual_up_;  // (P, R), (R, G)
 };
 TORCH_MODULE(QuadFlow);
+
+/// What the linear path reads: the features (N, F), and with options.linear_path_neighbours
+/// also their neighbour_mean, (N, 2F). The trainer fits the path on exactly this.
+torch::Tensor linear_path_input(const torch::Tensor& features, const Neighbourhood& nb,
+                                const QuadFlowOptions& options);
 
 }  // namespace stx

@@ -13,6 +13,9 @@ void to_json(nlohmann::json& j, const QuadFlowOptions& o) {
        {"spatial_attention", o.spatial_attention}, {"pathway_attention", o.pathway_attention},
        {"cross_attention", o.cross_attention},     {"pathway_readout", o.pathway_readout},
        {"linear_path", o.linear_path},     {"overlap_bias", o.overlap_bias},
+       {"linear_path_neighbours", o.linear_path_neighbours},
+       {"linear_path_reduced_rank", o.linear_path_reduced_rank},
+       {"slide_feature_norm", o.slide_feature_norm},
        {"neighbours", o.neighbours},       {"radius_pitches", o.radius_pitches},
        {"full_attention", o.full_attention}, {"residual_rank", o.residual_rank},
        {"dropout", o.dropout}};
@@ -31,6 +34,9 @@ void from_json(const nlohmann::json& j, QuadFlowOptions& o) {
   j.at("pathway_readout").get_to(o.pathway_readout);
   o.linear_path = j.value("linear_path", false);  // absent in checkpoints from before it existed
   o.overlap_bias = j.value("overlap_bias", false);  // likewise
+  o.linear_path_neighbours = j.value("linear_path_neighbours", false);  // likewise
+  o.slide_feature_norm = j.value("slide_feature_norm", false);          // likewise
+  o.linear_path_reduced_rank = j.value("linear_path_reduced_rank", false);  // only used in fitting
   j.at("neighbours").get_to(o.neighbours);
   j.at("radius_pitches").get_to(o.radius_pitches);
   j.at("full_attention").get_to(o.full_attention);
@@ -57,9 +63,13 @@ std::string describe(const QuadFlowOptions& o) {
   add(o.pathway_attention, o.overlap_bias ? "PP(overlap)" : "PP");
   add(o.cross_attention, "PH");
   add(o.pathway_readout, "HP");
-  return fmt::format("width {}, {} layers, {} heads, flows {}{}, {} neighbours, residual rank {}",
-                     o.width, o.layers, o.heads, flows.empty() ? "none" : flows,
-                     o.linear_path ? " + linear path" : "", o.neighbours, o.residual_rank);
+  const std::string linear = !o.linear_path ? ""
+                             : fmt::format(" + linear path ({}{})", o.linear_path_neighbours ? "spot + neighbours" : "spot",
+                                           o.linear_path_reduced_rank ? ", reduced rank" : "");
+  return fmt::format("width {}, {} layers, {} heads, flows {}{}, {} neighbours, residual rank {}, "
+                     "features standardised per {}",
+                     o.width, o.layers, o.heads, flows.empty() ? "none" : flows, linear, o.neighbours,
+                     o.residual_rank, o.slide_feature_norm ? "slide" : "training set");
 }
 
 }  // namespace stx

@@ -84,6 +84,9 @@ std::vector<CvVariant> ablation_variants(const QuadFlowOptions& model, const Los
   add("no P<->H", [](CvVariant& x) { x.model.cross_attention = false; });
   add("no H->P readout", [](CvVariant& x) { x.model.pathway_readout = false; });
   add("no linear path", [](CvVariant& x) { x.model.linear_path = false; });
+  add("full-rank linear path", [](CvVariant& x) { x.model.linear_path_reduced_rank = false; });
+  add("linear path without neighbours", [](CvVariant& x) { x.model.linear_path_neighbours = false; });
+  add("features standardised over training", [](CvVariant& x) { x.model.slide_feature_norm = false; });
   add("no gene-set overlap bias", [](CvVariant& x) { x.model.overlap_bias = false; });
   add("strict bottleneck", [](CvVariant& x) { x.model.residual_rank = 0; });
   add("no smoothness", [](CvVariant& x) { x.loss.smoothness = 0; });
@@ -107,8 +110,13 @@ CvResult cross_validate(const Dataset& data, const CvOptions& options, const CvP
   result.folds = groups;
   result.genes = meta.genes;
   result.pathways = meta.pathways;
-  result.methods = {"mean", "library size", "ridge"};
+  result.methods = {"mean", "library size", "ridge", "ridge, per-slide features"};
   for (const auto& v : variants) result.methods.push_back(v.name);
+
+  // the features standardised over each slide's own spots (QuadFlow's default input)
+  std::map<const SlideData*, std::vector<float>> per_slide;
+  for (const auto& s : data.slides) per_slide[&s] = standardise_columns(s.features, f);
+  const auto slide_features = [&](const SlideData& s) -> const std::vector<float>& { return per_slide.at(&s); };
 
   for (const auto& held : groups) {
     std::vector<const SlideData*> train, test;
@@ -126,6 +134,7 @@ CvResult cross_validate(const Dataset& data, const CvOptions& options, const CvP
     const auto genes = [](const SlideData& s) -> const std::vector<float>& { return s.genes; };
     const auto pathways = [](const SlideData& s) -> const std::vector<float>& { return s.pathways; };
     const DenseMatrix x_train = stack_rows(train, features, f), x_test = stack_rows(test, features, f);
+    const DenseMatrix xs_train = stack_rows(train, slide_features, f), xs_test = stack_rows(test, slide_features, f);
     const std::map<std::string, std::pair<DenseMatrix, DenseMatrix>> truth = {
         {"gene", {stack_rows(train, genes, g), stack_rows(test, genes, g)}},
         {"pathway", {stack_rows(train, pathways, p), stack_rows(test, pathways, p)}}};
@@ -160,6 +169,10 @@ CvResult cross_validate(const Dataset& data, const CvOptions& options, const CvP
         return ridge_fit_predict(x_train, y_train, train_groups, x_test, options.ridge_lambdas);
       });
       record("ridge", kind, ridge, ridge_s);
+      const auto [slide_ridge, slide_ridge_s] = timed([&] {
+        return ridge_fit_predict(xs_train, y_train, train_groups, xs_test, options.ridge_lambdas);
+      });
+      record("ridge, per-slide features", kind, slide_ridge, slide_ridge_s);
     }
     for (const auto& variant : variants) {
       if (progress) progress(held, variant.name);

@@ -1,31 +1,37 @@
 // QuadFlow's linear path (QuadFlowOptions::linear_path): a ridge regression of the standardised
-// pathway targets on the standardised features of the training slides, fitted in closed form
-// exactly as the ridge baseline is (penalty chosen by leave-one-group-out on the training
-// slides only), then frozen inside the model. Torch-free.
+// pathway targets on what the model's linear path reads (the model's input features, and with
+// linear_path_neighbours their neighbourhood mean), fitted in closed form exactly as the ridge
+// baseline is (penalty chosen by leave-one-group-out on the training slides only), then frozen
+// inside the model. Torch-free.
 #pragma once
 
+#include <cstdint>
+#include <string>
 #include <vector>
-
-#include "stx/train/slide_data.hpp"
 
 namespace stx {
 
 struct LinearPath {
-  std::vector<float> weight;  // (F, P) row-major: activities = features @ weight + bias
+  std::vector<float> weight;  // (I, P) row-major: activities = inputs @ weight + bias
   std::vector<float> bias;    // (P)
   double lambda = 0;
+  int64_t rank = 0;           // 0: full rank
 };
 
-struct Standardisation {
-  const std::vector<float>& feature_mean;
-  const std::vector<float>& feature_sd;
-  const std::vector<float>& pathway_mean;
-  const std::vector<float>& pathway_sd;
+/// The ranks the reduced-rank path chooses among (0: full rank).
+inline std::vector<int64_t> linear_path_ranks() { return {0, 3, 5, 8, 12, 20}; }
+
+/// One training slide as the linear path sees it.
+struct LinearPathSlide {
+  std::vector<float> inputs;   // (N, I) row-major
+  std::vector<float> targets;  // (N, P) standardised pathway scores
+  std::string group;           // cross-validation group (section or patient)
 };
 
-/// Fits on `train` with penalty `lambda`, or with the one chosen by leave-one-group-out when
-/// `lambda` is 0.
-LinearPath fit_linear_path(const std::vector<const SlideData*>& train, const Standardisation& stats,
-                           double lambda = 0);
+/// Fits on `train`; the penalty (and, with `reduced_rank`, the rank among linear_path_ranks())
+/// chosen by leave-one-group-out, or leave-one-slide-out when all share a group. One slide:
+/// the ridge baseline's fixed penalty at full rank.
+LinearPath fit_linear_path(const std::vector<LinearPathSlide>& train, int64_t input_dim, int64_t n_targets,
+                           bool reduced_rank);
 
 }  // namespace stx

@@ -113,6 +113,22 @@ std::vector<float> gene_set_overlap(const std::vector<GeneSet>& sets,
   return overlap;
 }
 
+std::vector<float> standardise_columns(const std::vector<float>& values, int64_t cols) {
+  STX_CHECK(cols > 0 && values.size() % static_cast<size_t>(cols) == 0, ShapeError,
+            "standardise: {} values are not rows of {}", values.size(), cols);
+  const size_t c = static_cast<size_t>(cols), rows = values.size() / c;
+  std::vector<double> mean(c, 0), var(c, 0);
+  for (size_t i = 0; i < values.size(); ++i) mean[i % c] += values[i];
+  for (auto& m : mean) m /= static_cast<double>(std::max<size_t>(rows, 1));
+  for (size_t i = 0; i < values.size(); ++i) var[i % c] += std::pow(values[i] - mean[i % c], 2);
+  std::vector<float> out(values.size());
+  for (size_t i = 0; i < values.size(); ++i) {
+    const double sd = std::sqrt(var[i % c] / static_cast<double>(rows));
+    out[i] = static_cast<float>((values[i] - mean[i % c]) / (sd > kConstantColumnSd ? sd : 1.0));
+  }
+  return out;
+}
+
 SlideData make_slide_data(const Slide& slide, const EncodedFeatures& features,
                           const PathwayScores* scores, const std::vector<std::string>& genes,
                           int64_t* dropped) {

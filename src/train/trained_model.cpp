@@ -4,6 +4,7 @@
 
 #include "model_metadata.hpp"
 #include "stx/core/error.hpp"
+#include "stx/core/log.hpp"
 #include "stx/io/atomic_file.hpp"
 
 namespace stx {
@@ -35,6 +36,11 @@ torch::Tensor model_input(const QuadFlow& model, const torch::Tensor& features, 
                           const ModelMetadata& m) {
   ViTTail tail = encoder_tail(model);
   if (!tail) return features;
+  if (m.model.slide_feature_norm) {  // over the spots given: the slide's, or a training crop's
+    const auto x = tail->forward(tokens);
+    const auto sd = x.std(0, /*unbiased=*/false, /*keepdim=*/true);
+    return (x - x.mean(0, true)) / torch::where(sd > kConstantColumnSd, sd, torch::ones_like(sd));
+  }
   const auto mean = torch::tensor(m.feature_mean).to(tokens.device());
   const auto sd = torch::tensor(m.feature_sd).to(tokens.device());
   return (tail->forward(tokens) - mean) / sd;
@@ -49,6 +55,12 @@ torch::Tensor slide_tokens(const SlideData& s, const ViTTailShape& shape) {
             ShapeError, "{}: tokens of width {} for a ViT tail of width {}", s.name, s.token_dim, shape.width);
   return torch::from_blob(const_cast<float*>(s.tokens.data()), {s.n_spots(), s.token_count, s.token_dim},
                           torch::kFloat32).clone();
+}
+
+torch::Tensor input_features(const SlideData& s, const ModelMetadata& m) {
+  if (!m.model.slide_feature_norm) return standardised(s.features, s.n_spots(), m.feature_mean, m.feature_sd);
+  const auto z = standardise_columns(s.features, s.feature_dim);
+  return torch::tensor(z).view({s.n_spots(), s.feature_dim});
 }
 
 torch::Tensor standardised(const std::vector<float>& values, int64_t n, const std::vector<float>& mean,
@@ -160,7 +172,10 @@ Prediction TrainedModel::predict(const SlideData& slide, bool attention, int thr
             slide.feature_dim, m.model.feature_dim);
   torch_compat::set_threads(threads);
   torch_compat::InferenceGuard guard;
-  const auto features = standardised(slide.features, slide.n_spots(), m.feature_mean, m.feature_sd);
+  if (m.model.slide_feature_norm && slide.n_spots() < kFewSpotsForSlideNorm)
+    log()->warn("{}: {} spots; the model standardises features over each slide's spots, which needs "
+                "a whole slide (or its pseudo-spot grid) to be reliable", slide.name, slide.n_spots());
+  const auto features = input_features(slide, m);
   const auto tokens = slide_tokens(slide, m.encoder_tail);
   const Neighbourhood nb = slide_neighbourhood(slide, m.model);
   QuadFlowOutput out;  // the members' mean

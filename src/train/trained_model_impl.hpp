@@ -29,6 +29,10 @@ torch::Tensor model_input(const QuadFlow& model, const torch::Tensor& features, 
 /// not fit `shape`.
 torch::Tensor slide_tokens(const SlideData& slide, const ViTTailShape& shape);
 
+/// (N, F) QuadFlow input of a slide's frozen features: standardised over the slide's own spots
+/// (options.slide_feature_norm) or with the training spots' mean and sd.
+torch::Tensor input_features(const SlideData& slide, const ModelMetadata& metadata);
+
 /// (N, C) float tensor of `values`, standardised column-wise with `mean` and `sd`.
 torch::Tensor standardised(const std::vector<float>& values, int64_t n, const std::vector<float>& mean,
                            const std::vector<float>& sd);

@@ -118,6 +118,27 @@ Crop random_crop(const SlideTensors& s, int64_t count, uint64_t seed, const Quad
           to_device(build_neighbourhood(x, y, mo.neighbours, mo.radius_pitches), device)};
 }
 
+std::vector<float> to_vector(const torch::Tensor& t) {
+  const auto c = t.to(torch::kCPU, torch::kFloat32).contiguous();
+  return {c.data_ptr<float>(), c.data_ptr<float>() + c.numel()};
+}
+
+int64_t linear_path_input_dim(const QuadFlowOptions& o) {
+  return o.linear_path_neighbours ? 2 * o.feature_dim : o.feature_dim;
+}
+
+// The training slides as the linear path reads them: the same input tensor the model gets.
+std::vector<LinearPathSlide> linear_path_slides(const std::vector<const SlideData*>& train,
+                                                const std::vector<SlideTensors>& tensors,
+                                                const QuadFlowOptions& o) {
+  torch::NoGradGuard no_grad;
+  std::vector<LinearPathSlide> out;
+  for (size_t i = 0; i < train.size(); ++i)
+    out.push_back({to_vector(linear_path_input(tensors[i].features, tensors[i].neighbourhood, o)),
+                   to_vector(tensors[i].pathways), train[i]->group});
+  return out;
+}
+
 // One model. `pretrained_tail`: the ViT blocks to fine-tune, as loaded (null: frozen encoder).
 TrainedModel train_one(const std::vector<const SlideData*>& train, const SlideData* validation,
                        ModelMetadata m, const TrainOptions& o, const ViTTail& pretrained_tail,
@@ -163,7 +184,7 @@ TrainedModel train_one(const std::vector<const SlideData*>& train, const SlideDa
 
   const auto tensors_of = [&](const SlideData& s) {
     SlideTensors t;
-    t.features = standardised(s.features, s.n_spots(), m.feature_mean, m.feature_sd).to(device);
+    t.features = input_features(s, m).to(device);
     t.genes = standardised(s.genes, s.n_spots(), m.gene_mean, m.gene_sd).to(device);
     t.pathways = standardised(s.pathways, s.n_spots(), m.pathway_mean, m.pathway_sd).to(device);
     t.x_um = s.x_um;
@@ -189,10 +210,11 @@ TrainedModel train_one(const std::vector<const SlideData*>& train, const SlideDa
   model->to(device);
   best->to(device);
   if (m.model.linear_path) {
-    const Standardisation stats{m.feature_mean, m.feature_sd, m.pathway_mean, m.pathway_sd};
-    const LinearPath path = fit_linear_path(train, stats);
-    log()->debug("linear path: ridge penalty {}", path.lambda);
-    const auto weight = torch::tensor(path.weight).view({f_dim, n_pathways}).to(device);
+    const LinearPath path = fit_linear_path(linear_path_slides(train, slides, m.model),
+                                            linear_path_input_dim(m.model), n_pathways,
+                                            m.model.linear_path_reduced_rank);
+    log()->debug("linear path: ridge penalty {}, rank {}", path.lambda, path.rank == 0 ? "full" : std::to_string(path.rank));
+    const auto weight = torch::tensor(path.weight).view({linear_path_input_dim(m.model), n_pathways}).to(device);
     const auto bias = torch::tensor(path.bias).to(device);
     model->set_linear_path(weight, bias);
     best->set_linear_path(weight, bias);

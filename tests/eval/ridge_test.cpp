@@ -56,5 +56,48 @@ TEST(Ridge, UndefinedCorrelationsAreCounted) {
   EXPECT_EQ(undefined, 1);
 }
 
+// Three targets that are multiples of one latent linear signal, each with its own noise:
+// 20 features, 60 spots in 3 groups.
+void rank_one_data(DenseMatrix& x, DenseMatrix& y, std::vector<int>& groups) {
+  std::mt19937 rng(4);
+  std::normal_distribution<double> n01(0, 1);
+  x = {60, 20, {}};
+  y = {60, 3, {}};
+  for (int i = 0; i < 60; ++i) {
+    double latent = 0;
+    for (int d = 0; d < 20; ++d) {
+      x.values.push_back(n01(rng));
+      if (d < 3) latent += x.values.back();
+    }
+    y.values.insert(y.values.end(), {latent + n01(rng), 2 * latent + 2 * n01(rng), -latent + n01(rng)});
+    groups.push_back(i % 3);
+  }
+}
+
+// Rank 1 makes the centred predictions a rank-1 matrix that stays close to the full fit (the
+// truth is rank 1); rank 0 or >= the number of targets changes nothing; and on such data
+// leave-one-group-out prefers rank 1 to the full-rank fit.
+TEST(Ridge, ReducedRankPredictsThroughSharedComponents) {
+  DenseMatrix x, y;
+  std::vector<int> groups;
+  rank_one_data(x, y, groups);
+  const RidgeModel full = fit_ridge(x, y, 1.0);
+  EXPECT_EQ(reduce_rank(full, x, 0).coefficients.values, full.coefficients.values);
+  EXPECT_EQ(reduce_rank(full, x, 3).coefficients.values, full.coefficients.values);
+  const DenseMatrix p = predict_ridge(reduce_rank(full, x, 1), x), q = predict_ridge(full, x);
+  // 3 x 3 covariance of the rank-1 predictions: every 2 x 2 minor vanishes
+  double cov[3][3] = {};
+  for (int a = 0; a < 3; ++a)
+    for (int b = 0; b < 3; ++b)
+      for (int64_t i = 0; i < p.rows; ++i) cov[a][b] += (p.at(i, a) - full.intercept[a]) * (p.at(i, b) - full.intercept[b]);
+  for (int a = 0; a < 3; ++a)
+    for (int b = a + 1; b < 3; ++b)
+      EXPECT_NEAR(cov[a][a] * cov[b][b] - cov[a][b] * cov[b][a], 0.0, 1e-9 * cov[a][a] * cov[b][b]) << a << b;
+  EXPECT_GT(mean_column_pearson(q, p), 0.95);
+  const RidgeChoice choice = choose_ridge(x, y, groups, {1.0}, {0, 1});
+  EXPECT_EQ(choice.rank, 1);
+  EXPECT_EQ(choice.lambda, 1.0);
+}
+
 }  // namespace
 }  // namespace stx

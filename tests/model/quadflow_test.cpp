@@ -173,6 +173,7 @@ TEST(QuadFlow, LinearPathIsTheStartingPrediction) {
   torch::manual_seed(5);
   auto o = small_options();
   o.linear_path = true;
+  o.linear_path_neighbours = false;
   QuadFlow model(o, membership(o));
   const auto weight = torch::randn({o.feature_dim, o.n_pathways});
   const auto bias = torch::randn({o.n_pathways});
@@ -188,6 +189,56 @@ TEST(QuadFlow, LinearPathIsTheStartingPrediction) {
     if (p.key() == "correction_gate") p.value().fill_(1.0);
   EXPECT_GT((model->forward(features, nb).pathways - expected).abs().max().item<float>(), 1e-2);
   EXPECT_THROW(model->set_linear_path(torch::zeros({2, 2}), bias), ShapeError);
+}
+
+// Three spots in a row 100 µm apart and one far away; each reaches 1.5 pitches. The mean of
+// the others: spot 0 sees spot 1, spot 1 sees 0 and 2, spot 2 sees 1, spot 3 nobody (its own
+// row). Gradients reach every neighbour that was averaged.
+TEST(Neighbourhood, MeanOfTheOtherNeighbours) {
+  const Neighbourhood nb = build_neighbourhood({0, 100, 200, 1000}, {0, 0, 0, 0}, 3, 1.5);
+  const auto values = torch::tensor({1.f, 10.f, 2.f, 20.f, 4.f, 40.f, 7.f, 70.f}).view({4, 2}).requires_grad_();
+  const auto mean = neighbour_mean(values, nb);
+  const auto expected = torch::tensor({2.f, 20.f, 2.5f, 25.f, 2.f, 20.f, 7.f, 70.f}).view({4, 2});
+  EXPECT_LT((mean - expected).abs().max().item<float>(), 1e-6);
+  mean.sum().backward();
+  // d/d row0 = 1/2 (from spot 1); row1 = 1 + 1 (spots 0, 2); row2 = 1/2; row3 = 1 (itself)
+  const auto grad = torch::tensor({0.5f, 0.5f, 2.f, 2.f, 0.5f, 0.5f, 1.f, 1.f}).view({4, 2});
+  EXPECT_LT((values.grad() - grad).abs().max().item<float>(), 1e-6);
+}
+
+// With linear_path_neighbours the path reads [features, mean of the other neighbours'
+// features] through a (2F, P) weight.
+TEST(QuadFlow, LinearPathReadsTheNeighbourMean) {
+  torch::manual_seed(6);
+  auto o = small_options();
+  o.linear_path = true;
+  o.linear_path_neighbours = true;
+  QuadFlow model(o, membership(o));
+  const auto weight = torch::randn({2 * o.feature_dim, o.n_pathways});
+  const auto bias = torch::randn({o.n_pathways});
+  model->set_linear_path(weight, bias);
+  EXPECT_THROW(model->set_linear_path(torch::zeros({o.feature_dim, o.n_pathways}), bias), ShapeError);
+  std::vector<double> x, y;
+  square_grid(4, 100, x, y);
+  const auto nb = build_neighbourhood(x, y, o.neighbours, o.radius_pitches);
+  const auto features = torch::randn({16, o.feature_dim});
+  // the neighbour mean written out from the neighbourhood's index and mask
+  auto others = torch::zeros({16, o.feature_dim});
+  const auto index = nb.index.accessor<int64_t, 2>();
+  const auto valid = nb.valid.accessor<bool, 2>();
+  for (int64_t i = 0; i < 16; ++i) {
+    int count = 0;
+    for (int64_t k = 1; k < nb.index.size(1); ++k)
+      if (valid[i][k]) {
+        others[i].add_(features[index[i][k]]);
+        ++count;
+      }
+    ASSERT_GT(count, 0);
+    others[i].div_(count);
+  }
+  torch::NoGradGuard no_grad;
+  const auto expected = torch::matmul(torch::cat({features, others}, 1), weight) + bias;
+  EXPECT_LT((model->forward(features, nb).pathways - expected).abs().max().item<float>(), 1e-4);
 }
 
 // The gene-set overlap bias on P<->P: a bias steers attention where it points; in QuadFlow its

@@ -92,7 +92,11 @@ TEST(FineTune, TailAtZeroRateIsTheFrozenModel) {
   EXPECT_EQ(still.metadata().encoder_tail.blocks, 1);
   const float difference = max_difference(frozen.predict(test, false, 1).pathways, still.predict(test, false, 1).pathways);
   std::cout << "fine-tuned at rate ~0 vs frozen: max abs pathway difference " << difference << "\n";
-  EXPECT_LE(difference, 1e-3f);
+  // The tail's float output differs from the frozen features by ~1e-5, and six epochs of
+  // training amplify that: 2.5e-5 with the training spots' standardisation and a spot-only
+  // linear path, 1.1e-3 with the defaults (per-slide statistics, neighbour means). A wiring
+  // error moves the predictions by tenths.
+  EXPECT_LE(difference, 3e-3f);
 }
 
 TEST(FineTune, TrainsTheTailAndRoundTrips) {
@@ -132,6 +136,10 @@ TEST(FineTune, LearnsWhatTheFrozenFeaturesHoldOnlyNonLinearly) {
   const auto held_out_r = [&](int64_t blocks, int64_t pathway) {
     auto o = options(blocks, 1.0);
     o.epochs = 30;
+    // the setting this synthetic check was built in: with per-slide statistics of 144 random
+    // spots the frozen model picks up a chance correlation with the product (r ~0.1)
+    o.model.slide_feature_norm = false;
+    o.model.linear_path_neighbours = false;
     const Prediction p = train_quadflow(train, nullptr, token_metadata(), o).predict(test, false, 1);
     std::vector<double> predicted, truth;
     for (int64_t i = 0; i < test.n_spots(); ++i) {

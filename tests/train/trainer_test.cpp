@@ -6,6 +6,8 @@
 #include <cmath>
 #include <random>
 
+#include "neighbourhood.hpp"
+#include "stx/core/error.hpp"
 #include "stx/core/stats.hpp"
 #include "stx/eval/ridge.hpp"
 #include "stx/train/trainer.hpp"
@@ -96,27 +98,99 @@ DenseMatrix stacked(const std::vector<const SlideData*>& slides, bool features) 
   return m;
 }
 
+// The linear path's inputs written out independently of the model: the slide's features,
+// standardised over its own spots (slide_feature_norm) or left for the ridge to standardise,
+// then with linear_path_neighbours the mean of the other neighbours' rows.
+DenseMatrix linear_path_inputs(const std::vector<const SlideData*>& slides, const QuadFlowOptions& o) {
+  DenseMatrix m{0, (o.linear_path_neighbours ? 2 : 1) * kFeatures, {}};
+  for (const auto* s : slides) {
+    std::vector<double> x(s->features.begin(), s->features.end());
+    if (o.slide_feature_norm)
+      for (int64_t c = 0; c < kFeatures; ++c) {
+        double mean = 0, var = 0;
+        for (int64_t i = 0; i < s->n_spots(); ++i) mean += x[i * kFeatures + c] / s->n_spots();
+        for (int64_t i = 0; i < s->n_spots(); ++i) var += std::pow(x[i * kFeatures + c] - mean, 2) / s->n_spots();
+        for (int64_t i = 0; i < s->n_spots(); ++i) x[i * kFeatures + c] = (x[i * kFeatures + c] - mean) / std::sqrt(var);
+      }
+    const Neighbourhood nb = build_neighbourhood(s->x_um, s->y_um, o.neighbours, o.radius_pitches);
+    const auto index = nb.index.accessor<int64_t, 2>();
+    const auto valid = nb.valid.accessor<bool, 2>();
+    for (int64_t i = 0; i < s->n_spots(); ++i) {
+      for (int64_t c = 0; c < kFeatures; ++c) m.values.push_back(x[i * kFeatures + c]);
+      if (!o.linear_path_neighbours) continue;
+      std::vector<double> mean(kFeatures, 0);
+      int count = 0;
+      for (int64_t k = 1; k < nb.index.size(1); ++k)
+        if (valid[i][k]) {
+          for (int64_t c = 0; c < kFeatures; ++c) mean[c] += x[index[i][k] * kFeatures + c];
+          ++count;
+        }
+      for (int64_t c = 0; c < kFeatures; ++c) m.values.push_back(mean[c] / count);
+    }
+    m.rows += s->n_spots();
+  }
+  return m;
+}
+
 // Before the flows have learned anything (gate at 0), QuadFlow's pathways are the ridge
-// baseline's predictions: same penalty choice (leave-one-slide-out), the trainer's
-// standardisation folded in correctly. A learning rate of 1e-12 keeps the gate at ~0.
+// baseline's predictions on the linear path's inputs: same penalty choice
+// (leave-one-slide-out), the trainer's standardisation folded in correctly. A learning rate of
+// 1e-12 keeps the gate at ~0. Each combination of per-slide standardisation and neighbours.
 TEST(Trainer, LinearPathStartsAtTheRidgeBaseline) {
   const std::vector<SlideData> train = {synthetic_slide("A", 1), synthetic_slide("B", 2),
                                         synthetic_slide("C", 3)};
-  const SlideData test = synthetic_slide("D", 4);
-  auto o = fast_options();
-  o.epochs = 1;
-  o.learning_rate = 1e-12;
-  const TrainedModel model = train_quadflow(train, nullptr, synthetic_metadata(), o);
-  const Prediction p = model.predict(test, false, 1);
+  SlideData test = synthetic_slide("D", 4);
+  for (float& v : test.features) v = 3 * v + 1;  // a slide-wide shift that per-slide standardisation removes
+  for (const bool slide_norm : {false, true})
+    for (const bool neighbours : {false, true}) {
+      auto o = fast_options();
+      o.epochs = 1;
+      o.learning_rate = 1e-12;
+      o.model.slide_feature_norm = slide_norm;
+      o.model.linear_path_neighbours = neighbours;
+      const TrainedModel model = train_quadflow(train, nullptr, synthetic_metadata(), o);
+      const Prediction p = model.predict(test, false, 1);
 
-  const std::vector<const SlideData*> slides = {&train[0], &train[1], &train[2]};
-  std::vector<int> groups;
-  for (int s = 0; s < 3; ++s) groups.insert(groups.end(), static_cast<size_t>(train[0].n_spots()), s);
-  const DenseMatrix x = stacked(slides, true), y = stacked(slides, false);
-  const double lambda = choose_ridge_lambda(x, y, groups, default_ridge_lambdas());
-  const DenseMatrix ridge = predict_ridge(fit_ridge(x, y, lambda), stacked({&test}, true));
-  ASSERT_EQ(ridge.values.size(), p.pathways.size());
-  for (size_t i = 0; i < p.pathways.size(); ++i) EXPECT_NEAR(p.pathways[i], ridge.values[i], 1e-4) << i;
+      const std::vector<const SlideData*> slides = {&train[0], &train[1], &train[2]};
+      std::vector<int> groups;
+      for (int s = 0; s < 3; ++s) groups.insert(groups.end(), static_cast<size_t>(train[0].n_spots()), s);
+      const DenseMatrix x = linear_path_inputs(slides, o.model), y = stacked(slides, false);
+      const double lambda = choose_ridge_lambda(x, y, groups, default_ridge_lambdas());
+      const DenseMatrix ridge = predict_ridge(fit_ridge(x, y, lambda), linear_path_inputs({&test}, o.model));
+      ASSERT_EQ(ridge.values.size(), p.pathways.size());
+      for (size_t i = 0; i < p.pathways.size(); ++i)
+        ASSERT_NEAR(p.pathways[i], ridge.values[i], 1e-4) << i << " slide norm " << slide_norm << " neighbours " << neighbours;
+    }
+}
+
+// Per-slide standardisation: a slide-wide positive scale and shift of each feature (what a
+// different stain or scanner does to colour features) leaves the predictions unchanged; with
+// the training spots' standardisation it moves them.
+TEST(Trainer, PerSlideStandardisationIgnoresSlideWideFeatureShifts) {
+  const std::vector<SlideData> train = {synthetic_slide("A", 1), synthetic_slide("B", 2)};
+  const SlideData test = synthetic_slide("C", 3);
+  SlideData shifted = test;
+  for (size_t i = 0; i < shifted.features.size(); ++i)
+    shifted.features[i] = shifted.features[i] * (1.5f + 0.25f * static_cast<float>(i % kFeatures)) - 2.f;
+  for (const bool slide_norm : {true, false}) {
+    auto o = fast_options();
+    o.epochs = 10;
+    o.model.slide_feature_norm = slide_norm;
+    const TrainedModel model = train_quadflow(train, nullptr, synthetic_metadata(), o);
+    const Prediction a = model.predict(test, false, 1), b = model.predict(shifted, false, 1);
+    double largest = 0;
+    for (size_t i = 0; i < a.pathways.size(); ++i) largest = std::max(largest, std::abs(double(a.pathways[i]) - b.pathways[i]));
+    if (slide_norm) EXPECT_LT(largest, 1e-4);
+    else EXPECT_GT(largest, 0.1);
+  }
+}
+
+TEST(SlideData, StandardiseColumnsPerSlide) {
+  const auto z = standardise_columns({1, 5, 2, 3, 5, 2}, 3);  // rows (1, 5, 2), (3, 5, 2)
+  const std::vector<float> expected = {-1, 0, 0, 1, 0, 0};   // a constant column becomes 0
+  ASSERT_EQ(z.size(), expected.size());
+  for (size_t i = 0; i < z.size(); ++i) EXPECT_NEAR(z[i], expected[i], 1e-6) << i;
+  EXPECT_THROW(standardise_columns({1, 2, 3}, 2), ShapeError);
 }
 
 // --ensemble 2: two members trained with seeds 7 and 8, predictions averaged; the same as

@@ -38,6 +38,22 @@ DenseMatrix predict_ridge(const RidgeModel& model, const DenseMatrix& x);
 double choose_ridge_lambda(const DenseMatrix& x, const DenseMatrix& y,
                            const std::vector<int>& groups, const std::vector<double>& grid);
 
+/// Reduced-rank ridge: the coefficients projected onto the `rank` leading principal directions
+/// of the model's fitted values on `x` (reduced-rank regression on top of the ridge fit), so
+/// that all targets are predicted through `rank` shared components. rank 0, or at least the
+/// number of targets, leaves the model as it is.
+RidgeModel reduce_rank(const RidgeModel& model, const DenseMatrix& x, int64_t rank);
+
+struct RidgeChoice {
+  double lambda = 0;
+  int64_t rank = 0;  // 0: full rank
+};
+
+/// The (lambda, rank) pair with the best mean Pearson r by leave-one-group-out, as
+/// choose_ridge_lambda; rank 0 in `ranks` stands for the full-rank fit.
+RidgeChoice choose_ridge(const DenseMatrix& x, const DenseMatrix& y, const std::vector<int>& groups,
+                         const std::vector<double>& lambdas, const std::vector<int64_t>& ranks);
+
 /// Mean over targets of the Pearson r between columns of `truth` and `prediction`; targets
 /// with an undefined r (constant truth or prediction) are left out and counted in `undefined`.
 double mean_column_pearson(const DenseMatrix& truth, const DenseMatrix& prediction,

@@ -33,6 +33,18 @@ struct QuadFlowOptions {
   // the flows above then learn what a linear readout of the features misses, through a gate
   // that starts at 0, so training starts from the linear model instead of from noise.
   bool linear_path = true;
+  // The linear path also reads the mean of each spot's neighbours' features (the H<->H
+  // neighbourhood, the spot itself left out): the linear part of the spatial context.
+  bool linear_path_neighbours = true;
+  // Reduced-rank linear path: the pathways are predicted through a few shared components (the
+  // Hallmark scores are strongly correlated); the rank, or full rank, is chosen with the
+  // penalty by leave-one-group-out on the training slides.
+  bool linear_path_reduced_rank = true;
+
+  // Standardise each slide's features over its own spots (then the training spots' mean and
+  // sd no longer matter): removes slide-wide shifts in stain and scan that the encoder passes
+  // on, at the price of slide-wide differences in pathway activity. Off: the training spots'.
+  bool slide_feature_norm = true;
 
   // H<->H: each spot attends to its `neighbours` nearest spots (itself included) within
   // `radius_pitches` grid pitches, with a learned bias on the offset in µm; or to every spot.

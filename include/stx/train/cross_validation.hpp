@@ -5,6 +5,8 @@
 //   library size  a per-target linear fit on log library size alone (the depth confound)
 //   ridge         ridge on the encoder features (HEST protocol; lambda by inner
 //                 leave-one-group-out on the training groups)
+//   ridge, per-slide features   the same on features standardised over each slide's own spots
+//                 (QuadFlow's default input), so the gain of that step alone is visible
 //   quadflow      the model (and, with ablations, one variant per switched-off part)
 // Per target: Pearson r, partial r given log library size, MSE; per fold and method: means
 // over all targets and over the 50 most variable ones.

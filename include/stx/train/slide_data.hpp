@@ -63,6 +63,15 @@ void attach_tokens(SlideData& data, const Slide& slide, const std::vector<float>
 std::vector<float> gene_set_overlap(const std::vector<GeneSet>& sets,
                                     const std::vector<std::string>& pathway_names);
 
+/// A column whose sd over the spots is below this is constant: centred, not scaled.
+inline constexpr double kConstantColumnSd = 1e-6;
+/// Fewer spots than this make a slide's own feature statistics unreliable.
+inline constexpr int64_t kFewSpotsForSlideNorm = 30;
+
+/// `values` (N, cols) row-major with each column standardised over the N rows (population sd;
+/// a constant column becomes 0): QuadFlow's per-slide feature standardisation.
+std::vector<float> standardise_columns(const std::vector<float>& values, int64_t cols);
+
 /// Joins features (by spot id) to the slide. With `scores` (and `genes`), also fills the
 /// targets; spots flagged by the scorer (no counts) are dropped and counted in `dropped`.
 /// Throws on NaN features, unknown target genes or features of another slide.
