@@ -94,8 +94,7 @@ QuadFlowImpl::QuadFlowImpl(const QuadFlowOptions& o, const torch::Tensor& member
   }
   readout_bias_ = register_parameter("readout_bias", torch::zeros({o.n_pathways}));
   if (o.linear_path) {
-    const int64_t inputs = o.linear_path_neighbours ? 2 * o.feature_dim : o.feature_dim;
-    linear_weight_ = register_buffer("linear_weight", torch::zeros({inputs, o.n_pathways}));
+    linear_weight_ = register_buffer("linear_weight", torch::zeros({linear_path_width(o), o.n_pathways}));
     linear_bias_ = register_buffer("linear_bias", torch::zeros({o.n_pathways}));
     correction_gate_ = register_parameter("correction_gate", torch::zeros({}));
   }
@@ -153,6 +152,10 @@ QuadFlowOutput QuadFlowImpl::forward(const torch::Tensor& features, const Neighb
 torch::Tensor linear_path_input(const torch::Tensor& features, const Neighbourhood& nb,
                                 const QuadFlowOptions& options) {
   return options.linear_path_neighbours ? torch::cat({features, neighbour_mean(features, nb)}, 1) : features;
+}
+
+int64_t linear_path_width(const QuadFlowOptions& options) {
+  return options.linear_path_neighbours ? 2 * options.feature_dim : options.feature_dim;
 }
 
 void QuadFlowImpl::set_linear_path(const torch::Tensor& weight, const torch::Tensor& bias) {

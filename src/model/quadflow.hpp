@@ -83,5 +83,7 @@ TORCH_MODULE(QuadFlow);
 /// also their neighbour_mean, (N, 2F). The trainer fits the path on exactly this.
 torch::Tensor linear_path_input(const torch::Tensor& features, const Neighbourhood& nb,
                                 const QuadFlowOptions& options);
+/// Its column count: F, or 2F with the neighbours' mean.
+int64_t linear_path_width(const QuadFlowOptions& options);
 
 }  // namespace stx

@@ -123,10 +123,6 @@ std::vector<float> to_vector(const torch::Tensor& t) {
   return {c.data_ptr<float>(), c.data_ptr<float>() + c.numel()};
 }
 
-int64_t linear_path_input_dim(const QuadFlowOptions& o) {
-  return o.linear_path_neighbours ? 2 * o.feature_dim : o.feature_dim;
-}
-
 // The training slides as the linear path reads them: the same input tensor the model gets.
 std::vector<LinearPathSlide> linear_path_slides(const std::vector<const SlideData*>& train,
                                                 const std::vector<SlideTensors>& tensors,
@@ -211,10 +207,10 @@ TrainedModel train_one(const std::vector<const SlideData*>& train, const SlideDa
   best->to(device);
   if (m.model.linear_path) {
     const LinearPath path = fit_linear_path(linear_path_slides(train, slides, m.model),
-                                            linear_path_input_dim(m.model), n_pathways,
+                                            linear_path_width(m.model), n_pathways,
                                             m.model.linear_path_reduced_rank);
     log()->debug("linear path: ridge penalty {}, rank {}", path.lambda, path.rank == 0 ? "full" : std::to_string(path.rank));
-    const auto weight = torch::tensor(path.weight).view({linear_path_input_dim(m.model), n_pathways}).to(device);
+    const auto weight = torch::tensor(path.weight).view({linear_path_width(m.model), n_pathways}).to(device);
     const auto bias = torch::tensor(path.bias).to(device);
     model->set_linear_path(weight, bias);
     best->set_linear_path(weight, bias);

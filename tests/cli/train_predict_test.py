@@ -185,6 +185,24 @@ for extra, message in [(["--encoder", "builtin"], "--finetune-blocks needs --enc
     c.check(r.returncode == 1 and message in r.stderr and r.stderr.count("\n") == 1,
             f"{' '.join(args)}: exit {r.returncode} {r.stderr[-300:]}")
 
+# The input and linear-path switches reach the model: defaults in the ensemble run above, all
+# three off in a short run (its predictions then differ).
+straight_model = json.loads((tmp / "straight" / "config.json").read_text())["model"]
+c.check(straight_model.get("slide_feature_norm") is True and straight_model.get("linear_path_neighbours") is True
+        and straight_model.get("linear_path_reduced_rank") is True, f"default model options {straight_model}")
+r = run(stx, "train", str(her2st), "--sections", "C3,C4", "--cache-dir", str(cache), "--epochs", "2",
+        "--threads", "2", "--n-genes", "20", "--ensemble", "1", "--feature-norm", "training",
+        "--no-linear-path-neighbours", "--full-rank-linear-path", "--out", str(tmp / "switches"))
+c.check(r.returncode == 0, f"train with the switches off: exit {r.returncode}: {r.stderr[-300:]}")
+if r.returncode == 0:
+    off = json.loads((tmp / "switches" / "config.json").read_text())["model"]
+    c.check(off.get("slide_feature_norm") is False and off.get("linear_path_neighbours") is False
+            and off.get("linear_path_reduced_rank") is False, f"switched-off model options {off}")
+r = run(stx, "train", str(her2st), "--sections", "C3,C4", "--cache-dir", str(cache), "--epochs", "2",
+        "--feature-norm", "batch", "--out", str(tmp / "bad_norm"))
+c.check(r.returncode != 0 and "--feature-norm" in r.stderr and "batch" in r.stderr,
+        f"--feature-norm batch: exit {r.returncode} {r.stderr[-300:]}")
+
 # Stain normalisation: a model trained on Macenko-normalised features normalises at predict
 # time too (the reference is recorded), and refuses features normalised to another reference.
 reference = her2st / "images" / "C5.jpg"
