@@ -37,9 +37,12 @@ torch::Tensor model_input(const QuadFlow& model, const torch::Tensor& features, 
   ViTTail tail = encoder_tail(model);
   if (!tail) return features;
   if (m.model.slide_feature_norm) {  // over the spots given: the slide's, or a training crop's
-    const auto x = tail->forward(tokens);
-    const auto sd = x.std(0, /*unbiased=*/false, /*keepdim=*/true);
-    return (x - x.mean(0, true)) / torch::where(sd > kConstantColumnSd, sd, torch::ones_like(sd));
+    const auto out = tail->forward(tokens);
+    const auto x = out - out.mean(0, true);
+    // population sd, as standardise_columns; the tiny floor keeps sqrt's gradient finite on a
+    // constant column (which the where() then leaves unscaled)
+    const auto sd = (x.pow(2).mean(0, true) + kConstantColumnSd * kConstantColumnSd).sqrt();
+    return x / torch::where(sd > kConstantColumnSd, sd, torch::ones_like(sd));
   }
   const auto mean = torch::tensor(m.feature_mean).to(tokens.device());
   const auto sd = torch::tensor(m.feature_sd).to(tokens.device());
