@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <memory>
+#include <set>
 
 #include "commands.hpp"
 #include "stx/core/error.hpp"
@@ -71,18 +72,18 @@ Action add_train(CLI::App& app) {
     std::fflush(stdout);  // the setup before the progress lines on stderr
 
     data.metadata.version = STX_VERSION;
-    int64_t announced = 1;
+    // Ensemble members may train side by side: each line names its member.
+    std::set<int64_t> announced = {1};
     const TrainedModel model = train_quadflow(
         train, validation, data.metadata, t, [&](const EpochReport& r) {
-          if (r.member != announced) {  // the epoch lines of later members follow this header
+          if (announced.insert(r.member).second)
             fmt::print(stderr, "  model {}/{} (seed {})\n", r.member, r.members, t.seed + r.member - 1);
-            announced = r.member;
-          }
           if (r.epoch % args->print_every != 0 && r.epoch != r.epochs) return;
-          fmt::print(stderr, "  epoch {:>4}/{}  loss {:.4f}  gene r {:.3f}  pathway r {:.3f}{}  {:.1f} s, ETA {:.0f} s\n",
+          fmt::print(stderr, "  epoch {:>4}/{}  loss {:.4f}  gene r {:.3f}  pathway r {:.3f}{}  {:.1f} s, ETA {:.0f} s{}\n",
                      r.epoch, r.epochs, r.train_loss, r.gene_r, r.pathway_r,
                      std::isnan(r.val_loss) ? std::string() : fmt::format("  val loss {:.4f}", r.val_loss),
-                     r.seconds, r.eta_seconds);
+                     r.seconds, r.eta_seconds,
+                     r.members > 1 ? fmt::format("  (model {})", r.member) : std::string());
         });
     model.save(model_path.string());
     nlohmann::json config = {{"version", STX_VERSION},

@@ -9,7 +9,7 @@ AttentionImpl::AttentionImpl(int64_t width, int64_t heads, double dropout) : hea
   key_ = register_module("key", torch::nn::Linear(width, width));
   value_ = register_module("value", torch::nn::Linear(width, width));
   out_ = register_module("out", torch::nn::Linear(width, width));
-  dropout_ = register_module("dropout", torch::nn::Dropout(dropout));
+  dropout_ = register_module("dropout", SeededDropout(dropout));
 }
 
 torch::Tensor AttentionImpl::forward(const torch::Tensor& queries, const torch::Tensor& keys,

@@ -5,6 +5,7 @@
 // Legend: Q query tokens, K key tokens, D width, H heads, E = D / H.
 #pragma once
 
+#include "dropout.hpp"
 #include "torch_compat.hpp"
 
 namespace stx {
@@ -22,7 +23,7 @@ class AttentionImpl : public torch::nn::Module {
  private:
   int64_t heads_;
   torch::nn::Linear query_{nullptr}, key_{nullptr}, value_{nullptr}, out_{nullptr};
-  torch::nn::Dropout dropout_{nullptr};
+  SeededDropout dropout_{nullptr};
 };
 TORCH_MODULE(Attention);
 

@@ -17,7 +17,7 @@ NeighbourhoodAttentionImpl::NeighbourhoodAttentionImpl(int64_t width, int64_t he
   offset_bias_ = register_module(
       "offset_bias", torch::nn::Sequential(torch::nn::Linear(2, kBiasHidden), torch::nn::GELU(),
                                            torch::nn::Linear(kBiasHidden, heads)));
-  dropout_ = register_module("dropout", torch::nn::Dropout(dropout));
+  dropout_ = register_module("dropout", SeededDropout(dropout));
 }
 
 torch::Tensor NeighbourhoodAttentionImpl::forward(const torch::Tensor& tokens,
@@ -27,9 +27,8 @@ torch::Tensor NeighbourhoodAttentionImpl::forward(const torch::Tensor& tokens,
   const auto qkv = qkv_(tokens).view({n, 3, heads_, e});                  // (N, 3, H, E)
   const auto bias = offset_bias_->forward(nb.offset_um / kOffsetScaleUm);  // (N, K, H)
   torch::Tensor keep;  // dropout on the attention weights, drawn here so backward reuses it
-  const double p = dropout_->options.p();
-  if (is_training() && p > 0)
-    keep = torch::bernoulli(torch::full({n, k, heads_}, 1 - p, tokens.options())) / (1 - p);
+  const double p = dropout_->p();
+  if (is_training() && p > 0) keep = dropout_keep_mask({n, k, heads_}, p, tokens.options());
   const auto mixed = neighbourhood_attend(qkv.select(1, 0), qkv.select(1, 1), qkv.select(1, 2),
                                           bias, nb.index, nb.valid, keep);  // (N, H, E)
   return out_(mixed.reshape({n, width}));                                   // (N, D)

@@ -8,6 +8,7 @@
 // Legend: N spots, K neighbours, D width, H heads, E = D / H.
 #pragma once
 
+#include "dropout.hpp"
 #include "neighbourhood.hpp"
 #include "torch_compat.hpp"
 
@@ -24,7 +25,7 @@ class NeighbourhoodAttentionImpl : public torch::nn::Module {
   int64_t heads_;
   torch::nn::Linear qkv_{nullptr}, out_{nullptr};
   torch::nn::Sequential offset_bias_{nullptr};  // (.., 2) µm/100 -> (.., H)
-  torch::nn::Dropout dropout_{nullptr};
+  SeededDropout dropout_{nullptr};
 };
 TORCH_MODULE(NeighbourhoodAttention);
 

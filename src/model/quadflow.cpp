@@ -9,7 +9,7 @@ namespace stx {
 namespace {
 torch::nn::Sequential mlp(int64_t width, double dropout) {
   return torch::nn::Sequential(torch::nn::Linear(width, 2 * width), torch::nn::GELU(),
-                               torch::nn::Dropout(dropout), torch::nn::Linear(2 * width, width));
+                               SeededDropout(dropout), torch::nn::Linear(2 * width, width));
 }
 torch::nn::LayerNorm norm(int64_t width) {
   return torch::nn::LayerNorm(torch::nn::LayerNormOptions({width}));

@@ -195,32 +195,44 @@ TEST(SlideData, StandardiseColumnsPerSlide) {
 
 // --ensemble 2: two members trained with seeds 7 and 8, predictions averaged; the same as
 // training the two single models and averaging by hand, and it survives save/load.
+// With 2 threads the two members train side by side, one thread each; with 1 thread, one
+// after the other. Either way each member is the single model of its seed trained on one
+// thread, and every epoch of both is reported.
 TEST(Trainer, EnsembleIsTheMeanOfItsMembers) {
   test::TempDir dir;
   auto o = fast_options();
   o.epochs = 4;
   const std::vector<SlideData> train = {synthetic_slide("A", 1), synthetic_slide("B", 2)};
   const SlideData test = synthetic_slide("C", 3);
-  o.ensemble = 2;
-  const TrainedModel ensemble = train_quadflow(train, nullptr, synthetic_metadata(), o);
-  EXPECT_EQ(ensemble.members(), 2);
   o.ensemble = 1;
   const TrainedModel first = train_quadflow(train, nullptr, synthetic_metadata(), o);
   o.seed = 8;
   const TrainedModel second = train_quadflow(train, nullptr, synthetic_metadata(), o);
-  const Prediction e = ensemble.predict(test, true, 1), a = first.predict(test, true, 1),
-                   b = second.predict(test, true, 1);
+  const Prediction a = first.predict(test, true, 1), b = second.predict(test, true, 1);
   EXPECT_NE(a.pathways, b.pathways);  // different seeds, different models
-  ASSERT_EQ(e.pathways.size(), a.pathways.size());
-  for (size_t i = 0; i < e.pathways.size(); ++i) EXPECT_NEAR(e.pathways[i], (a.pathways[i] + b.pathways[i]) / 2, 1e-5);
-  for (size_t i = 0; i < e.genes.size(); ++i) EXPECT_NEAR(e.genes[i], (a.genes[i] + b.genes[i]) / 2, 1e-5);
-  ASSERT_EQ(e.pathway_attention.size(), a.pathway_attention.size());
-  for (size_t i = 0; i < e.pathway_attention.size(); ++i)
-    EXPECT_NEAR(e.pathway_attention[i], (a.pathway_attention[i] + b.pathway_attention[i]) / 2, 1e-6);
-  ensemble.save(dir / "ensemble.pt");
-  const TrainedModel loaded = TrainedModel::load(dir / "ensemble.pt");
-  EXPECT_EQ(loaded.members(), 2);
-  EXPECT_EQ(loaded.predict(test, false, 1).pathways, ensemble.predict(test, false, 1).pathways);
+  for (const int threads : {1, 2}) {
+    o.seed = 7;
+    o.ensemble = 2;
+    o.threads = threads;
+    std::vector<int> epochs_reported(3, 0);
+    const TrainedModel ensemble = train_quadflow(train, nullptr, synthetic_metadata(), o,
+                                                 [&](const EpochReport& r) { ++epochs_reported.at(r.member); });
+    EXPECT_EQ(ensemble.members(), 2);
+    EXPECT_EQ(epochs_reported[1], 4) << threads;
+    EXPECT_EQ(epochs_reported[2], 4) << threads;
+    const Prediction e = ensemble.predict(test, true, 1);
+    ASSERT_EQ(e.pathways.size(), a.pathways.size());
+    for (size_t i = 0; i < e.pathways.size(); ++i)
+      ASSERT_NEAR(e.pathways[i], (a.pathways[i] + b.pathways[i]) / 2, 1e-5) << threads;
+    for (size_t i = 0; i < e.genes.size(); ++i) ASSERT_NEAR(e.genes[i], (a.genes[i] + b.genes[i]) / 2, 1e-5) << threads;
+    ASSERT_EQ(e.pathway_attention.size(), a.pathway_attention.size());
+    for (size_t i = 0; i < e.pathway_attention.size(); ++i)
+      ASSERT_NEAR(e.pathway_attention[i], (a.pathway_attention[i] + b.pathway_attention[i]) / 2, 1e-6) << threads;
+    ensemble.save(dir / "ensemble.pt");
+    const TrainedModel loaded = TrainedModel::load(dir / "ensemble.pt");
+    EXPECT_EQ(loaded.members(), 2);
+    EXPECT_EQ(loaded.predict(test, false, 1).pathways, ensemble.predict(test, false, 1).pathways);
+  }
 }
 
 TEST(SlideData, GeneSetOverlapIsTheJaccardIndex) {
