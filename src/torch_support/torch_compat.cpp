@@ -18,8 +18,12 @@ torch::Device resolve_device(const std::string& name) {
   return torch::kCUDA;
 }
 
+int thread_count(int threads) {
+  return threads > 0 ? threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+}
+
 void set_threads(int threads) {
-  const int n = threads > 0 ? threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  const int n = thread_count(threads);
   if (at::get_num_threads() != n) at::set_num_threads(n);
 }
 

@@ -27,7 +27,10 @@ torch::Tensor fused_self_attention(const torch::Tensor& x, int64_t heads, const 
 /// without one (Debian's LibTorch is a CPU build) and for any other name.
 torch::Device resolve_device(const std::string& name);
 
-/// LibTorch starts with one intra-op thread here; 0 means all cores.
+/// The thread count `threads` asks for: itself, or all cores for 0.
+int thread_count(int threads);
+
+/// LibTorch starts with one intra-op thread here; 0 means all cores. Per calling thread.
 void set_threads(int threads);
 
 /// The first line of a LibTorch error: its full text carries a C++ backtrace.

@@ -401,7 +401,7 @@ TrainedModel train_quadflow(const std::vector<const SlideData*>& train, const Sl
   // On the CPU the members train side by side, each on its share of the threads: small
   // models use 2 threads poorly (1.2x over 1), so two members at once finish sooner. Each
   // member's result depends only on its seed, not on the others or on scheduling.
-  const int threads = o.threads > 0 ? o.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  const int threads = torch_compat::thread_count(o.threads);
   const bool on_cpu = torch_compat::resolve_device(o.device).is_cpu();
   const int64_t workers = on_cpu ? std::min<int64_t>(o.ensemble, threads) : 1;
   std::mutex report_mutex;

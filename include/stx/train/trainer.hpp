@@ -51,8 +51,9 @@ using EpochCallback = std::function<void(const EpochReport&)>;
 
 /// `metadata` carries names, membership and encoder identity; the trainer fills in the
 /// architecture from `options.model`, its sizes from the data, and the standardisation from
-/// the training slides. With options.ensemble > 1, the members are trained one after the
-/// other (member K with seed + K - 1) and the returned model averages their predictions.
+/// the training slides. With options.ensemble > 1, member K is trained with seed + K - 1 and
+/// the returned model averages their predictions. On the CPU, W = min(ensemble, threads)
+/// members train side by side with threads / W threads each; on a GPU, one after the other.
 TrainedModel train_quadflow(const std::vector<SlideData>& train, const SlideData* validation,
                             ModelMetadata metadata, const TrainOptions& options,
                             const EpochCallback& on_epoch = {});
