@@ -107,9 +107,10 @@ DenseMatrix linear_path_inputs(const std::vector<const SlideData*>& slides, cons
     std::vector<double> x(s->features.begin(), s->features.end());
     if (o.slide_feature_norm)
       for (int64_t c = 0; c < kFeatures; ++c) {
+        const auto n = static_cast<double>(s->n_spots());
         double mean = 0, var = 0;
-        for (int64_t i = 0; i < s->n_spots(); ++i) mean += x[i * kFeatures + c] / s->n_spots();
-        for (int64_t i = 0; i < s->n_spots(); ++i) var += std::pow(x[i * kFeatures + c] - mean, 2) / s->n_spots();
+        for (int64_t i = 0; i < s->n_spots(); ++i) mean += x[i * kFeatures + c] / n;
+        for (int64_t i = 0; i < s->n_spots(); ++i) var += std::pow(x[i * kFeatures + c] - mean, 2) / n;
         for (int64_t i = 0; i < s->n_spots(); ++i) x[i * kFeatures + c] = (x[i * kFeatures + c] - mean) / std::sqrt(var);
       }
     const Neighbourhood nb = build_neighbourhood(s->x_um, s->y_um, o.neighbours, o.radius_pitches);
