@@ -13,6 +13,7 @@
 
 #include "html.hpp"
 #include "stx/core/error.hpp"
+#include "stx/core/table_numbers.hpp"
 
 namespace stx {
 namespace fs = std::filesystem;
@@ -88,9 +89,8 @@ struct Mean {
 };
 
 std::string number(double v, bool best = false) {
-  if (!std::isfinite(v)) return "&ndash;";
-  const std::string s = fmt::format("{:.3f}", v);
-  return best ? "<b class=\"best\">" + s + "</b>" : s;
+  const std::string s = three_decimals(v, "&ndash;");
+  return best && std::isfinite(v) ? "<b class=\"best\">" + s + "</b>" : s;
 }
 
 template <typename T>
@@ -137,7 +137,7 @@ std::string fold_table(const std::vector<MetricRow>& rows, const std::string& ki
       row.push_back(number(v, std::isfinite(v) && v == best));
     }
     row.push_back(number(partial[m].value()));
-    row.push_back(std::isfinite(mse[m].value()) ? fmt::format("{:.3g}", mse[m].value()) : "&ndash;");
+    row.push_back(three_significant(mse[m].value(), "&ndash;"));
     t.rows.push_back(row);
   }
   return html::render(t);

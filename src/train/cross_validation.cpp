@@ -11,6 +11,7 @@
 
 #include "stx/core/error.hpp"
 #include "stx/core/log.hpp"
+#include "stx/core/table_numbers.hpp"
 #include "stx/eval/metrics.hpp"
 #include "stx/io/atomic_file.hpp"
 
@@ -207,8 +208,8 @@ std::string cv_summary_markdown(const CvResult& result) {
       if (r.fold == fold && r.method == method && r.kind == kind) return &r;
     return static_cast<const CvRow*>(nullptr);
   };
-  const auto cell = [](double v) { return std::isfinite(v) ? fmt::format("{:.3f}", v) : std::string("—"); };
-  const auto mse_cell = [](double v) { return std::isfinite(v) ? fmt::format("{:.3g}", v) : std::string("—"); };
+  const auto cell = [](double v) { return three_decimals(v, "—"); };
+  const auto mse_cell = [](double v) { return three_significant(v, "—"); };
   std::string out;
   for (const std::string kind : {"pathway", "gene"}) {
     out += fmt::format("\nMean Pearson r over {} {} targets, held-out {} (rows: method):\n\n",
