@@ -31,7 +31,7 @@ Action add_encode(CLI::App& app) {
   auto args = std::make_shared<EncodeArgs>();
   CLI::App* cmd = app.add_subcommand(
       "encode", "Encode the H&E patch around every spot (cached); an image alone gets pseudo-spots");
-  add_slide_options(cmd, args->slide);
+  add_slide_options(cmd, args->slide, /*image_alone=*/true);
   cmd->add_option("--encoder", args->encoder.name,
                   "builtin (morphology features; no weights), torchscript (--weights model.pt), "
                   "vit (UNI, Phikon: timm, torchvision or Hugging Face names) or swin (CTransPath, "

@@ -86,7 +86,7 @@ Action add_predict(CLI::App& app) {
   auto args = std::make_shared<PredictArgs>();
   CLI::App* cmd = app.add_subcommand(
       "predict", "Predict pathway activity and gene expression from H&E alone");
-  add_slide_options(cmd, args->slide);
+  add_slide_options(cmd, args->slide, /*image_alone=*/true);
   cmd->add_option("-m,--model", args->model, "model.pt written by stx train")->required();
   cmd->add_option("-o,--output", args->output, "Write predictions as .h5ad")->required();
   cmd->add_option("--tsv", args->tsv, "Also write spots x (pathways, genes) as TSV");

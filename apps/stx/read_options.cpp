@@ -9,11 +9,11 @@
 namespace stx::cli {
 namespace fs = std::filesystem;
 
-void add_slide_options(CLI::App* cmd, SlideArgs& args) {
-  cmd->add_option("input", args.read.input,
-                  "Space Ranger folder, .h5ad, 10x .h5, legacy ST counts .tsv[.gz] or dataset "
-                  "folder")
-      ->required();
+void add_slide_options(CLI::App* cmd, SlideArgs& args, bool image_alone) {
+  const std::string slides =
+      "Space Ranger folder, .h5ad, 10x .h5, legacy ST counts .tsv[.gz] or dataset folder";
+  const std::string image = "; or an H&E image alone (.jpg, .png, .tif, .svs, ...): pseudo-spots on its tissue";
+  cmd->add_option("input", args.read.input, image_alone ? slides + image : slides)->required();
   cmd->add_option("--format", args.format, "Input format (default: detected)")
       ->check(CLI::IsMember({"auto", "legacy-st", "spaceranger", "h5ad", "10x-h5"}));
   cmd->add_option("--section", args.read.section, "Legacy ST dataset folder: section to read");

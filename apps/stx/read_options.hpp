@@ -15,7 +15,8 @@ struct SlideArgs {
   std::string format = "auto";
 };
 
-void add_slide_options(CLI::App* cmd, SlideArgs& args);
+/// `image_alone`: the command also takes an H&E image without spots (read_slide_or_image).
+void add_slide_options(CLI::App* cmd, SlideArgs& args, bool image_alone = false);
 
 /// A slide, or an H&E image alone (by extension), which gets pseudo-spots on its tissue; its
 /// µm/px comes from --um-per-px or the file.
