@@ -51,8 +51,11 @@ void add_training_options(CLI::App* cmd, TrainingArgs& a) {
   cmd->add_option("--neighbours", m.neighbours, "H<->H: spots each spot attends to (itself included)")
       ->check(CLI::PositiveNumber)->capture_default_str();
   cmd->add_flag("--full-attention", m.full_attention, "H<->H over all spots (small slides only)");
-  cmd->add_flag("!--no-linear-path", m.linear_path,
-                "Leave out the closed-form linear path from features to pathway activities");
+  cmd->add_option("--linear-path", a.linear_path,
+                  "The closed-form linear path from features to pathway activities: on, off, or "
+                  "auto (on for a single model, off for an ensemble)")
+      ->check(CLI::IsMember({"auto", "on", "off"}))->capture_default_str();
+  cmd->add_flag_callback("--no-linear-path", [&a] { a.linear_path = "off"; }, "The same as --linear-path off");
   cmd->add_flag("!--no-linear-path-neighbours", m.linear_path_neighbours,
                 "The linear path reads each spot's own features only, not also its neighbours' mean");
   cmd->add_flag("!--full-rank-linear-path", m.linear_path_reduced_rank,
@@ -91,6 +94,8 @@ std::vector<ReadOptions> resolve_training_args(TrainingArgs& a) {
   a.data.encoder.threads = a.train.threads;
   a.data.encoder.device = a.train.device;  // one --device for the encoder and the model
   a.data.finetune_blocks = a.train.finetune_blocks;
+  a.train.model.linear_path = a.linear_path == "auto" ? linear_path_by_default(a.train.ensemble)
+                                                      : a.linear_path == "on";
   if (!a.genes_file.empty()) {
     std::ifstream in(a.genes_file);
     STX_CHECK(in, IoError, "{}: cannot open the gene list", a.genes_file);

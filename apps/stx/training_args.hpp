@@ -21,6 +21,7 @@ struct TrainingArgs {
   double um_per_px = kUnknown;
   std::string method = "rank";
   std::string genes_file;
+  std::string linear_path = "auto";  // on | off | auto (linear_path_by_default)
   DatasetOptions data;
   TrainOptions train;
 };

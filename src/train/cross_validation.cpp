@@ -84,9 +84,13 @@ std::vector<CvVariant> ablation_variants(const QuadFlowOptions& model, const Los
   add("no P<->P", [](CvVariant& x) { x.model.pathway_attention = false; });
   add("no P<->H", [](CvVariant& x) { x.model.cross_attention = false; });
   add("no H->P readout", [](CvVariant& x) { x.model.pathway_readout = false; });
-  add("no linear path", [](CvVariant& x) { x.model.linear_path = false; });
-  add("full-rank linear path", [](CvVariant& x) { x.model.linear_path_reduced_rank = false; });
-  add("linear path without neighbours", [](CvVariant& x) { x.model.linear_path_neighbours = false; });
+  if (model.linear_path) {
+    add("no linear path", [](CvVariant& x) { x.model.linear_path = false; });
+    add("full-rank linear path", [](CvVariant& x) { x.model.linear_path_reduced_rank = false; });
+    add("linear path without neighbours", [](CvVariant& x) { x.model.linear_path_neighbours = false; });
+  } else {
+    add("with linear path", [](CvVariant& x) { x.model.linear_path = true; });
+  }
   add("features standardised over training", [](CvVariant& x) { x.model.slide_feature_norm = false; });
   add("no gene-set overlap bias", [](CvVariant& x) { x.model.overlap_bias = false; });
   add("strict bottleneck", [](CvVariant& x) { x.model.residual_rank = 0; });

@@ -385,6 +385,8 @@ TrainedModel train_one(const std::vector<const SlideData*>& train, const SlideDa
 
 }  // namespace
 
+bool linear_path_by_default(int64_t ensemble) { return ensemble == 1; }
+
 TrainedModel train_quadflow(const std::vector<SlideData>& train, const SlideData* validation,
                             ModelMetadata m, const TrainOptions& o, const EpochCallback& on_epoch) {
   std::vector<const SlideData*> pointers;

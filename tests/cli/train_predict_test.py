@@ -190,6 +190,8 @@ for extra, message in [(["--encoder", "builtin"], "--finetune-blocks needs --enc
 straight_model = json.loads((tmp / "straight" / "config.json").read_text())["model"]
 c.check(straight_model.get("slide_feature_norm") is True and straight_model.get("linear_path_neighbours") is True
         and straight_model.get("linear_path_reduced_rank") is True, f"default model options {straight_model}")
+# --linear-path auto: none in an ensemble (the run above), one in a single model (below)
+c.check(straight_model.get("linear_path") is False, f"an ensemble's default linear path {straight_model}")
 r = run(stx, "train", str(her2st), "--sections", "C3,C4", "--cache-dir", str(cache), "--epochs", "2",
         "--threads", "2", "--n-genes", "20", "--ensemble", "1", "--feature-norm", "training",
         "--no-linear-path-neighbours", "--full-rank-linear-path", "--out", str(tmp / "switches"))
@@ -198,6 +200,7 @@ if r.returncode == 0:
     off = json.loads((tmp / "switches" / "config.json").read_text())["model"]
     c.check(off.get("slide_feature_norm") is False and off.get("linear_path_neighbours") is False
             and off.get("linear_path_reduced_rank") is False, f"switched-off model options {off}")
+    c.check(off.get("linear_path") is True, f"a single model's default linear path {off}")
 r = run(stx, "train", str(her2st), "--sections", "C3,C4", "--cache-dir", str(cache), "--epochs", "2",
         "--feature-norm", "batch", "--out", str(tmp / "bad_norm"))
 c.check(r.returncode != 0 and "--feature-norm" in r.stderr and "batch" in r.stderr,

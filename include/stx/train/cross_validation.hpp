@@ -29,7 +29,7 @@ struct CvVariant {
 };
 
 /// The full model and one variant per ablation: each flow off, strict bottleneck, no
-/// smoothness penalty.
+/// smoothness penalty, and the linear path off (or, for a model without one, on).
 std::vector<CvVariant> ablation_variants(const QuadFlowOptions& model, const LossWeights& loss);
 
 struct CvOptions {

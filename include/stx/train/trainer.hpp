@@ -49,6 +49,13 @@ struct EpochReport {
 
 using EpochCallback = std::function<void(const EpochReport&)>;
 
+/// Whether QuadFlow gets its linear path unless told otherwise (`--linear-path auto`): for a
+/// single model, not for an ensemble. The frozen linear path steadies one model (HER2ST
+/// C2-C5, leave-one-out: pathways 0.386 with it, 0.359 without); but it is the same in every
+/// member, so an ensemble averages away less, and ensembles of 2, 3 and 5 did better without
+/// it (docs/model.md, "The linear path and the ensemble").
+bool linear_path_by_default(int64_t ensemble);
+
 /// `metadata` carries names, membership and encoder identity; the trainer fills in the
 /// architecture from `options.model`, its sizes from the data, and the standardisation from
 /// the training slides. With options.ensemble > 1, member K is trained with seed + K - 1 and
