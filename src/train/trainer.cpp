@@ -25,6 +25,7 @@
 #include "stx/core/error.hpp"
 #include "stx/core/log.hpp"
 #include "stx/io/atomic_file.hpp"
+#include "tensor_values.hpp"
 #include "trained_model_impl.hpp"
 
 namespace stx {
@@ -124,11 +125,6 @@ Crop random_crop(const SlideTensors& s, int64_t count, uint64_t seed, const Quad
   return {s.features.index_select(0, rows), s.genes.index_select(0, rows),
           s.pathways.index_select(0, rows), s.tokens.defined() ? s.tokens.index_select(0, rows) : torch::Tensor(),
           to_device(build_neighbourhood(x, y, mo.neighbours, mo.radius_pitches), device)};
-}
-
-std::vector<float> to_vector(const torch::Tensor& t) {
-  const auto c = t.to(torch::kCPU, torch::kFloat32).contiguous();
-  return {c.data_ptr<float>(), c.data_ptr<float>() + c.numel()};
 }
 
 // The training slides as the linear path reads them: the same input tensor the model gets.
@@ -313,12 +309,12 @@ TrainedModel train_one(const std::vector<const SlideData*>& train, const SlideDa
     double loss_sum = 0, gene_r = 0, pathway_r = 0;
     for (size_t k = 0; k < order.size(); ++k) {
       const int64_t step = epoch * steps_per_epoch + static_cast<int64_t>(k);
-      const uint64_t dropout_seed = o.seed * 1000003 + static_cast<uint64_t>(step);  // this step's masks
-      if (device.is_cpu()) dropout_generator.set_current_seed(dropout_seed);
-      else torch::manual_seed(dropout_seed);
+      const uint64_t step_seed = o.seed * 1000003 + static_cast<uint64_t>(step);  // this step's masks and crop
+      if (device.is_cpu()) dropout_generator.set_current_seed(step_seed);
+      else torch::manual_seed(step_seed);
       const SlideTensors& s = slides[order[k]];
       const bool crop = o.crop_spots > 0 && o.crop_spots < s.features.size(0);
-      const Crop c = crop ? random_crop(s, o.crop_spots, o.seed * 1000003 + static_cast<uint64_t>(step), m.model, device)
+      const Crop c = crop ? random_crop(s, o.crop_spots, step_seed, m.model, device)
                           : Crop{s.features, s.genes, s.pathways, s.tokens, s.neighbourhood};
       const double lr = learning_rate_at(o, step, total_steps);
       auto& param_groups = optimizer.param_groups();

@@ -39,9 +39,5 @@ torch::Tensor image_batch(const std::vector<float>& images, int64_t batch, int64
   return torch::from_blob(const_cast<float*>(images.data()), {batch, 3, size, size});
 }
 
-std::vector<float> to_vector(const torch::Tensor& t) {
-  const torch::Tensor c = t.to(torch::kCPU, torch::kFloat32).contiguous();
-  return std::vector<float>(c.data_ptr<float>(), c.data_ptr<float>() + c.numel());
-}
 
 }  // namespace stx

@@ -23,7 +23,4 @@ torch::Tensor imagenet_patches(const std::vector<cv::Mat>& patches, int64_t size
 /// ShapeError naming `model` when the count is wrong.
 torch::Tensor image_batch(const std::vector<float>& images, int64_t batch, int64_t size, const char* model);
 
-/// A tensor's values as float32, row-major.
-std::vector<float> to_vector(const torch::Tensor& t);
-
 }  // namespace stx

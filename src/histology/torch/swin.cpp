@@ -12,6 +12,7 @@
 #include "load_weights.hpp"
 #include "native_encoder.hpp"
 #include "patch_tensor.hpp"
+#include "tensor_values.hpp"
 #include "stx/core/error.hpp"
 #include "stx/histology/weights.hpp"
 #include "torch_compat.hpp"

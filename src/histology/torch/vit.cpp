@@ -15,6 +15,7 @@
 #include "load_weights.hpp"
 #include "native_encoder.hpp"
 #include "patch_tensor.hpp"
+#include "tensor_values.hpp"
 #include "torch_compat.hpp"
 
 namespace stx {
