@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Builds demo/her2st from the HER2ST data in ../shared/data (run once; the result is committed).
 
-For each section with an H&E image (C2-C5): the image is cropped to the spots' bounding box
+For each section with an H&E image (C2-C5, B4): the image is cropped to the spots' bounding box
 plus a margin of one array pitch, and re-encoded as JPEG; the spot table's pixel_x/pixel_y
 are shifted by the crop offset; the counts table is copied unchanged. Full resolution is
 kept (~0.69 um/px), because patches are cut at a physical size later.
@@ -17,7 +17,7 @@ import shutil
 from PIL import Image
 
 Image.MAX_IMAGE_PIXELS = 200_000_000  # the HER2ST JPEGs are ~92 Mpx
-SECTIONS = ["C2", "C3", "C4", "C5"]
+SECTIONS = ["C2", "C3", "C4", "C5", "B4"]  # patient C, and B4 of patient B
 MARGIN_PX = 300  # about one 200 um array pitch at 0.69 um/px
 JPEG_QUALITY = 70
 
@@ -53,10 +53,11 @@ def main() -> None:
     parser.add_argument("--shared", type=pathlib.Path,
                         default=here.parent / "shared" / "data" / "her2st")
     parser.add_argument("--out", type=pathlib.Path, default=here / "demo" / "her2st")
+    parser.add_argument("--sections", default=",".join(SECTIONS), help="comma-separated (default: all)")
     args = parser.parse_args()
     for sub in ("counts", "spots", "images"):
         (args.out / sub).mkdir(parents=True, exist_ok=True)
-    for section in SECTIONS:
+    for section in args.sections.split(","):
         bundle_section(args.shared, args.out, section)
 
 

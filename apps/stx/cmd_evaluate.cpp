@@ -1,7 +1,10 @@
-// `stx evaluate <slides>`: leave-one-group-out cross-validation of QuadFlow against the mean,
-// library-size and ridge baselines on the same features, in one run; optional ablations.
+// `stx evaluate <slides>`: cross-validation of QuadFlow against the mean, library-size and
+// ridge baselines on the same features, leaving one patient out and one section out within a
+// patient side by side in one run (the fold plan is printed first); optional ablations.
 #include <filesystem>
 #include <memory>
+
+#include <fmt/ranges.h>
 
 #include "commands.hpp"
 #include "read_options.hpp"
@@ -20,6 +23,8 @@ struct EvaluateArgs {
   std::string out = "stx-evaluate";
   bool ablations = false;
   bool force = false;
+  std::string protocol = "both";
+  std::vector<std::string> held_out;
 };
 }  // namespace
 
@@ -33,6 +38,12 @@ Action add_evaluate(CLI::App& app) {
   cmd->add_flag("--ablations", args->ablations,
                 "Also train each ablation (every flow off, strict bottleneck, no smoothness)");
   cmd->add_flag("--force", args->force, "Overwrite an existing output folder's results");
+  cmd->add_option("--protocol", args->protocol,
+                  "patient: leave one patient out; section: leave one section out within a patient; "
+                  "both, side by side")
+      ->check(CLI::IsMember({"both", "patient", "section"}))->capture_default_str();
+  cmd->add_option("--held-out", args->held_out, "Run only the folds that hold out these patients or sections")
+      ->delimiter(',');
 
   return [args, cmd]() -> int {
     if (!cmd->parsed()) return -1;
@@ -46,6 +57,16 @@ Action add_evaluate(CLI::App& app) {
     CvOptions options;
     options.train = args->training.train;
     options.ablations = args->ablations;
+    options.folds.by_patient = args->protocol != "section";
+    options.folds.by_section = args->protocol != "patient";
+    options.folds.held_out = args->held_out;
+    std::vector<SlideGroup> slide_groups;
+    for (const auto& s : data.slides) slide_groups.push_back({s.name, s.group});
+    for (const Fold& fold : plan_folds(slide_groups, options.folds)) {
+      std::vector<std::string> train;
+      for (size_t i : fold.train) train.push_back(data.slides[i].name);
+      fmt::print("  fold      = {}: hold out {}, train on {}\n", fold.protocol, fold.held_out, fmt::join(train, ", "));
+    }
     const CvResult result = cross_validate(data, options, [](const std::string& fold, const std::string& method) {
       log()->info("held out {}: {}", fold, method);
     });

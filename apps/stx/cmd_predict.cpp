@@ -144,7 +144,7 @@ Action add_predict(CLI::App& app) {
       add_finetuning_tokens(spots, slide, *finetuning_vit(encoder_options, m.encoder_tail.blocks), encoder_options,
                             m.encoder_tail.blocks);
     Prediction p = model.predict(spots, !args->maps.empty(), args->threads);
-    // log1p CP10k is never negative; the linear decoder can dip just below 0. Clipping makes
+    // Expression on either target scale is never negative; the linear decoder can dip just below 0. Clipping makes
     // the .h5ad a valid expression matrix for scanpy and for `stx domains`.
     for (float& g : p.genes) g = std::max(g, 0.0f);
 
@@ -153,7 +153,9 @@ Action add_predict(CLI::App& app) {
     extras.obsm.push_back({"pathway_activity", static_cast<int64_t>(m.pathways.size()), p.pathways});
     extras.uns_lists.push_back({"pathway_names", m.pathways});
     extras.uns_strings.push_back({"pathway_method", m.score_method});
-    extras.uns_strings.push_back({"stx_X", "QuadFlow-predicted log1p CP10k expression, clipped at 0"});
+    extras.uns_strings.push_back(
+        {"stx_X", "QuadFlow-predicted " + describe(parse_gene_target_scale(m.gene_target_scale)) +
+                      " expression, clipped at 0"});
     extras.uns_strings.push_back({"stx_model", fs::absolute(args->model).string()});
     extras.uns_strings.push_back({"stx_encoder", m.encoder_identity});
     extras.uns_strings.push_back({"stx_version", STX_VERSION});

@@ -119,8 +119,8 @@ std::vector<std::string> write_prediction_maps(const Slide& slide, const SlideDa
          "pathways_measured_vs_predicted.png");
     save(with_heading(comparison_figure(canvas, top_indices(gene_r, static_cast<size_t>(request.top)),
                                         m.genes, spots.genes, p.genes, gene_r, n, false),
-                      fmt::format("{}: measured and predicted expression, log1p CP10k (best "
-                                  "predicted genes)", slide.name)),
+                      fmt::format("{}: measured and predicted expression, {} (best predicted genes)",
+                                  slide.name, describe(parse_gene_target_scale(m.gene_target_scale)))),
          "genes_measured_vs_predicted.png");
   }
 

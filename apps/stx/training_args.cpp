@@ -5,6 +5,8 @@
 #include <fstream>
 
 #include "stx/core/error.hpp"
+#include "stx/io/slide_groups.hpp"
+#include "stx/train/fold_plan.hpp"
 #include "stx/pathways/scoring.hpp"
 
 namespace stx::cli {
@@ -17,8 +19,12 @@ void add_training_options(CLI::App* cmd, TrainingArgs& a) {
   cmd->add_option("--sections", a.sections, "Legacy ST dataset folder: sections to use")
       ->delimiter(',');
   cmd->add_option("--group", a.groups,
-                  "SLIDE=GROUP: cross-validation group (e.g. patient); default one per slide")
+                  "SLIDE=GROUP: the slide's patient (cross-validation group); default: a legacy ST "
+                  "section's letters (HER2ST B4 -> B), else one group per slide")
       ->delimiter(',');
+  cmd->add_option("--group-table", a.group_table,
+                  "TSV with 'slide' and 'patient' (or 'group') columns: each slide's patient")
+      ->check(CLI::ExistingFile);
   cmd->add_option("--format", a.format, "Input format (default: detected)")
       ->check(CLI::IsMember({"auto", "legacy-st", "spaceranger", "h5ad", "10x-h5"}));
   cmd->add_option("--um-per-px", a.um_per_px, "Full-resolution µm per pixel (default: from the data)")
@@ -31,6 +37,12 @@ void add_training_options(CLI::App* cmd, TrainingArgs& a) {
   cmd->add_option("--n-genes", a.data.targets.count, "Highly variable target genes")
       ->check(CLI::PositiveNumber)->capture_default_str();
   cmd->add_option("--genes", a.genes_file, "File of target gene symbols, one per line");
+  cmd->add_option_function<std::string>(
+         "--target-norm", [&a](const std::string& v) { a.data.targets.scale = parse_gene_target_scale(v); },
+         "Gene targets: log1p-cp10k (of the spot's total count), or log10-cp10k-over-genes (of "
+         "its count over the target genes: the HER2ST protocol of Hist2ST and others, with "
+         "--genes their 785) [log1p-cp10k]")
+      ->check(CLI::IsMember({"log1p-cp10k", "log10-cp10k-over-genes"}));
   cmd->add_option("--encoder", a.data.encoder.name, "builtin, torchscript, vit or swin")
       ->check(CLI::IsMember({"builtin", "torchscript", "vit", "swin"}))->capture_default_str();
   cmd->add_option("--weights", a.data.encoder.weights, "Encoder weights (torchscript, vit, swin)");
@@ -127,18 +139,25 @@ std::vector<ReadOptions> resolve_training_args(TrainingArgs& a) {
 }
 
 void apply_groups(const TrainingArgs& a, Dataset& data) {
-  for (const auto& pair : a.groups) {
-    const auto eq = pair.find('=');
-    STX_CHECK(eq != std::string::npos && eq > 0 && eq + 1 < pair.size(), ConfigError,
-              "--group '{}': expected SLIDE=GROUP", pair);
-    const std::string slide = pair.substr(0, eq), group = pair.substr(eq + 1);
+  if (!a.sections.empty())
+    for (auto& s : data.slides)
+      if (const std::string patient = patient_of_section(s.name); !patient.empty()) s.group = patient;
+  const auto assign = [&](const std::string& slide, const std::string& group, const std::string& where) {
     bool found = false;
     for (auto& s : data.slides)
       if (s.name == slide) {
         s.group = group;
         found = true;
       }
-    STX_CHECK(found, ConfigError, "--group '{}': no slide named '{}'", pair, slide);
+    STX_CHECK(found, ConfigError, "{}: no slide named '{}'", where, slide);
+  };
+  if (!a.group_table.empty())
+    for (const auto& [slide, group] : read_slide_groups(a.group_table)) assign(slide, group, a.group_table);
+  for (const auto& pair : a.groups) {
+    const auto eq = pair.find('=');
+    STX_CHECK(eq != std::string::npos && eq > 0 && eq + 1 < pair.size(), ConfigError,
+              "--group '{}': expected SLIDE=GROUP", pair);
+    assign(pair.substr(0, eq), pair.substr(eq + 1), "--group '" + pair + "'");
   }
 }
 

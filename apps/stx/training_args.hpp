@@ -17,6 +17,7 @@ struct TrainingArgs {
   std::vector<std::string> inputs;
   std::vector<std::string> sections;  // legacy ST dataset folder: the sections to use
   std::vector<std::string> groups;    // SECTION=GROUP pairs (e.g. patient) for cross-validation
+  std::string group_table;            // a SLIDE -> GROUP table (read_slide_groups)
   std::string format = "auto";
   double um_per_px = kUnknown;
   std::string method = "rank";
@@ -31,7 +32,8 @@ void add_training_options(CLI::App* cmd, TrainingArgs& args);
 /// Validates the parsed options and resolves them (scoring method, gene list, read options).
 std::vector<ReadOptions> resolve_training_args(TrainingArgs& args);
 
-/// Applies --group SECTION=GROUP pairs to the prepared slides.
+/// Sets each slide's group (patient): a legacy ST section's letters (HER2ST's `B4` -> `B`),
+/// then the --group-table rows, then --group SECTION=GROUP pairs, each overriding the last.
 void apply_groups(const TrainingArgs& args, Dataset& data);
 
 /// Prints the resolved parameters as aligned `name = value` lines.

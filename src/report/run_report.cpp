@@ -33,7 +33,7 @@ figcaption{color:#666;font-size:13px}.note{color:#666;font-size:13px;max-width:9
 )css";
 
 struct MetricRow {
-  std::string fold, method, kind, target;
+  std::string protocol, fold, method, kind, target;
   double r, partial_r, mse;
 };
 
@@ -59,19 +59,26 @@ std::vector<MetricRow> read_metrics(const fs::path& path) {
   STX_CHECK(in, FormatError, "{}: no metrics in this run folder (write them with `stx evaluate -o {}`)",
             path.string(), path.parent_path().string());
   std::string line;
-  const std::vector<std::string> expected = {"fold", "method", "kind", "target", "pearson_r",
-                                             "partial_r_given_depth", "mse"};
-  STX_CHECK(std::getline(in, line) && split_tabs(line) == expected, FormatError,
-            "{}: header must be the columns {}", path.string(), fmt::join(expected, ", "));
+  // Runs before the two protocols had no protocol column: one protocol, named as then.
+  std::vector<std::string> expected = {"protocol", "fold", "method", "kind", "target", "pearson_r",
+                                       "partial_r_given_depth", "mse"};
+  STX_CHECK(std::getline(in, line), FormatError, "{}: empty; expected the columns {}", path.string(),
+            fmt::join(expected, ", "));
+  const bool has_protocol = split_tabs(line) == expected;
+  if (!has_protocol) expected.erase(expected.begin());
+  STX_CHECK(split_tabs(line) == expected, FormatError, "{}: header must be the columns protocol, {}",
+            path.string(), fmt::join(expected, ", "));
   std::vector<MetricRow> rows;
   for (int n = 2; std::getline(in, line); ++n) {
     if (line.empty()) continue;
-    const auto f = split_tabs(line);
+    auto f = split_tabs(line);
     STX_CHECK(f.size() == expected.size(), FormatError, "{}: line {}: {} columns, expected {}",
               path.string(), n, f.size(), expected.size());
+    const std::string protocol = has_protocol ? f.front() : "leave one group out";
+    if (has_protocol) f.erase(f.begin());
     STX_CHECK(f[2] == "gene" || f[2] == "pathway", FormatError,
               "{}: line {}: kind must be 'gene' or 'pathway', found '{}'", path.string(), n, f[2]);
-    rows.push_back({f[0], f[1], f[2], f[3], parse_number(f[4], path.string(), n),
+    rows.push_back({protocol, f[0], f[1], f[2], f[3], parse_number(f[4], path.string(), n),
                     parse_number(f[5], path.string(), n), parse_number(f[6], path.string(), n)});
   }
   STX_CHECK(!rows.empty(), FormatError, "{}: no metric rows", path.string());
@@ -257,26 +264,42 @@ std::string domains_section(const fs::path& dir) {
 std::string build_run_report(const std::string& run_dir) {
   const fs::path dir(run_dir);
   STX_CHECK(fs::is_directory(dir), IoError, "{}: not a run folder", run_dir);
-  const auto rows = read_metrics(dir / "cv_metrics.tsv");
-  std::vector<std::string> methods, folds;
-  for (const auto& r : rows) {
+  const auto all_rows = read_metrics(dir / "cv_metrics.tsv");
+  std::vector<std::string> methods, protocols;
+  for (const auto& r : all_rows) {
     add_unique(methods, r.method);
-    add_unique(folds, r.fold);
+    add_unique(protocols, r.protocol);
   }
+  const auto rows_of = [&](const std::string& protocol) {
+    std::vector<MetricRow> rows;
+    for (const auto& r : all_rows)
+      if (r.protocol == protocol) rows.push_back(r);
+    return rows;
+  };
   std::string body;
   body += "<h1>SpatialTranscriptomer report</h1>\n";
-  body += fmt::format("<p class=\"lead\">{} &middot; cross-validation over {} held-out group(s): {}</p>\n",
-                      html::escape(fs::absolute(dir).lexically_normal().string()), folds.size(),
-                      html::escape(fmt::format("{}", fmt::join(folds, ", "))));
+  body += fmt::format("<p class=\"lead\">{} &middot; cross-validation: {}</p>\n",
+                      html::escape(fs::absolute(dir).lexically_normal().string()),
+                      html::escape(fmt::format("{}", fmt::join(protocols, "; "))));
   body += summary_section(dir / "run.json");
   body += "<h2>Model against baselines</h2>\n<p class=\"note\">Mean Pearson r over targets on "
-          "each held-out section; every method trained on the same spots and features in one "
+          "each held-out patient or section; every method trained on the same spots and features in one "
           "run. Best per column in bold. &lsquo;partial r | depth&rsquo;: r after removing what "
-          "log library size explains. The mean predictor has no r (constant).</p>\n";
-  body += "<h3>Pathway activity</h3>\n" + fold_table(rows, "pathway", methods, folds);
-  body += "<h3>Genes</h3>\n" + fold_table(rows, "gene", methods, folds);
-  body += "<h3>Per pathway (mean r over held-out sections)</h3>\n" + target_table(rows, "pathway", methods);
-  body += "<h3>Per gene (mean r over held-out sections)</h3>\n" + target_table(rows, "gene", methods);
+          "log library size explains. The mean predictor has no r (constant). Leaving a patient "
+          "out is what a user sees on a new patient; a section held out while its patient's other "
+          "sections train overstates it.</p>\n";
+  for (const auto& protocol : protocols) {
+    const auto rows = rows_of(protocol);
+    std::vector<std::string> folds;
+    for (const auto& r : rows) add_unique(folds, r.fold);
+    body += "<h3>Pathway activity, " + html::escape(protocol) + "</h3>\n" + fold_table(rows, "pathway", methods, folds);
+    body += "<h3>Genes, " + html::escape(protocol) + "</h3>\n" + fold_table(rows, "gene", methods, folds);
+  }
+  const auto headline = rows_of(protocols.front());
+  body += "<h3>Per pathway (mean r over folds, " + html::escape(protocols.front()) + ")</h3>\n" +
+          target_table(headline, "pathway", methods);
+  body += "<h3>Per gene (mean r over folds, " + html::escape(protocols.front()) + ")</h3>\n" +
+          target_table(headline, "gene", methods);
   body += maps_section(dir / "maps");
   body += domains_section(dir / "domains");
   return "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cctype>
 #include <cmath>
 #include <fstream>
 #include <map>
@@ -71,6 +72,11 @@ DenseMatrix ridge_fit_predict(const DenseMatrix& x_train, const DenseMatrix& y_t
   return predict_ridge(fit_ridge(x_train, y_train, lambda), x_test);
 }
 
+std::string capitalised(std::string s) {
+  if (!s.empty()) s[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(s[0])));
+  return s;
+}
+
 }  // namespace
 
 std::vector<CvVariant> ablation_variants(const QuadFlowOptions& model, const LossWeights& loss) {
@@ -99,11 +105,8 @@ std::vector<CvVariant> ablation_variants(const QuadFlowOptions& model, const Los
 }
 
 CvResult cross_validate(const Dataset& data, const CvOptions& options, const CvProgress& progress) {
-  std::vector<std::string> groups;
-  for (const auto& s : data.slides)
-    if (std::find(groups.begin(), groups.end(), s.group) == groups.end()) groups.push_back(s.group);
-  STX_CHECK(groups.size() >= 2, ConfigError,
-            "cross-validation needs slides from at least two groups, found {}", groups.size());
+  std::vector<SlideGroup> slide_groups;
+  for (const auto& s : data.slides) slide_groups.push_back({s.name, s.group});
   const ModelMetadata& meta = data.metadata;
   const int64_t f = static_cast<int64_t>(meta.feature_names.size());
   const int64_t g = static_cast<int64_t>(meta.genes.size());
@@ -112,7 +115,7 @@ CvResult cross_validate(const Dataset& data, const CvOptions& options, const CvP
                             ? ablation_variants(options.train.model, options.train.loss)
                             : std::vector<CvVariant>{{"quadflow", options.train.model, options.train.loss}};
   CvResult result;
-  result.folds = groups;
+  result.folds = plan_folds(slide_groups, options.folds);
   result.genes = meta.genes;
   result.pathways = meta.pathways;
   result.methods = {"mean", "library size", "ridge", "ridge, per-slide features"};
@@ -123,17 +126,21 @@ CvResult cross_validate(const Dataset& data, const CvOptions& options, const CvP
   for (const auto& s : data.slides) per_slide[&s] = standardise_columns(s.features, f);
   const auto slide_features = [&](const SlideData& s) -> const std::vector<float>& { return per_slide.at(&s); };
 
-  for (const auto& held : groups) {
+  for (const Fold& fold : result.folds) {
+    const std::string& held = fold.held_out;
     std::vector<const SlideData*> train, test;
+    for (size_t i : fold.train) train.push_back(&data.slides[i]);
+    for (size_t i : fold.test) test.push_back(&data.slides[i]);
+    // Inner cross-validation of the ridge penalty: by group when the training slides span
+    // two or more, else by slide (a within-patient fold has one group).
+    std::set<std::string> train_group_names;
+    for (const auto* s : train) train_group_names.insert(s->group);
     std::vector<int> train_groups;
-    for (const auto& s : data.slides) {
-      if (s.group == held) {
-        test.push_back(&s);
-      } else {
-        train.push_back(&s);
-        const int id = static_cast<int>(std::find(groups.begin(), groups.end(), s.group) - groups.begin());
-        train_groups.insert(train_groups.end(), static_cast<size_t>(s.n_spots()), id);
-      }
+    for (size_t k = 0; k < train.size(); ++k) {
+      const int id = train_group_names.size() >= 2
+                         ? static_cast<int>(std::distance(train_group_names.begin(), train_group_names.find(train[k]->group)))
+                         : static_cast<int>(k);
+      train_groups.insert(train_groups.end(), static_cast<size_t>(train[k]->n_spots()), id);
     }
     const auto features = [](const SlideData& s) -> const std::vector<float>& { return s.features; };
     const auto genes = [](const SlideData& s) -> const std::vector<float>& { return s.genes; };
@@ -151,7 +158,7 @@ CvResult cross_validate(const Dataset& data, const CvOptions& options, const CvP
                             const DenseMatrix& prediction, double seconds) {
       const auto& [y_train, y_test] = truth.at(kind);
       const TargetMetrics m = target_metrics(y_test, prediction, &z_test);
-      CvRow row{held, method, kind, m.r, m.partial_r, m.mse};
+      CvRow row{fold.protocol, held, method, kind, m.r, m.partial_r, m.mse};
       row.mean_r = finite_mean(m.r, &row.undefined);
       row.top_mean_r = finite_mean_of(m.r, most_variable_columns(y_train, options.top_variable));
       row.mean_partial_r = finite_mean(m.partial_r);
@@ -207,42 +214,51 @@ CvResult cross_validate(const Dataset& data, const CvOptions& options, const CvP
 }
 
 std::string cv_summary_markdown(const CvResult& result) {
-  const auto find = [&](const std::string& fold, const std::string& method, const std::string& kind) {
+  const auto find = [&](const std::string& protocol, const std::string& fold, const std::string& method,
+                        const std::string& kind) {
     for (const auto& r : result.rows)
-      if (r.fold == fold && r.method == method && r.kind == kind) return &r;
+      if (r.protocol == protocol && r.fold == fold && r.method == method && r.kind == kind) return &r;
     return static_cast<const CvRow*>(nullptr);
   };
   const auto cell = [](double v) { return three_decimals(v, "—"); };
   const auto mse_cell = [](double v) { return three_significant(v, "—"); };
+  std::vector<std::string> protocols;
+  for (const auto& f : result.folds)
+    if (std::find(protocols.begin(), protocols.end(), f.protocol) == protocols.end()) protocols.push_back(f.protocol);
   std::string out;
-  for (const std::string kind : {"pathway", "gene"}) {
-    out += fmt::format("\nMean Pearson r over {} {} targets, held-out {} (rows: method):\n\n",
-                       kind == "gene" ? result.genes.size() : result.pathways.size(), kind,
-                       result.folds.size() == 1 ? "group" : "groups");
-    out += "| method |";
-    for (const auto& f : result.folds) out += " " + f + " |";
-    out += " mean r | top-50 r | partial r (| depth) | MSE |\n|---|";
-    for (size_t i = 0; i < result.folds.size() + 4; ++i) out += "---|";
-    out += "\n";
-    for (const auto& method : result.methods) {
-      std::vector<double> r, top, partial, mse;
-      std::string line = "| " + method + " |";
-      int undefined = 0;
-      for (const auto& fold : result.folds) {
-        const CvRow* row = find(fold, method, kind);
-        if (!row) continue;
-        line += " " + cell(row->mean_r) + " |";
-        r.push_back(row->mean_r);
-        top.push_back(row->top_mean_r);
-        partial.push_back(row->mean_partial_r);
-        mse.push_back(row->mean_mse);
-        undefined += row->undefined;
+  for (const auto& protocol : protocols) {
+    std::vector<std::string> folds;
+    for (const auto& f : result.folds)
+      if (f.protocol == protocol) folds.push_back(f.held_out);
+    for (const std::string kind : {"pathway", "gene"}) {
+      out += fmt::format("\n{}: mean Pearson r over {} {} targets, per held-out {} (rows: method):\n\n",
+                         capitalised(protocol), kind == "gene" ? result.genes.size() : result.pathways.size(),
+                         kind, protocol == kLeaveOnePatientOut ? "patient" : "section");
+      out += "| method |";
+      for (const auto& f : folds) out += " " + f + " |";
+      out += " mean r | top-50 r | partial r (| depth) | MSE |\n|---|";
+      for (size_t i = 0; i < folds.size() + 4; ++i) out += "---|";
+      out += "\n";
+      for (const auto& method : result.methods) {
+        std::vector<double> r, top, partial, mse;
+        std::string line = "| " + method + " |";
+        int undefined = 0;
+        for (const auto& fold : folds) {
+          const CvRow* row = find(protocol, fold, method, kind);
+          if (!row) continue;
+          line += " " + cell(row->mean_r) + " |";
+          r.push_back(row->mean_r);
+          top.push_back(row->top_mean_r);
+          partial.push_back(row->mean_partial_r);
+          mse.push_back(row->mean_mse);
+          undefined += row->undefined;
+        }
+        line += fmt::format(" **{}** | {} | {} | {} |", cell(finite_mean(r)), cell(finite_mean(top)),
+                            cell(finite_mean(partial)), mse_cell(finite_mean(mse)));
+        if (undefined > 0 && method == "mean") line += " (r undefined: constant prediction)";
+        else if (undefined > 0) line += fmt::format(" ({} undefined r left out)", undefined);
+        out += line + "\n";
       }
-      line += fmt::format(" **{}** | {} | {} | {} |", cell(finite_mean(r)), cell(finite_mean(top)),
-                          cell(finite_mean(partial)), mse_cell(finite_mean(mse)));
-      if (undefined > 0 && method == "mean") line += " (r undefined: constant prediction)";
-      else if (undefined > 0) line += fmt::format(" ({} undefined r left out)", undefined);
-      out += line + "\n";
     }
   }
   return out;
@@ -253,12 +269,12 @@ void write_cv_tsv(const CvResult& result, const std::string& path) {
   {
     std::ofstream out(file.temp_path(), std::ios::binary);
     STX_CHECK(out, IoError, "{}: cannot write", path);
-    out << "fold\tmethod\tkind\ttarget\tpearson_r\tpartial_r_given_depth\tmse\n";
+    out << "protocol\tfold\tmethod\tkind\ttarget\tpearson_r\tpartial_r_given_depth\tmse\n";
     const auto cell = [](double v) { return std::isfinite(v) ? fmt::format("{:.6g}", v) : std::string("nan"); };
     for (const auto& row : result.rows) {
       const auto& names = row.kind == "gene" ? result.genes : result.pathways;
       for (size_t t = 0; t < names.size(); ++t)
-        out << row.fold << '\t' << row.method << '\t' << row.kind << '\t' << names[t] << '\t'
+        out << row.protocol << '\t' << row.fold << '\t' << row.method << '\t' << row.kind << '\t' << names[t] << '\t'
             << cell(row.r[t]) << '\t' << cell(row.partial_r[t]) << '\t' << cell(row.mse[t]) << '\n';
     }
   }

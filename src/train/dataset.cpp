@@ -31,7 +31,8 @@ SlideData slide_data_for_model(const Slide& slide, const EncodedFeatures& featur
     const PathwayScores scores = score_pathways(slide.counts, match, scoring);
     if (scores.pathways == model.pathways) {
       if (why_no_truth) why_no_truth->clear();
-      return make_slide_data(slide, features, &scores, model.genes);
+      return make_slide_data(slide, features, &scores, model.genes, nullptr,
+                             parse_gene_target_scale(model.gene_target_scale));
     }
     why = fmt::format("{} of the model's {} gene sets can be scored on this slide",
                       scores.pathways.size(), model.pathways.size());
@@ -91,13 +92,14 @@ Dataset prepare_dataset(const std::vector<ReadOptions>& inputs, const DatasetOpt
     log()->info("{}: {} spots, features {} ({})", slide.name, slide.n_spots(),
                 cached.reused ? "from the cache" : "computed", cached.path);
     int64_t dropped = 0;
-    data.slides.push_back(make_slide_data(slide, cached.features, &scores, genes, &dropped));
+    data.slides.push_back(make_slide_data(slide, cached.features, &scores, genes, &dropped, options.targets.scale));
     if (vit) add_finetuning_tokens(data.slides.back(), slide, *vit, options.encoder, options.finetune_blocks);
     if (dropped > 0) log()->warn("{}: {} spot(s) without counts left out of training", slide.name, dropped);
   }
   ModelMetadata& m = data.metadata;
   m.encoder_identity = encoder_identity(*encoder);
   m.encoder_name = options.encoder.name;
+  m.gene_target_scale = to_string(options.targets.scale);
   m.encoder_weights = options.encoder.weights;
   m.encoder_bf16 = options.encoder.bf16;
   m.stain_reference = options.encoder.stain_reference;

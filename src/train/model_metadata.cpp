@@ -27,6 +27,7 @@ nlohmann::json metadata_to_json(const ModelMetadata& m) {
           {"gene_sets", m.gene_sets},
           {"pathways", m.pathways},
           {"genes", m.genes},
+          {"gene_target_scale", m.gene_target_scale},
           {"feature_names", m.feature_names},
           {"membership", m.membership},
           {"pathway_overlap", m.pathway_overlap},
@@ -67,6 +68,7 @@ ModelMetadata metadata_from_json(const nlohmann::json& j, const std::string& sou
     j.at("gene_sets").get_to(m.gene_sets);
     j.at("pathways").get_to(m.pathways);
     j.at("genes").get_to(m.genes);
+    m.gene_target_scale = j.value("gene_target_scale", "log1p-cp10k");  // absent before the HER2ST protocol
     j.at("feature_names").get_to(m.feature_names);
     j.at("membership").get_to(m.membership);
     if (j.contains("pathway_overlap")) j.at("pathway_overlap").get_to(m.pathway_overlap);

@@ -129,9 +129,42 @@ std::vector<float> standardise_columns(const std::vector<float>& values, int64_t
   return out;
 }
 
+GeneTargetScale parse_gene_target_scale(const std::string& name) {
+  if (name == "log1p-cp10k") return GeneTargetScale::kLog1pCp10k;
+  if (name == "log10-cp10k-over-genes") return GeneTargetScale::kLog10Cp10kOverGenes;
+  throw ConfigError(fmt::format("gene target scale '{}': expected log1p-cp10k or log10-cp10k-over-genes", name));
+}
+
+std::string to_string(GeneTargetScale scale) {
+  return scale == GeneTargetScale::kLog1pCp10k ? "log1p-cp10k" : "log10-cp10k-over-genes";
+}
+
+std::string describe(GeneTargetScale scale) {
+  return scale == GeneTargetScale::kLog1pCp10k ? "log1p CP10k" : "log10 CP10k over the target genes";
+}
+
+namespace {
+// (kept spots, G) log10(1 + 1e4 · count / the spot's count over the G genes); 0 where none.
+std::vector<float> log10_cp10k_over_genes(const CsrMatrix& counts, const std::vector<int64_t>& slot,
+                                          int64_t n_genes) {
+  std::vector<float> out(static_cast<size_t>(counts.n_rows * n_genes), 0.f);
+  for (int64_t r = 0; r < counts.n_rows; ++r) {
+    double total = 0;
+    for (int64_t k = counts.indptr[r]; k < counts.indptr[r + 1]; ++k)
+      if (slot[static_cast<size_t>(counts.indices[static_cast<size_t>(k)])] >= 0) total += counts.data[static_cast<size_t>(k)];
+    if (total <= 0) continue;
+    for (int64_t k = counts.indptr[r]; k < counts.indptr[r + 1]; ++k)
+      if (const int64_t g = slot[static_cast<size_t>(counts.indices[static_cast<size_t>(k)])]; g >= 0)
+        out[static_cast<size_t>(r * n_genes + g)] =
+            static_cast<float>(std::log10(1.0 + 1e4 * counts.data[static_cast<size_t>(k)] / total));
+  }
+  return out;
+}
+}  // namespace
+
 SlideData make_slide_data(const Slide& slide, const EncodedFeatures& features,
                           const PathwayScores* scores, const std::vector<std::string>& genes,
-                          int64_t* dropped) {
+                          int64_t* dropped, GeneTargetScale scale) {
   STX_CHECK(std::isfinite(slide.um_per_px) && slide.um_per_px > 0, ConfigError,
             "{}: µm per pixel unknown; pass --um-per-px", slide.source_path);
   STX_CHECK(slide.has_coordinates(), FormatError, "{}: spots have no image coordinates",
@@ -182,17 +215,23 @@ SlideData make_slide_data(const Slide& slide, const EncodedFeatures& features,
               slide.source_path, g);
     gene_column.push_back(it->second);
   }
-  const CsrMatrix log_x = log_normalize(slide.counts.select_rows(keep));
+  const CsrMatrix kept_counts = slide.counts.select_rows(keep);
   const auto totals = slide.counts.row_sums();
   const int64_t n_genes = static_cast<int64_t>(genes.size());
   const int64_t n_pathways = static_cast<int64_t>(scores->pathways.size());
   std::vector<int64_t> slot(static_cast<size_t>(slide.n_genes()), -1);
   for (int64_t g = 0; g < n_genes; ++g) slot[static_cast<size_t>(gene_column[g])] = g;
-  d.genes.assign(keep.size() * static_cast<size_t>(n_genes), 0.f);
+  if (scale == GeneTargetScale::kLog10Cp10kOverGenes) {
+    d.genes = log10_cp10k_over_genes(kept_counts, slot, n_genes);
+  } else {
+    const CsrMatrix log_x = log_normalize(kept_counts);
+    d.genes.assign(keep.size() * static_cast<size_t>(n_genes), 0.f);
+    for (size_t r = 0; r < keep.size(); ++r)
+      for (int64_t k = log_x.indptr[r]; k < log_x.indptr[r + 1]; ++k)
+        if (const int64_t g = slot[static_cast<size_t>(log_x.indices[static_cast<size_t>(k)])]; g >= 0)
+          d.genes[r * static_cast<size_t>(n_genes) + static_cast<size_t>(g)] = log_x.data[static_cast<size_t>(k)];
+  }
   for (size_t r = 0; r < keep.size(); ++r) {
-    for (int64_t k = log_x.indptr[r]; k < log_x.indptr[r + 1]; ++k)
-      if (const int64_t g = slot[static_cast<size_t>(log_x.indices[static_cast<size_t>(k)])]; g >= 0)
-        d.genes[r * static_cast<size_t>(n_genes) + static_cast<size_t>(g)] = log_x.data[static_cast<size_t>(k)];
     for (int64_t p = 0; p < n_pathways; ++p) d.pathways.push_back(scores->at(keep[r], p));
     d.log_library_size.push_back(std::log1p(totals[static_cast<size_t>(keep[r])]));
   }

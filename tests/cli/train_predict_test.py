@@ -222,22 +222,42 @@ r = run(stx, "predict", str(her2st), "--section", "C2", "-m", str(tmp / "stained
 c.check(r.returncode == 1 and "(different weights or stain reference?)" in r.stderr
         and not (tmp / "stained_other.h5ad").exists(), f"other stain reference: {r.returncode} {r.stderr[-300:]}")
 
-# --group: two groups of slides are held out in turn (two folds, not three).
+# --group: each group (patient) is held out in turn, and each section of a patient with two
+# within that patient; the fold plan is printed before training.
 r = run(stx, "evaluate", str(her2st), "--sections", "C2,C3,C4", "--cache-dir", str(cache),
         "--epochs", "2", "--threads", "2", "--n-genes", "20", "--group", "C2=patientA",
         "--group", "C3=patientA", "--group", "C4=patientB", "-o", str(tmp / "grouped"))
 c.check(r.returncode == 0, f"evaluate --group exit {r.returncode}: {r.stderr[-500:]}")
 if r.returncode == 0:
     cv = pd.read_csv(tmp / "grouped" / "cv_metrics.tsv", sep="\t")
-    c.check(sorted(cv["fold"].unique()) == ["patientA", "patientB"], f"folds {sorted(cv['fold'].unique())}")
-    c.check("| patientA | patientB |" in (tmp / "grouped" / "cv_summary.md").read_text().replace(" method |", ""),
-            "the summary table's columns are not the groups")
+    folds = {(p, f) for p, f in zip(cv["protocol"], cv["fold"])}
+    c.check(folds == {("leave one patient out", "patientA"), ("leave one patient out", "patientB"),
+                      ("leave one section out within a patient", "C2"),
+                      ("leave one section out within a patient", "C3")}, f"folds {sorted(folds)}")
+    c.check("fold      = leave one patient out: hold out patientB, train on C2, C3" in r.stdout
+            and "fold      = leave one section out within a patient: hold out C2, train on C3\n" in r.stdout,
+            f"the fold plan is not printed: {r.stdout[:1500]}")
+    summary = (tmp / "grouped" / "cv_summary.md").read_text()
+    c.check("| method | patientA | patientB | mean r" in summary and "| method | C2 | C3 | mean r" in summary,
+            "the summary's tables are not one per protocol")
+# a legacy ST section's patient is its letter: C2..C4 are one patient, so only the
+# within-patient protocol applies, and --held-out picks folds
+r = run(stx, "evaluate", str(her2st), "--sections", "C2,C3,C4", "--cache-dir", str(cache),
+        "--epochs", "2", "--threads", "2", "--n-genes", "20", "--held-out", "C3", "-o", str(tmp / "letters"))
+c.check(r.returncode == 0 and "hold out C3, train on C2, C4" in r.stdout and "hold out C2" not in r.stdout,
+        f"evaluate of one patient's sections: {r.returncode} {r.stdout[-800:]} {r.stderr[-300:]}")
 r = run(stx, "evaluate", str(her2st), "--sections", "C2,C3", "--cache-dir", str(cache), "--epochs", "2",
         "--group", "C9=x", "-o", str(tmp / "badgroup"))
 c.check(r.returncode == 1 and "--group 'C9=x': no slide named 'C9'" in r.stderr, f"--group C9: {r.returncode} {r.stderr}")
 r = run(stx, "evaluate", str(her2st), "--sections", "C2,C3", "--cache-dir", str(cache), "--epochs", "2",
-        "--group", "C2=a", "--group", "C3=a", "-o", str(tmp / "onegroup"))
-c.check(r.returncode == 1 and "at least two groups" in r.stderr, f"one group: {r.returncode} {r.stderr}")
+        "--protocol", "patient", "-o", str(tmp / "onegroup"))
+c.check(r.returncode == 1 and "needs two groups" in r.stderr, f"one patient, by patient: {r.returncode} {r.stderr}")
+table = tmp / "groups.tsv"
+table.write_text("slide\tpatient\nC2\tP1\nC3\tP2\n")
+r = run(stx, "evaluate", str(her2st), "--sections", "C2,C3", "--cache-dir", str(cache), "--epochs", "2",
+        "--threads", "2", "--n-genes", "20", "--group-table", str(table), "-o", str(tmp / "table"))
+c.check(r.returncode == 0 and "hold out P1, train on C3" in r.stdout and "within a patient" not in r.stdout,
+        f"--group-table: {r.returncode} {r.stdout[-600:]} {r.stderr[-300:]}")
 
 # Bad input.
 r = run(stx, "predict", str(her2st), "--section", "C2", "-m", str(tmp / "straight" / "model.pt"),

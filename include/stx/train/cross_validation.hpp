@@ -1,4 +1,4 @@
-// Honest evaluation: leave-one-group-out cross-validation (a group is a section, or a patient)
+// Honest evaluation: cross-validation by patient and by section within a patient (fold_plan.hpp)
 // in which QuadFlow and the baselines are trained on the same training spots and features and
 // scored on the same held-out spots, in one run:
 //   mean          the training mean of each target (r is undefined: counted, not averaged)
@@ -18,6 +18,7 @@
 
 #include "stx/train/dataset.hpp"
 #include "stx/eval/ridge.hpp"
+#include "stx/train/fold_plan.hpp"
 #include "stx/train/trainer.hpp"
 
 namespace stx {
@@ -34,13 +35,15 @@ std::vector<CvVariant> ablation_variants(const QuadFlowOptions& model, const Los
 
 struct CvOptions {
   TrainOptions train;  // run_dir unused: folds are not checkpointed
+  FoldPlanOptions folds;
   bool ablations = false;
   std::vector<double> ridge_lambdas = default_ridge_lambdas();
   int64_t top_variable = 50;
 };
 
 struct CvRow {
-  std::string fold;    // the held-out group
+  std::string protocol;  // fold_plan.hpp's names
+  std::string fold;    // the held-out group or section
   std::string method;
   std::string kind;    // "gene" or "pathway"
   std::vector<double> r, partial_r, mse;  // per target
@@ -50,7 +53,8 @@ struct CvRow {
 };
 
 struct CvResult {
-  std::vector<std::string> folds, methods;
+  std::vector<Fold> folds;  // as run, in order
+  std::vector<std::string> methods;
   std::vector<std::string> genes, pathways;
   std::vector<CvRow> rows;
 };
@@ -60,11 +64,11 @@ using CvProgress = std::function<void(const std::string& fold, const std::string
 CvResult cross_validate(const Dataset& data, const CvOptions& options,
                         const CvProgress& progress = {});
 
-/// Markdown table: per method, mean gene r and mean pathway r per fold and their mean, then
-/// top-50 r, partial r and MSE means.
+/// Markdown tables, one per protocol and kind: per method, mean r per fold and their mean,
+/// then top-50 r, partial r and MSE means.
 std::string cv_summary_markdown(const CvResult& result);
 
-/// One TSV row per (fold, method, kind, target): r, partial r, MSE.
+/// One TSV row per (protocol, fold, method, kind, target): r, partial r, MSE.
 void write_cv_tsv(const CvResult& result, const std::string& path);
 
 }  // namespace stx

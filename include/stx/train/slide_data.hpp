@@ -24,7 +24,7 @@ struct SlideData {
   std::vector<double> pixel_x, pixel_y;  // (N) full-resolution image pixels (for outputs)
   int64_t feature_dim = 0;
   std::vector<float> features;         // (N, F)
-  std::vector<float> genes;            // (N, G) log1p CP10k of the target genes; empty if unknown
+  std::vector<float> genes;            // (N, G) the target genes (GeneTargetScale); empty if unknown
   std::vector<float> pathways;         // (N, P) pathway scores; empty if unknown
   std::vector<double> log_library_size;  // (N) log1p total counts; empty if unknown
   // Fine-tuning a ViT's last blocks: each spot's tokens after the frozen blocks (N, T, D);
@@ -36,7 +36,19 @@ struct SlideData {
   bool has_targets() const { return !pathways.empty(); }
 };
 
+/// How target genes' counts become training targets.
+///   log1p-cp10k             ln(1 + 1e4 · count / the spot's total count), scanpy's default
+///   log10-cp10k-over-genes  log10(1 + 1e4 · count / the spot's count over the target genes
+///                           only): the HER2ST protocol of HisToGene, Hist2ST, THItoGene and
+///                           mclSTExp (with their 785 genes), for numbers comparable to theirs
+enum class GeneTargetScale { kLog1pCp10k, kLog10Cp10kOverGenes };
+GeneTargetScale parse_gene_target_scale(const std::string& name);  // ConfigError lists the choices
+std::string to_string(GeneTargetScale scale);
+/// For people: "log1p CP10k" or "log10 CP10k over the target genes".
+std::string describe(GeneTargetScale scale);
+
 struct TargetGeneOptions {
+  GeneTargetScale scale = GeneTargetScale::kLog1pCp10k;
   int64_t count = 250;                // highly variable genes kept
   double min_detected_fraction = 0.1;  // detected in at least this share of spots
   std::vector<std::string> genes;     // a user list instead (must exist in every slide)
@@ -77,6 +89,7 @@ std::vector<float> standardise_columns(const std::vector<float>& values, int64_t
 /// Throws on NaN features, unknown target genes or features of another slide.
 SlideData make_slide_data(const Slide& slide, const EncodedFeatures& features,
                           const PathwayScores* scores, const std::vector<std::string>& genes,
-                          int64_t* dropped = nullptr);
+                          int64_t* dropped = nullptr,
+                          GeneTargetScale scale = GeneTargetScale::kLog1pCp10k);
 
 }  // namespace stx

@@ -31,6 +31,7 @@ struct ModelMetadata {
   std::string gene_sets;                // "hallmarks" or the GMT path
   std::vector<std::string> pathways;    // (P)
   std::vector<std::string> genes;       // (G)
+  std::string gene_target_scale = "log1p-cp10k";  // GeneTargetScale of the gene targets
   std::vector<std::string> feature_names;  // (F)
   std::vector<uint8_t> membership;      // (P, G)
   std::vector<float> pathway_overlap;   // (P, P) Jaccard of the gene sets; empty: none
@@ -43,7 +44,7 @@ struct ModelMetadata {
 struct Prediction {
   int64_t n_spots = 0;
   std::vector<float> pathways;           // (N, P) in the scale of the training scores
-  std::vector<float> genes;              // (N, G) log1p CP10k
+  std::vector<float> genes;              // (N, G) in the model's gene_target_scale
   std::vector<float> pathway_attention;  // (P, N) last layer's P<-H weights, when asked for
 };
 

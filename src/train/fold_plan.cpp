@@ -1,0 +1,70 @@
+#include "stx/train/fold_plan.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+#include <fmt/ranges.h>
+
+#include "stx/core/error.hpp"
+
+namespace stx {
+
+namespace {
+std::vector<std::string> groups_in_order(const std::vector<SlideGroup>& slides) {
+  std::vector<std::string> groups;
+  for (const auto& s : slides)
+    if (std::find(groups.begin(), groups.end(), s.group) == groups.end()) groups.push_back(s.group);
+  return groups;
+}
+
+bool every_slide_alone(const std::vector<SlideGroup>& slides) {
+  return std::all_of(slides.begin(), slides.end(), [&](const SlideGroup& s) {
+    return std::count_if(slides.begin(), slides.end(), [&](const SlideGroup& o) { return o.group == s.group; }) == 1;
+  });
+}
+}  // namespace
+
+std::vector<Fold> plan_folds(const std::vector<SlideGroup>& slides, const FoldPlanOptions& options) {
+  const auto groups = groups_in_order(slides);
+  const bool patients_known = !every_slide_alone(slides);
+  std::vector<Fold> folds;
+  if (options.by_patient && groups.size() >= 2) {
+    for (const auto& held : groups) {
+      Fold fold{patients_known ? kLeaveOnePatientOut : kLeaveOneSlideOut, held, {}, {}};
+      for (size_t i = 0; i < slides.size(); ++i) (slides[i].group == held ? fold.test : fold.train).push_back(i);
+      folds.push_back(std::move(fold));
+    }
+  }
+  if (options.by_section) {
+    for (size_t i = 0; i < slides.size(); ++i) {
+      Fold fold{kLeaveOneSectionOut, slides[i].slide, {}, {i}};
+      for (size_t j = 0; j < slides.size(); ++j)
+        if (j != i && slides[j].group == slides[i].group) fold.train.push_back(j);
+      if (!fold.train.empty()) folds.push_back(std::move(fold));
+    }
+  }
+  for (const auto& name : options.held_out)
+    STX_CHECK(std::any_of(folds.begin(), folds.end(), [&](const Fold& f) { return f.held_out == name; }),
+              ConfigError, "--held-out '{}': no fold holds it out (patients: {}; sections are held out only "
+              "within a patient of two or more)", name, fmt::join(groups, ", "));
+  if (!options.held_out.empty())
+    folds.erase(std::remove_if(folds.begin(), folds.end(), [&](const Fold& f) {
+                  return std::find(options.held_out.begin(), options.held_out.end(), f.held_out) ==
+                         options.held_out.end();
+                }), folds.end());
+  STX_CHECK(!folds.empty(), ConfigError,
+            "cross-validation needs two groups (patients or slides) or a patient with two sections; found {} "
+            "slide(s) in {} group(s)", slides.size(), groups.size());
+  return folds;
+}
+
+std::string patient_of_section(const std::string& section) {
+  size_t letters = 0;
+  while (letters < section.size() && std::isalpha(static_cast<unsigned char>(section[letters]))) ++letters;
+  if (letters == 0 || letters == section.size()) return "";
+  for (size_t i = letters; i < section.size(); ++i)
+    if (!std::isdigit(static_cast<unsigned char>(section[i]))) return "";
+  return section.substr(0, letters);
+}
+
+}  // namespace stx
