@@ -1,16 +1,17 @@
 // `stx demo`: the README's first command, the whole pipeline on the bundled HER2ST data:
 //  1. ingest and score every imaged section (one table, each written as .h5ad);
-//  2. cross-validate QuadFlow against the baselines, leaving one section out at a time
-//     (`stx evaluate`; encoding goes through the feature cache);
-//  3. train on all imaged sections but the last, and predict the held-out one from its H&E
-//     (at its spots, with maps against the measured truth, and on pseudo-spots from the
-//     image alone);
+//  2. cross-validate QuadFlow against the baselines, leaving one patient out and one section
+//     out within a patient (`stx evaluate`; encoding goes through the feature cache);
+//  3. train on the patient with the most imaged sections, and predict a section of another
+//     patient from its H&E (at its spots, with maps against the measured truth, and on
+//     pseudo-spots from the image alone): what a user does with a new patient;
 //  4. spatial domains of the pathologist-labelled sections (`stx domains`);
 //  5. the HTML report of it all (`stx report`).
 // Each step runs the same code as its subcommand (run_subcommand).
 #include <chrono>
 #include <filesystem>
 #include <iostream>
+#include <map>
 #include <memory>
 
 #include <nlohmann/json.hpp>
@@ -26,6 +27,7 @@
 #include "stx/pathways/score_output.hpp"
 #include "stx/pathways/score_qc.hpp"
 #include "stx/pathways/scoring.hpp"
+#include "stx/train/fold_plan.hpp"
 #include "stx/train/trainer.hpp"
 
 #ifndef STX_DEMO_DIR
@@ -90,6 +92,19 @@ Action add_demo(CLI::App& app) {
     const ScoreOptions scoring;
     fmt::print("  {:<7} {:>6} {:>7} {:>14} {:>15} {:>8} {:>9} {:>10}\n", "section", "spots",
                "genes", "median counts", "image (px)", "um/px", "pathways", "depth |r|");
+    // The held-out patient: the one with the fewest imaged sections (B4's B in the bundle).
+    std::map<std::string, std::vector<std::string>> by_patient;
+    for (const auto& section : imaged) by_patient[patient_of_section(section)].push_back(section);
+    STX_CHECK(by_patient.size() >= 2 && !by_patient.count(""), IoError,
+              "{}: the demo needs imaged sections of two patients named like HER2ST's (B4, C2, ...)", root.string());
+    const auto fewest = std::min_element(by_patient.begin(), by_patient.end(), [](const auto& a, const auto& b) {
+      return a.second.size() < b.second.size();
+    });
+    const std::string held_out = fewest->second.front();
+    const std::string held_out_patient = fewest->first;
+    std::vector<std::string> train_on;
+    for (const auto& section : imaged)
+      if (patient_of_section(section) != held_out_patient) train_on.push_back(section);
     double held_out_um_per_px = 0;
     for (const auto& section : imaged) {
       ReadOptions options;
@@ -110,7 +125,7 @@ Action add_demo(CLI::App& app) {
                  fmt::format("{} x {}", s.image_width, s.image_height), s.um_per_px,
                  scores.pathways.size(), qc.mean_abs_depth_r);
       for (const auto& note : slide.notes) log()->info("{}: {}", section, note);
-      held_out_um_per_px = slide.um_per_px;
+      if (section == held_out) held_out_um_per_px = slide.um_per_px;
     }
     fmt::print("\nPathway activity: 50 MSigDB Hallmarks scored with '{}' (depth |r| = mean |Pearson r|\n"
                "of the scores with log library size; see docs/pathway-scoring.md).\n",
@@ -122,8 +137,6 @@ Action add_demo(CLI::App& app) {
     const std::string threads = std::to_string(args->threads);
     const std::string ensemble = std::to_string(args->ensemble);
     const std::string cache = (out / "cache").string();
-    const std::string held_out = imaged.back();
-    std::vector<std::string> train_on(imaged.begin(), imaged.end() - 1);
     auto run = [&](std::vector<std::string> a) {
       a.insert(a.end(), {"--force"});
       const int rc = run_subcommand(a);
@@ -133,11 +146,12 @@ Action add_demo(CLI::App& app) {
     // The steps' reader notes and progress logs repeat what step 1 printed: warnings only,
     // unless -v asked for more.
     if (log()->level() == spdlog::level::info) set_verbosity(0);
-    step(2, "cross-validation: QuadFlow against baselines, one section held out at a time");
+    step(2, "cross-validation: QuadFlow against baselines, one patient held out, then one section within a patient");
     run({"evaluate", root.string(), "--sections", fmt::format("{}", fmt::join(imaged, ",")),
          "--threads", threads, "--ensemble", ensemble, "--cache-dir", cache, "-o", out.string()});
 
-    step(3, fmt::format("train on {}, predict {} from its H&E", fmt::join(train_on, ", "), held_out));
+    step(3, fmt::format("train on {}, predict {} (patient {}, never seen) from its H&E", fmt::join(train_on, ", "),
+                        held_out, held_out_patient));
     run({"train", root.string(), "--sections", fmt::format("{}", fmt::join(train_on, ",")),
          "--threads", threads, "--ensemble", ensemble, "--cache-dir", cache, "--out", (out / "model").string(),
          "--print-every", "50"});
@@ -163,7 +177,8 @@ Action add_demo(CLI::App& app) {
     nlohmann::ordered_json facts = {
         {"data", fs::absolute(root).lexically_normal().string()},
         {"sections (cross-validation)", fmt::format("{}", fmt::join(imaged, ", "))},
-        {"held-out prediction", fmt::format("{} (model trained on {})", held_out, fmt::join(train_on, ", "))},
+        {"held-out prediction", fmt::format("{} of patient {} (model trained on {})", held_out, held_out_patient,
+                                            fmt::join(train_on, ", "))},
         {"labelled sections (domains)", fmt::format("{}", fmt::join(labelled, ", "))},
         {"encoder", "builtin"},
         {"pathways", fmt::format("50 MSigDB Hallmarks, '{}' scores", to_string(scoring.method))},

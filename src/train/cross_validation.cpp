@@ -97,7 +97,10 @@ std::vector<CvVariant> ablation_variants(const QuadFlowOptions& model, const Los
   } else {
     add("with linear path", [](CvVariant& x) { x.model.linear_path = true; });
   }
-  add("features standardised over training", [](CvVariant& x) { x.model.slide_feature_norm = false; });
+  if (model.slide_feature_norm)
+    add("features standardised over training", [](CvVariant& x) { x.model.slide_feature_norm = false; });
+  else
+    add("features standardised per slide", [](CvVariant& x) { x.model.slide_feature_norm = true; });
   add("no gene-set overlap bias", [](CvVariant& x) { x.model.overlap_bias = false; });
   add("strict bottleneck", [](CvVariant& x) { x.model.residual_rank = 0; });
   add("no smoothness", [](CvVariant& x) { x.loss.smoothness = 0; });

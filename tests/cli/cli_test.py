@@ -121,8 +121,8 @@ with tempfile.TemporaryDirectory() as tmp:
     r = run(stx, "demo", "--out", str(tmp / "demo"), "--ensemble", "1", timeout=800)
     c.check(r.returncode == 0, f"demo exits 0: {r.stderr}")
     written = set(p.name for p in (tmp / "demo").iterdir())
-    expected = {"C2.h5ad", "C3.h5ad", "C4.h5ad", "C5.h5ad", "cv_metrics.tsv", "cv_summary.md",
-                "model", "C5_predicted.h5ad", "C5_predicted.tsv", "C5_image_only.h5ad", "maps",
+    expected = {"B4.h5ad", "C2.h5ad", "C3.h5ad", "C4.h5ad", "C5.h5ad", "cv_metrics.tsv", "cv_summary.md",
+                "model", "B4_predicted.h5ad", "B4_predicted.tsv", "B4_image_only.h5ad", "maps",
                 "domains", "run.json", "report.html", "cache"}
     c.check(written == expected, f"demo outputs: {sorted(written)}, expected {sorted(expected)}")
     report = tmp / "demo" / "report.html"
@@ -131,8 +131,12 @@ with tempfile.TemporaryDirectory() as tmp:
         page = report.read_text()
         c.check(page.count("data:image/webp") == 6, "report: expected 4 maps and 2 domain figures")
     metrics = (tmp / "demo" / "cv_metrics.tsv").read_text().splitlines()
-    folds = {l.split("\t")[0] for l in metrics[1:]}
-    c.check(folds == {"C2", "C3", "C4", "C5"}, f"cross-validation folds {folds}")
+    folds = {tuple(l.split("\t")[:2]) for l in metrics[1:]}
+    within = "leave one section out within a patient"
+    c.check(folds == {("leave one patient out", "B"), ("leave one patient out", "C"), (within, "C2"),
+                      (within, "C3"), (within, "C4"), (within, "C5")}, f"cross-validation folds {folds}")
+    c.check("train on C2, C3, C4, C5, predict B4 (patient B, never seen)" in r.stdout,
+            f"demo step 3 does not predict the unseen patient: {r.stdout[-2000:]}")
     rows = {l.split()[0]: l.split() for l in r.stdout.splitlines() if l.strip()[:1] == "C"}
     c.check(rows.get("C2", [])[1:3] == ["187", "15706"], f"demo table row for C2: {r.stdout}")
     c.check(rows.get("C2", [""])[-2] == "50", f"demo scores 50 pathways: {r.stdout}")
