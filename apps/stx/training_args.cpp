@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <fstream>
 
 #include "stx/core/error.hpp"
@@ -63,6 +64,19 @@ void add_training_options(CLI::App* cmd, TrainingArgs& a) {
   cmd->add_option("--neighbours", m.neighbours, "H<->H: spots each spot attends to (itself included)")
       ->check(CLI::PositiveNumber)->capture_default_str();
   cmd->add_flag("--full-attention", m.full_attention, "H<->H over all spots (small slides only)");
+  cmd->add_option_function<std::vector<std::string>>(
+         "--flows",
+         [&m](const std::vector<std::string>& flows) {
+           const auto on = [&](const char* name) { return std::find(flows.begin(), flows.end(), name) != flows.end(); };
+           m.spatial_attention = on("HH");
+           m.pathway_attention = on("PP");
+           m.cross_attention = on("PH");
+           m.pathway_readout = on("HP");
+         },
+         "The attention flows that are on, of HH (spot neighbourhoods), PP, PH and HP (the "
+         "readout) [HH,PP,PH,HP]")
+      ->delimiter(',')
+      ->check(CLI::IsMember({"HH", "PP", "PH", "HP"}));
   cmd->add_option("--linear-path", a.linear_path,
                   "The closed-form linear path from features to pathway activities: on, off, or "
                   "auto (on for a single model, off for an ensemble)")
@@ -75,7 +89,7 @@ void add_training_options(CLI::App* cmd, TrainingArgs& a) {
   cmd->add_option_function<std::string>(
          "--feature-norm", [&m](const std::string& v) { m.slide_feature_norm = v == "slide"; },
          "Standardise features over each slide's own spots (slide) or over the training spots "
-         "(training) [slide]")
+         "(training) [training]")
       ->check(CLI::IsMember({"slide", "training"}));
   cmd->add_flag("!--no-overlap-bias", m.overlap_bias,
                 "P<->P attention without the gene-set overlap bias");

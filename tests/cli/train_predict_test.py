@@ -185,21 +185,24 @@ for extra, message in [(["--encoder", "builtin"], "--finetune-blocks needs --enc
     c.check(r.returncode == 1 and message in r.stderr and r.stderr.count("\n") == 1,
             f"{' '.join(args)}: exit {r.returncode} {r.stderr[-300:]}")
 
-# The input and linear-path switches reach the model: defaults in the ensemble run above, all
-# three off in a short run (its predictions then differ).
+# The input, linear-path and flow switches reach the model: defaults in the ensemble run above,
+# each switched in a short run.
 straight_model = json.loads((tmp / "straight" / "config.json").read_text())["model"]
-c.check(straight_model.get("slide_feature_norm") is True and straight_model.get("linear_path_neighbours") is True
-        and straight_model.get("linear_path_reduced_rank") is True, f"default model options {straight_model}")
+c.check(straight_model.get("slide_feature_norm") is False and straight_model.get("linear_path_neighbours") is True
+        and straight_model.get("linear_path_reduced_rank") is True and straight_model.get("layers") == 1
+        and straight_model.get("spatial_attention") is True, f"default model options {straight_model}")
 # --linear-path auto: none in an ensemble (the run above), one in a single model (below)
 c.check(straight_model.get("linear_path") is False, f"an ensemble's default linear path {straight_model}")
 r = run(stx, "train", str(her2st), "--sections", "C3,C4", "--cache-dir", str(cache), "--epochs", "2",
-        "--threads", "2", "--n-genes", "20", "--ensemble", "1", "--feature-norm", "training",
-        "--no-linear-path-neighbours", "--full-rank-linear-path", "--out", str(tmp / "switches"))
+        "--threads", "2", "--n-genes", "20", "--ensemble", "1", "--feature-norm", "slide",
+        "--no-linear-path-neighbours", "--full-rank-linear-path", "--flows", "PP,HP", "--out", str(tmp / "switches"))
 c.check(r.returncode == 0, f"train with the switches off: exit {r.returncode}: {r.stderr[-300:]}")
 if r.returncode == 0:
     off = json.loads((tmp / "switches" / "config.json").read_text())["model"]
-    c.check(off.get("slide_feature_norm") is False and off.get("linear_path_neighbours") is False
+    c.check(off.get("slide_feature_norm") is True and off.get("linear_path_neighbours") is False
             and off.get("linear_path_reduced_rank") is False, f"switched-off model options {off}")
+    c.check([off.get(k) for k in ("spatial_attention", "pathway_attention", "cross_attention", "pathway_readout")]
+            == [False, True, False, True], f"--flows PP,HP: {off}")
     c.check(off.get("linear_path") is True, f"a single model's default linear path {off}")
 r = run(stx, "train", str(her2st), "--sections", "C3,C4", "--cache-dir", str(cache), "--epochs", "2",
         "--feature-norm", "batch", "--out", str(tmp / "bad_norm"))

@@ -16,7 +16,7 @@ struct QuadFlowOptions {
   int64_t n_pathways = 0;
   int64_t n_genes = 0;
   int64_t width = 128;  // D: token width
-  int64_t layers = 2;
+  int64_t layers = 1;  // 2 won within patient C, 1 on a new patient (docs/model.md)
   int64_t heads = 4;
 
   // the four flows; each can be switched off for ablation
@@ -43,8 +43,11 @@ struct QuadFlowOptions {
 
   // Standardise each slide's features over its own spots (then the training spots' mean and
   // sd no longer matter): removes slide-wide shifts in stain and scan that the encoder passes
-  // on, at the price of slide-wide differences in pathway activity. Off: the training spots'.
-  bool slide_feature_norm = true;
+  // on, at the price of slide-wide differences in tissue. Off (the default): the training
+  // spots' mean and sd. A new patient's tissue differs as a whole (HER2ST B4 sits ~2 sd off
+  // patient C in texture features), and per-slide standardisation erased it: 0.08 against
+  // 0.34 mean pathway r on B4 (docs/model.md).
+  bool slide_feature_norm = false;
 
   // H<->H: each spot attends to its `neighbours` nearest spots (itself included) within
   // `radius_pitches` grid pitches, with a learned bias on the offset in µm; or to every spot.
