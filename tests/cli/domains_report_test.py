@@ -96,6 +96,16 @@ page = (runs / "report.html").read_text()
 c.check("http://" not in page and "https://" not in page, "the report references the network")
 c.check(page.count("data:image/webp;base64,") == 2, "expected the two domain figures embedded")
 c.check("HALLMARK_" in page and "ridge" in page and "quadflow" in page, "metrics tables missing")
+c.check("<h3>Pathway activity, leave one section out within a patient</h3>" in page
+        and "leave one patient out</h3>" not in page, "the report's tables do not name the protocol run")
+# a run folder from before the protocol column still reports, as one protocol
+old_runs = tmp / "old_runs"
+old_runs.mkdir()
+lines = (runs / "cv_metrics.tsv").read_text().splitlines()
+(old_runs / "cv_metrics.tsv").write_text("\n".join(l.split("\t", 1)[1] for l in lines) + "\n")
+r = run(stx, "report", str(old_runs))
+c.check(r.returncode == 0 and "leave one group out</h3>" in (old_runs / "report.html").read_text(),
+        f"report of a metrics file without a protocol column: {r.returncode} {r.stderr[-300:]}")
 
 chromium = shutil.which("chromium")
 c.check(chromium is not None, "chromium is not installed (scripts/install-deps.sh --with-tests)")
