@@ -66,10 +66,10 @@ std::string describe(const QuadFlowOptions& o) {
   const std::string linear = !o.linear_path ? ""
                              : fmt::format(" + linear path ({}{})", o.linear_path_neighbours ? "spot + neighbours" : "spot",
                                            o.linear_path_reduced_rank ? ", reduced rank" : "");
-  return fmt::format("width {}, {} layers, {} heads, flows {}{}, {} neighbours, residual rank {}, "
-                     "features standardised per {}",
-                     o.width, o.layers, o.heads, flows.empty() ? "none" : flows, linear, o.neighbours,
-                     o.residual_rank, o.slide_feature_norm ? "slide" : "training set");
+  return fmt::format("width {}, {} layer{}, {} heads, flows {}{}, {} neighbours, residual rank {}, "
+                     "features standardised over {}",
+                     o.width, o.layers, o.layers == 1 ? "" : "s", o.heads, flows.empty() ? "none" : flows, linear, o.neighbours,
+                     o.residual_rank, o.slide_feature_norm ? "each slide" : "the training spots");
 }
 
 }  // namespace stx

@@ -1,6 +1,7 @@
 #include "stx/train/dataset.hpp"
 
 #include <algorithm>
+#include <limits>
 #include <set>
 
 #include "stx/core/error.hpp"
@@ -14,15 +15,39 @@ std::string encoder_identity(const Encoder& encoder) {
   return pre.empty() ? encoder.identity() : encoder.identity() + " + " + pre;
 }
 
+namespace {
+// (N, |from|) values as (N, |to|) columns by name, NaN where `to` has a name `from` lacks.
+std::vector<float> widen_to(const std::vector<float>& values, const std::vector<std::string>& from,
+                            const std::vector<std::string>& to) {
+  const size_t n = from.empty() ? 0 : values.size() / from.size();
+  std::vector<float> out(n * to.size(), std::numeric_limits<float>::quiet_NaN());
+  for (size_t j = 0, k = 0; j < to.size() && k < from.size(); ++j) {
+    if (to[j] != from[k]) continue;  // `from` is `to` with some names left out, in order
+    for (size_t r = 0; r < n; ++r) out[r * to.size() + j] = values[r * from.size() + k];
+    ++k;
+  }
+  return out;
+}
+}  // namespace
+
 SlideData slide_data_for_model(const Slide& slide, const EncodedFeatures& features,
                                const ModelMetadata& model, std::string* why_no_truth) {
   std::string why;
   if (slide.counts.n_rows == 0 || slide.n_genes() == 0) why = "the slide has no measured expression";
+  // On the log1p-CP10k scale a gene's value does not depend on which others are measured, so
+  // the truth can leave out the genes this slide lacks (NaN); on the HER2ST scale it cannot.
+  const GeneTargetScale scale = parse_gene_target_scale(model.gene_target_scale);
+  std::vector<std::string> measured_genes;
   if (why.empty()) {
     const std::set<std::string> measured(slide.gene_symbols.begin(), slide.gene_symbols.end());
-    const auto missing = std::count_if(model.genes.begin(), model.genes.end(),
-                                       [&](const auto& g) { return !measured.count(g); });
-    if (missing > 0) why = fmt::format("{} of the model's target genes are not measured", missing);
+    for (const auto& g : model.genes)
+      if (measured.count(g)) measured_genes.push_back(g);
+    const size_t missing = model.genes.size() - measured_genes.size();
+    if (missing == model.genes.size() || (missing > 0 && scale != GeneTargetScale::kLog1pCp10k))
+      why = fmt::format("{} of the model's target genes are not measured", missing);
+    else if (missing > 0)
+      log()->warn("{}: {} of the model's {} target genes are not measured; their truth is left out", slide.name,
+                  missing, model.genes.size());
   }
   if (why.empty()) {
     ScoreOptions scoring;
@@ -31,8 +56,9 @@ SlideData slide_data_for_model(const Slide& slide, const EncodedFeatures& featur
     const PathwayScores scores = score_pathways(slide.counts, match, scoring);
     if (scores.pathways == model.pathways) {
       if (why_no_truth) why_no_truth->clear();
-      return make_slide_data(slide, features, &scores, model.genes, nullptr,
-                             parse_gene_target_scale(model.gene_target_scale));
+      SlideData data = make_slide_data(slide, features, &scores, measured_genes, nullptr, scale);
+      if (measured_genes.size() < model.genes.size()) data.genes = widen_to(data.genes, measured_genes, model.genes);
+      return data;
     }
     why = fmt::format("{} of the model's {} gene sets can be scored on this slide",
                       scores.pathways.size(), model.pathways.size());
