@@ -48,21 +48,33 @@ Action add_evaluate(CLI::App& app) {
   return [args, cmd]() -> int {
     if (!cmd->parsed()) return -1;
     const auto reads = resolve_training_args(args->training);
-    STX_CHECK(args->force || !fs::exists(fs::path(args->out) / "cv_summary.md"), ConfigError,
-              "{}: already holds an evaluation (pass --force to overwrite)", args->out);
-    make_output_folder(args->out);
-    Dataset data = prepare_dataset(reads, args->training.data);
-    apply_groups(args->training, data);
-    print_training_setup(args->training, data);
     CvOptions options;
     options.train = args->training.train;
     options.ablations = args->ablations;
     options.folds.by_patient = args->protocol != "section";
     options.folds.by_section = args->protocol != "patient";
     options.folds.held_out = args->held_out;
-    std::vector<SlideGroup> slide_groups;
-    for (const auto& s : data.slides) slide_groups.push_back({s.name, s.group});
-    for (const Fold& fold : plan_folds(slide_groups, options.folds)) {
+    const auto slide_groups = [&](const Dataset& d) {
+      std::vector<SlideGroup> out;
+      for (const auto& s : d.slides) out.push_back({s.name, s.group});
+      return out;
+    };
+    if (!args->training.sections.empty()) {  // slide names known before reading: check the plan now
+      Dataset named;
+      for (const auto& section : args->training.sections) {
+        named.slides.emplace_back();
+        named.slides.back().name = named.slides.back().group = section;
+      }
+      apply_groups(args->training, named);
+      plan_folds(slide_groups(named), options.folds);
+    }
+    STX_CHECK(args->force || !fs::exists(fs::path(args->out) / "cv_summary.md"), ConfigError,
+              "{}: already holds an evaluation (pass --force to overwrite)", args->out);
+    make_output_folder(args->out);
+    Dataset data = prepare_dataset(reads, args->training.data);
+    apply_groups(args->training, data);
+    print_training_setup(args->training, data);
+    for (const Fold& fold : plan_folds(slide_groups(data), options.folds)) {
       std::vector<std::string> train;
       for (size_t i : fold.train) train.push_back(data.slides[i].name);
       fmt::print("  fold      = {}: hold out {}, train on {}\n", fold.protocol, fold.held_out, fmt::join(train, ", "));

@@ -255,6 +255,10 @@ c.check(r.returncode == 1 and "--group 'C9=x': no slide named 'C9'" in r.stderr,
 r = run(stx, "evaluate", str(her2st), "--sections", "C2,C3", "--cache-dir", str(cache), "--epochs", "2",
         "--protocol", "patient", "-o", str(tmp / "onegroup"))
 c.check(r.returncode == 1 and "needs two groups" in r.stderr, f"one patient, by patient: {r.returncode} {r.stderr}")
+# the fold plan is checked before any slide is read
+r = run(stx, "evaluate", str(her2st), "--sections", "C2,C3", "--held-out", "Z", "-o", str(tmp / "badheld"), timeout=20)
+c.check(r.returncode == 1 and "--held-out 'Z': no fold holds it out" in r.stderr
+        and not (tmp / "badheld").exists(), f"--held-out Z: {r.returncode} {r.stderr}")
 table = tmp / "groups.tsv"
 table.write_text("slide\tpatient\nC2\tP1\nC3\tP2\n")
 r = run(stx, "evaluate", str(her2st), "--sections", "C2,C3", "--cache-dir", str(cache), "--epochs", "2",
