@@ -13,7 +13,7 @@ stx, shared = sys.argv[1], pathlib.Path(sys.argv[2])
 her2st = shared / "her2st"
 c = Checks("her2st-sections")
 sections = sorted(p.name.split(".")[0] for p in (her2st / "counts").iterdir())
-c.check(len(sections) == 34, f"expected 34 sections, found {len(sections)}")
+c.check(len(sections) == 35, f"expected 35 sections (A1-H3 with B4), found {len(sections)}")
 for s in sections:
     ids, genes, counts, spots = parse_legacy_st(str(her2st / "counts" / f"{s}.tsv.gz"),
                                                 str(her2st / "spots" / f"{s}_selection.tsv"))
