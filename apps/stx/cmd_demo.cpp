@@ -19,6 +19,7 @@
 #include "commands.hpp"
 #include "read_options.hpp"
 #include "stx/core/error.hpp"
+#include "stx/core/run_folder.hpp"
 #include "stx/core/log.hpp"
 #include "stx/io/atomic_file.hpp"
 #include "stx/io/h5ad.hpp"
@@ -158,7 +159,7 @@ Action add_demo(CLI::App& app) {
     const std::string model = (out / "model" / "model.pt").string();
     run({"predict", root.string(), "--section", held_out, "-m", model, "--threads", threads,
          "--cache-dir", cache, "-o", (out / (held_out + "_predicted.h5ad")).string(), "--tsv",
-         (out / (held_out + "_predicted.tsv")).string(), "--maps", (out / "maps").string()});
+         (out / (held_out + "_predicted.tsv")).string(), "--maps", (out / run_folder::kMaps).string()});
     run({"predict", (root / "images" / (held_out + ".jpg")).string(), "--um-per-px",
          fmt::format("{}", held_out_um_per_px), "-m", model, "--threads", threads, "--cache-dir",
          cache, "-o", (out / (held_out + "_image_only.h5ad")).string()});
@@ -168,7 +169,7 @@ Action add_demo(CLI::App& app) {
       fmt::print("no section with pathologist labels in {}: skipped\n", root.string());
     } else {
       run({"domains", root.string(), "--sections", fmt::format("{}", fmt::join(labelled, ",")),
-           "-o", (out / "domains").string()});
+           "-o", (out / run_folder::kDomains).string()});
     }
 
     step(5, "report");
@@ -184,7 +185,7 @@ Action add_demo(CLI::App& app) {
         {"pathways", fmt::format("50 MSigDB Hallmarks, '{}' scores", to_string(scoring.method))},
         {"version", STX_VERSION},
         {"pipeline time before the report", fmt::format("{:.1f} min", minutes)}};
-    write_text_atomically((out / "run.json").string(), facts.dump(2));
+    write_text_atomically((out / run_folder::kRunFacts).string(), facts.dump(2));
     run({"report", out.string()});
     fmt::print("\nDone in {:.1f} min. Open the report: {}\n",
                std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() / 60,

@@ -9,6 +9,7 @@
 #include "commands.hpp"
 #include "read_options.hpp"
 #include "stx/core/error.hpp"
+#include "stx/core/run_folder.hpp"
 #include "stx/core/log.hpp"
 #include "stx/domains/slide_domains.hpp"
 #include "stx/io/atomic_file.hpp"
@@ -126,7 +127,7 @@ Action add_domains(CLI::App& app) {
                 "--k: expected an integer >= 2, 'auto' or 'silhouette', got '{}'", args->k);
     }
     const fs::path out(args->out);
-    STX_CHECK(args->force || !fs::exists(out / "domains_metrics.tsv"), ConfigError,
+    STX_CHECK(args->force || !fs::exists(out / run_folder::kDomainMetrics), ConfigError,
               "{}: already holds domains (pass --force to overwrite)", out.string());
     make_output_folder(out.string());
 
@@ -167,7 +168,7 @@ Action add_domains(CLI::App& app) {
       for (const auto& r : d.runs) {
         metrics_tsv << fmt::format("{}\t{}\t{}\t{}\t{:.4f}\t{}\t{}\t{}\n", slide.name, r.features,
                                    r.smoothed ? "yes" : "no", r.result.k, r.result.silhouette,
-                                   std::isnan(r.ari) ? "NA" : fmt::format("{:.4f}", r.ari),
+                                   tsv_fixed(r.ari, 4),
                                    d.labelled_spots, d.label_classes);
         fmt::print("  {:<8} {:<20} {:>9} {:>4} {:>11.3f} {:>7}\n", slide.name, r.features,
                    r.smoothed ? "yes" : "no", r.result.k, r.result.silhouette,
@@ -175,8 +176,8 @@ Action add_domains(CLI::App& app) {
       }
       write_png(domain_figure(slide, d), (out / ("domains_" + slide.name + ".png")).string());
     }
-    write_text_atomically((out / "domains.tsv").string(), spots_tsv.str());
-    write_text_atomically((out / "domains_metrics.tsv").string(), metrics_tsv.str());
+    write_text_atomically((out / run_folder::kDomainSpots).string(), spots_tsv.str());
+    write_text_atomically((out / run_folder::kDomainMetrics).string(), metrics_tsv.str());
     fmt::print("ARI: adjusted Rand index against the labels, on labelled spots ('undetermined' "
                "left out).\nWrote {}/domains.tsv, domains_metrics.tsv and one domains_<slide>.png "
                "per slide\n", out.string());

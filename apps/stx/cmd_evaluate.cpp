@@ -9,6 +9,7 @@
 #include "commands.hpp"
 #include "read_options.hpp"
 #include "stx/core/error.hpp"
+#include "stx/core/run_folder.hpp"
 #include "stx/core/log.hpp"
 #include "stx/io/atomic_file.hpp"
 #include "stx/train/cross_validation.hpp"
@@ -68,7 +69,7 @@ Action add_evaluate(CLI::App& app) {
       apply_groups(args->training, named);
       plan_folds(slide_groups(named), options.folds);
     }
-    STX_CHECK(args->force || !fs::exists(fs::path(args->out) / "cv_summary.md"), ConfigError,
+    STX_CHECK(args->force || !fs::exists(fs::path(args->out) / run_folder::kCvSummary), ConfigError,
               "{}: already holds an evaluation (pass --force to overwrite)", args->out);
     make_output_folder(args->out);
     Dataset data = prepare_dataset(reads, args->training.data);
@@ -84,10 +85,10 @@ Action add_evaluate(CLI::App& app) {
     });
     const std::string summary = cv_summary_markdown(result);
     fmt::print("{}", summary);
-    write_cv_tsv(result, (fs::path(args->out) / "cv_metrics.tsv").string());
-    const std::string summary_path = (fs::path(args->out) / "cv_summary.md").string();
+    write_cv_tsv(result, (fs::path(args->out) / run_folder::kCvMetrics).string());
+    const std::string summary_path = (fs::path(args->out) / run_folder::kCvSummary).string();
     write_text_atomically(summary_path, summary);
-    fmt::print("\nWrote {} and cv_metrics.tsv (per target r, partial r, MSE)\n", summary_path);
+    fmt::print("\nWrote {} and {} (per target r, partial r, MSE)\n", summary_path, run_folder::kCvMetrics);
     return 0;
   };
 }

@@ -8,6 +8,7 @@
 #include <numeric>
 
 #include "stx/core/error.hpp"
+#include "stx/core/run_folder.hpp"
 #include "stx/core/stats.hpp"
 #include "stx/eval/metrics.hpp"
 #include "stx/viz/figure.hpp"
@@ -99,7 +100,7 @@ std::vector<std::string> write_prediction_maps(const Slide& slide, const SlideDa
   save(with_heading(grid_panels(tiles, 5),
                     fmt::format("{}: predicted pathway activity ({} scores, {} spots)", slide.name,
                                 m.score_method, n)),
-       "pathways_predicted.png");
+       run_folder::kPathwaysPredictedPng);
 
   std::vector<size_t> requested;
   for (const auto& name : request.pathways) requested.push_back(index_of(m.pathways, name));
@@ -116,12 +117,12 @@ std::vector<std::string> write_prediction_maps(const Slide& slide, const SlideDa
                                         pathway_r, n, true),
                       fmt::format("{}: measured and predicted pathway activity (best predicted)",
                                   slide.name)),
-         "pathways_measured_vs_predicted.png");
+         run_folder::kPathwaysComparedPng);
     save(with_heading(comparison_figure(canvas, top_indices(gene_r, static_cast<size_t>(request.top)),
                                         m.genes, spots.genes, p.genes, gene_r, n, false),
                       fmt::format("{}: measured and predicted expression, {} (best predicted genes)",
                                   slide.name, describe(parse_gene_target_scale(m.gene_target_scale)))),
-         "genes_measured_vs_predicted.png");
+         run_folder::kGenesComparedPng);
   }
 
   if (!p.pathway_attention.empty()) {
@@ -146,7 +147,7 @@ std::vector<std::string> write_prediction_maps(const Slide& slide, const SlideDa
     save(with_heading(grid_panels(panels, 2, 10),
                       fmt::format("{}: what the pathway tokens attended to (last layer, P<-H)",
                                   slide.name)),
-         "attention.png");
+         run_folder::kAttentionPng);
   }
   return written;
 }

@@ -4,6 +4,7 @@
 #include <fstream>
 
 #include "stx/core/error.hpp"
+#include "stx/core/run_folder.hpp"
 #include "stx/io/atomic_file.hpp"
 
 namespace stx {
@@ -22,11 +23,7 @@ void write_scores_tsv(const PathwayScores& scores, const std::vector<std::string
     for (int64_t r = 0; r < scores.n_spots; ++r) {
       tsv << spot_ids[r];
       for (int64_t p = 0; p < n_pathways; ++p) {
-        const float v = scores.at(r, p);
-        if (std::isnan(v))
-          tsv << "\tNaN";
-        else
-          tsv << '\t' << fmt::format("{:.7g}", v);
+        tsv << '\t' << tsv_general(scores.at(r, p), 7);
       }
       tsv << '\n';
     }

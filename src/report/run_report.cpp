@@ -13,6 +13,7 @@
 
 #include "html.hpp"
 #include "stx/core/error.hpp"
+#include "stx/core/run_folder.hpp"
 #include "stx/core/table_numbers.hpp"
 
 namespace stx {
@@ -60,8 +61,7 @@ std::vector<MetricRow> read_metrics(const fs::path& path) {
             path.string(), path.parent_path().string());
   std::string line;
   // Runs before the two protocols had no protocol column: one protocol, named as then.
-  std::vector<std::string> expected = {"protocol", "fold", "method", "kind", "target", "pearson_r",
-                                       "partial_r_given_depth", "mse"};
+  std::vector<std::string> expected = run_folder::cv_metrics_columns();
   STX_CHECK(std::getline(in, line), FormatError, "{}: empty; expected the columns {}", path.string(),
             fmt::join(expected, ", "));
   const bool has_protocol = split_tabs(line) == expected;
@@ -232,10 +232,10 @@ std::vector<fs::path> pngs_in(const fs::path& dir) {
 
 std::string maps_section(const fs::path& dir) {
   const std::vector<std::pair<std::string, std::string>> known = {
-      {"pathways_measured_vs_predicted.png", "Measured and predicted pathway activity on the held-out section (best predicted pathways; each panel on its own colour scale, 1st–99th percentile)"},
-      {"genes_measured_vs_predicted.png", "Measured and predicted expression of the best predicted genes (log1p CP10k)"},
-      {"pathways_predicted.png", "All pathways, predicted from the H&E image"},
-      {"attention.png", "Attention maps: the spots each pathway token attended to in the last layer (P←H weights × number of spots; 1 = uniform)"}};
+      {run_folder::kPathwaysComparedPng, "Measured and predicted pathway activity on the held-out section (best predicted pathways; each panel on its own colour scale, 1st–99th percentile)"},
+      {run_folder::kGenesComparedPng, "Measured and predicted expression of the best predicted genes (log1p CP10k)"},
+      {run_folder::kPathwaysPredictedPng, "All pathways, predicted from the H&E image"},
+      {run_folder::kAttentionPng, "Attention maps: the spots each pathway token attended to in the last layer (P←H weights × number of spots; 1 = uniform)"}};
   std::string out;
   std::set<std::string> done;
   for (const auto& [file, caption] : known)
@@ -249,12 +249,12 @@ std::string maps_section(const fs::path& dir) {
 }
 
 std::string domains_section(const fs::path& dir) {
-  if (!fs::exists(dir / "domains_metrics.tsv")) return "";
+  if (!fs::exists(dir / run_folder::kDomainMetrics)) return "";
   std::string out = "<h2>Spatial domains</h2>\n<p class=\"note\">Domains from pathway activity "
                     "beside the expression-PCA baseline, with and without spatial smoothing. ARI: "
                     "adjusted Rand index against the pathologist labels on labelled spots "
                     "(&lsquo;undetermined&rsquo; left out).</p>\n";
-  out += tsv_table(dir / "domains_metrics.tsv");
+  out += tsv_table(dir / run_folder::kDomainMetrics);
   for (const auto& p : pngs_in(dir)) out += html::image_figure(p.string(), p.stem().string());
   return out;
 }
@@ -264,7 +264,7 @@ std::string domains_section(const fs::path& dir) {
 std::string build_run_report(const std::string& run_dir) {
   const fs::path dir(run_dir);
   STX_CHECK(fs::is_directory(dir), IoError, "{}: not a run folder", run_dir);
-  const auto all_rows = read_metrics(dir / "cv_metrics.tsv");
+  const auto all_rows = read_metrics(dir / run_folder::kCvMetrics);
   std::vector<std::string> methods, protocols;
   for (const auto& r : all_rows) {
     add_unique(methods, r.method);
@@ -281,7 +281,7 @@ std::string build_run_report(const std::string& run_dir) {
   body += fmt::format("<p class=\"lead\">{} &middot; cross-validation: {}</p>\n",
                       html::escape(fs::absolute(dir).lexically_normal().string()),
                       html::escape(fmt::format("{}", fmt::join(protocols, "; "))));
-  body += summary_section(dir / "run.json");
+  body += summary_section(dir / run_folder::kRunFacts);
   body += "<h2>Model against baselines</h2>\n<p class=\"note\">Mean Pearson r over targets on "
           "each held-out patient or section; every method trained on the same spots and features in one "
           "run. Best per column in bold. &lsquo;partial r | depth&rsquo;: r after removing what "
@@ -300,8 +300,8 @@ std::string build_run_report(const std::string& run_dir) {
           target_table(headline, "pathway", methods);
   body += "<h3>Per gene (mean r over folds, " + html::escape(protocols.front()) + ")</h3>\n" +
           target_table(headline, "gene", methods);
-  body += maps_section(dir / "maps");
-  body += domains_section(dir / "domains");
+  body += maps_section(dir / run_folder::kMaps);
+  body += domains_section(dir / run_folder::kDomains);
   return "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
          "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
          "<title>SpatialTranscriptomer report</title><style>" + std::string(kStyle) +

@@ -1,6 +1,7 @@
 #include "stx/train/cross_validation.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <chrono>
@@ -11,6 +12,7 @@
 #include <set>
 
 #include "stx/core/error.hpp"
+#include "stx/core/run_folder.hpp"
 #include "stx/core/log.hpp"
 #include "stx/core/table_numbers.hpp"
 #include "stx/eval/metrics.hpp"
@@ -272,8 +274,8 @@ void write_cv_tsv(const CvResult& result, const std::string& path) {
   {
     std::ofstream out(file.temp_path(), std::ios::binary);
     STX_CHECK(out, IoError, "{}: cannot write", path);
-    out << "protocol\tfold\tmethod\tkind\ttarget\tpearson_r\tpartial_r_given_depth\tmse\n";
-    const auto cell = [](double v) { return std::isfinite(v) ? fmt::format("{:.6g}", v) : std::string("nan"); };
+    out << fmt::format("{}\n", fmt::join(run_folder::cv_metrics_columns(), "\t"));
+    const auto cell = [](double v) { return tsv_general(v, 6); };
     for (const auto& row : result.rows) {
       const auto& names = row.kind == "gene" ? result.genes : result.pathways;
       for (size_t t = 0; t < names.size(); ++t)

@@ -78,6 +78,9 @@ if r.returncode == 0:
     pm = pd.read_csv(tmp / "pred_domains" / "domains_metrics.tsv", sep="\t")
     c.check(list(pm.features) == ["predicted pathways"] * 2 and (pm.k == 3).all(),
             f"domains of a prediction: {pm.to_dict('list')}")
+    # no labels: the ARI is missing, spelled as in every TSV stx writes
+    raw = (tmp / "pred_domains" / "domains_metrics.tsv").read_text()
+    c.check(pm.ari.isna().all() and "\tNaN\t" in raw, f"a missing ARI is not written as NaN: {raw}")
 
 # ---- report --------------------------------------------------------------------------
 r = run(stx, "report", str(tmp / "empty"))

@@ -1,3 +1,4 @@
+#include "stx/core/run_folder.hpp"
 #include "stx/core/table_numbers.hpp"
 
 #include <cmath>
@@ -19,6 +20,18 @@ TEST(TableNumbers, MseKeepsThreeSignificantDigits) {
   EXPECT_EQ(three_significant(0.000246, "-"), "0.000246");
   EXPECT_EQ(three_significant(0.5, "-"), "0.500");
   EXPECT_EQ(three_significant(INFINITY, "—"), "—");
+}
+
+TEST(TsvNumbers, OneSpellingOfAMissingNumber) {
+  EXPECT_EQ(tsv_general(0.123456789, 6), "0.123457");
+  EXPECT_EQ(tsv_general(1234567.0, 7), "1234567");
+  EXPECT_EQ(tsv_general(2.5e-7, 6), "2.5e-07");
+  EXPECT_EQ(tsv_fixed(0.5, 4), "0.5000");
+  for (const double missing : {static_cast<double>(NAN), static_cast<double>(INFINITY), -static_cast<double>(INFINITY)}) {
+    EXPECT_EQ(tsv_general(missing, 6), kTsvMissing);
+    EXPECT_EQ(tsv_fixed(missing, 4), kTsvMissing);
+  }
+  EXPECT_STREQ(kTsvMissing, "NaN");
 }
 
 }  // namespace

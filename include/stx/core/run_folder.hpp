@@ -1,0 +1,47 @@
+// The run folder's contract: the names of the files that `stx evaluate`, `predict --maps`,
+// `domains` and `demo` write into an output folder and `stx report` reads back, the columns
+// of the metrics table, and the one spelling of a missing number in every TSV we write
+// ("NaN": pandas, R and NumPy all read it as NaN). Writers and readers include this header
+// instead of typing the names twice.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace stx::run_folder {
+
+inline constexpr const char* kCvMetrics = "cv_metrics.tsv";  // stx evaluate: per target
+inline constexpr const char* kCvSummary = "cv_summary.md";   // stx evaluate: the tables
+inline constexpr const char* kRunFacts = "run.json";         // stx demo: what was run
+inline constexpr const char* kMaps = "maps";                  // stx predict --maps
+inline constexpr const char* kDomains = "domains";            // stx domains -o
+inline constexpr const char* kDomainSpots = "domains.tsv";
+inline constexpr const char* kDomainMetrics = "domains_metrics.tsv";
+
+// the PNGs of `stx predict --maps`
+inline constexpr const char* kPathwaysPredictedPng = "pathways_predicted.png";
+inline constexpr const char* kPathwaysComparedPng = "pathways_measured_vs_predicted.png";
+inline constexpr const char* kGenesComparedPng = "genes_measured_vs_predicted.png";
+inline constexpr const char* kAttentionPng = "attention.png";
+
+/// cv_metrics.tsv's header, in order.
+inline const std::vector<std::string>& cv_metrics_columns() {
+  static const std::vector<std::string> columns = {"protocol", "fold",      "method", "kind", "target",
+                                                   "pearson_r", "partial_r_given_depth", "mse"};
+  return columns;
+}
+
+}  // namespace stx::run_folder
+
+namespace stx {
+
+/// A missing number in a TSV we write.
+inline constexpr const char* kTsvMissing = "NaN";
+
+/// A TSV cell: `significant` significant digits ("{:.Ng}"), or kTsvMissing when not finite.
+std::string tsv_general(double value, int significant);
+
+/// A TSV cell: `decimals` decimals ("{:.Nf}"), or kTsvMissing when not finite.
+std::string tsv_fixed(double value, int decimals);
+
+}  // namespace stx
