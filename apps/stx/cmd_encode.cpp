@@ -39,7 +39,7 @@ Action add_encode(CLI::App& app) {
       ->check(CLI::IsMember({"builtin", "torchscript", "vit", "swin"}))
       ->capture_default_str();
   cmd->add_option("--weights", args->encoder.weights,
-                  "torchscript: model.pt; vit, swin: .safetensors, .pth or .bin (see docs/encoders.md)");
+                  "torchscript: model.pt; vit, swin: .safetensors, .pth or .bin (see docs/histology.md)");
   cmd->add_option("--encoder-config", args->encoder.config,
                   "torchscript: JSON sidecar (default: the weights path with .json)");
   cmd->add_flag("--bf16", args->encoder.bf16,

@@ -1,7 +1,7 @@
 // QuadFlow: a transformer over one H token per spot and one P token per pathway, with four
 // attention flows per layer (H<->H spatial, P<->P, P<->H both ways) and an H->P readout of
 // per-spot pathway activities, from which genes are decoded through a bottleneck tied to
-// gene-set membership. See ../shared/DESIGN.md ("The model") and docs/model.md.
+// gene-set membership. See docs/model.md ("Architecture").
 // It does not normalise inputs or targets: the trainer standardises both and stores the
 // statistics in the checkpoint. Legend: N spots, F encoder features, D width, P pathways,
 // G genes, K neighbours, R residual rank.

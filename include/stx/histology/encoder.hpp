@@ -1,5 +1,5 @@
 // Encoders turn the tissue around each spot into a feature vector. One interface for every
-// kind (the built-in morphology features today; TorchScript and native ViT/Swin next), so
+// kind (the built-in morphology features, a TorchScript export, the native ViT and Swin), so
 // caching, training and prediction do not know which one they hold.
 #pragma once
 
