@@ -55,11 +55,6 @@ Action add_evaluate(CLI::App& app) {
     options.folds.by_patient = args->protocol != "section";
     options.folds.by_section = args->protocol != "patient";
     options.folds.held_out = args->held_out;
-    const auto slide_groups = [&](const Dataset& d) {
-      std::vector<SlideGroup> out;
-      for (const auto& s : d.slides) out.push_back({s.name, s.group});
-      return out;
-    };
     if (!args->training.sections.empty()) {  // slide names known before reading: check the plan now
       Dataset named;
       for (const auto& section : args->training.sections) {
@@ -67,7 +62,7 @@ Action add_evaluate(CLI::App& app) {
         named.slides.back().name = named.slides.back().group = section;
       }
       apply_groups(args->training, named);
-      plan_folds(slide_groups(named), options.folds);
+      plan_cv_folds(named.slides, options.folds);
     }
     STX_CHECK(args->force || !fs::exists(fs::path(args->out) / run_folder::kCvSummary), ConfigError,
               "{}: already holds an evaluation (pass --force to overwrite)", args->out);
@@ -75,7 +70,7 @@ Action add_evaluate(CLI::App& app) {
     Dataset data = prepare_dataset(reads, args->training.data);
     apply_groups(args->training, data);
     print_training_setup(args->training, data);
-    for (const Fold& fold : plan_folds(slide_groups(data), options.folds)) {
+    for (const Fold& fold : plan_cv_folds(data.slides, options.folds)) {
       std::vector<std::string> train;
       for (size_t i : fold.train) train.push_back(data.slides[i].name);
       fmt::print("  fold      = {}: hold out {}, train on {}\n", fold.protocol, fold.held_out, fmt::join(train, ", "));

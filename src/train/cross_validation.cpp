@@ -109,9 +109,13 @@ std::vector<CvVariant> ablation_variants(const QuadFlowOptions& model, const Los
   return v;
 }
 
+std::vector<Fold> plan_cv_folds(const std::vector<SlideData>& slides, const FoldPlanOptions& options) {
+  std::vector<SlideGroup> groups;
+  for (const auto& s : slides) groups.push_back({s.name, s.group});
+  return plan_folds(groups, options);
+}
+
 CvResult cross_validate(const Dataset& data, const CvOptions& options, const CvProgress& progress) {
-  std::vector<SlideGroup> slide_groups;
-  for (const auto& s : data.slides) slide_groups.push_back({s.name, s.group});
   const ModelMetadata& meta = data.metadata;
   const int64_t f = static_cast<int64_t>(meta.feature_names.size());
   const int64_t g = static_cast<int64_t>(meta.genes.size());
@@ -120,7 +124,7 @@ CvResult cross_validate(const Dataset& data, const CvOptions& options, const CvP
                             ? ablation_variants(options.train.model, options.train.loss)
                             : std::vector<CvVariant>{{"quadflow", options.train.model, options.train.loss}};
   CvResult result;
-  result.folds = plan_folds(slide_groups, options.folds);
+  result.folds = plan_cv_folds(data.slides, options.folds);
   result.genes = meta.genes;
   result.pathways = meta.pathways;
   result.methods = {"mean", "library size", "ridge", "ridge, per-slide features"};
@@ -136,17 +140,14 @@ CvResult cross_validate(const Dataset& data, const CvOptions& options, const CvP
     std::vector<const SlideData*> train, test;
     for (size_t i : fold.train) train.push_back(&data.slides[i]);
     for (size_t i : fold.test) test.push_back(&data.slides[i]);
-    // Inner cross-validation of the ridge penalty: by group when the training slides span
-    // two or more, else by slide (a within-patient fold has one group).
-    std::set<std::string> train_group_names;
-    for (const auto* s : train) train_group_names.insert(s->group);
-    std::vector<int> train_groups;
-    for (size_t k = 0; k < train.size(); ++k) {
-      const int id = train_group_names.size() >= 2
-                         ? static_cast<int>(std::distance(train_group_names.begin(), train_group_names.find(train[k]->group)))
-                         : static_cast<int>(k);
-      train_groups.insert(train_groups.end(), static_cast<size_t>(train[k]->n_spots()), id);
+    // inner cross-validation of the ridge penalty
+    std::vector<std::string> train_group_names;
+    std::vector<int64_t> train_spots;
+    for (const auto* s : train) {
+      train_group_names.push_back(s->group);
+      train_spots.push_back(s->n_spots());
     }
+    const std::vector<int> train_groups = inner_fold_ids(train_group_names, train_spots);
     const auto features = [](const SlideData& s) -> const std::vector<float>& { return s.features; };
     const auto genes = [](const SlideData& s) -> const std::vector<float>& { return s.genes; };
     const auto pathways = [](const SlideData& s) -> const std::vector<float>& { return s.pathways; };

@@ -16,17 +16,11 @@ std::vector<std::string> groups_in_order(const std::vector<SlideGroup>& slides) 
     if (std::find(groups.begin(), groups.end(), s.group) == groups.end()) groups.push_back(s.group);
   return groups;
 }
-
-bool every_slide_alone(const std::vector<SlideGroup>& slides) {
-  return std::all_of(slides.begin(), slides.end(), [&](const SlideGroup& s) {
-    return std::count_if(slides.begin(), slides.end(), [&](const SlideGroup& o) { return o.group == s.group; }) == 1;
-  });
-}
 }  // namespace
 
 std::vector<Fold> plan_folds(const std::vector<SlideGroup>& slides, const FoldPlanOptions& options) {
   const auto groups = groups_in_order(slides);
-  const bool patients_known = !every_slide_alone(slides);
+  const bool patients_known = groups.size() < slides.size();  // some patient has two slides
   std::vector<Fold> folds;
   if (options.by_patient && groups.size() >= 2) {
     for (const auto& held : groups) {
@@ -56,6 +50,18 @@ std::vector<Fold> plan_folds(const std::vector<SlideGroup>& slides, const FoldPl
             "cross-validation needs two groups (patients or slides) or a patient with two sections; found {} "
             "slide(s) in {} group(s)", slides.size(), groups.size());
   return folds;
+}
+
+std::vector<int> inner_fold_ids(const std::vector<std::string>& slide_groups, const std::vector<int64_t>& spots) {
+  std::vector<std::string> names;
+  for (const auto& g : slide_groups)
+    if (std::find(names.begin(), names.end(), g) == names.end()) names.push_back(g);
+  std::vector<int> ids;
+  for (size_t s = 0; s < slide_groups.size(); ++s) {
+    const auto group = static_cast<size_t>(std::find(names.begin(), names.end(), slide_groups[s]) - names.begin());
+    ids.insert(ids.end(), static_cast<size_t>(spots[s]), static_cast<int>(names.size() >= 2 ? group : s));
+  }
+  return ids;
 }
 
 std::string patient_of_section(const std::string& section) {

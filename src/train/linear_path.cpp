@@ -4,28 +4,27 @@
 #include <set>
 
 #include "stx/eval/ridge.hpp"
+#include "stx/train/fold_plan.hpp"
 
 namespace stx {
 
 LinearPath fit_linear_path(const std::vector<LinearPathSlide>& train, int64_t input_dim, int64_t n_targets,
                            bool reduced_rank) {
   DenseMatrix x{0, input_dim, {}}, y{0, n_targets, {}};
-  std::vector<std::string> group_names;
-  std::vector<int> by_group, by_slide;
+  std::vector<std::string> slide_groups;
+  std::vector<int64_t> spots;
   for (size_t s = 0; s < train.size(); ++s) {
     const int64_t rows = static_cast<int64_t>(train[s].inputs.size()) / input_dim;
     x.values.insert(x.values.end(), train[s].inputs.begin(), train[s].inputs.end());
     y.values.insert(y.values.end(), train[s].targets.begin(), train[s].targets.end());
     x.rows += rows;
     y.rows += rows;
-    auto it = std::find(group_names.begin(), group_names.end(), train[s].group);
-    if (it == group_names.end()) it = group_names.insert(group_names.end(), train[s].group);
-    by_group.insert(by_group.end(), static_cast<size_t>(rows), static_cast<int>(it - group_names.begin()));
-    by_slide.insert(by_slide.end(), static_cast<size_t>(rows), static_cast<int>(s));
+    slide_groups.push_back(train[s].group);
+    spots.push_back(rows);
   }
   // Groups as in the cross-validation (section or patient); slides when there is one group;
   // the ridge baseline's fixed penalty when there is one slide.
-  const std::vector<int>& groups = group_names.size() >= 2 ? by_group : by_slide;
+  const std::vector<int> groups = inner_fold_ids(slide_groups, spots);
   const bool several = std::set<int>(groups.begin(), groups.end()).size() >= 2;
   const RidgeChoice choice =
       several ? choose_ridge(x, y, groups, default_ridge_lambdas(), reduced_rank ? linear_path_ranks() : std::vector<int64_t>{0})

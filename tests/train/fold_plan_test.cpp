@@ -98,6 +98,14 @@ TEST(FoldPlan, WithoutPatientsEverySlideIsHeldOutAlone) {
   EXPECT_STX_ERROR(plan_folds(one), ConfigError, "needs two groups");
 }
 
+TEST(FoldPlan, InnerFoldsAreGroupsOrElseSlides) {
+  // two patients: one fold per patient, in order of appearance
+  EXPECT_EQ(inner_fold_ids({"C", "B", "C"}, {2, 1, 3}), (std::vector<int>{0, 0, 1, 0, 0, 0}));
+  // one patient (a within-patient fold): one fold per slide
+  EXPECT_EQ(inner_fold_ids({"C", "C", "C"}, {1, 2, 1}), (std::vector<int>{0, 1, 1, 2}));
+  EXPECT_EQ(inner_fold_ids({"C"}, {2}), (std::vector<int>{0, 0}));
+}
+
 TEST(SlideGroups, ReadsATableWithPatientOrGroupColumns) {
   const std::string path = testing::TempDir() + "/groups.tsv";
   std::ofstream(path) << "sample\tslide\tpatient\nx\tC2\tP1\ny\tB4\tP2\n";

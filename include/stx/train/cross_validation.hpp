@@ -61,6 +61,9 @@ struct CvResult {
 
 using CvProgress = std::function<void(const std::string& fold, const std::string& method)>;
 
+/// The folds cross_validate runs on these slides (their names and groups).
+std::vector<Fold> plan_cv_folds(const std::vector<SlideData>& slides, const FoldPlanOptions& options);
+
 CvResult cross_validate(const Dataset& data, const CvOptions& options,
                         const CvProgress& progress = {});
 

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -39,6 +40,11 @@ struct FoldPlanOptions {
 /// The folds of both protocols, in slide order: leave-one-patient-out first. ConfigError
 /// when no fold remains, or a `held_out` name matches no fold.
 std::vector<Fold> plan_folds(const std::vector<SlideGroup>& slides, const FoldPlanOptions& options = {});
+
+/// Per-spot fold ids for an inner cross-validation over training slides (a ridge penalty, the
+/// linear path's rank): the slide's group when the slides span two or more groups, else the
+/// slide itself (a within-patient fold has one group). `spots[s]` rows for slide s.
+std::vector<int> inner_fold_ids(const std::vector<std::string>& slide_groups, const std::vector<int64_t>& spots);
 
 /// The patient of a section named like HER2ST's (`B4` -> `B`: letters then digits); empty
 /// when the name has another shape.
