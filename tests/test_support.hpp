@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <cstdlib>
 #include <random>
 #include <string>
 
@@ -12,8 +13,12 @@
 
 namespace stx::test {
 
+/// A file under ../shared/data (or $STX_SHARED_DATA_DIR). Only the `data` tier reads it: suites
+/// named *OnSharedData, so that the unit tier runs on a clone without ../shared.
 inline std::string shared_data(const std::string& relative) {
-  const std::filesystem::path p = std::filesystem::path(STX_SHARED_DATA_DIR) / relative;
+  const char* overridden = std::getenv("STX_SHARED_DATA_DIR");
+  const std::filesystem::path root = overridden ? overridden : STX_SHARED_DATA_DIR;
+  const std::filesystem::path p = root / relative;
   if (!std::filesystem::exists(p))
     throw std::runtime_error("test data missing: " + p.string() + " (is ../shared beside the repo?)");
   return p.string();

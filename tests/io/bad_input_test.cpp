@@ -106,7 +106,7 @@ TEST(BadInput, MissingSpotTable) {
                    "no spot selection table found for section 'S1'");
 }
 
-TEST(BadInput, TruncatedGzip) {
+TEST(BadInputOnSharedData, TruncatedGzip) {
   test::TempDir dir;
   const std::string whole = test::read_text(test::shared_data("her2st/counts/C2.tsv.gz"));
   test::write_text(dir / "C2.tsv.gz", whole.substr(0, whole.size() / 2));
@@ -116,7 +116,7 @@ TEST(BadInput, TruncatedGzip) {
   EXPECT_STX_ERROR(read_slide(options), FormatError, "corrupt or truncated compressed data");
 }
 
-TEST(BadInput, TruncatedH5) {
+TEST(BadInputOnSharedData, TruncatedH5) {
   test::TempDir dir;
   const std::string whole = test::read_text(
       test::shared_data("visium_spaceranger_v1_fixture/filtered_feature_bc_matrix.h5"));

@@ -35,7 +35,7 @@ TEST(H5adReader, CsrCscAndDenseXGiveTheSameSlide) {
   }
 }
 
-TEST(H5adReader, SquidpyVisiumFixture) {
+TEST(H5adReaderOnSharedData, SquidpyVisiumFixture) {
   const Slide s = read(test::shared_data("squidpy_visium_fixture/test_data.h5ad"));
   EXPECT_EQ(s.name, "V1_Adult_Mouse_Brain");
   EXPECT_EQ(s.n_spots(), 49);
@@ -49,7 +49,7 @@ TEST(H5adReader, SquidpyVisiumFixture) {
   EXPECT_NEAR(s.um_per_px, 65.0 / 89.44476048022638, 1e-12);
 }
 
-TEST(H5adReader, XeniumDenseIntegerXWithObsCoordinates) {
+TEST(H5adReaderOnSharedData, XeniumDenseIntegerXWithObsCoordinates) {
   const std::string path = test::shared_data("xenium_lung_NCBI858/NCBI858.h5ad");
   // HEST stores x_pixel as the image ROW: the user maps columns explicitly.
   const Slide s = read(path, "y_pixel", "x_pixel");
@@ -68,7 +68,7 @@ TEST(H5adReader, XeniumDenseIntegerXWithObsCoordinates) {
   EXPECT_NE(without.notes.back().find("--obs-x"), std::string::npos);
 }
 
-TEST(H5adWriter, RoundTripKeepsEverything) {
+TEST(H5adWriterOnSharedData, RoundTripKeepsEverything) {
   ReadOptions options;
   options.input = test::shared_data("her2st");
   options.section = "C5";

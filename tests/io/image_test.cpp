@@ -25,7 +25,7 @@ std::string save(const test::TempDir& dir, const std::string& name, const cv::Ma
   return dir / name;
 }
 
-TEST(Image, HeaderProbeMatchesDecodedSize) {
+TEST(ImageOnSharedData, HeaderProbeMatchesDecodedSize) {
   test::TempDir dir;
   const cv::Mat rgb = gradient();
   for (const char* name : {"g.png", "g.jpg"}) {

@@ -29,7 +29,7 @@ double column_sum(const Slide& slide, int64_t gene) {
   return sum;
 }
 
-TEST(LegacyStReader, C2MatchesIndependentParse) {
+TEST(LegacyStReaderOnSharedData, C2MatchesIndependentParse) {
   const Slide s = read_section("C2");
   EXPECT_EQ(s.name, "C2");
   EXPECT_EQ(s.n_spots(), 187);
@@ -56,7 +56,7 @@ TEST(LegacyStReader, C2MatchesIndependentParse) {
   EXPECT_TRUE(s.notes.size() == 1) << "only the µm/px note expected";
 }
 
-TEST(LegacyStReader, C3ReportsSelectedSpotsWithoutCounts) {
+TEST(LegacyStReaderOnSharedData, C3ReportsSelectedSpotsWithoutCounts) {
   const Slide s = read_section("C3");
   EXPECT_EQ(s.n_spots(), 180);
   EXPECT_EQ(s.n_genes(), 15821);
@@ -67,7 +67,7 @@ TEST(LegacyStReader, C3ReportsSelectedSpotsWithoutCounts) {
   EXPECT_TRUE(reported);
 }
 
-TEST(LegacyStReader, CountsFileWithExplicitTablesEqualsDatasetFolder) {
+TEST(LegacyStReaderOnSharedData, CountsFileWithExplicitTablesEqualsDatasetFolder) {
   ReadOptions by_file;
   by_file.input = test::shared_data("her2st/counts/C4.tsv.gz");
   by_file.spots_path = test::shared_data("her2st/spots/C4_selection.tsv");
@@ -82,7 +82,7 @@ TEST(LegacyStReader, CountsFileWithExplicitTablesEqualsDatasetFolder) {
   EXPECT_EQ(a.image->path(), b.image->path());
 }
 
-TEST(LegacyStReader, DemoBundleKeepsCountsAndShiftsPixels) {
+TEST(LegacyStReaderOnSharedData, DemoBundleKeepsCountsAndShiftsPixels) {
   ReadOptions demo;
   demo.input = std::string(STX_DEMO_DIR) + "/her2st";
   demo.section = "C2";
@@ -99,7 +99,7 @@ TEST(LegacyStReader, DemoBundleKeepsCountsAndShiftsPixels) {
   EXPECT_NEAR(cropped.um_per_px, full.um_per_px, 1e-6);
 }
 
-TEST(LegacyStReader, MissingSectionListsTheChoices) {
+TEST(LegacyStReaderOnSharedData, MissingSectionListsTheChoices) {
   ReadOptions options;
   options.input = test::shared_data("her2st");
   EXPECT_STX_ERROR(read_slide(options), ConfigError, "choose one with --section (one of: A1, A2");
@@ -113,7 +113,7 @@ TEST(LegacyStReader, MissingSectionListsTheChoices) {
 namespace stx {
 namespace {
 
-TEST(SpotLabels, PathologistLabelsJoinOnArrayPosition) {
+TEST(SpotLabelsOnSharedData, PathologistLabelsJoinOnArrayPosition) {
   ReadOptions options;
   options.input = test::shared_data("her2st");
   options.section = "G2";  // labels found by convention in pathologist_labels/
@@ -135,7 +135,7 @@ TEST(SpotLabels, PathologistLabelsJoinOnArrayPosition) {
   EXPECT_TRUE(na_reported);
 }
 
-TEST(SpotLabels, SpotIdTableAndItsErrors) {
+TEST(SpotLabelsOnSharedData, SpotIdTableAndItsErrors) {
   ReadOptions options;
   options.input = test::shared_data("visium_spaceranger_v1_fixture");
   test::TempDir dir;

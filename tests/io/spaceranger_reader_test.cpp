@@ -12,7 +12,7 @@ Slide read(const std::string& path) {
   return read_slide(options);
 }
 
-TEST(SpaceRangerReader, V1FixtureFromH5) {
+TEST(SpaceRangerReaderOnSharedData, V1FixtureFromH5) {
   const Slide s = read(test::shared_data("visium_spaceranger_v1_fixture"));
   EXPECT_EQ(s.source_format, "spaceranger");
   EXPECT_EQ(s.n_spots(), 100);
@@ -34,7 +34,7 @@ TEST(SpaceRangerReader, V1FixtureFromH5) {
   EXPECT_EQ(s.image->width(), 13332);  // round(2000 / 0.150015)
 }
 
-TEST(SpaceRangerReader, MtxFolderAndV2PositionsEqualH5AndV1) {
+TEST(SpaceRangerReaderOnSharedData, MtxFolderAndV2PositionsEqualH5AndV1) {
   const Slide h5 = read(test::shared_data("visium_spaceranger_v1_fixture"));
   const Slide mtx = read(test::fixture("spaceranger_mtx"));
   EXPECT_EQ(mtx.spot_ids, h5.spot_ids);
@@ -50,7 +50,7 @@ TEST(SpaceRangerReader, MtxFolderAndV2PositionsEqualH5AndV1) {
   EXPECT_DOUBLE_EQ(mtx.um_per_px, h5.um_per_px);
 }
 
-TEST(SpaceRangerReader, BareProbeMatrixH5) {
+TEST(SpaceRangerReaderOnSharedData, BareProbeMatrixH5) {
   const Slide s = read(test::shared_data("visium_spaceranger_v2_raw_probe_bc_matrix.h5"));
   EXPECT_EQ(s.source_format, "10x-h5");
   EXPECT_EQ(s.n_spots(), 4987);
@@ -59,7 +59,7 @@ TEST(SpaceRangerReader, BareProbeMatrixH5) {
   EXPECT_FALSE(s.has_coordinates());
 }
 
-TEST(SpaceRangerReader, DetectsFormatsFromStructure) {
+TEST(SpaceRangerReaderOnSharedData, DetectsFormatsFromStructure) {
   EXPECT_EQ(detect_format(test::shared_data("visium_spaceranger_v1_fixture")),
             InputFormat::kSpaceRanger);
   EXPECT_EQ(detect_format(test::shared_data("visium_spaceranger_v2_raw_probe_bc_matrix.h5")),

@@ -15,7 +15,10 @@ TEST(Gmt, BuiltinHallmarks) {
   for (const auto& s : sets) smallest = std::min(smallest, s.genes.size()), largest = std::max(largest, s.genes.size());
   EXPECT_EQ(smallest, 32u);  // counted with awk over the GMT file
   EXPECT_EQ(largest, 200u);
-  // The compiled-in copy equals the shared file.
+}
+
+TEST(GmtOnSharedData, BuiltinHallmarksEqualTheSharedFile) {
+  const auto sets = builtin_hallmarks();
   const auto from_file = read_gmt(test::shared_data("genesets/h.all.v7.0.symbols.gmt"));
   ASSERT_EQ(from_file.size(), sets.size());
   for (size_t i = 0; i < sets.size(); ++i) EXPECT_EQ(from_file[i].genes, sets[i].genes);
