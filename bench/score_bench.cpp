@@ -15,7 +15,7 @@
 #include "stx/core/stats.hpp"
 #include "stx/io/read_slide.hpp"
 #include "stx/pathways/gene_sets.hpp"
-#include "stx/pathways/normalize.hpp"
+#include "stx/expression/normalize.hpp"
 #include "stx/pathways/scoring.hpp"
 
 namespace {

@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <fstream>
 
 #include "stx/core/error.hpp"
 #include "stx/io/slide_groups.hpp"
@@ -122,15 +121,7 @@ std::vector<ReadOptions> resolve_training_args(TrainingArgs& a) {
   a.data.finetune_blocks = a.train.finetune_blocks;
   a.train.model.linear_path = a.linear_path == "auto" ? linear_path_by_default(a.train.ensemble)
                                                       : a.linear_path == "on";
-  if (!a.genes_file.empty()) {
-    std::ifstream in(a.genes_file);
-    STX_CHECK(in, IoError, "{}: cannot open the gene list", a.genes_file);
-    for (std::string line; std::getline(in, line);) {
-      if (!line.empty() && line.back() == '\r') line.pop_back();
-      if (!line.empty()) a.data.targets.genes.push_back(line);
-    }
-    STX_CHECK(!a.data.targets.genes.empty(), FormatError, "{}: no gene symbols", a.genes_file);
-  }
+  if (!a.genes_file.empty()) a.data.targets.genes = read_gene_list(a.genes_file);
   std::vector<ReadOptions> reads;
   const auto base = [&](const std::string& input) {
     ReadOptions r;

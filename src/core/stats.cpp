@@ -25,4 +25,21 @@ double pearson(const std::vector<double>& a, const std::vector<double>& b) {
   return sab / std::sqrt(saa * sbb);
 }
 
+double FiniteMean::value() const { return n_ > 0 ? sum_ / n_ : std::numeric_limits<double>::quiet_NaN(); }
+
+double finite_mean(const std::vector<double>& values, int* undefined) {
+  FiniteMean mean;
+  for (double v : values) mean.add(v);
+  if (undefined) *undefined = mean.skipped();
+  return mean.value();
+}
+
+double finite_mean_of(const std::vector<double>& values, const std::vector<int64_t>& columns,
+                      int* undefined) {
+  FiniteMean mean;
+  for (int64_t c : columns) mean.add(values[static_cast<size_t>(c)]);
+  if (undefined) *undefined = mean.skipped();
+  return mean.value();
+}
+
 }  // namespace stx

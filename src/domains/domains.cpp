@@ -45,18 +45,6 @@ double choose2(double n) { return n * (n - 1) / 2; }
 
 }  // namespace
 
-DenseMatrix standardise_columns(DenseMatrix m) {
-  for (int64_t c = 0; c < m.cols; ++c) {
-    double mean = 0, sq = 0;
-    for (int64_t r = 0; r < m.rows; ++r) mean += m.at(r, c);
-    mean /= static_cast<double>(m.rows);
-    for (int64_t r = 0; r < m.rows; ++r) sq += (m.at(r, c) - mean) * (m.at(r, c) - mean);
-    const double sd = std::sqrt(sq / static_cast<double>(m.rows));
-    for (int64_t r = 0; r < m.rows; ++r) m.at(r, c) = sd > 1e-12 ? (m.at(r, c) - mean) / sd : 0.0;
-  }
-  return m;
-}
-
 DenseMatrix smooth_over_graph(const DenseMatrix& m, const SpotGraph& graph, double weight,
                               int rounds) {
   STX_CHECK(graph.n_spots() == m.rows, ShapeError, "smoothing: graph of {} spots, {} rows",

@@ -6,7 +6,8 @@
 #include <set>
 
 #include "stx/core/error.hpp"
-#include "stx/pathways/normalize.hpp"
+#include "stx/expression/highly_variable.hpp"
+#include "stx/expression/normalize.hpp"
 
 namespace stx {
 
@@ -15,21 +16,9 @@ bool usable_label(const std::string& label) { return !label.empty() && label != 
 DenseMatrix expression_pcs(const CsrMatrix& counts, int genes, int pcs) {
   const CsrMatrix logged = log_normalize(counts);
   const int64_t n = logged.n_rows, g = logged.n_cols;
-  std::vector<double> sum(static_cast<size_t>(g), 0.0), sq(static_cast<size_t>(g), 0.0);
-  for (int64_t i = 0; i < n; ++i)
-    for (int64_t e = logged.indptr[static_cast<size_t>(i)]; e < logged.indptr[static_cast<size_t>(i) + 1]; ++e) {
-      const double v = logged.data[static_cast<size_t>(e)];
-      sum[static_cast<size_t>(logged.indices[static_cast<size_t>(e)])] += v;
-      sq[static_cast<size_t>(logged.indices[static_cast<size_t>(e)])] += v * v;
-    }
-  std::vector<int64_t> order(static_cast<size_t>(g));
-  std::iota(order.begin(), order.end(), 0);
-  auto var = [&](int64_t j) {
-    const double mean = sum[static_cast<size_t>(j)] / static_cast<double>(n);
-    return sq[static_cast<size_t>(j)] / static_cast<double>(n) - mean * mean;
-  };
-  std::stable_sort(order.begin(), order.end(), [&](int64_t a, int64_t b) { return var(a) > var(b); });
-  order.resize(static_cast<size_t>(std::min<int64_t>(genes, g)));
+  GeneMoments moments(g);
+  moments.add(logged);
+  const std::vector<int64_t> order = highly_variable_genes(moments, genes);
   std::vector<int64_t> column_of(static_cast<size_t>(g), -1);
   for (size_t k = 0; k < order.size(); ++k) column_of[static_cast<size_t>(order[k])] = static_cast<int64_t>(k);
 

@@ -48,29 +48,6 @@ TargetMetrics target_metrics(const DenseMatrix& truth, const DenseMatrix& predic
   return m;
 }
 
-double finite_mean(const std::vector<double>& values, int* undefined) {
-  std::vector<int64_t> all(values.size());
-  std::iota(all.begin(), all.end(), int64_t{0});
-  return finite_mean_of(values, all, undefined);
-}
-
-double finite_mean_of(const std::vector<double>& values, const std::vector<int64_t>& columns,
-                      int* undefined) {
-  double sum = 0;
-  int n = 0, bad = 0;
-  for (int64_t c : columns) {
-    const double v = values[static_cast<size_t>(c)];
-    if (std::isfinite(v)) {
-      sum += v;
-      ++n;
-    } else {
-      ++bad;
-    }
-  }
-  if (undefined) *undefined = bad;
-  return n > 0 ? sum / n : std::numeric_limits<double>::quiet_NaN();
-}
-
 std::vector<int64_t> most_variable_columns(const DenseMatrix& m, int64_t k) {
   std::vector<std::pair<double, int64_t>> ranked;
   for (int64_t c = 0; c < m.cols; ++c) {

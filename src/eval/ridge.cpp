@@ -5,6 +5,7 @@
 #include <cmath>
 #include <set>
 
+#include "stx/core/column_scale.hpp"
 #include "stx/core/error.hpp"
 #include "stx/core/stats.hpp"
 
@@ -19,14 +20,6 @@ Eigen::Map<const RowMatrix> view(const DenseMatrix& m) {
 
 }  // namespace
 
-DenseMatrix select_rows(const DenseMatrix& m, const std::vector<int64_t>& rows) {
-  DenseMatrix out{static_cast<int64_t>(rows.size()), m.cols, {}};
-  out.values.reserve(rows.size() * static_cast<size_t>(m.cols));
-  for (int64_t r : rows)
-    out.values.insert(out.values.end(), m.values.begin() + r * m.cols, m.values.begin() + (r + 1) * m.cols);
-  return out;
-}
-
 RidgeModel fit_ridge(const DenseMatrix& x, const DenseMatrix& y, double lambda) {
   STX_CHECK(x.rows == y.rows && x.rows > 1, ShapeError, "ridge: {} feature rows, {} target rows",
             x.rows, y.rows);
@@ -34,20 +27,18 @@ RidgeModel fit_ridge(const DenseMatrix& x, const DenseMatrix& y, double lambda) 
   model.lambda = lambda;
   const auto X = view(x);
   const auto Y = view(y);
-  const Eigen::RowVectorXd mean = X.colwise().mean();
-  Eigen::RowVectorXd scale = ((X.rowwise() - mean).array().square().colwise().sum() /
-                              static_cast<double>(x.rows - 1))
-                                 .sqrt();
-  for (Eigen::Index j = 0; j < scale.size(); ++j)
-    if (!(scale[j] > 1e-12)) scale[j] = 1.0;  // constant feature: centred to zero, no effect
+  // the sample sd, as the HEST benchmark's scikit-learn ridge; a constant feature is centred to zero
+  const ColumnScale features = column_scale(x.values, x.cols, 1);
+  const Eigen::Map<const Eigen::RowVectorXd> mean(features.mean.data(), x.cols);
+  const Eigen::Map<const Eigen::RowVectorXd> scale(features.sd.data(), x.cols);
   const RowMatrix Z = (X.rowwise() - mean).array().rowwise() / scale.array();
   const Eigen::RowVectorXd y_mean = Y.colwise().mean();
   const RowMatrix Yc = Y.rowwise() - y_mean;
   Eigen::MatrixXd gram = Z.transpose() * Z;
   gram.diagonal().array() += lambda;
   const Eigen::MatrixXd W = gram.ldlt().solve(Z.transpose() * Yc);
-  model.feature_mean.assign(mean.data(), mean.data() + mean.size());
-  model.feature_scale.assign(scale.data(), scale.data() + scale.size());
+  model.feature_mean = features.mean;
+  model.feature_scale = features.sd;
   model.coefficients = {W.rows(), W.cols(), std::vector<double>(static_cast<size_t>(W.size()))};
   Eigen::Map<RowMatrix>(model.coefficients.values.data(), W.rows(), W.cols()) = W;
   model.intercept.assign(y_mean.data(), y_mean.data() + y_mean.size());

@@ -11,7 +11,7 @@
 #include "reader_paths.hpp"
 #include "stx/core/error.hpp"
 #include "stx/io/read_slide.hpp"
-#include "text_lines.hpp"
+#include "stx/core/text_lines.hpp"
 
 namespace stx {
 namespace fs = std::filesystem;

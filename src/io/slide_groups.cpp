@@ -3,7 +3,7 @@
 #include <set>
 
 #include "stx/core/error.hpp"
-#include "text_lines.hpp"
+#include "stx/core/text_lines.hpp"
 
 namespace stx {
 

@@ -14,7 +14,7 @@
 #include "stx/core/error.hpp"
 #include "stx/io/read_slide.hpp"
 #include "tenx_matrix.hpp"
-#include "text_lines.hpp"
+#include "stx/core/text_lines.hpp"
 
 namespace stx {
 namespace fs = std::filesystem;

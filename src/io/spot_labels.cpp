@@ -5,7 +5,7 @@
 
 #include "stx/core/error.hpp"
 #include "stx/io/read_slide.hpp"
-#include "text_lines.hpp"
+#include "stx/core/text_lines.hpp"
 
 namespace stx {
 

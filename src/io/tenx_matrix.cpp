@@ -9,7 +9,7 @@
 #include "hdf5_file.hpp"
 #include "reader_paths.hpp"
 #include "stx/core/error.hpp"
-#include "text_lines.hpp"
+#include "stx/core/text_lines.hpp"
 
 namespace stx {
 namespace fs = std::filesystem;

@@ -3,7 +3,7 @@
 #include <cctype>
 #include <unordered_map>
 
-#include "text_lines.hpp"
+#include "stx/core/text_lines.hpp"
 #include "stx/core/error.hpp"
 #include "stx/pathways/gene_sets.hpp"
 

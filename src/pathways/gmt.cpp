@@ -5,6 +5,7 @@
 #include <unordered_set>
 
 #include "stx/core/error.hpp"
+#include "stx/core/text_lines.hpp"
 #include "stx/pathways/gene_sets.hpp"
 
 namespace stx {
@@ -14,17 +15,13 @@ extern const char* const kHallmarksGmt;  // generated from data/genesets/ at bui
 std::vector<GeneSet> parse_gmt(const std::string& text, const std::string& source) {
   std::vector<GeneSet> sets;
   std::set<std::string> names;
-  std::istringstream in(text);
+  TextLines lines = TextLines::of_text(text, source);
   std::string line;
-  int64_t line_number = 0;
-  while (std::getline(in, line)) {
-    ++line_number;
-    if (!line.empty() && line.back() == '\r') line.pop_back();
+  while (lines.next(line)) {
+    const int64_t line_number = lines.line_number();
     if (line.empty() || line[0] == '#') continue;
     std::vector<std::string> fields;
-    std::istringstream cells(line);
-    std::string cell;
-    while (std::getline(cells, cell, '\t')) fields.push_back(cell);
+    for (const auto field : split_fields(line, '\t')) fields.emplace_back(field);
     while (!fields.empty() && fields.back().empty()) fields.pop_back();  // trailing tabs
     STX_CHECK(fields.size() >= 2, FormatError,
               "{}: line {}: expected 'name<TAB>description<TAB>genes...', found {} field(s)",

@@ -6,7 +6,7 @@
 
 #include "score_methods.hpp"
 #include "stx/core/error.hpp"
-#include "stx/pathways/normalize.hpp"
+#include "stx/expression/normalize.hpp"
 
 namespace stx {
 

@@ -9,12 +9,13 @@
 #include <fstream>
 #include <map>
 #include <set>
-#include <sstream>
 
 #include "html.hpp"
 #include "stx/core/error.hpp"
 #include "stx/core/run_folder.hpp"
+#include "stx/core/stats.hpp"
 #include "stx/core/table_numbers.hpp"
+#include "stx/core/text_lines.hpp"
 
 namespace stx {
 namespace fs = std::filesystem;
@@ -39,61 +40,40 @@ struct MetricRow {
 };
 
 std::vector<std::string> split_tabs(const std::string& line) {
-  std::vector<std::string> out;
-  std::string cell;
-  std::istringstream in(line);
-  while (std::getline(in, cell, '\t')) out.push_back(cell);
-  if (!line.empty() && line.back() == '\t') out.emplace_back();
-  return out;
-}
-
-double parse_number(const std::string& text, const std::string& path, int line) {
-  char* end = nullptr;
-  const double v = std::strtod(text.c_str(), &end);
-  STX_CHECK(end != text.c_str() && *end == '\0', FormatError,
-            "{}: line {}: expected a number, found '{}'", path, line, text);
-  return v;
+  const auto fields = split_fields(line, '\t');
+  return std::vector<std::string>(fields.begin(), fields.end());
 }
 
 std::vector<MetricRow> read_metrics(const fs::path& path) {
-  std::ifstream in(path);
-  STX_CHECK(in, FormatError, "{}: no metrics in this run folder (write them with `stx evaluate -o {}`)",
+  STX_CHECK(fs::exists(path), FormatError,
+            "{}: no metrics in this run folder (write them with `stx evaluate -o {}`)",
             path.string(), path.parent_path().string());
+  TextLines in(path.string());
   std::string line;
   // Runs before the two protocols had no protocol column: one protocol, named as then.
   std::vector<std::string> expected = run_folder::cv_metrics_columns();
-  STX_CHECK(std::getline(in, line), FormatError, "{}: empty; expected the columns {}", path.string(),
+  STX_CHECK(in.next(line), FormatError, "{}: empty; expected the columns {}", path.string(),
             fmt::join(expected, ", "));
   const bool has_protocol = split_tabs(line) == expected;
   if (!has_protocol) expected.erase(expected.begin());
   STX_CHECK(split_tabs(line) == expected, FormatError, "{}: header must be the columns protocol, {}",
             path.string(), fmt::join(expected, ", "));
   std::vector<MetricRow> rows;
-  for (int n = 2; std::getline(in, line); ++n) {
+  while (in.next(line)) {
     if (line.empty()) continue;
     auto f = split_tabs(line);
     STX_CHECK(f.size() == expected.size(), FormatError, "{}: line {}: {} columns, expected {}",
-              path.string(), n, f.size(), expected.size());
+              path.string(), in.line_number(), f.size(), expected.size());
     const std::string protocol = has_protocol ? f.front() : "leave one group out";
     if (has_protocol) f.erase(f.begin());
     STX_CHECK(f[2] == "gene" || f[2] == "pathway", FormatError,
-              "{}: line {}: kind must be 'gene' or 'pathway', found '{}'", path.string(), n, f[2]);
-    rows.push_back({protocol, f[0], f[1], f[2], f[3], parse_number(f[4], path.string(), n),
-                    parse_number(f[5], path.string(), n), parse_number(f[6], path.string(), n)});
+              "{}: line {}: kind must be 'gene' or 'pathway', found '{}'", path.string(), in.line_number(), f[2]);
+    rows.push_back({protocol, f[0], f[1], f[2], f[3], parse_double(f[4], in, expected[4]),
+                    parse_double(f[5], in, expected[5]), parse_double(f[6], in, expected[6])});
   }
   STX_CHECK(!rows.empty(), FormatError, "{}: no metric rows", path.string());
   return rows;
 }
-
-// Running mean of the finite values.
-struct Mean {
-  double sum = 0;
-  int n = 0;
-  void add(double v) {
-    if (std::isfinite(v)) sum += v, ++n;
-  }
-  double value() const { return n ? sum / n : std::nan(""); }
-};
 
 std::string number(double v, bool best = false) {
   const std::string s = three_decimals(v, "&ndash;");
@@ -108,8 +88,8 @@ void add_unique(std::vector<T>& list, const T& value) {
 // Methods x (folds + mean) of the mean r of one kind; the best of each column in bold.
 std::string fold_table(const std::vector<MetricRow>& rows, const std::string& kind,
                        const std::vector<std::string>& methods, const std::vector<std::string>& folds) {
-  std::map<std::pair<std::string, std::string>, Mean> cell;
-  std::map<std::string, Mean> partial, mse;
+  std::map<std::pair<std::string, std::string>, FiniteMean> cell;
+  std::map<std::string, FiniteMean> partial, mse;
   for (const auto& r : rows) {
     if (r.kind != kind) continue;
     cell[{r.method, r.fold}].add(r.r);
@@ -120,7 +100,7 @@ std::string fold_table(const std::vector<MetricRow>& rows, const std::string& ki
   columns.push_back("mean");
   std::map<std::string, double> value;  // "method|column"
   for (const auto& m : methods) {
-    Mean over_folds;
+    FiniteMean over_folds;
     for (const auto& f : folds) {
       const double v = cell[{m, f}].value();
       value[m + "|" + f] = v;
@@ -153,7 +133,7 @@ std::string fold_table(const std::vector<MetricRow>& rows, const std::string& ki
 // Targets x methods (mean r over folds), sorted by the first model method's r.
 std::string target_table(const std::vector<MetricRow>& rows, const std::string& kind,
                          const std::vector<std::string>& methods) {
-  std::map<std::pair<std::string, std::string>, Mean> cell;
+  std::map<std::pair<std::string, std::string>, FiniteMean> cell;
   std::vector<std::string> targets;
   for (const auto& r : rows) {
     if (r.kind != kind) continue;
@@ -205,14 +185,13 @@ std::string summary_section(const fs::path& path) {
 }
 
 std::string tsv_table(const fs::path& path) {
-  std::ifstream in(path);
-  STX_CHECK(in, IoError, "{}: cannot read", path.string());
+  TextLines in(path.string());
   html::Table t;
   std::string line;
-  if (std::getline(in, line)) t.header = split_tabs(line);
+  if (in.next(line)) t.header = split_tabs(line);
   t.numeric.assign(t.header.size(), false);
   for (size_t c = 3; c < t.numeric.size(); ++c) t.numeric[c] = true;
-  while (std::getline(in, line)) {
+  while (in.next(line)) {
     if (line.empty()) continue;
     std::vector<std::string> row;
     for (const auto& cell : split_tabs(line)) row.push_back(html::escape(cell));

@@ -7,7 +7,9 @@
 #include <unordered_set>
 
 #include "stx/core/error.hpp"
-#include "stx/pathways/normalize.hpp"
+#include "stx/core/text_lines.hpp"
+#include "stx/expression/highly_variable.hpp"
+#include "stx/expression/normalize.hpp"
 
 namespace stx {
 
@@ -18,6 +20,15 @@ std::unordered_map<std::string, int64_t> index_of(const std::vector<std::string>
   return index;
 }
 }  // namespace
+
+std::vector<std::string> read_gene_list(const std::string& path) {
+  TextLines in(path);
+  std::vector<std::string> genes;
+  for (std::string line; in.next(line);)
+    if (!line.empty()) genes.push_back(line);
+  STX_CHECK(!genes.empty(), FormatError, "{}: no gene symbols", path);
+  return genes;
+}
 
 std::vector<std::string> select_target_genes(const std::vector<const Slide*>& slides,
                                              const TargetGeneOptions& options) {
@@ -36,41 +47,20 @@ std::vector<std::string> select_target_genes(const std::vector<const Slide*>& sl
                 "target genes: '{}' is not measured in every training slide", g);
     return options.genes;
   }
-  // Pooled sum, sum of squares and detection count of log1p-CP10k per common gene.
-  const size_t n_genes = common.size();
-  std::vector<double> sum(n_genes, 0), sum_sq(n_genes, 0);
-  std::vector<int64_t> detected(n_genes, 0);
-  int64_t n_spots = 0;
+  GeneMoments moments(static_cast<int64_t>(common.size()));  // of log1p-CP10k, pooled
   for (const Slide* s : slides) {
     const auto column = index_of(s->gene_symbols);
-    std::vector<int64_t> slot(static_cast<size_t>(s->n_genes()), -1);
-    for (size_t g = 0; g < n_genes; ++g) slot[static_cast<size_t>(column.at(common[g]))] = static_cast<int64_t>(g);
-    const CsrMatrix log_x = log_normalize(s->counts);
-    for (int64_t k = 0; k < log_x.nnz(); ++k) {
-      const int64_t g = slot[static_cast<size_t>(log_x.indices[static_cast<size_t>(k)])];
-      if (g < 0) continue;
-      const double v = log_x.data[static_cast<size_t>(k)];
-      sum[g] += v;
-      sum_sq[g] += v * v;
-      detected[g] += v > 0;
-    }
-    n_spots += s->n_spots();
+    std::vector<int64_t> gene_of_column(static_cast<size_t>(s->n_genes()), -1);
+    for (size_t g = 0; g < common.size(); ++g)
+      gene_of_column[static_cast<size_t>(column.at(common[g]))] = static_cast<int64_t>(g);
+    moments.add(log_normalize(s->counts), gene_of_column);
   }
-  std::vector<std::pair<double, size_t>> ranked;
-  for (size_t g = 0; g < n_genes; ++g) {
-    if (static_cast<double>(detected[g]) < options.min_detected_fraction * static_cast<double>(n_spots)) continue;
-    const double mean = sum[g] / static_cast<double>(n_spots);
-    ranked.push_back({sum_sq[g] / static_cast<double>(n_spots) - mean * mean, g});
-  }
+  const auto ranked = highly_variable_genes(moments, options.count, options.min_detected_fraction);
   STX_CHECK(!ranked.empty(), ConfigError,
             "target genes: no gene is detected in {:.0f}% of the training spots",
             100 * options.min_detected_fraction);
-  std::sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) {
-    return a.first != b.first ? a.first > b.first : a.second < b.second;
-  });
-  ranked.resize(std::min(ranked.size(), static_cast<size_t>(options.count)));
   std::vector<std::string> genes;
-  for (const auto& r : ranked) genes.push_back(common[r.second]);
+  for (int64_t g : ranked) genes.push_back(common[static_cast<size_t>(g)]);
   return genes;
 }
 
@@ -111,22 +101,6 @@ std::vector<float> gene_set_overlap(const std::vector<GeneSet>& sets,
       overlap[a * p + b] = either == 0 ? 0.f : static_cast<float>(shared) / static_cast<float>(either);
     }
   return overlap;
-}
-
-std::vector<float> standardise_columns(const std::vector<float>& values, int64_t cols) {
-  STX_CHECK(cols > 0 && values.size() % static_cast<size_t>(cols) == 0, ShapeError,
-            "standardise: {} values are not rows of {}", values.size(), cols);
-  const size_t c = static_cast<size_t>(cols), rows = values.size() / c;
-  std::vector<double> mean(c, 0), var(c, 0);
-  for (size_t i = 0; i < values.size(); ++i) mean[i % c] += values[i];
-  for (auto& m : mean) m /= static_cast<double>(std::max<size_t>(rows, 1));
-  for (size_t i = 0; i < values.size(); ++i) var[i % c] += std::pow(values[i] - mean[i % c], 2);
-  std::vector<float> out(values.size());
-  for (size_t i = 0; i < values.size(); ++i) {
-    const double sd = std::sqrt(var[i % c] / static_cast<double>(rows));
-    out[i] = static_cast<float>((values[i] - mean[i % c]) / (sd > kConstantColumnSd ? sd : 1.0));
-  }
-  return out;
 }
 
 GeneTargetScale parse_gene_target_scale(const std::string& name) {

@@ -43,28 +43,6 @@ struct SlideTensors {
   Neighbourhood neighbourhood;              // whole slide
 };
 
-void column_stats(const std::vector<const std::vector<float>*>& parts, int64_t cols,
-                  std::vector<float>& mean, std::vector<float>& sd) {
-  std::vector<double> sum(static_cast<size_t>(cols), 0), sum_sq(static_cast<size_t>(cols), 0);
-  int64_t rows = 0;
-  for (const auto* values : parts) {
-    for (size_t i = 0; i < values->size(); ++i) {
-      const double v = (*values)[i];
-      sum[i % static_cast<size_t>(cols)] += v;
-      sum_sq[i % static_cast<size_t>(cols)] += v * v;
-    }
-    rows += static_cast<int64_t>(values->size()) / cols;
-  }
-  mean.resize(static_cast<size_t>(cols));
-  sd.resize(static_cast<size_t>(cols));
-  for (size_t c = 0; c < static_cast<size_t>(cols); ++c) {
-    const double m = sum[c] / static_cast<double>(rows);
-    const double var = std::max(0.0, sum_sq[c] / static_cast<double>(rows) - m * m);
-    mean[c] = static_cast<float>(m);
-    sd[c] = var > 1e-12 ? static_cast<float>(std::sqrt(var)) : 1.f;  // constant column: centred only
-  }
-}
-
 Neighbourhood to_device(const Neighbourhood& nb, const torch::Device& device) {
   return {nb.index.to(device), nb.valid.to(device), nb.offset_um.to(device), nb.edges.to(device)};
 }
@@ -171,9 +149,9 @@ TrainedModel train_one(const std::vector<const SlideData*>& train, const SlideDa
     gs.push_back(&s->genes);
     ps.push_back(&s->pathways);
   }
-  column_stats(fs_, f_dim, m.feature_mean, m.feature_sd);
-  column_stats(gs, n_genes, m.gene_mean, m.gene_sd);
-  column_stats(ps, n_pathways, m.pathway_mean, m.pathway_sd);
+  to_float(column_scale(fs_, f_dim), m.feature_mean, m.feature_sd);
+  to_float(column_scale(gs, n_genes), m.gene_mean, m.gene_sd);
+  to_float(column_scale(ps, n_pathways), m.pathway_mean, m.pathway_sd);
   m.model = o.model;  // the options are the one source of the architecture (ablations vary it)
   m.model.feature_dim = f_dim;
   m.model.n_genes = n_genes;

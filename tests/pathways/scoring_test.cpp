@@ -6,7 +6,7 @@
 #include <numeric>
 #include <random>
 
-#include "stx/pathways/normalize.hpp"
+#include "stx/expression/normalize.hpp"
 #include "stx/pathways/scoring.hpp"
 #include "test_support.hpp"
 

@@ -2,6 +2,8 @@
 // gives NaN (not 0), so callers must count such cases rather than average them away.
 #pragma once
 
+#include <cmath>
+#include <cstdint>
 #include <vector>
 
 namespace stx {
@@ -9,5 +11,27 @@ namespace stx {
 /// Pearson correlation over the pairs where both values are finite; NaN if fewer than 3
 /// pairs or either side is constant.
 double pearson(const std::vector<double>& a, const std::vector<double>& b);
+
+/// A running mean of the finite values added; NaN and infinities are counted, not averaged.
+class FiniteMean {
+ public:
+  void add(double v) {
+    if (std::isfinite(v)) sum_ += v, ++n_;
+    else ++skipped_;
+  }
+  double value() const;  // NaN when no finite value was added
+  int skipped() const { return skipped_; }
+
+ private:
+  double sum_ = 0;
+  int n_ = 0, skipped_ = 0;
+};
+
+/// Mean of the finite values; `undefined` receives how many were not finite.
+double finite_mean(const std::vector<double>& values, int* undefined = nullptr);
+
+/// The same over values[columns].
+double finite_mean_of(const std::vector<double>& values, const std::vector<int64_t>& columns,
+                      int* undefined = nullptr);
 
 }  // namespace stx

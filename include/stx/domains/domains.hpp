@@ -10,7 +10,8 @@
 #include <utility>
 #include <vector>
 
-#include "stx/eval/ridge.hpp"  // DenseMatrix
+#include "stx/core/column_scale.hpp"
+#include "stx/core/dense_matrix.hpp"
 #include "stx/io/spot_graph.hpp"
 
 namespace stx {
@@ -33,9 +34,6 @@ struct DomainResult {
 
 DomainResult spatial_domains(const DenseMatrix& features, const SpotGraph& graph,
                              const DomainOptions& options);
-
-/// Columns centred and scaled to unit sd (constant columns left at 0).
-DenseMatrix standardise_columns(DenseMatrix m);
 
 /// The first `n` principal component scores of the column-centred matrix.
 DenseMatrix principal_components(const DenseMatrix& m, int n);

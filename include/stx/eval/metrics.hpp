@@ -8,7 +8,8 @@
 #include <cstdint>
 #include <vector>
 
-#include "stx/eval/ridge.hpp"
+#include "stx/core/dense_matrix.hpp"
+#include "stx/core/stats.hpp"  // finite_mean
 
 namespace stx {
 
@@ -21,13 +22,6 @@ struct TargetMetrics {
 /// truth, prediction (N, T); covariate (N) or nullptr.
 TargetMetrics target_metrics(const DenseMatrix& truth, const DenseMatrix& prediction,
                              const std::vector<double>* covariate);
-
-/// Mean of the finite values; `undefined` receives how many were NaN.
-double finite_mean(const std::vector<double>& values, int* undefined = nullptr);
-
-/// Mean of values[columns].
-double finite_mean_of(const std::vector<double>& values, const std::vector<int64_t>& columns,
-                      int* undefined = nullptr);
 
 /// The k columns of `m` with the largest variance, largest first.
 std::vector<int64_t> most_variable_columns(const DenseMatrix& m, int64_t k);

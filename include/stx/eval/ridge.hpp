@@ -4,19 +4,12 @@
 // data only, so the held-out section never influences it.
 #pragma once
 
-#include <cstddef>
 #include <cstdint>
 #include <vector>
 
-namespace stx {
+#include "stx/core/dense_matrix.hpp"
 
-/// Row-major dense matrix of doubles.
-struct DenseMatrix {
-  int64_t rows = 0, cols = 0;
-  std::vector<double> values;
-  double& at(int64_t r, int64_t c) { return values[static_cast<size_t>(r * cols + c)]; }
-  double at(int64_t r, int64_t c) const { return values[static_cast<size_t>(r * cols + c)]; }
-};
+namespace stx {
 
 struct RidgeModel {
   std::vector<double> feature_mean, feature_scale;  // (D)
@@ -58,7 +51,5 @@ RidgeChoice choose_ridge(const DenseMatrix& x, const DenseMatrix& y, const std::
 /// with an undefined r (constant truth or prediction) are left out and counted in `undefined`.
 double mean_column_pearson(const DenseMatrix& truth, const DenseMatrix& prediction,
                            int* undefined = nullptr);
-
-DenseMatrix select_rows(const DenseMatrix& m, const std::vector<int64_t>& rows);
 
 }  // namespace stx

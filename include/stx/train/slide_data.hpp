@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "stx/core/column_scale.hpp"
 #include "stx/histology/feature_cache.hpp"
 #include "stx/io/slide.hpp"
 #include "stx/pathways/gene_sets.hpp"
@@ -57,6 +58,10 @@ struct TargetGeneOptions {
 /// Target genes for training: the user's list, or the `count` genes with the highest variance
 /// of log1p-CP10k expression over all spots of all slides, among the genes present in every
 /// slide and detected in >= min_detected_fraction of the pooled spots. Sorted by that variance.
+/// A file of gene symbols, one per line (blank lines skipped; plain or gzip); FormatError when
+/// it holds none.
+std::vector<std::string> read_gene_list(const std::string& path);
+
 std::vector<std::string> select_target_genes(const std::vector<const Slide*>& slides,
                                              const TargetGeneOptions& options);
 
@@ -75,14 +80,8 @@ void attach_tokens(SlideData& data, const Slide& slide, const std::vector<float>
 std::vector<float> gene_set_overlap(const std::vector<GeneSet>& sets,
                                     const std::vector<std::string>& pathway_names);
 
-/// A column whose sd over the spots is below this is constant: centred, not scaled.
-inline constexpr double kConstantColumnSd = 1e-6;
 /// Fewer spots than this make a slide's own feature statistics unreliable.
 inline constexpr int64_t kFewSpotsForSlideNorm = 30;
-
-/// `values` (N, cols) row-major with each column standardised over the N rows (population sd;
-/// a constant column becomes 0): QuadFlow's per-slide feature standardisation.
-std::vector<float> standardise_columns(const std::vector<float>& values, int64_t cols);
 
 /// Joins features (by spot id) to the slide. With `scores` (and `genes`), also fills the
 /// targets; spots flagged by the scorer (no counts) are dropped and counted in `dropped`.

@@ -1,10 +1,9 @@
-// Line-by-line reading of text tables, plain or gzip-compressed (zlib reads both), with the
-// line number kept for error messages, and number parsing that reports the exact cell.
-// Not a general CSV parser: no quoting, which none of the tables we read (ST counts, spot
-// selections, Space Ranger positions, MatrixMarket, 10x tsv) use.
+// The one reader of text tables: line by line, plain or gzip-compressed (zlib reads both) or
+// from a string, with the line number kept for error messages, and number parsing that
+// reports the exact cell. Not a general CSV parser: no quoting, which none of the tables we
+// read (ST counts, spot selections, Space Ranger positions, MatrixMarket, 10x tsv, GMT, the
+// run folder's TSVs) use.
 #pragma once
-
-#include <zlib.h>
 
 #include <cstdint>
 #include <optional>
@@ -12,15 +11,20 @@
 #include <string_view>
 #include <vector>
 
+struct gzFile_s;
+
 namespace stx {
 
 class TextLines {
  public:
   /// Throws IoError if the file cannot be opened.
   explicit TextLines(std::string path);
+  /// The lines of `text`, named `source` in errors (e.g. a compiled-in file).
+  static TextLines of_text(std::string text, std::string source);
   ~TextLines();
   TextLines(const TextLines&) = delete;
   TextLines& operator=(const TextLines&) = delete;
+  TextLines(TextLines&& other) noexcept;
 
   /// Reads the next line without its "\n" or "\r\n". False at a clean end of file;
   /// throws FormatError on a truncated or corrupt gzip stream.
@@ -31,7 +35,12 @@ class TextLines {
 
  private:
   std::string path_;
-  gzFile file_ = nullptr;
+  TextLines() = default;
+  bool next_in_text(std::string& line);
+
+  gzFile_s* file_ = nullptr;  // null when reading `text_`
+  std::string text_;
+  size_t text_position_ = 0;
   int64_t line_number_ = 0;
   std::vector<char> buffer_;
 };

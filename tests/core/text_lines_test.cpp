@@ -1,4 +1,4 @@
-#include "text_lines.hpp"
+#include "stx/core/text_lines.hpp"
 
 #include <zlib.h>
 

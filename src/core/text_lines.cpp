@@ -1,6 +1,9 @@
 // TextLines over zlib's gzFile, which reads gzip and plain files alike.
-#include "text_lines.hpp"
+#include "stx/core/text_lines.hpp"
 
+#include <zlib.h>
+
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstring>
@@ -26,12 +29,37 @@ TextLines::TextLines(std::string path) : path_(std::move(path)), buffer_(1 << 16
   gzbuffer(file_, 1 << 17);
 }
 
+TextLines TextLines::of_text(std::string text, std::string source) {
+  TextLines lines;
+  lines.path_ = std::move(source);
+  lines.text_ = std::move(text);
+  return lines;
+}
+
+TextLines::TextLines(TextLines&& other) noexcept
+    : path_(std::move(other.path_)), file_(other.file_), text_(std::move(other.text_)),
+      text_position_(other.text_position_), line_number_(other.line_number_),
+      buffer_(std::move(other.buffer_)) {
+  other.file_ = nullptr;
+}
+
 TextLines::~TextLines() {
   if (file_ != nullptr) gzclose(file_);
 }
 
+bool TextLines::next_in_text(std::string& line) {
+  if (text_position_ >= text_.size()) return false;
+  const size_t end = std::min(text_.find('\n', text_position_), text_.size());
+  line.assign(text_, text_position_, end - text_position_);
+  text_position_ = end + 1;
+  ++line_number_;
+  while (!line.empty() && line.back() == '\r') line.pop_back();
+  return true;
+}
+
 bool TextLines::next(std::string& line) {
   line.clear();
+  if (file_ == nullptr) return next_in_text(line);
   for (;;) {
     char* got = gzgets(file_, buffer_.data(), static_cast<int>(buffer_.size()));
     if (got == nullptr) {

@@ -1,5 +1,5 @@
 // log1p(CP10k) on CSR; rows are independent, so they are done in parallel.
-#include "stx/pathways/normalize.hpp"
+#include "stx/expression/normalize.hpp"
 
 #include <cmath>
 
