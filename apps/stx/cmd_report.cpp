@@ -1,40 +1,23 @@
-// `stx report RUN`: one self-contained HTML file from a run folder (see run_report.hpp for
-// what it gathers). Refuses a folder without metrics, and an existing output without --force.
-#include <filesystem>
+// `stx report RUN`: the options of run_report (stx/pipeline/report.hpp).
 #include <memory>
 
-#include <fmt/format.h>
-
 #include "commands.hpp"
-#include "read_options.hpp"
-#include "stx/core/error.hpp"
-#include "stx/io/atomic_file.hpp"
-#include "stx/report/run_report.hpp"
+#include "stx/pipeline/report.hpp"
 
 namespace stx::cli {
-namespace fs = std::filesystem;
 
 Action add_report(CLI::App& app) {
-  struct Args {
-    std::string run, output;
-    bool force = false;
-  };
-  auto args = std::make_shared<Args>();
+  auto run = std::make_shared<ReportRun>();
   CLI::App* cmd = app.add_subcommand("report", "Write the HTML report of a run folder");
-  cmd->add_option("run", args->run,
+  cmd->add_option("run", run->folder,
                   "Run folder: cv_metrics.tsv (stx evaluate), optional run.json, maps/ "
                   "(stx predict --maps), domains/ (stx domains)")
       ->required();
-  cmd->add_option("-o,--output", args->output, "HTML file (default: RUN/report.html)");
-  cmd->add_flag("--force", args->force, "Overwrite an existing report");
-  return [args, cmd]() -> int {
+  cmd->add_option("-o,--output", run->output, "HTML file (default: RUN/report.html)");
+  cmd->add_flag("--force", run->force, "Overwrite an existing report");
+  return [run, cmd]() -> int {
     if (!cmd->parsed()) return -1;
-    STX_CHECK(fs::is_directory(args->run), IoError, "{}: not a run folder", args->run);
-    if (args->output.empty()) args->output = (fs::path(args->run) / "report.html").string();
-    check_output_path(args->output, args->force);
-    const std::string page = build_run_report(args->run);
-    write_text_atomically(args->output, page);
-    fmt::print("Wrote {} ({:.1f} MB, self-contained)\n", args->output, static_cast<double>(page.size()) / 1e6);
+    run_report(*run);
     return 0;
   };
 }

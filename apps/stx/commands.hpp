@@ -1,5 +1,6 @@
-// Subcommands of `stx`. Each registers its options on the CLI11 app and returns the action
-// to run after the whole command line has been parsed and validated.
+// Subcommands of `stx`. Each registers its options on the CLI11 app, bound to the fields of its
+// run struct (stx/pipeline/), and returns the action that calls its run_X function once the
+// whole command line has been parsed and validated.
 #pragma once
 
 #include <CLI/CLI.hpp>
@@ -24,9 +25,5 @@ Action add_report(CLI::App& app);
 
 /// Registers every subcommand on `app`; returns their actions in order.
 std::vector<Action> add_all_subcommands(CLI::App& app);
-
-/// Runs one subcommand in-process, as if `stx ARGS...` had been typed (what `stx demo` chains).
-/// Errors propagate as exceptions; returns the subcommand's exit code.
-int run_subcommand(const std::vector<std::string>& args);
 
 }  // namespace stx::cli

@@ -1,21 +1,19 @@
 #include "read_options.hpp"
 
-#include <cctype>
-#include <cmath>
-#include <filesystem>
+#include "shared_options.hpp"
+
 
 #include "stx/core/error.hpp"
 
 namespace stx::cli {
 namespace fs = std::filesystem;
 
-void add_slide_options(CLI::App* cmd, SlideArgs& args, bool image_alone) {
+void add_slide_options(CLI::App* cmd, SlideInput& args, bool image_alone) {
   const std::string slides =
       "Space Ranger folder, .h5ad, 10x .h5, legacy ST counts .tsv[.gz] or dataset folder";
   const std::string image = "; or an H&E image alone (.jpg, .png, .tif, .svs, ...): pseudo-spots on its tissue";
   cmd->add_option("input", args.read.input, image_alone ? slides + image : slides)->required();
-  cmd->add_option("--format", args.format, "Input format (default: detected)")
-      ->check(CLI::IsMember({"auto", "legacy-st", "spaceranger", "h5ad", "10x-h5"}));
+  add_format_option(cmd, args.format);
   cmd->add_option("--section", args.read.section, "Legacy ST dataset folder: section to read");
   cmd->add_option("--spots", args.read.spots_path, "Legacy ST spot selection table");
   cmd->add_option("--image", args.read.image_path, "Full-resolution H&E image");
@@ -29,45 +27,6 @@ void add_slide_options(CLI::App* cmd, SlideArgs& args, bool image_alone) {
       ->capture_default_str();
   cmd->add_option("--obs-x", args.read.obs_x, "h5ad: obs column holding the image column");
   cmd->add_option("--obs-y", args.read.obs_y, "h5ad: obs column holding the image row");
-}
-
-namespace {
-bool is_image_path(const std::string& path) {
-  std::string ext = std::filesystem::path(path).extension().string();
-  for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  for (const char* known : {".jpg", ".jpeg", ".png", ".tif", ".tiff", ".svs", ".ndpi", ".mrxs", ".scn", ".vms", ".bif"})
-    if (ext == known) return true;
-  return false;
-}
-
-Slide read_image_only(const ReadOptions& read, const PseudoSpotOptions& grid) {
-  auto image = open_image(read.input, 1.0, read.max_image_pixels);
-  const double um_per_px = std::isfinite(read.um_per_px) ? read.um_per_px : image->um_per_px();
-  STX_CHECK(std::isfinite(um_per_px), ConfigError,
-            "{}: the image does not record its µm per pixel; pass --um-per-px", read.input);
-  return pseudo_spot_slide(std::move(image), um_per_px, grid);
-}
-
-}  // namespace
-
-Slide read_slide_or_image(const ReadOptions& read, const PseudoSpotOptions& grid) {
-  return is_image_path(read.input) ? read_image_only(read, grid) : read_slide(read);
-}
-
-void check_output_path(const std::string& output, bool force) {
-  if (output.empty()) return;
-  STX_CHECK(force || !fs::exists(output), ConfigError,
-            "{}: already exists (pass --force to overwrite)", output);
-  const fs::path parent = fs::path(output).parent_path();
-  STX_CHECK(parent.empty() || fs::is_directory(parent), IoError,
-            "{}: output directory '{}' does not exist", output, parent.string());
-}
-
-void make_output_folder(const std::string& dir) {
-  std::error_code error;
-  fs::create_directories(dir, error);
-  STX_CHECK(!error && fs::is_directory(dir), IoError, "{}: cannot create the output folder ({})",
-            dir, error ? error.message() : "a file is in the way");
 }
 
 }  // namespace stx::cli

@@ -8,6 +8,11 @@
 
 namespace stx {
 
+const std::vector<std::string>& encoder_names() {
+  static const std::vector<std::string> names = {"builtin", "torchscript", "vit", "swin"};
+  return names;
+}
+
 std::unique_ptr<Encoder> make_encoder(const EncoderOptions& options) {
   STX_CHECK(options.patch.size_um > 0 && options.patch.size_px >= 16, ConfigError,
             "patch must be > 0 µm and >= 16 px, found {} µm, {} px", options.patch.size_um,
@@ -16,8 +21,8 @@ std::unique_ptr<Encoder> make_encoder(const EncoderOptions& options) {
   if (options.name == "torchscript") return std::make_unique<TorchScriptEncoder>(options);
   if (options.name == "vit") return make_vit_encoder(options);
   if (options.name == "swin") return make_swin_encoder(options);
-  throw ConfigError(fmt::format("--encoder: unknown encoder '{}' (choose builtin, torchscript, vit, swin)",
-                                options.name));
+  throw ConfigError(fmt::format("--encoder: unknown encoder '{}' (choose {})", options.name,
+                                fmt::join(encoder_names(), ", ")));
 }
 
 }  // namespace stx

@@ -49,11 +49,12 @@ TissueMask detect_tissue(const Image& image, double um_per_px, const TissueOptio
   return result;
 }
 
-GridKind parse_grid_kind(const std::string& name) {
-  if (name == "hex") return GridKind::kHexagonal;
-  if (name == "square") return GridKind::kSquare;
-  throw ConfigError(fmt::format("--grid: unknown grid '{}' (choose hex, square)", name));
+const NameTable<GridKind>& grid_kinds() {
+  static const NameTable<GridKind> table("--grid", "grid", {{GridKind::kHexagonal, "hex"}, {GridKind::kSquare, "square"}});
+  return table;
 }
+
+GridKind parse_grid_kind(const std::string& name) { return grid_kinds().parse(name); }
 
 Slide pseudo_spot_slide(std::shared_ptr<const Image> image, double um_per_px,
                         const PseudoSpotOptions& options) {

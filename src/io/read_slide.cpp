@@ -47,26 +47,19 @@ void check_inside_image(const Slide& slide) {
 
 }  // namespace
 
-InputFormat parse_input_format(const std::string& name) {
-  if (name == "auto") return InputFormat::kAuto;
-  if (name == "legacy-st") return InputFormat::kLegacySt;
-  if (name == "spaceranger") return InputFormat::kSpaceRanger;
-  if (name == "h5ad") return InputFormat::kH5ad;
-  if (name == "10x-h5") return InputFormat::kTenxH5;
-  throw ConfigError(fmt::format(
-      "--format: unknown format '{}' (choose auto, legacy-st, spaceranger, h5ad, 10x-h5)", name));
+const NameTable<InputFormat>& input_formats() {
+  static const NameTable<InputFormat> table("--format", "format",
+                                            {{InputFormat::kAuto, "auto"},
+                                             {InputFormat::kLegacySt, "legacy-st"},
+                                             {InputFormat::kSpaceRanger, "spaceranger"},
+                                             {InputFormat::kH5ad, "h5ad"},
+                                             {InputFormat::kTenxH5, "10x-h5"}});
+  return table;
 }
 
-std::string to_string(InputFormat format) {
-  switch (format) {
-    case InputFormat::kAuto: return "auto";
-    case InputFormat::kLegacySt: return "legacy-st";
-    case InputFormat::kSpaceRanger: return "spaceranger";
-    case InputFormat::kH5ad: return "h5ad";
-    case InputFormat::kTenxH5: return "10x-h5";
-  }
-  return "?";
-}
+InputFormat parse_input_format(const std::string& name) { return input_formats().parse(name); }
+
+std::string to_string(InputFormat format) { return input_formats().name(format); }
 
 InputFormat detect_format(const std::string& path) {
   const fs::path p(path);

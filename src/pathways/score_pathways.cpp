@@ -31,26 +31,19 @@ void add_row_to_set_sums(const Context& c, int64_t r, std::vector<double>& sums)
 
 }  // namespace scoring
 
-ScoreMethod parse_score_method(const std::string& name) {
-  if (name == "zmean") return ScoreMethod::kZmean;
-  if (name == "control") return ScoreMethod::kControl;
-  if (name == "rank") return ScoreMethod::kRank;
-  if (name == "ssgsea") return ScoreMethod::kSsgsea;
-  if (name == "ulm") return ScoreMethod::kUlm;
-  throw ConfigError(fmt::format(
-      "--method: unknown scoring method '{}' (choose zmean, control, rank, ssgsea, ulm)", name));
+const NameTable<ScoreMethod>& score_methods() {
+  static const NameTable<ScoreMethod> table("--method", "scoring method",
+                                            {{ScoreMethod::kZmean, "zmean"},
+                                             {ScoreMethod::kControl, "control"},
+                                             {ScoreMethod::kRank, "rank"},
+                                             {ScoreMethod::kSsgsea, "ssgsea"},
+                                             {ScoreMethod::kUlm, "ulm"}});
+  return table;
 }
 
-std::string to_string(ScoreMethod method) {
-  switch (method) {
-    case ScoreMethod::kZmean: return "zmean";
-    case ScoreMethod::kControl: return "control";
-    case ScoreMethod::kRank: return "rank";
-    case ScoreMethod::kSsgsea: return "ssgsea";
-    case ScoreMethod::kUlm: return "ulm";
-  }
-  return "?";
-}
+ScoreMethod parse_score_method(const std::string& name) { return score_methods().parse(name); }
+
+std::string to_string(ScoreMethod method) { return score_methods().name(method); }
 
 PathwayScores score_log_expression(const CsrMatrix& x, const GeneSetMatch& match,
                                    const ScoreOptions& options) {

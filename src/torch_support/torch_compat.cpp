@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "stx/core/error.hpp"
+#include "stx/core/name_table.hpp"
 
 namespace stx::torch_compat {
 
@@ -13,7 +14,7 @@ torch::Device resolve_device(const std::string& name) {
   if (name == "cpu") return torch::kCPU;
   const bool cuda = torch::cuda::is_available();
   if (name == "auto") return cuda ? torch::Device(torch::kCUDA) : torch::Device(torch::kCPU);
-  STX_CHECK(name == "cuda", ConfigError, "--device: '{}' is not one of cpu, cuda, auto", name);
+  STX_CHECK(name == "cuda", ConfigError, "--device: '{}' is not one of {}", name, fmt::join(device_names(), ", "));
   STX_CHECK(cuda, ConfigError, "--device cuda: this LibTorch sees no CUDA device (use cpu or auto)");
   return torch::kCUDA;
 }

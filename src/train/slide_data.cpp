@@ -103,15 +103,16 @@ std::vector<float> gene_set_overlap(const std::vector<GeneSet>& sets,
   return overlap;
 }
 
-GeneTargetScale parse_gene_target_scale(const std::string& name) {
-  if (name == "log1p-cp10k") return GeneTargetScale::kLog1pCp10k;
-  if (name == "log10-cp10k-over-genes") return GeneTargetScale::kLog10Cp10kOverGenes;
-  throw ConfigError(fmt::format("gene target scale '{}': expected log1p-cp10k or log10-cp10k-over-genes", name));
+const NameTable<GeneTargetScale>& gene_target_scales() {
+  static const NameTable<GeneTargetScale> table(
+      "--target-norm", "gene target scale",
+      {{GeneTargetScale::kLog1pCp10k, "log1p-cp10k"}, {GeneTargetScale::kLog10Cp10kOverGenes, "log10-cp10k-over-genes"}});
+  return table;
 }
 
-std::string to_string(GeneTargetScale scale) {
-  return scale == GeneTargetScale::kLog1pCp10k ? "log1p-cp10k" : "log10-cp10k-over-genes";
-}
+GeneTargetScale parse_gene_target_scale(const std::string& name) { return gene_target_scales().parse(name); }
+
+std::string to_string(GeneTargetScale scale) { return gene_target_scales().name(scale); }
 
 std::string describe(GeneTargetScale scale) {
   return scale == GeneTargetScale::kLog1pCp10k ? "log1p CP10k" : "log10 CP10k over the target genes";

@@ -47,7 +47,10 @@ class Encoder {
   virtual std::vector<float> encode(const Slide& slide, std::vector<uint8_t>& off_image) const = 0;
 };
 
-/// "builtin", "torchscript" or "vit"; ConfigError lists the choices. (Target stx_encoders.)
+/// The encoders make_encoder knows (--encoder): builtin, torchscript, vit, swin.
+const std::vector<std::string>& encoder_names();
+
+/// One of encoder_names(); ConfigError lists the choices. (Target stx_encoders.)
 std::unique_ptr<Encoder> make_encoder(const EncoderOptions& options);
 
 /// The built-in morphology encoder alone (target stx_histology, no LibTorch).

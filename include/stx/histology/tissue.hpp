@@ -8,6 +8,7 @@
 
 #include <string>
 
+#include "stx/core/name_table.hpp"
 #include "stx/io/image.hpp"
 #include "stx/io/slide.hpp"
 
@@ -35,8 +36,9 @@ struct PseudoSpotOptions {
   TissueOptions tissue;
 };
 
-/// "hex" or "square"; ConfigError lists the choices.
-GridKind parse_grid_kind(const std::string& name);
+/// "hex" or "square" (--grid).
+const NameTable<GridKind>& grid_kinds();
+GridKind parse_grid_kind(const std::string& name);  // ConfigError lists the choices
 
 /// A Slide with pseudo-spots on the tissue of `image` and no expression (0 genes): what
 /// encoding and prediction need. Spot ids are "r<row>_c<col>" of the grid.

@@ -7,14 +7,16 @@
 #include <string>
 #include <vector>
 
+#include "stx/core/name_table.hpp"
 #include "stx/io/slide.hpp"
 
 namespace stx {
 
 enum class InputFormat { kAuto, kLegacySt, kSpaceRanger, kH5ad, kTenxH5 };
 
-/// "auto", "legacy-st", "spaceranger", "h5ad", "10x-h5"; ConfigError lists the choices.
-InputFormat parse_input_format(const std::string& name);
+/// "auto", "legacy-st", "spaceranger", "h5ad", "10x-h5" (--format).
+const NameTable<InputFormat>& input_formats();
+InputFormat parse_input_format(const std::string& name);  // ConfigError lists the choices
 std::string to_string(InputFormat format);
 
 struct ReadOptions {

@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "stx/core/name_table.hpp"
 #include "stx/io/csr_matrix.hpp"
 #include "stx/pathways/gene_sets.hpp"
 
@@ -25,8 +26,9 @@ namespace stx {
 
 enum class ScoreMethod { kZmean, kControl, kRank, kSsgsea, kUlm };
 
-/// "zmean", "control", "rank", "ssgsea", "ulm"; ConfigError lists the choices.
-ScoreMethod parse_score_method(const std::string& name);
+/// "zmean", "control", "rank", "ssgsea", "ulm" (--method).
+const NameTable<ScoreMethod>& score_methods();
+ScoreMethod parse_score_method(const std::string& name);  // ConfigError lists the choices
 std::string to_string(ScoreMethod method);
 
 struct ScoreOptions {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "stx/core/column_scale.hpp"
+#include "stx/core/name_table.hpp"
 #include "stx/histology/feature_cache.hpp"
 #include "stx/io/slide.hpp"
 #include "stx/pathways/gene_sets.hpp"
@@ -43,6 +44,7 @@ struct SlideData {
 ///                           only): the HER2ST protocol of HisToGene, Hist2ST, THItoGene and
 ///                           mclSTExp (with their 785 genes), for numbers comparable to theirs
 enum class GeneTargetScale { kLog1pCp10k, kLog10Cp10kOverGenes };
+const NameTable<GeneTargetScale>& gene_target_scales();  // --target-norm
 GeneTargetScale parse_gene_target_scale(const std::string& name);  // ConfigError lists the choices
 std::string to_string(GeneTargetScale scale);
 /// For people: "log1p CP10k" or "log10 CP10k over the target genes".

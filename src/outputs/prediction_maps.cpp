@@ -1,4 +1,4 @@
-#include "prediction_maps.hpp"
+#include "stx/outputs/prediction_maps.hpp"
 
 #include <fmt/format.h>
 
@@ -14,7 +14,7 @@
 #include "stx/viz/figure.hpp"
 #include "stx/viz/spot_map.hpp"
 
-namespace stx::cli {
+namespace stx {
 namespace fs = std::filesystem;
 
 namespace {
@@ -152,4 +152,4 @@ std::vector<std::string> write_prediction_maps(const Slide& slide, const SlideDa
   return written;
 }
 
-}  // namespace stx::cli
+}  // namespace stx

@@ -1,4 +1,4 @@
-#include "slide_report.hpp"
+#include "stx/outputs/slide_summary_text.hpp"
 
 #include <fmt/format.h>
 
@@ -7,7 +7,7 @@
 #include <utility>
 #include <vector>
 
-namespace stx::cli {
+namespace stx {
 namespace {
 size_t label_classes(const Slide& slide) {
   std::set<std::string> classes(slide.labels.begin(), slide.labels.end());
@@ -65,4 +65,4 @@ nlohmann::json summary_json(const Slide& slide, const SlideSummary& s) {
   return j;
 }
 
-}  // namespace stx::cli
+}  // namespace stx

@@ -9,7 +9,7 @@
 #include "stx/train/slide_data.hpp"
 #include "stx/train/trained_model.hpp"
 
-namespace stx::cli {
+namespace stx {
 
 struct MapRequest {
   std::vector<std::string> pathways;  // attention (and comparison) maps; empty: chosen
@@ -29,4 +29,4 @@ std::vector<std::string> write_prediction_maps(const Slide& slide, const SlideDa
                                                const std::string& dir,
                                                const MapRequest& request);
 
-}  // namespace stx::cli
+}  // namespace stx

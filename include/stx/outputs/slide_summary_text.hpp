@@ -7,9 +7,9 @@
 
 #include "stx/io/slide.hpp"
 
-namespace stx::cli {
+namespace stx {
 
 std::string format_summary(const Slide& slide, const SlideSummary& summary);
 nlohmann::json summary_json(const Slide& slide, const SlideSummary& summary);
 
-}  // namespace stx::cli
+}  // namespace stx

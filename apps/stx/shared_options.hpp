@@ -1,0 +1,29 @@
+// Options that several subcommands take, declared once; their choice lists come from the
+// library's name tables, so a new format, method or encoder needs no CLI edit.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <string>
+
+namespace stx::cli {
+
+/// --threads N; 0 (the default) is all cores.
+CLI::Option* add_threads_option(CLI::App* cmd, int& threads);
+
+/// --device, one of device_names(); `who` says what runs there ("vit, swin").
+CLI::Option* add_device_option(CLI::App* cmd, std::string& device, const std::string& who);
+
+/// --format, one of input_formats() (default: detected).
+CLI::Option* add_format_option(CLI::App* cmd, std::string& format);
+
+/// --method, one of score_methods().
+CLI::Option* add_method_option(CLI::App* cmd, std::string& method, const std::string& description);
+
+/// --encoder, one of encoder_names().
+CLI::Option* add_encoder_option(CLI::App* cmd, std::string& encoder, const std::string& description);
+
+/// --grid, one of grid_kinds(), for an image alone.
+CLI::Option* add_grid_option(CLI::App* cmd, std::string& grid);
+
+}  // namespace stx::cli

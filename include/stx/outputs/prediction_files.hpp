@@ -1,0 +1,30 @@
+// What `stx predict` writes: the prediction as AnnData (predicted genes as X, pathway activity
+// in obsm, the model and scale in uns) and as a spots x (pathways, genes) TSV.
+#pragma once
+
+#include <string>
+
+#include "stx/io/slide.hpp"
+#include "stx/train/slide_data.hpp"
+#include "stx/train/trained_model.hpp"
+
+namespace stx {
+
+/// Expression on either target scale is never negative; the linear decoder can dip just
+/// below 0. Clipping makes the .h5ad a valid expression matrix for scanpy and `stx domains`.
+void clip_predicted_genes(Prediction& p);
+
+/// The predicted genes as the matrix of a Slide (written as X), spots and image kept.
+Slide prediction_slide(const Slide& source, const SlideData& spots, const Prediction& p,
+                       const ModelMetadata& m);
+
+/// Writes `path` (.h5ad) atomically; `model_path` and `version` are recorded in uns.
+void write_prediction_h5ad(const Slide& source, const SlideData& spots, const Prediction& p,
+                           const ModelMetadata& m, const std::string& model_path,
+                           const std::string& version, const std::string& path);
+
+/// Writes `path` atomically: spot, x_px, y_px, then one column per pathway and gene.
+void write_prediction_tsv(const SlideData& spots, const Prediction& p, const ModelMetadata& m,
+                          const std::string& path);
+
+}  // namespace stx

@@ -1,0 +1,28 @@
+// What the commands share before any work: the slide to read (a slide, or an H&E image alone
+// with pseudo-spots on its tissue) and the output paths, checked before anything is computed.
+#pragma once
+
+#include <string>
+
+#include "stx/histology/tissue.hpp"
+#include "stx/io/read_slide.hpp"
+
+namespace stx {
+
+/// A slide's read options and its --format name (parsed when the command runs).
+struct SlideInput {
+  ReadOptions read;
+  std::string format = "auto";
+};
+
+/// A slide, or an H&E image alone (by extension), which gets pseudo-spots on its tissue; its
+/// µm/px comes from --um-per-px or the file.
+Slide read_slide_or_image(const ReadOptions& read, const PseudoSpotOptions& grid);
+
+/// Refuses an existing output without --force and a missing output folder, before any work.
+void check_output_path(const std::string& output, bool force);
+
+/// Creates the output folder `dir` (and its parents) or throws IoError naming it.
+void make_output_folder(const std::string& dir);
+
+}  // namespace stx

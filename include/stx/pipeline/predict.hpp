@@ -1,0 +1,31 @@
+// `stx predict`: pathway activities and gene expression from the H&E alone. The features come
+// from the encoder the model was trained with (its identity is checked); an image without
+// spots gets pseudo-spots on its tissue.
+#pragma once
+
+#include <string>
+
+#include "stx/histology/tissue.hpp"
+#include "stx/outputs/prediction_maps.hpp"
+#include "stx/pipeline/inputs.hpp"
+
+namespace stx {
+
+struct PredictRun {
+  SlideInput slide;
+  PseudoSpotOptions grid;
+  std::string grid_kind = "hex";
+  std::string model;
+  std::string output, tsv, maps;
+  MapRequest map_request;
+  std::string weights;
+  std::string stain_reference;
+  std::string cache_dir = "stx-cache";
+  int threads = 0;
+  std::string device = "cpu";
+  bool force = false;
+};
+
+void run_predict(PredictRun run);
+
+}  // namespace stx

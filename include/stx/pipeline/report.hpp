@@ -1,0 +1,17 @@
+// `stx report`: one self-contained HTML file from a run folder (see run_report.hpp for what it
+// gathers). Refuses a folder without metrics, and an existing output without --force.
+#pragma once
+
+#include <string>
+
+namespace stx {
+
+struct ReportRun {
+  std::string folder;
+  std::string output;  // default: FOLDER/report.html
+  bool force = false;
+};
+
+void run_report(ReportRun run);
+
+}  // namespace stx

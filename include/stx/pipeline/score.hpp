@@ -1,0 +1,27 @@
+// `stx score`: per-spot pathway activities from measured expression, written as .h5ad and/or
+// TSV, with the run's QC printed (or as JSON).
+#pragma once
+
+#include <string>
+
+#include "stx/pathways/gene_sets.hpp"
+#include "stx/pathways/scoring.hpp"
+#include "stx/pipeline/inputs.hpp"
+
+namespace stx {
+
+struct ScoreRun {
+  SlideInput slide;
+  std::string gene_sets = "hallmarks";
+  std::string method = "rank";
+  GeneSetMatchOptions match;
+  ScoreOptions score;
+  bool no_ssgsea_norm = false;
+  std::string output, tsv;
+  bool force = false;
+  bool json = false;
+};
+
+void run_score(ScoreRun run);
+
+}  // namespace stx

@@ -1,0 +1,23 @@
+// `stx train`: trains QuadFlow on every given slide (optionally early-stopping on a
+// validation slide) and writes OUT/model.pt, OUT/config.json and OUT/metrics.jsonl. An
+// interrupted run continues from OUT/checkpoint.pt with resume.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "stx/pipeline/training_inputs.hpp"
+
+namespace stx {
+
+struct TrainRun {
+  TrainingInputs training;
+  std::string out = "stx-model";
+  std::string validation;  // a slide held out for early stopping; empty: none
+  bool force = false;
+  int64_t print_every = 10;  // epochs between progress lines
+};
+
+void run_train(TrainRun run);
+
+}  // namespace stx

@@ -1,0 +1,79 @@
+#include "stx/outputs/prediction_files.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+
+#include "stx/core/error.hpp"
+#include "stx/io/atomic_file.hpp"
+#include "stx/io/h5ad.hpp"
+
+namespace stx {
+namespace fs = std::filesystem;
+
+void clip_predicted_genes(Prediction& p) {
+  for (float& g : p.genes) g = std::max(g, 0.0f);
+}
+
+Slide prediction_slide(const Slide& source, const SlideData& spots, const Prediction& p,
+                       const ModelMetadata& m) {
+  Slide out;
+  out.name = source.name;
+  out.source_format = "stx-predict";
+  out.source_path = source.source_path;
+  out.spot_ids = spots.spot_ids;
+  out.pixel_x = spots.pixel_x;
+  out.pixel_y = spots.pixel_y;
+  out.image = source.image;
+  out.um_per_px = source.um_per_px;
+  out.spot_diameter_px = source.spot_diameter_px;
+  out.gene_symbols = m.genes;
+  out.counts.n_cols = static_cast<int64_t>(m.genes.size());
+  std::vector<int32_t> cols(m.genes.size());
+  for (size_t g = 0; g < cols.size(); ++g) cols[g] = static_cast<int32_t>(g);
+  for (int64_t i = 0; i < p.n_spots; ++i) {
+    const auto first = p.genes.begin() + i * out.counts.n_cols;
+    out.counts.append_row(cols, std::vector<float>(first, first + out.counts.n_cols));
+  }
+  return out;
+}
+
+void write_prediction_h5ad(const Slide& source, const SlideData& spots, const Prediction& p,
+                           const ModelMetadata& m, const std::string& model_path,
+                           const std::string& version, const std::string& path) {
+  H5adExtras extras;
+  extras.hires_image_px = 2000;
+  extras.obsm.push_back({"pathway_activity", static_cast<int64_t>(m.pathways.size()), p.pathways});
+  extras.uns_lists.push_back({"pathway_names", m.pathways});
+  extras.uns_strings.push_back({"pathway_method", m.score_method});
+  extras.uns_strings.push_back(
+      {"stx_X", "QuadFlow-predicted " + describe(parse_gene_target_scale(m.gene_target_scale)) +
+                    " expression, clipped at 0"});
+  extras.uns_strings.push_back({"stx_model", fs::absolute(model_path).string()});
+  extras.uns_strings.push_back({"stx_encoder", m.encoder_identity});
+  extras.uns_strings.push_back({"stx_version", version});
+  write_h5ad(prediction_slide(source, spots, p, m), path, extras);
+}
+
+void write_prediction_tsv(const SlideData& spots, const Prediction& p, const ModelMetadata& m,
+                          const std::string& path) {
+  AtomicFile file(path);
+  {
+    std::ofstream out(file.temp_path(), std::ios::binary);
+    STX_CHECK(out, IoError, "{}: cannot write", path);
+    out << "spot\tx_px\ty_px";
+    for (const auto& name : m.pathways) out << '\t' << name;
+    for (const auto& name : m.genes) out << '\t' << name;
+    out << '\n';
+    const size_t n_p = m.pathways.size(), n_g = m.genes.size();
+    for (int64_t i = 0; i < p.n_spots; ++i) {
+      out << spots.spot_ids[i] << '\t' << spots.pixel_x[i] << '\t' << spots.pixel_y[i];
+      for (size_t k = 0; k < n_p; ++k) out << '\t' << p.pathways[i * n_p + k];
+      for (size_t k = 0; k < n_g; ++k) out << '\t' << p.genes[i * n_g + k];
+      out << '\n';
+    }
+  }
+  file.commit();
+}
+
+}  // namespace stx

@@ -1,0 +1,221 @@
+#include "stx/pipeline/demo.hpp"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <map>
+
+#include "stx/core/error.hpp"
+#include "stx/core/log.hpp"
+#include "stx/core/run_folder.hpp"
+#include "stx/io/atomic_file.hpp"
+#include "stx/io/h5ad.hpp"
+#include "stx/pathways/gene_sets.hpp"
+#include "stx/pathways/score_output.hpp"
+#include "stx/pathways/score_qc.hpp"
+#include "stx/pathways/scoring.hpp"
+#include "stx/pipeline/domains.hpp"
+#include "stx/pipeline/evaluate.hpp"
+#include "stx/pipeline/predict.hpp"
+#include "stx/pipeline/report.hpp"
+#include "stx/pipeline/train.hpp"
+#include "stx/train/fold_plan.hpp"
+
+namespace stx {
+namespace fs = std::filesystem;
+
+namespace {
+
+// Which sections the demo uses for what.
+struct DemoPlan {
+  fs::path root;  // DATA/her2st
+  std::vector<std::string> imaged, labelled, train_on;
+  std::string held_out, held_out_patient;  // the patient with the fewest imaged sections
+};
+
+void step(int n, const std::string& what) { fmt::print("\n== {}/5 {} ==\n", n, what); }
+
+std::vector<std::string> sections_with(const fs::path& root, const std::string& folder,
+                                       const std::string& suffix,
+                                       const std::vector<std::string>& all) {
+  std::vector<std::string> out;
+  for (const auto& s : all)
+    if (fs::exists(root / folder / (s + suffix))) out.push_back(s);
+  return out;
+}
+
+DemoPlan plan_demo(const std::string& data) {
+  DemoPlan plan;
+  plan.root = fs::path(data) / "her2st";
+  STX_CHECK(fs::is_directory(plan.root / "counts"), IoError,
+            "{}: demo data not found (expected counts/, spots/, images/)", plan.root.string());
+  std::vector<std::string> sections;
+  for (const auto& e : fs::directory_iterator(plan.root / "counts")) {
+    const std::string name = e.path().filename().string();
+    sections.push_back(name.substr(0, name.find('.')));
+  }
+  std::sort(sections.begin(), sections.end());
+  plan.imaged = sections_with(plan.root, "images", ".jpg", sections);
+  plan.labelled = sections_with(plan.root, "pathologist_labels", "_labeled_coordinates.tsv", sections);
+  STX_CHECK(plan.imaged.size() >= 3, IoError, "{}: the demo needs at least 3 sections with images, found {}",
+            plan.root.string(), plan.imaged.size());
+  std::map<std::string, std::vector<std::string>> by_patient;
+  for (const auto& section : plan.imaged) by_patient[patient_of_section(section)].push_back(section);
+  STX_CHECK(by_patient.size() >= 2 && !by_patient.count(""), IoError,
+            "{}: the demo needs imaged sections of two patients named like HER2ST's (B4, C2, ...)",
+            plan.root.string());
+  const auto fewest = std::min_element(by_patient.begin(), by_patient.end(), [](const auto& a, const auto& b) {
+    return a.second.size() < b.second.size();
+  });
+  plan.held_out = fewest->second.front();
+  plan.held_out_patient = fewest->first;
+  for (const auto& section : plan.imaged)
+    if (patient_of_section(section) != plan.held_out_patient) plan.train_on.push_back(section);
+  return plan;
+}
+
+// Step 1; returns the held-out section's µm per pixel (for the image-only prediction).
+double ingest_and_score(const DemoPlan& plan, const fs::path& out) {
+  const auto hallmarks = builtin_hallmarks();
+  const ScoreOptions scoring;
+  fmt::print("  {:<7} {:>6} {:>7} {:>14} {:>15} {:>8} {:>9} {:>10}\n", "section", "spots",
+             "genes", "median counts", "image (px)", "um/px", "pathways", "depth |r|");
+  double held_out_um_per_px = 0;
+  for (const auto& section : plan.imaged) {
+    ReadOptions options;
+    options.input = plan.root.string();
+    options.section = section;
+    options.require_image = true;
+    const Slide slide = read_slide(options);
+    const SlideSummary s = summarize(slide);
+    const GeneSetMatch match = match_gene_sets(hallmarks, slide.gene_symbols);
+    const PathwayScores scores = score_pathways(slide.counts, match, scoring);
+    const ScoreQc qc = score_qc(scores, slide);
+    H5adExtras extras;
+    add_scores_to_h5ad(scores, "hallmarks", slide.gene_symbols, extras);
+    write_h5ad(slide, (out / (section + ".h5ad")).string(), extras);
+    fmt::print("  {:<7} {:>6} {:>7} {:>14.0f} {:>15} {:>8.4f} {:>9} {:>10.3f}\n", section,
+               s.n_spots, s.n_genes, s.median_counts_per_spot,
+               fmt::format("{} x {}", s.image_width, s.image_height), s.um_per_px,
+               scores.pathways.size(), qc.mean_abs_depth_r);
+    for (const auto& note : slide.notes) log()->info("{}: {}", section, note);
+    if (section == plan.held_out) held_out_um_per_px = slide.um_per_px;
+  }
+  fmt::print("\nPathway activity: 50 MSigDB Hallmarks scored with '{}' (depth |r| = mean |Pearson r|\n"
+             "of the scores with log library size; see docs/pathway-scoring.md).\n",
+             to_string(scoring.method));
+  fmt::print("Wrote {} AnnData files to {}/ (scanpy.read_h5ad; scores in obsm['pathway_activity']).\n",
+             plan.imaged.size(), out.string());
+  return held_out_um_per_px;
+}
+
+// The options steps 2 and 3 share: the dataset folder, threads, ensemble and feature cache.
+TrainingInputs demo_training(const DemoPlan& plan, const DemoRun& run, std::vector<std::string> sections) {
+  TrainingInputs t;
+  t.inputs = {plan.root.string()};
+  t.sections = std::move(sections);
+  t.train.threads = run.threads;
+  t.train.ensemble = run.ensemble;
+  t.data.cache_dir = (fs::path(run.out) / "cache").string();
+  return t;
+}
+
+void train_and_predict(const DemoPlan& plan, const DemoRun& run, double held_out_um_per_px) {
+  const fs::path out(run.out);
+  TrainRun train;
+  train.training = demo_training(plan, run, plan.train_on);
+  train.out = (out / "model").string();
+  train.print_every = 50;
+  train.force = true;
+  run_train(train);
+
+  PredictRun at_spots;  // the section's own spots: maps against the measured truth
+  at_spots.slide.read.input = plan.root.string();
+  at_spots.slide.read.section = plan.held_out;
+  at_spots.model = (out / "model" / "model.pt").string();
+  at_spots.threads = run.threads;
+  at_spots.cache_dir = (out / "cache").string();
+  at_spots.force = true;
+  PredictRun image_only = at_spots;  // its H&E alone: pseudo-spots on the tissue
+  at_spots.output = (out / (plan.held_out + "_predicted.h5ad")).string();
+  at_spots.tsv = (out / (plan.held_out + "_predicted.tsv")).string();
+  at_spots.maps = (out / run_folder::kMaps).string();
+  run_predict(at_spots);
+  image_only.slide.read.input = (plan.root / "images" / (plan.held_out + ".jpg")).string();
+  image_only.slide.read.section.clear();
+  image_only.slide.read.um_per_px = held_out_um_per_px;
+  image_only.output = (out / (plan.held_out + "_image_only.h5ad")).string();
+  run_predict(image_only);
+}
+
+void write_run_facts(const DemoPlan& plan, const fs::path& out, double minutes) {
+  nlohmann::ordered_json facts = {
+      {"data", fs::absolute(plan.root).lexically_normal().string()},
+      {"sections (cross-validation)", fmt::format("{}", fmt::join(plan.imaged, ", "))},
+      {"held-out prediction", fmt::format("{} of patient {} (model trained on {})", plan.held_out,
+                                          plan.held_out_patient, fmt::join(plan.train_on, ", "))},
+      {"labelled sections (domains)", fmt::format("{}", fmt::join(plan.labelled, ", "))},
+      {"encoder", "builtin"},
+      {"pathways", fmt::format("50 MSigDB Hallmarks, '{}' scores", to_string(ScoreOptions{}.method))},
+      {"version", STX_VERSION},
+      {"pipeline time before the report", fmt::format("{:.1f} min", minutes)}};
+  write_text_atomically((out / run_folder::kRunFacts).string(), facts.dump(2));
+}
+
+double minutes_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() / 60;
+}
+
+}  // namespace
+
+void run_demo(const DemoRun& run) {
+  const DemoPlan plan = plan_demo(run.data);
+  make_output_folder(run.out);
+  const fs::path out(run.out);
+  const auto start = std::chrono::steady_clock::now();
+  fmt::print("SpatialTranscriptomer demo: {} HER2ST sections with H&E images from {}\n",
+             plan.imaged.size(), fs::relative(plan.root).string());
+  step(1, "ingest and score pathways");
+  const double held_out_um_per_px = ingest_and_score(plan, out);
+
+  // The steps' reader notes and progress logs repeat what step 1 printed: warnings only,
+  // unless -v asked for more.
+  if (log()->level() == spdlog::level::info) set_verbosity(0);
+  step(2, "cross-validation: QuadFlow against baselines, one patient held out, then one section within a patient");
+  EvaluateRun evaluate;
+  evaluate.training = demo_training(plan, run, plan.imaged);
+  evaluate.out = run.out;
+  evaluate.force = true;
+  run_evaluate(evaluate);
+
+  step(3, fmt::format("train on {}, predict {} (patient {}, never seen) from its H&E",
+                      fmt::join(plan.train_on, ", "), plan.held_out, plan.held_out_patient));
+  train_and_predict(plan, run, held_out_um_per_px);
+
+  step(4, "spatial domains of the labelled sections");
+  if (plan.labelled.empty()) {
+    fmt::print("no section with pathologist labels in {}: skipped\n", plan.root.string());
+  } else {
+    DomainsRun domains;
+    domains.slide.read.input = plan.root.string();
+    domains.sections = plan.labelled;
+    domains.out = (out / run_folder::kDomains).string();
+    domains.force = true;
+    run_domains(domains);
+  }
+
+  step(5, "report");
+  write_run_facts(plan, out, minutes_since(start));
+  ReportRun report;
+  report.folder = run.out;
+  report.force = true;
+  run_report(report);
+  fmt::print("\nDone in {:.1f} min. Open the report: {}\n", minutes_since(start),
+             fs::absolute(out / "report.html").lexically_normal().string());
+}
+
+}  // namespace stx

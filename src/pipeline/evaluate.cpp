@@ -1,0 +1,57 @@
+#include "stx/pipeline/evaluate.hpp"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <filesystem>
+
+#include "stx/core/error.hpp"
+#include "stx/core/log.hpp"
+#include "stx/core/run_folder.hpp"
+#include "stx/io/atomic_file.hpp"
+#include "stx/pipeline/inputs.hpp"
+#include "stx/train/cross_validation.hpp"
+
+namespace stx {
+namespace fs = std::filesystem;
+
+void run_evaluate(EvaluateRun run) {
+  const auto reads = resolve_training_inputs(run.training);
+  CvOptions options;
+  options.train = run.training.train;
+  options.ablations = run.ablations;
+  options.folds.by_patient = run.protocol != "section";
+  options.folds.by_section = run.protocol != "patient";
+  options.folds.held_out = run.held_out;
+  if (!run.training.sections.empty()) {  // slide names known before reading: check the plan now
+    Dataset named;
+    for (const auto& section : run.training.sections) {
+      named.slides.emplace_back();
+      named.slides.back().name = named.slides.back().group = section;
+    }
+    apply_groups(run.training, named);
+    plan_cv_folds(named.slides, options.folds);
+  }
+  STX_CHECK(run.force || !fs::exists(fs::path(run.out) / run_folder::kCvSummary), ConfigError,
+            "{}: already holds an evaluation (pass --force to overwrite)", run.out);
+  make_output_folder(run.out);
+  Dataset data = prepare_dataset(reads, run.training.data);
+  apply_groups(run.training, data);
+  print_training_setup(run.training, data);
+  for (const Fold& fold : plan_cv_folds(data.slides, options.folds)) {
+    std::vector<std::string> train;
+    for (size_t i : fold.train) train.push_back(data.slides[i].name);
+    fmt::print("  fold      = {}: hold out {}, train on {}\n", fold.protocol, fold.held_out, fmt::join(train, ", "));
+  }
+  const CvResult result = cross_validate(data, options, [](const std::string& fold, const std::string& method) {
+    log()->info("held out {}: {}", fold, method);
+  });
+  const std::string summary = cv_summary_markdown(result);
+  fmt::print("{}", summary);
+  write_cv_tsv(result, (fs::path(run.out) / run_folder::kCvMetrics).string());
+  const std::string summary_path = (fs::path(run.out) / run_folder::kCvSummary).string();
+  write_text_atomically(summary_path, summary);
+  fmt::print("\nWrote {} and {} (per target r, partial r, MSE)\n", summary_path, run_folder::kCvMetrics);
+}
+
+}  // namespace stx

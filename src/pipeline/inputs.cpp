@@ -1,0 +1,51 @@
+#include "stx/pipeline/inputs.hpp"
+
+#include <cctype>
+#include <cmath>
+#include <filesystem>
+
+#include "stx/core/error.hpp"
+
+namespace stx {
+namespace fs = std::filesystem;
+
+namespace {
+bool is_image_path(const std::string& path) {
+  std::string ext = std::filesystem::path(path).extension().string();
+  for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (const char* known : {".jpg", ".jpeg", ".png", ".tif", ".tiff", ".svs", ".ndpi", ".mrxs", ".scn", ".vms", ".bif"})
+    if (ext == known) return true;
+  return false;
+}
+
+Slide read_image_only(const ReadOptions& read, const PseudoSpotOptions& grid) {
+  auto image = open_image(read.input, 1.0, read.max_image_pixels);
+  const double um_per_px = std::isfinite(read.um_per_px) ? read.um_per_px : image->um_per_px();
+  STX_CHECK(std::isfinite(um_per_px), ConfigError,
+            "{}: the image does not record its µm per pixel; pass --um-per-px", read.input);
+  return pseudo_spot_slide(std::move(image), um_per_px, grid);
+}
+
+}  // namespace
+
+Slide read_slide_or_image(const ReadOptions& read, const PseudoSpotOptions& grid) {
+  return is_image_path(read.input) ? read_image_only(read, grid) : read_slide(read);
+}
+
+void check_output_path(const std::string& output, bool force) {
+  if (output.empty()) return;
+  STX_CHECK(force || !fs::exists(output), ConfigError,
+            "{}: already exists (pass --force to overwrite)", output);
+  const fs::path parent = fs::path(output).parent_path();
+  STX_CHECK(parent.empty() || fs::is_directory(parent), IoError,
+            "{}: output directory '{}' does not exist", output, parent.string());
+}
+
+void make_output_folder(const std::string& dir) {
+  std::error_code error;
+  fs::create_directories(dir, error);
+  STX_CHECK(!error && fs::is_directory(dir), IoError, "{}: cannot create the output folder ({})",
+            dir, error ? error.message() : "a file is in the way");
+}
+
+}  // namespace stx

@@ -1,0 +1,64 @@
+#include "stx/pipeline/predict.hpp"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "stx/core/error.hpp"
+#include "stx/histology/feature_cache.hpp"
+#include "stx/outputs/prediction_files.hpp"
+#include "stx/train/dataset.hpp"
+#include "stx/train/trained_model.hpp"
+
+namespace stx {
+
+void run_predict(PredictRun run) {
+  run.slide.read.format = parse_input_format(run.slide.format);
+  run.slide.read.require_image = true;
+  run.grid.kind = parse_grid_kind(run.grid_kind);
+  check_output_path(run.output, run.force);
+  check_output_path(run.tsv, run.force);
+  if (!run.maps.empty()) make_output_folder(run.maps);
+  const TrainedModel model = TrainedModel::load(run.model);
+  const ModelMetadata& m = model.metadata();
+  check_map_request(run.map_request, m);
+
+  EncoderOptions encoder_options;
+  encoder_options.name = m.encoder_name;
+  encoder_options.weights = run.weights.empty() ? m.encoder_weights : run.weights;
+  encoder_options.bf16 = m.encoder_bf16;
+  encoder_options.stain_reference = run.stain_reference.empty() ? m.stain_reference : run.stain_reference;
+  encoder_options.patch.size_um = m.patch_size_um;
+  encoder_options.patch.size_px = m.patch_size_px;
+  encoder_options.threads = run.threads;
+  encoder_options.device = run.device;
+  const auto encoder = make_encoder(encoder_options);
+  STX_CHECK(encoder_identity(*encoder) == m.encoder_identity, ConfigError,
+            "{}: the model was trained on features of '{}', but the encoder now gives '{}' "
+            "(different weights or stain reference?)", run.model, m.encoder_identity, encoder_identity(*encoder));
+
+  const Slide slide = read_slide_or_image(run.slide.read, run.grid);
+  const CacheResult cached =
+      encode_with_cache(slide, *encoder, encoder_options.patch, run.cache_dir, false);
+  std::string why_no_truth;
+  SlideData spots = slide_data_for_model(slide, cached.features, m, &why_no_truth);
+  if (m.encoder_tail.blocks > 0)
+    add_finetuning_tokens(spots, slide, *finetuning_vit(encoder_options, m.encoder_tail.blocks), encoder_options,
+                          m.encoder_tail.blocks);
+  Prediction p = model.predict(spots, !run.maps.empty(), run.threads);
+  clip_predicted_genes(p);
+  write_prediction_h5ad(slide, spots, p, m, run.model, STX_VERSION, run.output);
+  if (!run.tsv.empty()) write_prediction_tsv(spots, p, m, run.tsv);
+  std::vector<std::string> maps;
+  if (!run.maps.empty())
+    maps = write_prediction_maps(slide, spots, p, m, run.maps, run.map_request);
+  fmt::print("  slide     = {} ({} spots{})\n", slide.name, spots.n_spots(),
+             slide.counts.n_rows == 0 ? ", pseudo-spots on the tissue" : "");
+  fmt::print("  model     = {} (trained on {})\n", run.model, fmt::join(m.training_slides, ", "));
+  fmt::print("  predicted = {} pathways, {} genes per spot\n", m.pathways.size(), m.genes.size());
+  if (!run.maps.empty() && !spots.has_targets())
+    fmt::print("  no measured-vs-predicted maps: {}\n", why_no_truth);
+  fmt::print("Wrote {}{}\n", run.output, run.tsv.empty() ? "" : " and " + run.tsv);
+  for (const auto& path : maps) fmt::print("Wrote {}\n", path);
+}
+
+}  // namespace stx

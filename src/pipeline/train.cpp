@@ -1,0 +1,80 @@
+#include "stx/pipeline/train.hpp"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+#include <filesystem>
+#include <set>
+
+#include "stx/core/error.hpp"
+#include "stx/io/atomic_file.hpp"
+#include "stx/pipeline/inputs.hpp"
+
+namespace stx {
+namespace fs = std::filesystem;
+
+void run_train(TrainRun run) {
+  auto& t = run.training.train;
+  const auto reads = resolve_training_inputs(run.training);
+  const fs::path model_path = fs::path(run.out) / "model.pt";
+  STX_CHECK(run.force || t.resume || !fs::exists(model_path), ConfigError,
+            "{}: already exists (pass --force to retrain, or --resume)", model_path.string());
+  make_output_folder(run.out);
+  t.run_dir = run.out;
+  if (!t.resume) {
+    std::error_code ignored;
+    fs::remove(fs::path(run.out) / "checkpoint.pt", ignored);
+  }
+  Dataset data = prepare_dataset(reads, run.training.data);
+  apply_groups(run.training, data);
+  std::vector<SlideData> train;
+  const SlideData* validation = nullptr;
+  for (const auto& s : data.slides) {
+    if (s.name == run.validation) validation = &s;
+    else train.push_back(s);
+  }
+  STX_CHECK(run.validation.empty() || validation, ConfigError,
+            "--val '{}': no such slide among the inputs", run.validation);
+  print_training_setup(run.training, data);
+  if (validation) fmt::print("  validate  = {} (not trained on)\n", validation->name);
+  std::fflush(stdout);  // the setup before the progress lines on stderr
+
+  data.metadata.version = STX_VERSION;
+  // Ensemble members may train side by side: each line names its member.
+  std::set<int64_t> announced = {1};
+  const TrainedModel model = train_quadflow(
+      train, validation, data.metadata, t, [&](const EpochReport& r) {
+        if (announced.insert(r.member).second)
+          fmt::print(stderr, "  model {}/{} (seed {})\n", r.member, r.members, t.seed + r.member - 1);
+        if (r.epoch % run.print_every != 0 && r.epoch != r.epochs) return;
+        fmt::print(stderr, "  epoch {:>4}/{}  loss {:.4f}  gene r {:.3f}  pathway r {:.3f}{}  {:.1f} s, ETA {:.0f} s{}\n",
+                   r.epoch, r.epochs, r.train_loss, r.gene_r, r.pathway_r,
+                   std::isnan(r.val_loss) ? std::string() : fmt::format("  val loss {:.4f}", r.val_loss),
+                   r.seconds, r.eta_seconds,
+                   r.members > 1 ? fmt::format("  (model {})", r.member) : std::string());
+      });
+  model.save(model_path.string());
+  nlohmann::json config = {{"version", STX_VERSION},
+                           {"slides", model.metadata().training_slides},
+                           {"validation", run.validation},
+                           {"model", model.metadata().model},
+                           {"loss", t.loss},
+                           {"epochs", t.epochs},
+                           {"learning_rate", t.learning_rate},
+                           {"weight_decay", t.weight_decay},
+                           {"crop_spots", t.crop_spots},
+                           {"seed", t.seed},
+                           {"ensemble", t.ensemble},
+                           {"finetune_blocks", t.finetune_blocks},
+                           {"finetune_lr_scale", t.finetune_lr_scale},
+                           {"threads", t.threads},
+                           {"device", t.device},
+                           {"encoder", model.metadata().encoder_identity},
+                           {"score_method", model.metadata().score_method},
+                           {"genes", model.metadata().genes.size()}};
+  write_text_atomically((fs::path(run.out) / "config.json").string(), config.dump(2) + "\n");
+  fmt::print("Wrote {} (and config.json, metrics.jsonl)\n", model_path.string());
+}
+
+}  // namespace stx
