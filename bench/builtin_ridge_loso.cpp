@@ -10,7 +10,7 @@
 #include <iostream>
 #include <map>
 
-#include "stx/eval/ridge.hpp"
+#include "stx/stats/ridge.hpp"
 #include "stx/histology/encoder.hpp"
 #include "stx/histology/feature_cache.hpp"
 #include "stx/io/read_slide.hpp"

@@ -16,8 +16,8 @@
 
 #include <torch/csrc/autograd/profiler_legacy.h>
 
-#include "loss.hpp"
-#include "quadflow.hpp"
+#include "stx/model/loss.hpp"
+#include "stx/model/quadflow.hpp"
 
 namespace {
 

@@ -12,7 +12,7 @@
 #include <iostream>
 #include <sstream>
 
-#include "stx/core/stats.hpp"
+#include "stx/stats/stats.hpp"
 #include "stx/io/read_slide.hpp"
 #include "stx/pathways/gene_sets.hpp"
 #include "stx/expression/normalize.hpp"

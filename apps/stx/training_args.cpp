@@ -1,19 +1,15 @@
 #include "training_args.hpp"
 
-#include "shared_options.hpp"
-
-#include <fmt/format.h>
-
 #include <algorithm>
 
-#include "stx/core/error.hpp"
-#include "stx/io/slide_groups.hpp"
-#include "stx/train/fold_plan.hpp"
-#include "stx/pathways/scoring.hpp"
+#include "shared_options.hpp"
+#include "stx/train/slide_data.hpp"
 
 namespace stx::cli {
+namespace {
 
-void add_training_options(CLI::App* cmd, TrainingInputs& a) {
+// Which slides and patients, how targets are made, the encoder.
+void add_data_options(CLI::App* cmd, TrainingInputs& a) {
   cmd->add_option("inputs", a.inputs,
                   "Slides with H&E and expression (Space Ranger folders, .h5ad, legacy ST "
                   "counts), or one legacy ST dataset folder with --sections")
@@ -54,6 +50,10 @@ void add_training_options(CLI::App* cmd, TrainingInputs& a) {
   cmd->add_option("--finetune-lr-scale", a.train.finetune_lr_scale,
                   "Learning rate of the fine-tuned blocks relative to --lr")
       ->check(CLI::PositiveNumber)->capture_default_str();
+}
+
+// QuadFlow's architecture.
+void add_model_options(CLI::App* cmd, TrainingInputs& a) {
   auto& m = a.train.model;
   cmd->add_option("--width", m.width, "Token width D")->check(CLI::PositiveNumber)->capture_default_str();
   cmd->add_option("--layers", m.layers, "QuadFlow layers")->check(CLI::PositiveNumber)->capture_default_str();
@@ -93,6 +93,10 @@ void add_training_options(CLI::App* cmd, TrainingInputs& a) {
   cmd->add_option("--residual-rank", m.residual_rank, "Gene decoder residual rank (0: strict bottleneck)")
       ->check(CLI::NonNegativeNumber)->capture_default_str();
   cmd->add_option("--dropout", m.dropout, "Dropout")->check(CLI::Range(0.0, 0.9))->capture_default_str();
+}
+
+// The optimiser, the schedule and where it runs.
+void add_optimiser_options(CLI::App* cmd, TrainingInputs& a) {
   auto& t = a.train;
   cmd->add_option("--epochs", t.epochs, "Epochs (one step per training slide each)")
       ->check(CLI::PositiveNumber)->capture_default_str();
@@ -108,6 +112,14 @@ void add_training_options(CLI::App* cmd, TrainingInputs& a) {
   cmd->add_option("--seed", t.seed, "Seed (weights, crops, dropout)")->capture_default_str();
   add_threads_option(cmd, t.threads);
   add_device_option(cmd, t.device, "");
+}
+
+}  // namespace
+
+void add_training_options(CLI::App* cmd, TrainingInputs& inputs) {
+  add_data_options(cmd, inputs);
+  add_model_options(cmd, inputs);
+  add_optimiser_options(cmd, inputs);
 }
 
 }  // namespace stx::cli

@@ -5,7 +5,7 @@
 #include <cstring>
 #include <filesystem>
 
-#include "hdf5_file.hpp"
+#include "stx/io/hdf5_file.hpp"
 #include "stx/core/error.hpp"
 #include "stx/core/hash.hpp"
 #include "stx/io/atomic_file.hpp"

@@ -7,7 +7,7 @@
 #include <cmath>
 #include <filesystem>
 
-#include "hdf5_file.hpp"
+#include "stx/io/hdf5_file.hpp"
 #include "stx/core/error.hpp"
 #include "stx/io/h5ad.hpp"
 #include "stx/io/read_slide.hpp"

@@ -5,7 +5,7 @@
 #include <filesystem>
 #include <map>
 
-#include "hdf5_file.hpp"
+#include "stx/io/hdf5_file.hpp"
 #include "stx/core/error.hpp"
 #include "stx/io/atomic_file.hpp"
 #include "stx/io/h5ad.hpp"

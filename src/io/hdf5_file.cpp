@@ -1,5 +1,5 @@
 // HDF5 C API wrapped with checks; see hdf5_file.hpp.
-#include "hdf5_file.hpp"
+#include "stx/io/hdf5_file.hpp"
 
 #include <filesystem>
 

@@ -7,7 +7,7 @@
 #include <filesystem>
 #include <unordered_set>
 
-#include "hdf5_file.hpp"
+#include "stx/io/hdf5_file.hpp"
 #include "stx/core/error.hpp"
 
 namespace stx {

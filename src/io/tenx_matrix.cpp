@@ -6,7 +6,7 @@
 #include <filesystem>
 #include <numeric>
 
-#include "hdf5_file.hpp"
+#include "stx/io/hdf5_file.hpp"
 #include "reader_paths.hpp"
 #include "stx/core/error.hpp"
 #include "stx/core/text_lines.hpp"

@@ -1,4 +1,4 @@
-#include "attention.hpp"
+#include "stx/model/attention.hpp"
 
 #include <cmath>
 

@@ -1,4 +1,4 @@
-#include "dropout.hpp"
+#include "stx/model/dropout.hpp"
 
 namespace stx {
 

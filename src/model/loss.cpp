@@ -1,4 +1,4 @@
-#include "loss.hpp"
+#include "stx/model/loss.hpp"
 
 namespace stx {
 

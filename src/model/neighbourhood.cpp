@@ -1,4 +1,4 @@
-#include "neighbourhood.hpp"
+#include "stx/model/neighbourhood.hpp"
 
 #include <algorithm>
 #include <cmath>

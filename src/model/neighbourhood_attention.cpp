@@ -1,4 +1,4 @@
-#include "neighbourhood_attention.hpp"
+#include "stx/model/neighbourhood_attention.hpp"
 
 #include "neighbourhood_kernel.hpp"
 

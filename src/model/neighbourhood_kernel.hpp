@@ -6,7 +6,7 @@
 // Legend: N spots, K neighbours, H heads, E = D / H.
 #pragma once
 
-#include "torch_compat.hpp"
+#include "stx/torch/torch_compat.hpp"
 
 namespace stx {
 

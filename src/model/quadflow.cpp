@@ -1,4 +1,4 @@
-#include "quadflow.hpp"
+#include "stx/model/quadflow.hpp"
 
 #include <cmath>
 

@@ -9,8 +9,8 @@
 
 #include "stx/core/error.hpp"
 #include "stx/core/run_folder.hpp"
-#include "stx/core/stats.hpp"
-#include "stx/eval/metrics.hpp"
+#include "stx/stats/stats.hpp"
+#include "stx/stats/metrics.hpp"
 #include "stx/viz/figure.hpp"
 #include "stx/viz/spot_map.hpp"
 

@@ -3,7 +3,7 @@
 #include <cmath>
 #include <limits>
 
-#include "stx/core/stats.hpp"
+#include "stx/stats/stats.hpp"
 
 namespace stx {
 

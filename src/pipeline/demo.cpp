@@ -23,7 +23,7 @@
 #include "stx/pipeline/predict.hpp"
 #include "stx/pipeline/report.hpp"
 #include "stx/pipeline/train.hpp"
-#include "stx/train/fold_plan.hpp"
+#include "stx/stats/fold_plan.hpp"
 
 namespace stx {
 namespace fs = std::filesystem;

@@ -10,7 +10,7 @@
 #include "stx/core/run_folder.hpp"
 #include "stx/io/atomic_file.hpp"
 #include "stx/pipeline/inputs.hpp"
-#include "stx/train/cross_validation.hpp"
+#include "stx/eval/cross_validation.hpp"
 
 namespace stx {
 namespace fs = std::filesystem;

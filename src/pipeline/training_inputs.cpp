@@ -7,7 +7,7 @@
 #include "stx/core/error.hpp"
 #include "stx/io/slide_groups.hpp"
 #include "stx/pathways/scoring.hpp"
-#include "stx/train/fold_plan.hpp"
+#include "stx/stats/fold_plan.hpp"
 
 namespace stx {
 

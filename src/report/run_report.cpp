@@ -13,7 +13,7 @@
 #include "html.hpp"
 #include "stx/core/error.hpp"
 #include "stx/core/run_folder.hpp"
-#include "stx/core/stats.hpp"
+#include "stx/stats/stats.hpp"
 #include "stx/core/table_numbers.hpp"
 #include "stx/core/text_lines.hpp"
 

@@ -1,4 +1,4 @@
-#include "tensor_values.hpp"
+#include "stx/torch/tensor_values.hpp"
 
 namespace stx {
 

@@ -1,4 +1,4 @@
-#include "torch_compat.hpp"
+#include "stx/torch/torch_compat.hpp"
 
 #include <ATen/Parallel.h>
 #include <ATen/ops/_native_multi_head_attention.h>

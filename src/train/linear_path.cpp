@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <set>
 
-#include "stx/eval/ridge.hpp"
-#include "stx/train/fold_plan.hpp"
+#include "stx/stats/ridge.hpp"
+#include "stx/stats/fold_plan.hpp"
 
 namespace stx {
 

@@ -1,10 +1,10 @@
 // The torch side of TrainedModel, shared by the trainer and the checkpoint code.
 #pragma once
 
-#include "quadflow.hpp"
+#include "stx/model/quadflow.hpp"
 #include "stx/histology/torch/vit_tail.hpp"
 #include "stx/train/trained_model.hpp"
-#include "torch_compat.hpp"
+#include "stx/torch/torch_compat.hpp"
 
 namespace stx {
 

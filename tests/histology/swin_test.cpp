@@ -8,7 +8,7 @@
 #include <iostream>
 #include <sstream>
 
-#include "stx/core/stats.hpp"
+#include "stx/stats/stats.hpp"
 #include "test_support.hpp"
 
 namespace stx {

@@ -12,7 +12,7 @@
 #include <iostream>
 #include <sstream>
 
-#include "stx/core/stats.hpp"
+#include "stx/stats/stats.hpp"
 #include "stx/histology/torch/vit_tail.hpp"
 #include "stx/histology/weights.hpp"
 #include "test_support.hpp"

@@ -7,11 +7,11 @@
 
 #include <cmath>
 
-#include "attention.hpp"
-#include "neighbourhood.hpp"
-#include "neighbourhood_attention.hpp"
+#include "stx/model/attention.hpp"
+#include "stx/model/neighbourhood.hpp"
+#include "stx/model/neighbourhood_attention.hpp"
 #include "neighbourhood_kernel.hpp"
-#include "quadflow.hpp"
+#include "stx/model/quadflow.hpp"
 #include "stx/core/error.hpp"
 
 namespace stx {

@@ -7,7 +7,7 @@
 #include <iostream>
 #include <random>
 
-#include "stx/core/stats.hpp"
+#include "stx/stats/stats.hpp"
 #include "stx/histology/torch/vit_tail.hpp"
 #include "stx/train/trainer.hpp"
 #include "synthetic_grid.hpp"

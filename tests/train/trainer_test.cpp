@@ -6,10 +6,10 @@
 #include <cmath>
 #include <random>
 
-#include "neighbourhood.hpp"
+#include "stx/model/neighbourhood.hpp"
 #include "stx/core/error.hpp"
-#include "stx/core/stats.hpp"
-#include "stx/eval/ridge.hpp"
+#include "stx/stats/stats.hpp"
+#include "stx/stats/ridge.hpp"
 #include "stx/train/trainer.hpp"
 #include "synthetic_grid.hpp"
 #include "test_support.hpp"

@@ -10,8 +10,8 @@
 #include <utility>
 #include <vector>
 
-#include "stx/core/column_scale.hpp"
-#include "stx/core/dense_matrix.hpp"
+#include "stx/stats/column_scale.hpp"
+#include "stx/stats/dense_matrix.hpp"
 #include "stx/io/spot_graph.hpp"
 
 namespace stx {

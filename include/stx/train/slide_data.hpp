@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "stx/core/column_scale.hpp"
+#include "stx/stats/column_scale.hpp"
 #include "stx/core/name_table.hpp"
 #include "stx/histology/feature_cache.hpp"
 #include "stx/io/slide.hpp"

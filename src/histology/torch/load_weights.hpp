@@ -6,7 +6,7 @@
 #include <string>
 
 #include "stx/histology/weights.hpp"
-#include "torch_compat.hpp"
+#include "stx/torch/torch_compat.hpp"
 
 namespace stx {
 

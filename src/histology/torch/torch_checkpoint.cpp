@@ -11,7 +11,7 @@
 #include "../weight_dtypes.hpp"
 #include "stx/core/error.hpp"
 #include "stx/histology/weights.hpp"
-#include "torch_compat.hpp"
+#include "stx/torch/torch_compat.hpp"
 
 namespace stx {
 namespace {

@@ -12,7 +12,7 @@
 #include "stx/core/error.hpp"
 #include "stx/core/hash.hpp"
 #include "patch_tensor.hpp"
-#include "torch_compat.hpp"
+#include "stx/torch/torch_compat.hpp"
 
 namespace stx {
 namespace fs = std::filesystem;

@@ -15,8 +15,8 @@
 #include "load_weights.hpp"
 #include "native_encoder.hpp"
 #include "patch_tensor.hpp"
-#include "tensor_values.hpp"
-#include "torch_compat.hpp"
+#include "stx/torch/tensor_values.hpp"
+#include "stx/torch/torch_compat.hpp"
 
 namespace stx {
 namespace {

@@ -8,7 +8,7 @@
 #include <string>
 
 #include "stx/histology/vit.hpp"
-#include "torch_compat.hpp"
+#include "stx/torch/torch_compat.hpp"
 
 namespace stx {
 

@@ -1,5 +1,5 @@
 // The one standardisation. Golden values from numpy: x.mean(0), x.std(0), x.std(0, ddof=1).
-#include "stx/core/column_scale.hpp"
+#include "stx/stats/column_scale.hpp"
 
 #include "test_support.hpp"
 

@@ -1,7 +1,7 @@
 // The fold plan of `stx evaluate`: patients are inferred from HER2ST section names, a held-out
 // patient never has a section in its training fold, and the within-patient folds train on the
 // held-out section's siblings only.
-#include "stx/train/fold_plan.hpp"
+#include "stx/stats/fold_plan.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "stx/train/cross_validation.hpp"
+#include "stx/eval/cross_validation.hpp"
 
 #include <algorithm>
 

@@ -17,8 +17,8 @@
 #include <vector>
 
 #include "stx/train/dataset.hpp"
-#include "stx/eval/ridge.hpp"
-#include "stx/train/fold_plan.hpp"
+#include "stx/stats/ridge.hpp"
+#include "stx/stats/fold_plan.hpp"
 #include "stx/train/trainer.hpp"
 
 namespace stx {

@@ -1,4 +1,4 @@
-#include "stx/train/fold_plan.hpp"
+#include "stx/stats/fold_plan.hpp"
 
 #include <algorithm>
 #include <cctype>

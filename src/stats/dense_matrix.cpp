@@ -1,4 +1,4 @@
-#include "stx/core/dense_matrix.hpp"
+#include "stx/stats/dense_matrix.hpp"
 
 namespace stx {
 

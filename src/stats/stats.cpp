@@ -1,4 +1,4 @@
-#include "stx/core/stats.hpp"
+#include "stx/stats/stats.hpp"
 
 #include <cmath>
 #include <limits>

@@ -8,8 +8,8 @@
 #include <cstdint>
 #include <vector>
 
-#include "stx/core/dense_matrix.hpp"
-#include "stx/core/stats.hpp"  // finite_mean
+#include "stx/stats/dense_matrix.hpp"
+#include "stx/stats/stats.hpp"  // finite_mean
 
 namespace stx {
 

@@ -7,7 +7,7 @@
 // one gives the same masks.
 #pragma once
 
-#include "torch_compat.hpp"
+#include "stx/torch/torch_compat.hpp"
 
 namespace stx {
 

@@ -1,4 +1,4 @@
-#include "stx/eval/metrics.hpp"
+#include "stx/stats/metrics.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -6,7 +6,7 @@
 #include <numeric>
 
 #include "stx/core/error.hpp"
-#include "stx/core/stats.hpp"
+#include "stx/stats/stats.hpp"
 
 namespace stx {
 

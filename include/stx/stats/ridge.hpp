@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "stx/core/dense_matrix.hpp"
+#include "stx/stats/dense_matrix.hpp"
 
 namespace stx {
 

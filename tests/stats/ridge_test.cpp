@@ -1,4 +1,4 @@
-#include "stx/eval/ridge.hpp"
+#include "stx/stats/ridge.hpp"
 
 #include <cmath>
 #include <random>

@@ -1,4 +1,4 @@
-#include "stx/train/cross_validation.hpp"
+#include "stx/eval/cross_validation.hpp"
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -15,7 +15,7 @@
 #include "stx/core/run_folder.hpp"
 #include "stx/core/log.hpp"
 #include "stx/core/table_numbers.hpp"
-#include "stx/eval/metrics.hpp"
+#include "stx/stats/metrics.hpp"
 #include "stx/io/atomic_file.hpp"
 
 namespace stx {

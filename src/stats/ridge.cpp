@@ -1,13 +1,13 @@
-#include "stx/eval/ridge.hpp"
+#include "stx/stats/ridge.hpp"
 
 #include <Eigen/Dense>
 
 #include <cmath>
 #include <set>
 
-#include "stx/core/column_scale.hpp"
+#include "stx/stats/column_scale.hpp"
 #include "stx/core/error.hpp"
-#include "stx/core/stats.hpp"
+#include "stx/stats/stats.hpp"
 
 namespace stx {
 namespace {

@@ -4,7 +4,7 @@
 
 #include <vector>
 
-#include "torch_compat.hpp"
+#include "stx/torch/torch_compat.hpp"
 
 namespace stx {
 

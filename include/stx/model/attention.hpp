@@ -5,8 +5,8 @@
 // Legend: Q query tokens, K key tokens, D width, H heads, E = D / H.
 #pragma once
 
-#include "dropout.hpp"
-#include "torch_compat.hpp"
+#include "stx/model/dropout.hpp"
+#include "stx/torch/torch_compat.hpp"
 
 namespace stx {
 

@@ -1,4 +1,4 @@
-#include "stx/core/column_scale.hpp"
+#include "stx/stats/column_scale.hpp"
 
 #include <cmath>
 

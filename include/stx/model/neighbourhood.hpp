@@ -7,7 +7,7 @@
 
 #include <vector>
 
-#include "torch_compat.hpp"
+#include "stx/torch/torch_compat.hpp"
 
 namespace stx {
 

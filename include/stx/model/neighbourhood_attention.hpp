@@ -8,9 +8,9 @@
 // Legend: N spots, K neighbours, D width, H heads, E = D / H.
 #pragma once
 
-#include "dropout.hpp"
-#include "neighbourhood.hpp"
-#include "torch_compat.hpp"
+#include "stx/model/dropout.hpp"
+#include "stx/model/neighbourhood.hpp"
+#include "stx/torch/torch_compat.hpp"
 
 namespace stx {
 

@@ -5,8 +5,8 @@
 // Legend: N spots, G genes, P pathways, E edges.
 #pragma once
 
-#include "quadflow.hpp"
-#include "torch_compat.hpp"
+#include "stx/model/quadflow.hpp"
+#include "stx/torch/torch_compat.hpp"
 
 namespace stx {
 

@@ -9,11 +9,11 @@
 
 #include <vector>
 
-#include "attention.hpp"
-#include "neighbourhood.hpp"
-#include "neighbourhood_attention.hpp"
+#include "stx/model/attention.hpp"
+#include "stx/model/neighbourhood.hpp"
+#include "stx/model/neighbourhood_attention.hpp"
 #include "stx/model/quadflow_options.hpp"
-#include "torch_compat.hpp"
+#include "stx/torch/torch_compat.hpp"
 
 namespace stx {
 
