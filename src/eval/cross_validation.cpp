@@ -115,11 +115,119 @@ std::vector<Fold> plan_cv_folds(const std::vector<SlideData>& slides, const Fold
   return plan_folds(groups, options);
 }
 
-CvResult cross_validate(const Dataset& data, const CvOptions& options, const CvProgress& progress) {
+namespace {
+
+// One fold's matrices: what every method is fitted on and judged against.
+struct FoldData {
+  const Fold* fold = nullptr;
+  std::vector<const SlideData*> train, test;
+  std::vector<int> train_groups;  // inner folds of the ridge penalty
+  DenseMatrix x_train, x_test;    // features as encoded
+  DenseMatrix xs_train, xs_test;  // features standardised over each slide's own spots
+  std::map<std::string, std::pair<DenseMatrix, DenseMatrix>> truth;  // kind -> (train, test)
+  std::vector<double> z_train, z_test;  // log library size
+};
+
+FoldData fold_data(const Dataset& data, const Fold& fold,
+                   const std::map<const SlideData*, std::vector<float>>& per_slide) {
   const ModelMetadata& meta = data.metadata;
   const int64_t f = static_cast<int64_t>(meta.feature_names.size());
   const int64_t g = static_cast<int64_t>(meta.genes.size());
   const int64_t p = static_cast<int64_t>(meta.pathways.size());
+  FoldData d;
+  d.fold = &fold;
+  for (size_t i : fold.train) d.train.push_back(&data.slides[i]);
+  for (size_t i : fold.test) d.test.push_back(&data.slides[i]);
+  std::vector<std::string> train_group_names;
+  std::vector<int64_t> train_spots;
+  for (const auto* s : d.train) {
+    train_group_names.push_back(s->group);
+    train_spots.push_back(s->n_spots());
+  }
+  d.train_groups = inner_fold_ids(train_group_names, train_spots);
+  const auto features = [](const SlideData& s) -> const std::vector<float>& { return s.features; };
+  const auto slide_features = [&](const SlideData& s) -> const std::vector<float>& { return per_slide.at(&s); };
+  const auto genes = [](const SlideData& s) -> const std::vector<float>& { return s.genes; };
+  const auto pathways = [](const SlideData& s) -> const std::vector<float>& { return s.pathways; };
+  d.x_train = stack_rows(d.train, features, f);
+  d.x_test = stack_rows(d.test, features, f);
+  d.xs_train = stack_rows(d.train, slide_features, f);
+  d.xs_test = stack_rows(d.test, slide_features, f);
+  d.truth = {{"gene", {stack_rows(d.train, genes, g), stack_rows(d.test, genes, g)}},
+             {"pathway", {stack_rows(d.train, pathways, p), stack_rows(d.test, pathways, p)}}};
+  for (const auto* s : d.train) d.z_train.insert(d.z_train.end(), s->log_library_size.begin(), s->log_library_size.end());
+  for (const auto* s : d.test) d.z_test.insert(d.z_test.end(), s->log_library_size.begin(), s->log_library_size.end());
+  return d;
+}
+
+CvRow metrics_row(const FoldData& d, const std::string& method, const std::string& kind,
+                  const DenseMatrix& prediction, double seconds, const CvOptions& options) {
+  const auto& [y_train, y_test] = d.truth.at(kind);
+  const TargetMetrics m = target_metrics(y_test, prediction, &d.z_test);
+  CvRow row{d.fold->protocol, d.fold->held_out, method, kind, m.r, m.partial_r, m.mse};
+  row.mean_r = finite_mean(m.r, &row.undefined);
+  row.top_mean_r = finite_mean_of(m.r, most_variable_columns(y_train, options.top_variable));
+  row.mean_partial_r = finite_mean(m.partial_r);
+  row.mean_mse = finite_mean(m.mse);
+  row.seconds = seconds;
+  return row;
+}
+
+// (fn(), its wall time in seconds)
+template <typename Fn>
+auto timed(Fn&& fn) {
+  const auto start = std::chrono::steady_clock::now();
+  auto value = fn();
+  return std::make_pair(std::move(value), std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+}
+
+void run_baselines(const FoldData& d, const CvOptions& options, const CvProgress& progress, CvResult& result) {
+  for (const std::string kind : {"gene", "pathway"}) {
+    const auto& [y_train, y_test] = d.truth.at(kind);
+    if (progress) progress(d.fold->held_out, "baselines (" + kind + ")");
+    result.rows.push_back(metrics_row(d, "mean", kind, column_means_repeated(y_train, y_test.rows), 0, options));
+    result.rows.push_back(metrics_row(d, "library size", kind, library_size_fit(y_train, d.z_train, d.z_test), 0, options));
+    const auto [ridge, ridge_s] = timed([&] {
+      return ridge_fit_predict(d.x_train, y_train, d.train_groups, d.x_test, options.ridge_lambdas);
+    });
+    result.rows.push_back(metrics_row(d, "ridge", kind, ridge, ridge_s, options));
+    const auto [slide_ridge, slide_ridge_s] = timed([&] {
+      return ridge_fit_predict(d.xs_train, y_train, d.train_groups, d.xs_test, options.ridge_lambdas);
+    });
+    result.rows.push_back(metrics_row(d, "ridge, per-slide features", kind, slide_ridge, slide_ridge_s, options));
+  }
+}
+
+void run_variant(const FoldData& d, const Dataset& data, const CvVariant& variant, const CvOptions& options,
+                 const CvProgress& progress, CvResult& result) {
+  if (progress) progress(d.fold->held_out, variant.name);
+  TrainOptions train_options = options.train;
+  train_options.model = variant.model;
+  train_options.loss = variant.loss;
+  train_options.run_dir.clear();
+  train_options.patience = 0;
+  const auto [predicted, seconds] = timed([&] {
+    const TrainedModel model = train_quadflow(d.train, nullptr, data.metadata, train_options);
+    std::vector<Prediction> out;
+    for (const auto* s : d.test) out.push_back(model.predict(*s, false, train_options.threads));
+    return out;
+  });
+  DenseMatrix gene_pred{0, static_cast<int64_t>(data.metadata.genes.size()), {}};
+  DenseMatrix pathway_pred{0, static_cast<int64_t>(data.metadata.pathways.size()), {}};
+  for (const auto& pr : predicted) {
+    gene_pred.values.insert(gene_pred.values.end(), pr.genes.begin(), pr.genes.end());
+    gene_pred.rows += pr.n_spots;
+    pathway_pred.values.insert(pathway_pred.values.end(), pr.pathways.begin(), pr.pathways.end());
+    pathway_pred.rows += pr.n_spots;
+  }
+  result.rows.push_back(metrics_row(d, variant.name, "gene", gene_pred, seconds, options));
+  result.rows.push_back(metrics_row(d, variant.name, "pathway", pathway_pred, seconds, options));
+}
+
+}  // namespace
+
+CvResult cross_validate(const Dataset& data, const CvOptions& options, const CvProgress& progress) {
+  const ModelMetadata& meta = data.metadata;
   const auto variants = options.ablations
                             ? ablation_variants(options.train.model, options.train.loss)
                             : std::vector<CvVariant>{{"quadflow", options.train.model, options.train.loss}};
@@ -129,92 +237,14 @@ CvResult cross_validate(const Dataset& data, const CvOptions& options, const CvP
   result.pathways = meta.pathways;
   result.methods = {"mean", "library size", "ridge", "ridge, per-slide features"};
   for (const auto& v : variants) result.methods.push_back(v.name);
-
-  // the features standardised over each slide's own spots (QuadFlow's default input)
+  // the features standardised over each slide's own spots (the per-slide ridge's input)
   std::map<const SlideData*, std::vector<float>> per_slide;
-  for (const auto& s : data.slides) per_slide[&s] = standardise_columns(s.features, f);
-  const auto slide_features = [&](const SlideData& s) -> const std::vector<float>& { return per_slide.at(&s); };
-
+  for (const auto& s : data.slides)
+    per_slide[&s] = standardise_columns(s.features, static_cast<int64_t>(meta.feature_names.size()));
   for (const Fold& fold : result.folds) {
-    const std::string& held = fold.held_out;
-    std::vector<const SlideData*> train, test;
-    for (size_t i : fold.train) train.push_back(&data.slides[i]);
-    for (size_t i : fold.test) test.push_back(&data.slides[i]);
-    // inner cross-validation of the ridge penalty
-    std::vector<std::string> train_group_names;
-    std::vector<int64_t> train_spots;
-    for (const auto* s : train) {
-      train_group_names.push_back(s->group);
-      train_spots.push_back(s->n_spots());
-    }
-    const std::vector<int> train_groups = inner_fold_ids(train_group_names, train_spots);
-    const auto features = [](const SlideData& s) -> const std::vector<float>& { return s.features; };
-    const auto genes = [](const SlideData& s) -> const std::vector<float>& { return s.genes; };
-    const auto pathways = [](const SlideData& s) -> const std::vector<float>& { return s.pathways; };
-    const DenseMatrix x_train = stack_rows(train, features, f), x_test = stack_rows(test, features, f);
-    const DenseMatrix xs_train = stack_rows(train, slide_features, f), xs_test = stack_rows(test, slide_features, f);
-    const std::map<std::string, std::pair<DenseMatrix, DenseMatrix>> truth = {
-        {"gene", {stack_rows(train, genes, g), stack_rows(test, genes, g)}},
-        {"pathway", {stack_rows(train, pathways, p), stack_rows(test, pathways, p)}}};
-    std::vector<double> z_train, z_test;
-    for (const auto* s : train) z_train.insert(z_train.end(), s->log_library_size.begin(), s->log_library_size.end());
-    for (const auto* s : test) z_test.insert(z_test.end(), s->log_library_size.begin(), s->log_library_size.end());
-
-    const auto record = [&](const std::string& method, const std::string& kind,
-                            const DenseMatrix& prediction, double seconds) {
-      const auto& [y_train, y_test] = truth.at(kind);
-      const TargetMetrics m = target_metrics(y_test, prediction, &z_test);
-      CvRow row{fold.protocol, held, method, kind, m.r, m.partial_r, m.mse};
-      row.mean_r = finite_mean(m.r, &row.undefined);
-      row.top_mean_r = finite_mean_of(m.r, most_variable_columns(y_train, options.top_variable));
-      row.mean_partial_r = finite_mean(m.partial_r);
-      row.mean_mse = finite_mean(m.mse);
-      row.seconds = seconds;
-      result.rows.push_back(std::move(row));
-    };
-    const auto timed = [](auto&& fn) {
-      const auto start = std::chrono::steady_clock::now();
-      auto value = fn();
-      return std::make_pair(std::move(value),
-                            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
-    };
-    for (const std::string kind : {"gene", "pathway"}) {
-      const auto& [y_train, y_test] = truth.at(kind);
-      if (progress) progress(held, "baselines (" + kind + ")");
-      record("mean", kind, column_means_repeated(y_train, y_test.rows), 0);
-      record("library size", kind, library_size_fit(y_train, z_train, z_test), 0);
-      const auto [ridge, ridge_s] = timed([&] {
-        return ridge_fit_predict(x_train, y_train, train_groups, x_test, options.ridge_lambdas);
-      });
-      record("ridge", kind, ridge, ridge_s);
-      const auto [slide_ridge, slide_ridge_s] = timed([&] {
-        return ridge_fit_predict(xs_train, y_train, train_groups, xs_test, options.ridge_lambdas);
-      });
-      record("ridge, per-slide features", kind, slide_ridge, slide_ridge_s);
-    }
-    for (const auto& variant : variants) {
-      if (progress) progress(held, variant.name);
-      TrainOptions train_options = options.train;
-      train_options.model = variant.model;
-      train_options.loss = variant.loss;
-      train_options.run_dir.clear();
-      train_options.patience = 0;
-      const auto [predicted, seconds] = timed([&] {
-        const TrainedModel model = train_quadflow(train, nullptr, meta, train_options);
-        std::vector<Prediction> out;
-        for (const auto* s : test) out.push_back(model.predict(*s, false, train_options.threads));
-        return out;
-      });
-      DenseMatrix gene_pred{0, g, {}}, pathway_pred{0, p, {}};
-      for (const auto& pr : predicted) {
-        gene_pred.values.insert(gene_pred.values.end(), pr.genes.begin(), pr.genes.end());
-        gene_pred.rows += pr.n_spots;
-        pathway_pred.values.insert(pathway_pred.values.end(), pr.pathways.begin(), pr.pathways.end());
-        pathway_pred.rows += pr.n_spots;
-      }
-      record(variant.name, "gene", gene_pred, seconds);
-      record(variant.name, "pathway", pathway_pred, seconds);
-    }
+    const FoldData d = fold_data(data, fold, per_slide);
+    run_baselines(d, options, progress, result);
+    for (const auto& variant : variants) run_variant(d, data, variant, options, progress, result);
   }
   return result;
 }

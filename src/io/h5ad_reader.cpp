@@ -121,16 +121,8 @@ bool looks_like_ensembl(const std::vector<std::string>& names) {
   return !names.empty() && names[0].rfind("ENS", 0) == 0;
 }
 
-}  // namespace
-
-Slide read_h5ad(const ReadOptions& options) {
-  const h5::File f = h5::File::open_read(options.input);
-  Slide slide;
-  slide.source_format = "h5ad";
-  slide.source_path = options.input;
-  slide.name = fs::path(options.input).stem().string();
-
-  slide.counts = read_x(f);
+// X must be non-negative and finite; non-integer values are noted (normalised already?).
+void check_counts(const h5::File& f, Slide& slide) {
   for (size_t k = 0; k < slide.counts.data.size(); ++k) {
     const float v = slide.counts.data[k];
     STX_CHECK(std::isfinite(v) && v >= 0.0f, FormatError,
@@ -141,7 +133,10 @@ Slide read_h5ad(const ReadOptions& options) {
                   [](float v) { return v != std::floor(v); })) {
     slide.notes.push_back("X holds non-integer values: already normalised? stx expects raw counts");
   }
-  slide.spot_ids = dataframe_index(f, "/obs");
+}
+
+// Symbols from var's index, or from a symbol column when the index holds Ensembl ids.
+void read_genes(const h5::File& f, Slide& slide) {
   const std::vector<std::string> var_index = dataframe_index(f, "/var");
   slide.gene_symbols = var_index;
   if (looks_like_ensembl(var_index)) {
@@ -157,11 +152,10 @@ Slide read_h5ad(const ReadOptions& options) {
     slide.gene_ids = f.read_strings("/var/gene_ids");
   }
 
-  slide.array_row = optional_obs_column<int32_t>(f, "array_row");
-  slide.array_col = optional_obs_column<int32_t>(f, "array_col");
-  slide.in_tissue = optional_obs_column<uint8_t>(f, "in_tissue");
-  slide.labels = categorical_obs_column(f, "label");
+}
 
+// obsm['spatial'], or the obs columns named by --obs-x/--obs-y; otherwise a note.
+void read_coordinates(const h5::File& f, const ReadOptions& options, Slide& slide) {
   if (f.is_dataset("/obsm/spatial")) {
     const auto dims = f.dataset_dims("/obsm/spatial");
     STX_CHECK(dims.size() == 2 && dims[1] >= 2 && dims[0] == slide.n_spots(), FormatError,
@@ -188,6 +182,10 @@ Slide read_h5ad(const ReadOptions& options) {
     slide.notes.push_back("no obsm['spatial']: spots have no coordinates" + hint);
   }
 
+}
+
+// Space Ranger's scale factors (squidpy's layout) and stx's own uns entries.
+void read_spatial_uns(const h5::File& f, Slide& slide) {
   if (f.is_group("/uns/spatial")) {
     const auto libraries = f.children("/uns/spatial");
     if (libraries.size() == 1) {
@@ -202,6 +200,10 @@ Slide read_h5ad(const ReadOptions& options) {
   if (f.is_dataset("/uns/stx/um_per_px")) slide.um_per_px = f.read_numeric<double>("/uns/stx/um_per_px").at(0);
   if (f.is_dataset("/uns/stx/name")) slide.name = f.read_strings("/uns/stx/name").at(0);
 
+}
+
+// --image, else the image stx recorded (when it still exists).
+void open_recorded_image(const h5::File& f, const ReadOptions& options, Slide& slide) {
   std::string image = options.image_path;
   if (image.empty() && f.is_dataset("/uns/stx/image_path")) {
     image = f.read_strings("/uns/stx/image_path").at(0);
@@ -211,6 +213,27 @@ Slide read_h5ad(const ReadOptions& options) {
     }
   }
   if (!image.empty()) slide.image = open_image(image, 1.0, options.max_image_pixels);
+}
+
+}  // namespace
+
+Slide read_h5ad(const ReadOptions& options) {
+  const h5::File f = h5::File::open_read(options.input);
+  Slide slide;
+  slide.source_format = "h5ad";
+  slide.source_path = options.input;
+  slide.name = fs::path(options.input).stem().string();
+  slide.counts = read_x(f);
+  check_counts(f, slide);
+  slide.spot_ids = dataframe_index(f, "/obs");
+  read_genes(f, slide);
+  slide.array_row = optional_obs_column<int32_t>(f, "array_row");
+  slide.array_col = optional_obs_column<int32_t>(f, "array_col");
+  slide.in_tissue = optional_obs_column<uint8_t>(f, "in_tissue");
+  slide.labels = categorical_obs_column(f, "label");
+  read_coordinates(f, options, slide);
+  read_spatial_uns(f, slide);
+  open_recorded_image(f, options, slide);
   return slide;
 }
 

@@ -102,16 +102,16 @@ void write_hires_image(h5::File& f, const std::string& library, const Image& ima
   encode(f, library + "/images/hires", "array", "0.2.0");
 }
 
-void write_contents(const Slide& slide, const H5adExtras& extras, h5::File& f) {
-  encode(f, "/", "anndata", "0.1.0");
-
+void write_x(const CsrMatrix& counts, h5::File& f) {
   f.create_group("/X");
   encode(f, "/X", "csr_matrix", "0.1.0");
-  f.write_int_array_attribute("/X", "shape", {slide.counts.n_rows, slide.counts.n_cols});
-  f.write_numeric("/X/data", slide.counts.data, {slide.counts.data.size()});
-  f.write_numeric("/X/indices", slide.counts.indices, {slide.counts.indices.size()});
-  f.write_numeric("/X/indptr", slide.counts.indptr, {slide.counts.indptr.size()});
+  f.write_int_array_attribute("/X", "shape", {counts.n_rows, counts.n_cols});
+  f.write_numeric("/X/data", counts.data, {counts.data.size()});
+  f.write_numeric("/X/indices", counts.indices, {counts.indices.size()});
+  f.write_numeric("/X/indptr", counts.indptr, {counts.indptr.size()});
+}
 
+void write_obs(const Slide& slide, const H5adExtras& extras, h5::File& f) {
   std::vector<std::string> obs_columns;
   if (!slide.in_tissue.empty()) obs_columns.push_back("in_tissue");
   if (!slide.array_row.empty()) obs_columns.push_back("array_row");
@@ -130,12 +130,16 @@ void write_contents(const Slide& slide, const H5adExtras& extras, h5::File& f) {
               "obs['{}'] has {} values for {} spots", name, flags.size(), slide.n_spots());
     array_1d(f, "/obs/" + name, std::vector<int8_t>(flags.begin(), flags.end()));
   }
+}
 
+void write_var(const Slide& slide, h5::File& f) {
   dataframe(
       f, "/var", slide.gene_symbols,
       slide.gene_ids.empty() ? std::vector<std::string>{} : std::vector<std::string>{"gene_ids"});
   if (!slide.gene_ids.empty()) string_array(f, "/var/gene_ids", slide.gene_ids);
+}
 
+void write_obsm(const Slide& slide, const H5adExtras& extras, h5::File& f) {
   dict_group(f, "/obsm");
   if (slide.has_coordinates()) {
     std::vector<double> xy;
@@ -155,8 +159,10 @@ void write_contents(const Slide& slide, const H5adExtras& extras, h5::File& f) {
                     {static_cast<hsize_t>(slide.n_spots()), static_cast<hsize_t>(m.n_cols)});
     encode(f, "/obsm/" + m.key, "array", "0.2.0");
   }
-  for (const char* empty : {"/layers", "/obsp", "/varm", "/varp"}) dict_group(f, empty);
+}
 
+// uns['spatial'] as scanpy's pl.spatial reads it, the extras' lists and strings, uns['stx'].
+void write_uns(const Slide& slide, const H5adExtras& extras, h5::File& f) {
   dict_group(f, "/uns");
   if (slide.has_coordinates() && std::isfinite(slide.spot_diameter_px)) {
     // What scanpy's pl.spatial looks up: uns['spatial'][library]['scalefactors'].
@@ -184,6 +190,16 @@ void write_contents(const Slide& slide, const H5adExtras& extras, h5::File& f) {
   if (slide.image)
     string_scalar(f, "/uns/stx/image_path",
                   std::filesystem::absolute(slide.image->path()).lexically_normal().string());
+}
+
+void write_contents(const Slide& slide, const H5adExtras& extras, h5::File& f) {
+  encode(f, "/", "anndata", "0.1.0");
+  write_x(slide.counts, f);
+  write_obs(slide, extras, f);
+  write_var(slide, f);
+  write_obsm(slide, extras, f);
+  for (const char* empty : {"/layers", "/obsp", "/varm", "/varp"}) dict_group(f, empty);
+  write_uns(slide, extras, f);
 }
 
 }  // namespace

@@ -77,6 +77,20 @@ double pixels_per_step(const std::vector<double>& array_pos, const std::vector<d
   return saa > 0 ? std::abs(sap / saa) : kUnknown;
 }
 
+// µm/px from the fitted array positions against the pixel positions (200 µm pitch), and the
+// 100 µm spot diameter in pixels.
+void infer_scale(const std::vector<double>& fitted_x, const std::vector<double>& fitted_y, Slide& slide) {
+  const double step_px = 0.5 * (pixels_per_step(fitted_x, slide.pixel_x) +
+                                pixels_per_step(fitted_y, slide.pixel_y));
+  if (std::isfinite(step_px) && step_px > 0) {
+    slide.um_per_px = kStArrayPitchUm / step_px;
+    slide.spot_diameter_px = 100.0 / slide.um_per_px;  // legacy ST spots are 100 µm across
+    slide.notes.push_back(fmt::format("µm/px {:.4f} inferred from the {:.0f} µm array pitch "
+                                      "({:.1f} px per step)",
+                                      slide.um_per_px, kStArrayPitchUm, step_px));
+  }
+}
+
 }  // namespace
 
 Slide read_legacy_st(const ReadOptions& options) {
@@ -147,15 +161,7 @@ Slide read_legacy_st(const ReadOptions& options) {
         fs::path(paths.spots).filename().string()));
   }
 
-  const double step_px = 0.5 * (pixels_per_step(fitted_x, slide.pixel_x) +
-                                pixels_per_step(fitted_y, slide.pixel_y));
-  if (std::isfinite(step_px) && step_px > 0) {
-    slide.um_per_px = kStArrayPitchUm / step_px;
-    slide.spot_diameter_px = 100.0 / slide.um_per_px;  // legacy ST spots are 100 µm across
-    slide.notes.push_back(fmt::format("µm/px {:.4f} inferred from the {:.0f} µm array pitch "
-                                      "({:.1f} px per step)",
-                                      slide.um_per_px, kStArrayPitchUm, step_px));
-  }
+  infer_scale(fitted_x, fitted_y, slide);
   if (!paths.image.empty()) slide.image = open_image(paths.image, 1.0, options.max_image_pixels);
   if (!paths.labels.empty()) attach_labels(slide, paths.labels);
   return slide;

@@ -59,6 +59,24 @@ cv::Mat comparison_figure(const MapCanvas& canvas, const std::vector<size_t>& ch
   return grid_panels(panels, 4, 10);
 }
 
+// Each chosen pathway's predicted activity beside what its token attended to (x N, so
+// 1 = uniform attention).
+cv::Mat attention_figure(const MapCanvas& canvas, const std::vector<size_t>& chosen, const Prediction& p,
+                         const std::vector<std::string>& pathways) {
+  const int64_t n = p.n_spots;
+  std::vector<cv::Mat> panels;
+  for (size_t k : chosen) {
+    std::vector<double> weight(static_cast<size_t>(n));
+    for (int64_t i = 0; i < n; ++i)
+      weight[static_cast<size_t>(i)] =
+          static_cast<double>(n) * p.pathway_attention[k * static_cast<size_t>(n) + static_cast<size_t>(i)];
+    const std::string title = pathway_title(pathways[k]);
+    panels.push_back(canvas.continuous(column(p.pathways, n, pathways.size(), k), title, {}, "predicted activity"));
+    panels.push_back(canvas.continuous(weight, title, {}, "attention x spots (1 = uniform)"));
+  }
+  return grid_panels(panels, 2, 10);
+}
+
 }  // namespace
 
 void check_map_request(const MapRequest& request, const ModelMetadata& m) {
@@ -126,25 +144,14 @@ std::vector<std::string> write_prediction_maps(const Slide& slide, const SlideDa
   }
 
   if (!p.pathway_attention.empty()) {
-    // Attention: where each chosen pathway token looked (x N, so 1 = uniform attention).
-    // Default: the best predicted pathways, or without truth the most variable predictions.
+    // Attention: where each chosen pathway token looked. Default: the best predicted pathways, or without truth the most variable predictions.
     std::vector<size_t> chosen = requested;
     if (chosen.empty() && spots.has_targets()) chosen = top_indices(pathway_r, 3);
     if (chosen.empty()) {
       const DenseMatrix predicted{n, static_cast<int64_t>(n_p), {p.pathways.begin(), p.pathways.end()}};
       for (int64_t k : most_variable_columns(predicted, 3)) chosen.push_back(static_cast<size_t>(k));
     }
-    std::vector<cv::Mat> panels;
-    for (size_t k : chosen) {
-      std::vector<double> weight(static_cast<size_t>(n));
-      for (int64_t i = 0; i < n; ++i)
-        weight[static_cast<size_t>(i)] =
-            static_cast<double>(n) * p.pathway_attention[k * static_cast<size_t>(n) + static_cast<size_t>(i)];
-      const std::string title = pathway_title(m.pathways[k]);
-      panels.push_back(canvas.continuous(column(p.pathways, n, n_p, k), title, {}, "predicted activity"));
-      panels.push_back(canvas.continuous(weight, title, {}, "attention x spots (1 = uniform)"));
-    }
-    save(with_heading(grid_panels(panels, 2, 10),
+    save(with_heading(attention_figure(canvas, chosen, p, m.pathways),
                       fmt::format("{}: what the pathway tokens attended to (last layer, P<-H)",
                                   slide.name)),
          run_folder::kAttentionPng);
