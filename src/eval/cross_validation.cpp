@@ -16,7 +16,7 @@
 #include "stx/core/log.hpp"
 #include "stx/core/table_numbers.hpp"
 #include "stx/stats/metrics.hpp"
-#include "stx/io/atomic_file.hpp"
+#include "stx/io/tsv_writer.hpp"
 
 namespace stx {
 
@@ -301,20 +301,15 @@ std::string cv_summary_markdown(const CvResult& result) {
 }
 
 void write_cv_tsv(const CvResult& result, const std::string& path) {
-  AtomicFile file(path);
-  {
-    std::ofstream out(file.temp_path(), std::ios::binary);
-    STX_CHECK(out, IoError, "{}: cannot write", path);
-    out << fmt::format("{}\n", fmt::join(run_folder::cv_metrics_columns(), "\t"));
-    const auto cell = [](double v) { return tsv_general(v, 6); };
-    for (const auto& row : result.rows) {
-      const auto& names = row.kind == "gene" ? result.genes : result.pathways;
-      for (size_t t = 0; t < names.size(); ++t)
-        out << row.protocol << '\t' << row.fold << '\t' << row.method << '\t' << row.kind << '\t' << names[t] << '\t'
-            << cell(row.r[t]) << '\t' << cell(row.partial_r[t]) << '\t' << cell(row.mse[t]) << '\n';
+  TsvWriter tsv(path, run_folder::cv_metrics_columns());
+  for (const auto& row : result.rows) {
+    const auto& names = row.kind == "gene" ? result.genes : result.pathways;
+    for (size_t t = 0; t < names.size(); ++t) {
+      tsv.text(row.protocol).text(row.fold).text(row.method).text(row.kind).text(names[t]);
+      tsv.number(row.r[t]).number(row.partial_r[t]).number(row.mse[t]).end_row();
     }
   }
-  file.commit();
+  tsv.commit();
 }
 
 }  // namespace stx

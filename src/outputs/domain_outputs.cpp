@@ -7,16 +7,17 @@
 #include <filesystem>
 
 #include "stx/core/run_folder.hpp"
-#include "stx/io/atomic_file.hpp"
+#include "stx/core/error.hpp"
 #include "stx/viz/figure.hpp"
 #include "stx/viz/spot_map.hpp"
 
 namespace stx {
 namespace fs = std::filesystem;
 
-DomainTables::DomainTables() {
-  metrics_ << "slide\tfeatures\tsmoothed\tk\tsilhouette\tari\tlabelled_spots\tlabel_classes\n";
-}
+DomainTables::DomainTables(std::string dir)
+    : dir_(std::move(dir)),
+      metrics_((fs::path(dir_) / run_folder::kDomainMetrics).string(),
+               {"slide", "features", "smoothed", "k", "silhouette", "ari", "labelled_spots", "label_classes"}) {}
 
 std::string domain_column_name(const DomainRun& r) {
   std::string name = r.features;
@@ -25,28 +26,29 @@ std::string domain_column_name(const DomainRun& r) {
 }
 
 void DomainTables::add(const Slide& slide, const SlideDomains& d) {
-  if (!has_header_) {
-    spots_ << "slide\tspot\tx_px\ty_px\tlabel";
-    for (const auto& r : d.runs) spots_ << '\t' << domain_column_name(r);
-    spots_ << '\n';
-    has_header_ = true;
+  if (!spots_) {
+    std::vector<std::string> columns = {"slide", "spot", "x_px", "y_px", "label"};
+    for (const auto& r : d.runs) columns.push_back(domain_column_name(r));
+    spots_ = std::make_unique<TsvWriter>((fs::path(dir_) / run_folder::kDomainSpots).string(), columns);
   }
   for (int64_t i = 0; i < slide.n_spots(); ++i) {
     const auto u = static_cast<size_t>(i);
-    spots_ << slide.name << '\t' << slide.spot_ids[u] << '\t' << slide.pixel_x[u] << '\t'
-           << slide.pixel_y[u] << '\t' << (slide.labels.empty() ? "" : slide.labels[u]);
-    for (const auto& r : d.runs) spots_ << '\t' << r.result.labels[u] + 1;
-    spots_ << '\n';
+    spots_->text(slide.name).text(slide.spot_ids[u]).number(slide.pixel_x[u]).number(slide.pixel_y[u]);
+    spots_->text(slide.labels.empty() ? "" : slide.labels[u]);
+    for (const auto& r : d.runs) spots_->integer(r.result.labels[u] + 1);
+    spots_->end_row();
   }
-  for (const auto& r : d.runs)
-    metrics_ << fmt::format("{}\t{}\t{}\t{}\t{:.4f}\t{}\t{}\t{}\n", slide.name, r.features,
-                            r.smoothed ? "yes" : "no", r.result.k, r.result.silhouette,
-                            tsv_fixed(r.ari, 4), d.labelled_spots, d.label_classes);
+  for (const auto& r : d.runs) {
+    metrics_.text(slide.name).text(r.features).text(r.smoothed ? "yes" : "no").integer(r.result.k);
+    metrics_.fixed(r.result.silhouette, 4).fixed(r.ari, 4).integer(d.labelled_spots).integer(d.label_classes);
+    metrics_.end_row();
+  }
 }
 
-void DomainTables::write(const std::string& dir) const {
-  write_text_atomically((fs::path(dir) / run_folder::kDomainSpots).string(), spots_.str());
-  write_text_atomically((fs::path(dir) / run_folder::kDomainMetrics).string(), metrics_.str());
+void DomainTables::commit() {
+  STX_CHECK(spots_, ConfigError, "{}: no slide to write domains of", dir_);
+  spots_->commit();
+  metrics_.commit();
 }
 
 std::string write_domain_figure(const Slide& slide, const SlideDomains& d, const std::string& dir) {

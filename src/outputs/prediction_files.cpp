@@ -2,11 +2,10 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 
 #include "stx/core/error.hpp"
-#include "stx/io/atomic_file.hpp"
 #include "stx/io/h5ad.hpp"
+#include "stx/io/tsv_writer.hpp"
 
 namespace stx {
 namespace fs = std::filesystem;
@@ -57,23 +56,18 @@ void write_prediction_h5ad(const Slide& source, const SlideData& spots, const Pr
 
 void write_prediction_tsv(const SlideData& spots, const Prediction& p, const ModelMetadata& m,
                           const std::string& path) {
-  AtomicFile file(path);
-  {
-    std::ofstream out(file.temp_path(), std::ios::binary);
-    STX_CHECK(out, IoError, "{}: cannot write", path);
-    out << "spot\tx_px\ty_px";
-    for (const auto& name : m.pathways) out << '\t' << name;
-    for (const auto& name : m.genes) out << '\t' << name;
-    out << '\n';
-    const size_t n_p = m.pathways.size(), n_g = m.genes.size();
-    for (int64_t i = 0; i < p.n_spots; ++i) {
-      out << spots.spot_ids[i] << '\t' << spots.pixel_x[i] << '\t' << spots.pixel_y[i];
-      for (size_t k = 0; k < n_p; ++k) out << '\t' << p.pathways[i * n_p + k];
-      for (size_t k = 0; k < n_g; ++k) out << '\t' << p.genes[i * n_g + k];
-      out << '\n';
-    }
+  std::vector<std::string> columns = {"spot", "x_px", "y_px"};
+  columns.insert(columns.end(), m.pathways.begin(), m.pathways.end());
+  columns.insert(columns.end(), m.genes.begin(), m.genes.end());
+  TsvWriter tsv(path, columns);
+  const size_t n_p = m.pathways.size(), n_g = m.genes.size();
+  for (int64_t i = 0; i < p.n_spots; ++i) {
+    tsv.text(spots.spot_ids[i]).number(spots.pixel_x[i]).number(spots.pixel_y[i]);
+    for (size_t k = 0; k < n_p; ++k) tsv.number(p.pathways[i * n_p + k]);
+    for (size_t k = 0; k < n_g; ++k) tsv.number(p.genes[i * n_g + k]);
+    tsv.end_row();
   }
-  file.commit();
+  tsv.commit();
 }
 
 }  // namespace stx

@@ -1,11 +1,10 @@
 #include "stx/pathways/score_output.hpp"
 
 #include <cmath>
-#include <fstream>
 
 #include "stx/core/error.hpp"
 #include "stx/core/run_folder.hpp"
-#include "stx/io/atomic_file.hpp"
+#include "stx/io/tsv_writer.hpp"
 
 namespace stx {
 
@@ -13,24 +12,16 @@ void write_scores_tsv(const PathwayScores& scores, const std::vector<std::string
                       const std::string& path) {
   STX_CHECK(static_cast<int64_t>(spot_ids.size()) == scores.n_spots, ShapeError,
             "{}: {} spot ids for {} scored spots", path, spot_ids.size(), scores.n_spots);
-  AtomicFile out(path);
-  {
-    std::ofstream tsv(out.temp_path());
-    tsv << "spot";
-    for (const auto& name : scores.pathways) tsv << '\t' << name;
-    tsv << '\n';
-    const int64_t n_pathways = static_cast<int64_t>(scores.pathways.size());
-    for (int64_t r = 0; r < scores.n_spots; ++r) {
-      tsv << spot_ids[r];
-      for (int64_t p = 0; p < n_pathways; ++p) {
-        tsv << '\t' << tsv_general(scores.at(r, p), 7);
-      }
-      tsv << '\n';
-    }
-    tsv.close();
-    STX_CHECK(!tsv.fail(), IoError, "{}: write failed (disk full?)", path);
+  std::vector<std::string> columns = {"spot"};
+  columns.insert(columns.end(), scores.pathways.begin(), scores.pathways.end());
+  TsvWriter tsv(path, columns);
+  const int64_t n_pathways = static_cast<int64_t>(scores.pathways.size());
+  for (int64_t r = 0; r < scores.n_spots; ++r) {
+    tsv.text(spot_ids[r]);
+    for (int64_t p = 0; p < n_pathways; ++p) tsv.number(scores.at(r, p), 7);
+    tsv.end_row();
   }
-  out.commit();
+  tsv.commit();
 }
 
 void add_scores_to_h5ad(const PathwayScores& scores, const std::string& gene_sets_source,

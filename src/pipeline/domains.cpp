@@ -72,7 +72,7 @@ void run_domains(DomainsRun run) {
     inputs.push_back(run.slide.read);
     inputs.back().section = s;
   }
-  DomainTables tables;
+  DomainTables tables(out.string());
   fmt::print("  {:<8} {:<20} {:>9} {:>4} {:>11} {:>7}\n", "slide", "features", "smoothed", "k",
              "silhouette", "ARI");
   for (const auto& input : inputs) {
@@ -93,7 +93,7 @@ void run_domains(DomainsRun run) {
     }
     write_domain_figure(slide, d, out.string());
   }
-  tables.write(out.string());
+  tables.commit();
   fmt::print("ARI: adjusted Rand index against the labels, on labelled spots ('undetermined' "
              "left out).\nWrote {}/domains.tsv, domains_metrics.tsv and one domains_<slide>.png "
              "per slide\n", out.string());

@@ -3,25 +3,27 @@
 // per slide (pathologist labels beside each smoothed run's domains).
 #pragma once
 
-#include <sstream>
+#include <memory>
 #include <string>
 
 #include "stx/domains/slide_domains.hpp"
 #include "stx/io/slide.hpp"
+#include "stx/io/tsv_writer.hpp"
 
 namespace stx {
 
-/// The two tables, filled slide by slide; every slide must have the same runs.
+/// The two tables of the folder `dir`, written slide by slide; every slide must have the same
+/// runs. Neither file exists until commit().
 class DomainTables {
  public:
-  DomainTables();
+  explicit DomainTables(std::string dir);
   void add(const Slide& slide, const SlideDomains& domains);
-  /// Writes the run folder's domain tables into `dir` atomically.
-  void write(const std::string& dir) const;
+  void commit();
 
  private:
-  std::ostringstream spots_, metrics_;
-  bool has_header_ = false;
+  std::string dir_;
+  TsvWriter metrics_;
+  std::unique_ptr<TsvWriter> spots_;  // its columns come from the first slide's runs
 };
 
 /// The run's column name in domains.tsv: "pathways", "expression_PCA_unsmoothed", ...
