@@ -215,6 +215,56 @@ void open_recorded_image(const h5::File& f, const ReadOptions& options, Slide& s
   if (!image.empty()) slide.image = open_image(image, 1.0, options.max_image_pixels);
 }
 
+// Every 2-D numeric obsm entry but 'spatial' (the coordinates) into slide.obsm.
+void read_obsm_slots(const h5::File& f, Slide& slide) {
+  if (!f.is_group("/obsm")) return;
+  for (const auto& key : f.children("/obsm")) {
+    const std::string object = "/obsm/" + key;
+    if (key == "spatial" || !f.is_numeric_dataset(object)) continue;
+    const auto dims = f.dataset_dims(object);
+    if (dims.size() != 2) {
+      slide.notes.push_back(fmt::format("obsm['{}'] has {} dimension(s); not read", key, dims.size()));
+      continue;
+    }
+    STX_CHECK(dims[0] == slide.n_spots(), FormatError, "{}: obsm['{}'] has {} rows for {} spots", f.path(),
+              key, dims[0], slide.n_spots());
+    slide.set_obsm(key, dims[1], f.read_numeric<float>(object));
+  }
+}
+
+// The other 1-D integer obs columns whose values are all 0 or 1 (stx's flags, e.g.
+// pathway_flagged) into slide.obs_flags; any other obs column is not read.
+void read_obs_flags(const h5::File& f, Slide& slide) {
+  for (const auto& key : f.children("/obs")) {
+    const std::string object = "/obs/" + key;
+    if (key == "_index" || key == "in_tissue" || key == "array_row" || key == "array_col" ||
+        !f.is_integer_dataset(object) || f.dataset_dims(object).size() != 1)
+      continue;
+    const auto values = f.read_numeric<double>(object);
+    if (static_cast<int64_t>(values.size()) != slide.n_spots() ||
+        !std::all_of(values.begin(), values.end(), [](double v) { return v == 0 || v == 1; }))
+      continue;
+    slide.set_obs_flag(key, std::vector<uint8_t>(values.begin(), values.end()));
+  }
+}
+
+// uns text: scalars into uns_strings, 1-D arrays into uns_lists, nested dicts as "a/b" keys;
+// uns['spatial'] and uns['stx'] are read into the Slide's own fields instead.
+void read_uns_slots(const h5::File& f, const std::string& group, const std::string& prefix, Slide& slide) {
+  for (const auto& key : f.children(group)) {
+    const std::string object = group + "/" + key;
+    if (prefix.empty() && (key == "spatial" || key == "stx")) continue;
+    if (f.is_group(object)) {
+      read_uns_slots(f, object, prefix + key + "/", slide);
+    } else if (f.is_string_dataset(object)) {
+      const auto dims = f.dataset_dims(object);
+      auto values = f.read_strings(object);
+      if (dims.empty()) slide.uns_strings[prefix + key] = values.empty() ? "" : values.front();
+      else slide.uns_lists[prefix + key] = std::move(values);
+    }
+  }
+}
+
 }  // namespace
 
 Slide read_h5ad(const ReadOptions& options) {
@@ -233,26 +283,11 @@ Slide read_h5ad(const ReadOptions& options) {
   slide.labels = categorical_obs_column(f, "label");
   read_coordinates(f, options, slide);
   read_spatial_uns(f, slide);
+  read_obs_flags(f, slide);
+  read_obsm_slots(f, slide);
+  if (f.is_group("/uns")) read_uns_slots(f, "/uns", "", slide);
   open_recorded_image(f, options, slide);
   return slide;
-}
-
-H5adExtras::ObsmMatrix read_h5ad_obsm(const std::string& path, const std::string& key) {
-  const h5::File f = h5::File::open_read(path);
-  H5adExtras::ObsmMatrix m;
-  m.key = key;
-  const std::string object = "/obsm/" + key;
-  if (!f.is_dataset(object)) return m;
-  const auto dims = f.dataset_dims(object);
-  STX_CHECK(dims.size() == 2, FormatError, "{}: obsm['{}'] has {} dimension(s), expected 2",
-            path, key, dims.size());
-  m.n_cols = dims[1];
-  m.values = f.read_numeric<float>(object);
-  return m;
-}
-
-bool h5ad_has(const std::string& path, const std::string& object) {
-  return h5::File::open_read(path).exists(object);
 }
 
 }  // namespace stx

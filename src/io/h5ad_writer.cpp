@@ -111,13 +111,13 @@ void write_x(const CsrMatrix& counts, h5::File& f) {
   f.write_numeric("/X/indptr", counts.indptr, {counts.indptr.size()});
 }
 
-void write_obs(const Slide& slide, const H5adExtras& extras, h5::File& f) {
+void write_obs(const Slide& slide, h5::File& f) {
   std::vector<std::string> obs_columns;
   if (!slide.in_tissue.empty()) obs_columns.push_back("in_tissue");
   if (!slide.array_row.empty()) obs_columns.push_back("array_row");
   if (!slide.array_col.empty()) obs_columns.push_back("array_col");
   if (!slide.labels.empty()) obs_columns.push_back("label");
-  for (const auto& [name, flags] : extras.obs_flags) obs_columns.push_back(name);
+  for (const auto& [name, flags] : slide.obs_flags) obs_columns.push_back(name);
   dataframe(f, "/obs", slide.spot_ids, obs_columns);
   if (!slide.in_tissue.empty())
     array_1d(f, "/obs/in_tissue",
@@ -125,11 +125,8 @@ void write_obs(const Slide& slide, const H5adExtras& extras, h5::File& f) {
   if (!slide.array_row.empty()) array_1d(f, "/obs/array_row", slide.array_row);
   if (!slide.array_col.empty()) array_1d(f, "/obs/array_col", slide.array_col);
   if (!slide.labels.empty()) categorical(f, "/obs/label", slide.labels);
-  for (const auto& [name, flags] : extras.obs_flags) {
-    STX_CHECK(static_cast<int64_t>(flags.size()) == slide.n_spots(), ShapeError,
-              "obs['{}'] has {} values for {} spots", name, flags.size(), slide.n_spots());
+  for (const auto& [name, flags] : slide.obs_flags)  // rows checked by Slide::validate
     array_1d(f, "/obs/" + name, std::vector<int8_t>(flags.begin(), flags.end()));
-  }
 }
 
 void write_var(const Slide& slide, h5::File& f) {
@@ -139,7 +136,7 @@ void write_var(const Slide& slide, h5::File& f) {
   if (!slide.gene_ids.empty()) string_array(f, "/var/gene_ids", slide.gene_ids);
 }
 
-void write_obsm(const Slide& slide, const H5adExtras& extras, h5::File& f) {
+void write_obsm(const Slide& slide, h5::File& f) {
   dict_group(f, "/obsm");
   if (slide.has_coordinates()) {
     std::vector<double> xy;
@@ -151,18 +148,15 @@ void write_obsm(const Slide& slide, const H5adExtras& extras, h5::File& f) {
     f.write_numeric("/obsm/spatial", xy, {slide.pixel_x.size(), 2});
     encode(f, "/obsm/spatial", "array", "0.2.0");
   }
-  for (const auto& m : extras.obsm) {
-    STX_CHECK(static_cast<int64_t>(m.values.size()) == slide.n_spots() * m.n_cols, ShapeError,
-              "obsm['{}'] has {} values, expected {} spots x {} columns", m.key, m.values.size(),
-              slide.n_spots(), m.n_cols);
-    f.write_numeric("/obsm/" + m.key, m.values,
-                    {static_cast<hsize_t>(slide.n_spots()), static_cast<hsize_t>(m.n_cols)});
-    encode(f, "/obsm/" + m.key, "array", "0.2.0");
+  for (const auto& [key, m] : slide.obsm) {  // rows checked by Slide::validate
+    f.write_numeric("/obsm/" + key, m.values,
+                    {static_cast<hsize_t>(slide.n_spots()), static_cast<hsize_t>(m.cols)});
+    encode(f, "/obsm/" + key, "array", "0.2.0");
   }
 }
 
-// uns['spatial'] as scanpy's pl.spatial reads it, the extras' lists and strings, uns['stx'].
-void write_uns(const Slide& slide, const H5adExtras& extras, h5::File& f) {
+// uns['spatial'] as scanpy's pl.spatial reads it, the slide's uns strings and lists, uns['stx'].
+void write_uns(const Slide& slide, const H5adWriteOptions& options, h5::File& f) {
   dict_group(f, "/uns");
   if (slide.has_coordinates() && std::isfinite(slide.spot_diameter_px)) {
     // What scanpy's pl.spatial looks up: uns['spatial'][library]['scalefactors'].
@@ -171,14 +165,14 @@ void write_uns(const Slide& slide, const H5adExtras& extras, h5::File& f) {
     dict_group(f, library);
     dict_group(f, library + "/scalefactors");
     numeric_scalar(f, library + "/scalefactors/spot_diameter_fullres", slide.spot_diameter_px);
-    if (extras.hires_image_px > 0 && slide.image)
-      write_hires_image(f, library, *slide.image, extras.hires_image_px);
+    if (options.hires_image_px > 0 && slide.image)
+      write_hires_image(f, library, *slide.image, options.hires_image_px);
   }
-  for (const auto& [key, list] : extras.uns_lists) {
+  for (const auto& [key, list] : slide.uns_lists) {
     ensure_parent_dicts(f, "/uns/" + key);
     string_array(f, "/uns/" + key, list);
   }
-  for (const auto& [key, value] : extras.uns_strings) {
+  for (const auto& [key, value] : slide.uns_strings) {
     ensure_parent_dicts(f, "/uns/" + key);
     string_scalar(f, "/uns/" + key, value);
   }
@@ -192,23 +186,23 @@ void write_uns(const Slide& slide, const H5adExtras& extras, h5::File& f) {
                   std::filesystem::absolute(slide.image->path()).lexically_normal().string());
 }
 
-void write_contents(const Slide& slide, const H5adExtras& extras, h5::File& f) {
+void write_contents(const Slide& slide, const H5adWriteOptions& options, h5::File& f) {
   encode(f, "/", "anndata", "0.1.0");
   write_x(slide.counts, f);
-  write_obs(slide, extras, f);
+  write_obs(slide, f);
   write_var(slide, f);
-  write_obsm(slide, extras, f);
+  write_obsm(slide, f);
   for (const char* empty : {"/layers", "/obsp", "/varm", "/varp"}) dict_group(f, empty);
-  write_uns(slide, extras, f);
+  write_uns(slide, options, f);
 }
 
 }  // namespace
 
-void write_h5ad(const Slide& slide, const std::string& path, const H5adExtras& extras) {
+void write_h5ad(const Slide& slide, const std::string& path, const H5adWriteOptions& options) {
   slide.validate();
   AtomicFile out(path);
   h5::File f = h5::File::create(out.temp_path(), path);
-  write_contents(slide, extras, f);
+  write_contents(slide, options, f);
   f.close();
   out.commit();
 }

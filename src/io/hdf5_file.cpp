@@ -115,6 +115,28 @@ bool File::is_dataset(const std::string& object) const {
   return info.type == H5O_TYPE_DATASET;
 }
 
+bool File::is_string_dataset(const std::string& object) const {
+  if (!is_dataset(object)) return false;
+  Handle d = open_object(object);
+  Handle type(H5Dget_type(d.get()));
+  return H5Tget_class(type.get()) == H5T_STRING;
+}
+
+bool File::is_integer_dataset(const std::string& object) const {
+  if (!is_dataset(object)) return false;
+  Handle d = open_object(object);
+  Handle type(H5Dget_type(d.get()));
+  return H5Tget_class(type.get()) == H5T_INTEGER;
+}
+
+bool File::is_numeric_dataset(const std::string& object) const {
+  if (!is_dataset(object)) return false;
+  Handle d = open_object(object);
+  Handle type(H5Dget_type(d.get()));
+  const H5T_class_t kind = H5Tget_class(type.get());
+  return kind == H5T_INTEGER || kind == H5T_FLOAT;
+}
+
 std::vector<std::string> File::children(const std::string& group) const {
   Handle g = open_object(group);
   H5G_info_t info;

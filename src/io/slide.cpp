@@ -42,9 +42,34 @@ void Slide::validate() const {
   check_per_spot(labels.size(), n_spots(), "labels", name);
   STX_CHECK(pixel_x.size() == pixel_y.size(), ShapeError,
             "slide '{}': pixel_x and pixel_y differ in length", name);
+  for (const auto& [key, m] : obsm)
+    STX_CHECK(static_cast<int64_t>(m.values.size()) == n_spots() * m.cols, ShapeError,
+              "slide '{}': obsm['{}'] has {} values, expected {} spots x {} columns", name, key,
+              m.values.size(), n_spots(), m.cols);
+  for (const auto& [key, flags] : obs_flags)
+    STX_CHECK(static_cast<int64_t>(flags.size()) == n_spots(), ShapeError,
+              "slide '{}': obs['{}'] has {} values for {} spots", name, key, flags.size(), n_spots());
   STX_CHECK(gene_ids.empty() || gene_ids.size() == gene_symbols.size(), ShapeError,
             "slide '{}': {} gene ids for {} gene symbols", name, gene_ids.size(),
             gene_symbols.size());
+}
+
+void Slide::set_obsm(const std::string& key, int64_t cols, std::vector<float> values) {
+  STX_CHECK(cols >= 0 && static_cast<int64_t>(values.size()) == n_spots() * cols, ShapeError,
+            "slide '{}': obsm['{}'] has {} values, expected {} spots x {} columns", name, key, values.size(),
+            n_spots(), cols);
+  obsm[key] = SpotMatrix{cols, std::move(values)};
+}
+
+void Slide::set_obs_flag(const std::string& key, std::vector<uint8_t> flags) {
+  STX_CHECK(static_cast<int64_t>(flags.size()) == n_spots(), ShapeError,
+            "slide '{}': obs['{}'] has {} values for {} spots", name, key, flags.size(), n_spots());
+  obs_flags[key] = std::move(flags);
+}
+
+const SpotMatrix* Slide::find_obsm(const std::string& key) const {
+  const auto it = obsm.find(key);
+  return it == obsm.end() ? nullptr : &it->second;
 }
 
 SlideSummary summarize(const Slide& slide) {

@@ -40,18 +40,18 @@ Slide prediction_slide(const Slide& source, const SlideData& spots, const Predic
 void write_prediction_h5ad(const Slide& source, const SlideData& spots, const Prediction& p,
                            const ModelMetadata& m, const std::string& model_path,
                            const std::string& version, const std::string& path) {
-  H5adExtras extras;
-  extras.hires_image_px = 2000;
-  extras.obsm.push_back({"pathway_activity", static_cast<int64_t>(m.pathways.size()), p.pathways});
-  extras.uns_lists.push_back({"pathway_names", m.pathways});
-  extras.uns_strings.push_back({"pathway_method", m.score_method});
-  extras.uns_strings.push_back(
-      {"stx_X", "QuadFlow-predicted " + describe(parse_gene_target_scale(m.gene_target_scale)) +
-                    " expression, clipped at 0"});
-  extras.uns_strings.push_back({"stx_model", fs::absolute(model_path).string()});
-  extras.uns_strings.push_back({"stx_encoder", m.encoder_identity});
-  extras.uns_strings.push_back({"stx_version", version});
-  write_h5ad(prediction_slide(source, spots, p, m), path, extras);
+  Slide out = prediction_slide(source, spots, p, m);
+  out.set_obsm("pathway_activity", static_cast<int64_t>(m.pathways.size()), p.pathways);
+  out.uns_lists["pathway_names"] = m.pathways;
+  out.uns_strings["pathway_method"] = m.score_method;
+  out.uns_strings["stx_X"] = "QuadFlow-predicted " + describe(parse_gene_target_scale(m.gene_target_scale)) +
+                             " expression, clipped at 0";
+  out.uns_strings["stx_model"] = fs::absolute(model_path).string();
+  out.uns_strings["stx_encoder"] = m.encoder_identity;
+  out.uns_strings["stx_version"] = version;
+  H5adWriteOptions options;
+  options.hires_image_px = 2000;
+  write_h5ad(out, path, options);
 }
 
 void write_prediction_tsv(const SlideData& spots, const Prediction& p, const ModelMetadata& m,

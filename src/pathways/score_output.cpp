@@ -24,18 +24,16 @@ void write_scores_tsv(const PathwayScores& scores, const std::vector<std::string
   tsv.commit();
 }
 
-void add_scores_to_h5ad(const PathwayScores& scores, const std::string& gene_sets_source,
-                        const std::vector<std::string>& gene_symbols, H5adExtras& extras) {
-  extras.obsm.push_back({"pathway_activity", static_cast<int64_t>(scores.pathways.size()),
-                         scores.values});
-  extras.obs_flags.push_back({"pathway_flagged", scores.flagged});
-  extras.uns_lists.push_back({"pathway_names", scores.pathways});
-  extras.uns_strings.push_back({"pathway_method", scores.method});
-  extras.uns_strings.push_back({"pathway_gene_sets", gene_sets_source});
+void add_scores_to_slide(const PathwayScores& scores, const std::string& gene_sets_source, Slide& slide) {
+  slide.set_obsm("pathway_activity", static_cast<int64_t>(scores.pathways.size()), scores.values);
+  slide.set_obs_flag("pathway_flagged", scores.flagged);
+  slide.uns_lists["pathway_names"] = scores.pathways;
+  slide.uns_strings["pathway_method"] = scores.method;
+  slide.uns_strings["pathway_gene_sets"] = gene_sets_source;
   for (size_t p = 0; p < scores.control_genes.size(); ++p) {
     std::vector<std::string> symbols;
-    for (int32_t g : scores.control_genes[p]) symbols.push_back(gene_symbols.at(g));
-    extras.uns_lists.push_back({"pathway_control_genes/" + scores.pathways[p], symbols});
+    for (int32_t g : scores.control_genes[p]) symbols.push_back(slide.gene_symbols.at(g));
+    slide.uns_lists["pathway_control_genes/" + scores.pathways[p]] = symbols;
   }
 }
 

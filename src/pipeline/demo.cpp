@@ -90,14 +90,13 @@ double ingest_and_score(const DemoPlan& plan, const fs::path& out) {
     options.input = plan.root.string();
     options.section = section;
     options.require_image = true;
-    const Slide slide = read_slide(options);
+    Slide slide = read_slide(options);
     const SlideSummary s = summarize(slide);
     const GeneSetMatch match = match_gene_sets(hallmarks, slide.gene_symbols);
     const PathwayScores scores = score_pathways(slide.counts, match, scoring);
     const ScoreQc qc = score_qc(scores, slide);
-    H5adExtras extras;
-    add_scores_to_h5ad(scores, "hallmarks", slide.gene_symbols, extras);
-    write_h5ad(slide, (out / (section + ".h5ad")).string(), extras);
+    add_scores_to_slide(scores, "hallmarks", slide);
+    write_h5ad(slide, (out / (section + ".h5ad")).string());
     fmt::print("  {:<7} {:>6} {:>7} {:>14.0f} {:>15} {:>8.4f} {:>9} {:>10.3f}\n", section,
                s.n_spots, s.n_genes, s.median_counts_per_spot,
                fmt::format("{} x {}", s.image_width, s.image_height), s.um_per_px,

@@ -23,15 +23,11 @@ namespace {
 // stx predict or stx score), else scored from the counts.
 DenseMatrix pathway_activity(const Slide& slide, const DomainsRun& args, std::string* source,
                              bool* predicted) {
-  if (slide.source_format == "h5ad") {
-    const auto obsm = read_h5ad_obsm(slide.source_path, "pathway_activity");
-    if (obsm.n_cols > 0) {
-      // stx predict marks its files with uns['stx_X']; stx score's keep counts in X.
-      *predicted = h5ad_has(slide.source_path, "/uns/stx_X");
-      *source = *predicted ? "predicted pathways" : "pathways";
-      DenseMatrix m{slide.n_spots(), obsm.n_cols, {obsm.values.begin(), obsm.values.end()}};
-      return m;
-    }
+  if (const SpotMatrix* obsm = slide.find_obsm("pathway_activity"); obsm && obsm->cols > 0) {
+    // stx predict marks its files with uns['stx_X']; stx score's keep counts in X.
+    *predicted = slide.uns_strings.count("stx_X") > 0;
+    *source = *predicted ? "predicted pathways" : "pathways";
+    return DenseMatrix{slide.n_spots(), obsm->cols, {obsm->values.begin(), obsm->values.end()}};
   }
   ScoreOptions scoring;
   scoring.method = parse_score_method(args.method);

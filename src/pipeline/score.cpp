@@ -35,9 +35,9 @@ void run_score(ScoreRun run) {
 
   if (!run.tsv.empty()) write_scores_tsv(scores, slide.spot_ids, run.tsv);
   if (!run.output.empty()) {
-    H5adExtras extras;
-    add_scores_to_h5ad(scores, run.gene_sets, slide.gene_symbols, extras);
-    write_h5ad(slide, run.output, extras);
+    Slide scored = slide;
+    add_scores_to_slide(scores, run.gene_sets, scored);
+    write_h5ad(scored, run.output);
   }
   int64_t flagged = 0;
   for (uint8_t f : scores.flagged) flagged += f;

@@ -35,6 +35,31 @@ TEST(H5adReader, CsrCscAndDenseXGiveTheSameSlide) {
   }
 }
 
+TEST(H5adSlots, AlignedSlotsRoundTripAndAreCheckedAgainstTheSpots) {
+  Slide s = read(test::fixture("anndata_csr.h5ad"));  // 6 spots
+  s.set_obsm("pathway_activity", 2, {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12});
+  s.set_obs_flag("pathway_flagged", {0, 0, 1, 0, 0, 0});
+  s.uns_strings["pathway_method"] = "rank";
+  s.uns_lists["pathway_names"] = {"P1", "P2"};
+  s.uns_lists["pathway_control_genes/P1"] = {"GENE_A", "GENE_B"};
+  EXPECT_STX_ERROR(s.set_obsm("bad", 2, {1, 2, 3}), ShapeError, "expected 6 spots x 2 columns");
+  EXPECT_STX_ERROR(s.set_obs_flag("bad", {1, 0}), ShapeError, "2 values for 6 spots");
+  test::TempDir dir;
+  write_h5ad(s, dir / "slots.h5ad");
+  const Slide back = read(dir / "slots.h5ad");
+  ASSERT_NE(back.find_obsm("pathway_activity"), nullptr);
+  EXPECT_EQ(back.find_obsm("pathway_activity")->cols, 2);
+  EXPECT_EQ(back.find_obsm("pathway_activity")->values, s.obsm.at("pathway_activity").values);
+  EXPECT_EQ(back.find_obsm("spatial"), nullptr);  // the coordinates stay pixel_x/pixel_y
+  EXPECT_EQ(back.obs_flags.at("pathway_flagged"), (std::vector<uint8_t>{0, 0, 1, 0, 0, 0}));
+  EXPECT_EQ(back.uns_strings.at("pathway_method"), "rank");
+  EXPECT_EQ(back.uns_lists.at("pathway_names"), (std::vector<std::string>{"P1", "P2"}));
+  EXPECT_EQ(back.uns_lists.at("pathway_control_genes/P1"), (std::vector<std::string>{"GENE_A", "GENE_B"}));
+  Slide misaligned = back;
+  misaligned.obsm["pathway_activity"].values.pop_back();
+  EXPECT_STX_ERROR(write_h5ad(misaligned, dir / "never.h5ad"), ShapeError, "obsm['pathway_activity']");
+}
+
 TEST(H5adReaderOnSharedData, SquidpyVisiumFixture) {
   const Slide s = read(test::shared_data("squidpy_visium_fixture/test_data.h5ad"));
   EXPECT_EQ(s.name, "V1_Adult_Mouse_Brain");

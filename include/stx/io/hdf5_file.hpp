@@ -49,6 +49,9 @@ class File {
   bool exists(const std::string& object) const;  // any path, nested components checked
   bool is_group(const std::string& object) const;
   bool is_dataset(const std::string& object) const;
+  bool is_string_dataset(const std::string& object) const;   // a dataset of text
+  bool is_integer_dataset(const std::string& object) const;  // of any integer width
+  bool is_numeric_dataset(const std::string& object) const;  // integers or floats
   std::vector<std::string> children(const std::string& group) const;
 
   std::vector<int64_t> dataset_dims(const std::string& dataset) const;

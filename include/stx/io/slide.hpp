@@ -1,12 +1,15 @@
 // Slide: the one in-memory model of a tissue section, whatever file format it came from.
 // Readers build it; nothing downstream knows the format. Coordinates are in the slide's
 // full-resolution image pixels with x = column and y = row (scanpy's obsm['spatial']).
-// Optional parts are empty vectors (or NaN scalars) when the source has none.
+// Optional parts are empty vectors (or NaN scalars) when the source has none. Results computed
+// on the spots (pathway scores, predictions) travel in aligned slots, as anndata's obsm/obs
+// and uns: the .h5ad reader and writer map them one to one.
 #pragma once
 
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -17,6 +20,12 @@
 namespace stx {
 
 inline constexpr double kUnknown = std::numeric_limits<double>::quiet_NaN();
+
+/// One obsm entry: (n_spots, cols) row-major.
+struct SpotMatrix {
+  int64_t cols = 0;
+  std::vector<float> values;
+};
 
 struct Slide {
   std::string name;           // section / library id, e.g. "C2"
@@ -39,11 +48,25 @@ struct Slide {
   double um_per_px = kUnknown;         // full-resolution µm per pixel
   double spot_diameter_px = kUnknown;  // full-resolution pixels, when the platform states it
 
+  // Aligned with the spots: rows are checked against n_spots() by set_* and validate().
+  std::map<std::string, SpotMatrix> obsm;                 // e.g. "pathway_activity" (N, P)
+  std::map<std::string, std::vector<uint8_t>> obs_flags;  // e.g. "pathway_flagged" (N) 0/1
+  // Unaligned metadata (anndata's uns); a key "a/b" nests b in the dict a.
+  std::map<std::string, std::string> uns_strings;
+  std::map<std::string, std::vector<std::string>> uns_lists;
+
   std::vector<std::string> notes;  // what the reader dropped, inferred or assumed
 
   int64_t n_spots() const { return static_cast<int64_t>(spot_ids.size()); }
   int64_t n_genes() const { return static_cast<int64_t>(gene_symbols.size()); }
   bool has_coordinates() const { return !pixel_x.empty(); }
+
+  /// Sets obsm[key] to (n_spots, cols) `values`; ShapeError when they are not n_spots rows.
+  void set_obsm(const std::string& key, int64_t cols, std::vector<float> values);
+  /// Sets obs[key] to one 0/1 flag per spot; ShapeError when there are not n_spots of them.
+  void set_obs_flag(const std::string& key, std::vector<uint8_t> flags);
+  /// obsm[key], or null.
+  const SpotMatrix* find_obsm(const std::string& key) const;
 
   /// Throws ShapeError if the per-spot and per-gene arrays disagree with the counts' shape.
   void validate() const;

@@ -1,5 +1,5 @@
-// Writing pathway scores: a TSV (spots x pathways, "NaN" for flagged spots) and the AnnData
-// pieces: obsm['pathway_activity'] (N, P), uns['pathway_names'], uns['pathway_method'],
+// Writing pathway scores: a TSV (spots x pathways, "NaN" for flagged spots) and the slide's
+// aligned slots, as AnnData stores them: obsm['pathway_activity'] (N, P), uns['pathway_names'], uns['pathway_method'],
 // uns['pathway_gene_sets'], obs['pathway_flagged'], and for `control` the genes drawn,
 // uns['pathway_control_genes'][set] (symbols).
 #pragma once
@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "stx/io/h5ad.hpp"
+#include "stx/io/slide.hpp"
 #include "stx/pathways/scoring.hpp"
 
 namespace stx {
@@ -16,8 +16,8 @@ namespace stx {
 void write_scores_tsv(const PathwayScores& scores, const std::vector<std::string>& spot_ids,
                       const std::string& path);
 
-/// Adds the scores to what write_h5ad stores beside the slide.
-void add_scores_to_h5ad(const PathwayScores& scores, const std::string& gene_sets_source,
-                        const std::vector<std::string>& gene_symbols, H5adExtras& extras);
+/// Puts the scores in the slide's aligned slots (obsm, obs, uns), as write_h5ad stores them.
+/// ShapeError when they were not scored on this slide's spots.
+void add_scores_to_slide(const PathwayScores& scores, const std::string& gene_sets_source, Slide& slide);
 
 }  // namespace stx
