@@ -10,6 +10,7 @@
 #include <regex>
 
 #include "load_weights.hpp"
+#include "backbone_runner.hpp"
 #include "native_encoder.hpp"
 #include "patch_tensor.hpp"
 #include "stx/torch/tensor_values.hpp"
@@ -242,9 +243,7 @@ std::string torchvision_to_timm_swin_name(const std::string& name) {
 
 struct NativeSwin::Impl {
   SwinShape shape;
-  SwinTransformer model{nullptr};
-  torch::Dtype dtype = torch::kFloat32;
-  torch::Device device = torch::kCPU;
+  BackboneRunner<SwinTransformer> run;
 };
 
 NativeSwin::NativeSwin(const std::string& path, int threads, int64_t image_size) : impl_(std::make_unique<Impl>()) {
@@ -278,34 +277,25 @@ NativeSwin::NativeSwin(const std::string& path, int threads, int64_t image_size)
   }
   STX_CHECK(!s.depths.empty(), FormatError, "{}: no Swin stages (layers.0.blocks.0...)", path);
   const int64_t mlp_ratio = shape_of(w, "layers.0.blocks.0.mlp.fc1.weight", path)[0] / s.embed;
-  impl_->model = SwinTransformer(s, stem_channels, mlp_ratio);
-  load_weights_strictly(*impl_->model, w, path);
-  impl_->model->eval();
+  impl_->run.model = SwinTransformer(s, stem_channels, mlp_ratio);
+  load_weights_strictly(*impl_->run.model, w, path);
+  impl_->run.model->eval();
 }
 
 NativeSwin::~NativeSwin() = default;
 
-void NativeSwin::use_bfloat16() {
-  impl_->dtype = torch::kBFloat16;
-  impl_->model->to(impl_->dtype);
-}
+void NativeSwin::use_bfloat16() { impl_->run.use_bfloat16(); }
 
-void NativeSwin::use_device(const std::string& device) {
-  impl_->device = torch_compat::resolve_device(device);
-  impl_->model->to(impl_->device);
-}
+void NativeSwin::use_device(const std::string& device) { impl_->run.use_device(device); }
 
 const SwinShape& NativeSwin::shape() const { return impl_->shape; }
 
 std::vector<float> NativeSwin::encode_patches(const std::vector<cv::Mat>& patches) const {
-  const torch::Tensor input = imagenet_patches(patches, impl_->shape.image);
-  torch_compat::InferenceGuard guard;
-  return to_vector(impl_->model->forward(input.to(impl_->device, impl_->dtype)));
+  return impl_->run.encode_patches(patches, impl_->shape.image);
 }
 
 std::vector<float> NativeSwin::forward(const std::vector<float>& images, int64_t batch) const {
-  torch_compat::InferenceGuard guard;
-  return to_vector(impl_->model->forward(image_batch(images, batch, impl_->shape.image, "Swin").to(impl_->device, impl_->dtype)));
+  return impl_->run.forward(images, batch, impl_->shape.image, "Swin");
 }
 
 std::unique_ptr<Encoder> make_swin_encoder(const EncoderOptions& options) {

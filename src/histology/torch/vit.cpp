@@ -13,6 +13,7 @@
 #include "stx/histology/torch/vit_tail.hpp"
 #include "stx/histology/weights.hpp"
 #include "load_weights.hpp"
+#include "backbone_runner.hpp"
 #include "native_encoder.hpp"
 #include "patch_tensor.hpp"
 #include "stx/torch/tensor_values.hpp"
@@ -312,39 +313,28 @@ ViTTail load_vit_tail(const std::string& weights_path, int64_t blocks) {
 
 struct NativeViT::Impl {
   ViTShape shape;
-  VisionTransformer model{nullptr};
-  torch::Dtype dtype = torch::kFloat32;
-  torch::Device device = torch::kCPU;
+  BackboneRunner<VisionTransformer> run;
 };
 
 NativeViT::NativeViT(const std::string& path, int threads) : impl_(std::make_unique<Impl>()) {
   torch_compat::set_threads(threads);
-  impl_->model = load_vision_transformer(path, impl_->shape);
+  impl_->run.model = load_vision_transformer(path, impl_->shape);
 }
 
 NativeViT::~NativeViT() = default;
 
-void NativeViT::use_bfloat16() {
-  impl_->dtype = torch::kBFloat16;
-  impl_->model->to(impl_->dtype);
-}
+void NativeViT::use_bfloat16() { impl_->run.use_bfloat16(); }
 
-void NativeViT::use_device(const std::string& device) {
-  impl_->device = torch_compat::resolve_device(device);
-  impl_->model->to(impl_->device);
-}
+void NativeViT::use_device(const std::string& device) { impl_->run.use_device(device); }
 
 const ViTShape& NativeViT::shape() const { return impl_->shape; }
 
 std::vector<float> NativeViT::encode_patches(const std::vector<cv::Mat>& patches) const {
-  const torch::Tensor input = imagenet_patches(patches, impl_->shape.image);
-  torch_compat::InferenceGuard guard;
-  return to_vector(impl_->model->forward(input.to(impl_->device, impl_->dtype)));
+  return impl_->run.encode_patches(patches, impl_->shape.image);
 }
 
 std::vector<float> NativeViT::forward(const std::vector<float>& images, int64_t batch) const {
-  torch_compat::InferenceGuard guard;
-  return to_vector(impl_->model->forward(image_batch(images, batch, impl_->shape.image, "ViT").to(impl_->device, impl_->dtype)));
+  return impl_->run.forward(images, batch, impl_->shape.image, "ViT");
 }
 
 std::vector<float> NativeViT::prefix_tokens(const std::vector<cv::Mat>& patches, int64_t tail_blocks) const {
@@ -352,7 +342,7 @@ std::vector<float> NativeViT::prefix_tokens(const std::vector<cv::Mat>& patches,
             "cannot fine-tune {} blocks of a ViT with {}", tail_blocks, impl_->shape.depth);
   const torch::Tensor input = imagenet_patches(patches, impl_->shape.image);
   torch_compat::InferenceGuard guard;
-  return to_vector(impl_->model->tokens(input.to(impl_->device, impl_->dtype), impl_->shape.depth - tail_blocks));
+  return to_vector(impl_->run.model->tokens(input.to(impl_->run.device, impl_->run.dtype), impl_->shape.depth - tail_blocks));
 }
 
 int64_t NativeViT::token_count() const {
