@@ -36,7 +36,7 @@ Action add_encode(CLI::App& app) {
       ->check(CLI::Range(16, 4096))->capture_default_str();
   add_grid_option(cmd, run->grid_kind);
   cmd->add_option("--pitch-um", run->grid.pitch_um, "Image only: pseudo-spot pitch in µm")
-      ->check(CLI::PositiveNumber)->capture_default_str();
+      ->check(finite_range(1, 10000))->capture_default_str();
   cmd->add_option("--cache-dir", run->cache_dir, "Feature cache folder")->capture_default_str();
   cmd->add_flag("--overwrite", run->overwrite, "Recompute even when cached features match");
   add_threads_option(cmd, run->encoder.threads);

@@ -26,7 +26,7 @@ Action add_predict(CLI::App& app) {
                   "Encoder weights, when they moved since training (torchscript/vit)");
   add_grid_option(cmd, run->grid_kind);
   cmd->add_option("--pitch-um", run->grid.pitch_um, "Image only: pseudo-spot pitch in µm")
-      ->check(CLI::PositiveNumber)->capture_default_str();
+      ->check(finite_range(1, 10000))->capture_default_str();
   cmd->add_option("--stain-reference", run->stain_reference,
                   "Macenko reference image (default: the one the model was trained with, if any)");
   cmd->add_option("--cache-dir", run->cache_dir, "Feature cache folder")->capture_default_str();

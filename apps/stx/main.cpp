@@ -4,6 +4,8 @@
 #include <CLI/CLI.hpp>
 
 #include <iostream>
+#include <new>
+#include <string>
 
 #include "commands.hpp"
 #include "stx/core/error.hpp"
@@ -13,17 +15,16 @@
 #define STX_VERSION "0.0.0"
 #endif
 
-int main(int argc, char** argv) {
-  using stx::ExitCode;
-  CLI::App app{"stx: learn and predict spatial pathway activity and gene expression from H&E"};
-  app.set_version_flag("--version", std::string("stx ") + STX_VERSION);
-  app.require_subcommand(1);
-  app.fallthrough();  // global flags (-v, -q) may follow the subcommand
+namespace {
+// Library messages (LibTorch's come with stack traces) are cut to their first line.
+std::string first_line(const std::string& message) { return message.substr(0, message.find('\n')); }
+
+// Parses the whole command line, then runs the one subcommand given.
+int parse_and_run(CLI::App& app, int argc, char** argv) {
   int verbosity = 1;
   app.add_flag_function(
       "-v,--verbose", [&](int64_t n) { verbosity = 1 + static_cast<int>(n); }, "More logging");
   app.add_flag_function("-q,--quiet", [&](int64_t) { verbosity = 0; }, "Warnings only");
-
   const std::vector<stx::cli::Action> actions = stx::cli::add_all_subcommands(app);
   try {
     app.parse(argc, argv);
@@ -33,24 +34,41 @@ int main(int argc, char** argv) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     std::cerr << "stx: " << e.what() << " (see stx --help)\n";
-    return static_cast<int>(ExitCode::kUsage);
+    return static_cast<int>(stx::ExitCode::kUsage);
   }
   stx::set_verbosity(verbosity);
+  for (const auto& action : actions) {
+    const int rc = action();
+    if (rc >= 0) return rc;
+  }
+  return static_cast<int>(stx::ExitCode::kUsage);
+}
 
+}  // namespace
+
+// Every error ends here as one line and a documented exit code, never std::terminate.
+int main(int argc, char** argv) {
+  using stx::ExitCode;
+  CLI::App app{"stx: learn and predict spatial pathway activity and gene expression from H&E"};
+  app.set_version_flag("--version", std::string("stx ") + STX_VERSION);
+  app.require_subcommand(1);
+  app.fallthrough();  // global flags (-v, -q) may follow the subcommand
   try {
-    for (const auto& action : actions) {
-      const int rc = action();
-      if (rc >= 0) return rc;
-    }
-    return static_cast<int>(ExitCode::kUsage);
+    return parse_and_run(app, argc, argv);
   } catch (const stx::ConfigError& e) {
     std::cerr << "stx: error: " << e.what() << "\n";
     return static_cast<int>(ExitCode::kUsage);
   } catch (const stx::Error& e) {
     std::cerr << "stx: error: " << e.what() << "\n";
     return static_cast<int>(ExitCode::kBadInput);
+  } catch (const std::bad_alloc&) {
+    std::cerr << "stx: error: out of memory\n";
+    return static_cast<int>(ExitCode::kInternal);
   } catch (const std::exception& e) {
-    std::cerr << "stx: internal error: " << e.what() << "\n";
+    std::cerr << "stx: internal error: " << first_line(e.what()) << "\n";
+    return static_cast<int>(ExitCode::kInternal);
+  } catch (...) {  // the last resort
+    std::cerr << "stx: internal error: an exception of unknown type\n";
     return static_cast<int>(ExitCode::kInternal);
   }
 }

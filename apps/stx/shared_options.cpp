@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <cmath>
+
 #include "stx/core/name_table.hpp"
 #include "stx/histology/encoder.hpp"
 #include "stx/histology/tissue.hpp"
@@ -11,8 +13,19 @@
 
 namespace stx::cli {
 
+CLI::Validator finite_range(double min, double max) {
+  return CLI::Validator(
+      [min, max](std::string& text) -> std::string {
+        double v = 0;
+        const bool number = CLI::detail::lexical_cast(text, v);
+        if (number && std::isfinite(v) && v >= min && v <= max) return {};
+        return fmt::format("expected a finite number from {:g} to {:g}, found '{}'", min, max, text);
+      },
+      fmt::format("FLOAT in [{:g}, {:g}]", min, max));
+}
+
 CLI::Option* add_threads_option(CLI::App* cmd, int& threads) {
-  return cmd->add_option("--threads", threads, "Threads (default: all cores)");
+  return cmd->add_option("--threads", threads, "Threads (default: all cores)")->check(CLI::Range(0, 1024));
 }
 
 CLI::Option* add_device_option(CLI::App* cmd, std::string& device, const std::string& who) {

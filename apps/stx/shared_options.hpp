@@ -8,6 +8,9 @@
 
 namespace stx::cli {
 
+/// A number that must be finite and in [min, max] (CLI11's own ranges let NaN through).
+CLI::Validator finite_range(double min, double max);
+
 /// --threads N; 0 (the default) is all cores.
 CLI::Option* add_threads_option(CLI::App* cmd, int& threads);
 

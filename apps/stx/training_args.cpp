@@ -25,7 +25,7 @@ void add_data_options(CLI::App* cmd, TrainingInputs& a) {
       ->check(CLI::ExistingFile);
   add_format_option(cmd, a.format);
   cmd->add_option("--um-per-px", a.um_per_px, "Full-resolution µm per pixel (default: from the data)")
-      ->check(CLI::PositiveNumber);
+      ->check(finite_range(kMinUmPerPx, kMaxUmPerPx));
   add_method_option(cmd, a.method, "Pathway scoring for the targets");
   cmd->add_option("--genesets", a.data.gene_sets, "'hallmarks' (built in) or a GMT file")
       ->capture_default_str();
@@ -49,7 +49,7 @@ void add_data_options(CLI::App* cmd, TrainingInputs& a) {
       ->check(CLI::NonNegativeNumber)->capture_default_str();
   cmd->add_option("--finetune-lr-scale", a.train.finetune_lr_scale,
                   "Learning rate of the fine-tuned blocks relative to --lr")
-      ->check(CLI::PositiveNumber)->capture_default_str();
+      ->check(finite_range(1e-12, 100))->capture_default_str();
 }
 
 // QuadFlow's architecture.
@@ -74,11 +74,12 @@ void add_model_options(CLI::App* cmd, TrainingInputs& a) {
          "readout) [HH,PP,PH,HP]")
       ->delimiter(',')
       ->check(CLI::IsMember({"HH", "PP", "PH", "HP"}));
-  cmd->add_option("--linear-path", a.linear_path,
+  CLI::Option* linear_path = cmd->add_option("--linear-path", a.linear_path,
                   "The closed-form linear path from features to pathway activities: on, off, or "
                   "auto (on for a single model, off for an ensemble)")
       ->check(CLI::IsMember({"auto", "on", "off"}))->capture_default_str();
-  cmd->add_flag_callback("--no-linear-path", [&a] { a.linear_path = "off"; }, "The same as --linear-path off");
+  cmd->add_flag_callback("--no-linear-path", [&a] { a.linear_path = "off"; }, "The same as --linear-path off")
+      ->excludes(linear_path);
   cmd->add_flag("!--no-linear-path-neighbours", m.linear_path_neighbours,
                 "The linear path reads each spot's own features only, not also its neighbours' mean");
   cmd->add_flag("!--full-rank-linear-path", m.linear_path_reduced_rank,
@@ -92,24 +93,24 @@ void add_model_options(CLI::App* cmd, TrainingInputs& a) {
                 "P<->P attention without the gene-set overlap bias");
   cmd->add_option("--residual-rank", m.residual_rank, "Gene decoder residual rank (0: strict bottleneck)")
       ->check(CLI::NonNegativeNumber)->capture_default_str();
-  cmd->add_option("--dropout", m.dropout, "Dropout")->check(CLI::Range(0.0, 0.9))->capture_default_str();
+  cmd->add_option("--dropout", m.dropout, "Dropout")->check(finite_range(0.0, 0.9))->capture_default_str();
 }
 
 // The optimiser, the schedule and where it runs.
 void add_optimiser_options(CLI::App* cmd, TrainingInputs& a) {
   auto& t = a.train;
   cmd->add_option("--epochs", t.epochs, "Epochs (one step per training slide each)")
-      ->check(CLI::PositiveNumber)->capture_default_str();
+      ->check(CLI::Range(int64_t{1}, int64_t{1'000'000}))->capture_default_str();
   cmd->add_option("--ensemble", t.ensemble,
                   "Models trained with consecutive seeds whose predictions are averaged")
       ->check(CLI::Range(1, 100))->capture_default_str();
-  cmd->add_option("--lr", t.learning_rate, "Peak learning rate (AdamW)")->check(CLI::PositiveNumber)->capture_default_str();
-  cmd->add_option("--weight-decay", t.weight_decay, "AdamW weight decay")->capture_default_str();
+  cmd->add_option("--lr", t.learning_rate, "Peak learning rate (AdamW)")->check(finite_range(1e-12, 10))->capture_default_str();
+  cmd->add_option("--weight-decay", t.weight_decay, "AdamW weight decay")->check(finite_range(0, 100))->capture_default_str();
   cmd->add_option("--crop-spots", t.crop_spots, "Train on random spatial crops of this many spots (0: whole slides)")
       ->check(CLI::NonNegativeNumber)->capture_default_str();
   cmd->add_option("--smoothness", t.loss.smoothness, "Weight of the spatial smoothness penalty")
-      ->check(CLI::NonNegativeNumber)->capture_default_str();
-  cmd->add_option("--seed", t.seed, "Seed (weights, crops, dropout)")->capture_default_str();
+      ->check(finite_range(0, 1e6))->capture_default_str();
+  cmd->add_option("--seed", t.seed, "Seed (weights, crops, dropout)")->check(CLI::NonNegativeNumber)->capture_default_str();
   add_threads_option(cmd, t.threads);
   add_device_option(cmd, t.device, "");
 }

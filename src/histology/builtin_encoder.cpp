@@ -8,6 +8,7 @@
 
 #include "patch_features.hpp"
 #include "patches.hpp"
+#include "stx/core/first_error.hpp"
 #include "stx/core/error.hpp"
 #include "stx/histology/encoder.hpp"
 
@@ -46,12 +47,16 @@ class BuiltinEncoder final : public Encoder {
       const auto spots = cut_patches(slide, patch, begin, end, 1.0, patch.size_px, off_image, normalizer);
       const auto contexts =
           cut_patches(slide, patch, begin, end, kContextScale, patch.size_px, unused, normalizer);
+      FirstError error;
 #pragma omp parallel for schedule(dynamic, 8)
       for (int64_t i = begin; i < end; ++i) {
-        float* out = &features[static_cast<size_t>(i * dim)];
-        patch_features(spots[i - begin], patch.um_per_px(), out);
-        patch_features(contexts[i - begin], kContextScale * patch.um_per_px(), out + kPatchFeatureCount);
+        error.run([&] {
+          float* out = &features[static_cast<size_t>(i * dim)];
+          patch_features(spots[i - begin], patch.um_per_px(), out);
+          patch_features(contexts[i - begin], kContextScale * patch.um_per_px(), out + kPatchFeatureCount);
+        });
       }
+      error.rethrow();
     }
     return features;
   }

@@ -17,7 +17,11 @@ std::unique_ptr<Encoder> make_encoder(const EncoderOptions& options) {
   STX_CHECK(options.patch.size_um > 0 && options.patch.size_px >= 16, ConfigError,
             "patch must be > 0 µm and >= 16 px, found {} µm, {} px", options.patch.size_um,
             options.patch.size_px);
-  if (options.name == "builtin") return make_builtin_encoder(options);
+  if (options.name == "builtin") {
+    STX_CHECK(options.weights.empty(), ConfigError, "--weights {}: the builtin encoder takes no weights",
+              options.weights);
+    return make_builtin_encoder(options);
+  }
   if (options.name == "torchscript") return std::make_unique<TorchScriptEncoder>(options);
   if (options.name == "vit") return make_vit_encoder(options);
   if (options.name == "swin") return make_swin_encoder(options);

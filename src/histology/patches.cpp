@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "stx/core/error.hpp"
+#include "stx/core/first_error.hpp"
 #include "stx/core/hash.hpp"
 #include "stx/histology/tissue.hpp"
 
@@ -53,14 +54,18 @@ std::vector<cv::Mat> cut_patches(const Slide& slide, const PatchGeometry& patch,
   const double half_px = patch.size_um / slide.um_per_px / 2;
   const double width = static_cast<double>(image.width()), height = static_cast<double>(image.height());
   std::vector<cv::Mat> patches(static_cast<size_t>(end - begin));
+  FirstError error;
 #pragma omp parallel for schedule(dynamic, 8)
   for (int64_t i = begin; i < end; ++i) {
-    const double x = slide.pixel_x[i], y = slide.pixel_y[i];
-    off_image[i] = x - half_px < 0 || y - half_px < 0 || x + half_px > width || y + half_px > height;
-    patches[i - begin] = crop_patch_um(image, x, y, scale * patch.size_um, slide.um_per_px, out_px);
-    if (normalizer)
-      patches[i - begin] = normalize_stain(patches[i - begin], normalizer->source, normalizer->target);
+    error.run([&] {
+      const double x = slide.pixel_x[i], y = slide.pixel_y[i];
+      off_image[i] = x - half_px < 0 || y - half_px < 0 || x + half_px > width || y + half_px > height;
+      patches[i - begin] = crop_patch_um(image, x, y, scale * patch.size_um, slide.um_per_px, out_px);
+      if (normalizer)
+        patches[i - begin] = normalize_stain(patches[i - begin], normalizer->source, normalizer->target);
+    });
   }
+  error.rethrow();
   return patches;
 }
 

@@ -58,7 +58,17 @@ GridKind parse_grid_kind(const std::string& name) { return grid_kinds().parse(na
 
 Slide pseudo_spot_slide(std::shared_ptr<const Image> image, double um_per_px,
                         const PseudoSpotOptions& options) {
-  STX_CHECK(options.pitch_um > 0, ConfigError, "--pitch-um must be positive, found {}", options.pitch_um);
+  STX_CHECK(std::isfinite(options.pitch_um) && options.pitch_um > 0, ConfigError,
+            "--pitch-um must be positive, found {}", options.pitch_um);
+  STX_CHECK(std::isfinite(um_per_px) && um_per_px >= kMinUmPerPx && um_per_px <= kMaxUmPerPx, ConfigError,
+            "{}: {} µm per pixel; expected {} to {} (--um-per-px)", image->path(), um_per_px, kMinUmPerPx,
+            kMaxUmPerPx);
+  const double grid_points = (static_cast<double>(image->width()) * um_per_px / options.pitch_um + 1) *
+                             (static_cast<double>(image->height()) * um_per_px / options.pitch_um + 1);
+  STX_CHECK(grid_points <= static_cast<double>(options.max_grid_points), ConfigError,
+            "--pitch-um {}: a grid of about {:.3g} points over this {} x {} px image (at most {}); "
+            "use a coarser pitch",
+            options.pitch_um, grid_points, image->width(), image->height(), options.max_grid_points);
   const TissueMask tissue = detect_tissue(*image, um_per_px, options.tissue);
   Slide slide;
   slide.name = std::filesystem::path(image->path()).stem().string();

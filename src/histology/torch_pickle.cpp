@@ -1,5 +1,6 @@
 #include "torch_pickle.hpp"
 
+#include <algorithm>
 #include <cstring>
 #include <map>
 #include <unordered_map>
@@ -191,20 +192,27 @@ class Unpickler {
     stack_.resize(mark);
     return out;
   }
-  static PickleRef tuple(std::vector<PickleRef> items) {
+  // Adds `items` to `container`, keeping its depth and refusing nesting past kMaxPickleDepth.
+  void nest(PickleObject& container, const std::vector<PickleRef>& items) const {
+    for (const auto& item : items) container.depth = std::max(container.depth, item->depth + 1);
+    if (container.depth > kMaxPickleDepth)
+      fail(fmt::format("objects nested more than {} deep (torch.save nests a few)", kMaxPickleDepth));
+    container.items.insert(container.items.end(), items.begin(), items.end());
+  }
+  PickleRef tuple(const std::vector<PickleRef>& items) const {
     auto p = make(Kind::Tuple);
-    p->items = std::move(items);
+    nest(*p, items);
     return p;
   }
   void append(const std::vector<PickleRef>& items) {
     const PickleRef list = pop(Kind::List);
-    list->items.insert(list->items.end(), items.begin(), items.end());
+    nest(*list, items);
     push(list);
   }
   void set_items(const std::vector<PickleRef>& items) {
     if (items.size() % 2) fail("SETITEMS with an odd number of entries");
     const PickleRef dict = pop(Kind::Dict);
-    dict->items.insert(dict->items.end(), items.begin(), items.end());
+    nest(*dict, items);
     push(dict);
   }
   void global(const std::string& module, const std::string& name) {

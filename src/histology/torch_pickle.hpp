@@ -32,7 +32,12 @@ struct PickleObject {
   std::string text;           // String, Bytes; Global: "module.name"
   std::vector<PickleRef> items;  // Tuple, List; Dict: key0, value0, key1, value1, ...
   PickledTensor tensor;       // Tensor; Storage (storage_key, dtype, storage_numel only)
+  int depth = 0;              // containers: 1 + the deepest item (bounded: kMaxPickleDepth)
 };
+
+/// Deeper nesting is refused: torch.save's state dicts nest a few levels, and a hostile file
+/// nested 10^6 deep would overflow the stack when freed.
+inline constexpr int kMaxPickleDepth = 100;
 
 /// Parses `bytes` (a data.pkl); `source` names the file in errors. FormatError for a truncated
 /// or malformed stream, an opcode outside the subset, or a global that is not allowed.

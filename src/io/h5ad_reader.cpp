@@ -184,6 +184,15 @@ void read_coordinates(const h5::File& f, const ReadOptions& options, Slide& slid
 
 }
 
+// A scale factor: one finite positive number, else FormatError naming it.
+double positive_scalar(const h5::File& f, const std::string& dataset) {
+  const auto values = f.read_numeric<double>(dataset);
+  STX_CHECK(values.size() == 1 && std::isfinite(values[0]) && values[0] > 0, FormatError,
+            "{}: '{}': expected one finite positive number, found {}", f.path(), dataset,
+            values.empty() ? std::string("none") : fmt::format("{}", values[0]));
+  return values[0];
+}
+
 // Space Ranger's scale factors (squidpy's layout) and stx's own uns entries.
 void read_spatial_uns(const h5::File& f, Slide& slide) {
   if (f.is_group("/uns/spatial")) {
@@ -192,12 +201,12 @@ void read_spatial_uns(const h5::File& f, Slide& slide) {
       slide.name = libraries[0];
       const std::string sf = "/uns/spatial/" + libraries[0] + "/scalefactors/spot_diameter_fullres";
       if (f.is_dataset(sf)) {
-        slide.spot_diameter_px = f.read_numeric<double>(sf).at(0);
+        slide.spot_diameter_px = positive_scalar(f, sf);
         slide.um_per_px = 65.0 / slide.spot_diameter_px;  // Visium's 65 µm scalefactor spot
       }
     }
   }
-  if (f.is_dataset("/uns/stx/um_per_px")) slide.um_per_px = f.read_numeric<double>("/uns/stx/um_per_px").at(0);
+  if (f.is_dataset("/uns/stx/um_per_px")) slide.um_per_px = positive_scalar(f, "/uns/stx/um_per_px");
   if (f.is_dataset("/uns/stx/name")) slide.name = f.read_strings("/uns/stx/name").at(0);
 
 }

@@ -59,6 +59,25 @@ bool jpeg_has_end_marker(const std::string& path) {
   return bytes.rfind("\xFF\xD9") != std::string::npos;
 }
 
+// A whole PNG ends with its IEND chunk (type, then a 4-byte CRC); libpng reports a file cut
+// short on stderr itself, so it is refused here first.
+bool png_has_end_chunk(const std::string& path) {
+  std::ifstream in(path, std::ios::binary | std::ios::ate);
+  const std::streamoff size = in.tellg();
+  if (size < 12) return false;
+  std::string bytes(8, '\0');
+  in.seekg(size - 8);
+  in.read(bytes.data(), 8);
+  return bytes.compare(0, 4, "IEND") == 0;
+}
+
+bool is_png(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  unsigned char magic[2] = {0, 0};
+  in.read(reinterpret_cast<char*>(magic), 2);
+  return magic[0] == 0x89 && magic[1] == 'P';
+}
+
 bool is_jpeg(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   unsigned char magic[2] = {0, 0};
@@ -84,6 +103,8 @@ RasterImage::RasterImage(std::string path, double image_px_per_fullres_px, int64
             "{}: image scale must be a positive number, found {}", path_, scale_);
   STX_CHECK(!is_jpeg(path_) || jpeg_has_end_marker(path_), FormatError,
             "{}: truncated JPEG (no end-of-image marker)", path_);
+  STX_CHECK(!is_png(path_) || png_has_end_chunk(path_), FormatError, "{}: truncated PNG (no IEND chunk at the end)",
+            path_);
   cv::Size size = probe_image_size(path_);
   STX_CHECK(static_cast<int64_t>(size.width) * size.height <= max_pixels, FormatError,
             "{}: image header declares {} x {} = {:.0f} Mpx, above the limit of {:.0f} Mpx for "
@@ -100,7 +121,12 @@ double RasterImage::um_per_px() const { return std::nan(""); }
 
 const cv::Mat& RasterImage::pixels() const {
   std::call_once(decoded_, [this] {
-    cv::Mat bgr = cv::imread(path_, cv::IMREAD_COLOR);
+    cv::Mat bgr;
+    try {
+      bgr = cv::imread(path_, cv::IMREAD_COLOR);
+    } catch (const cv::Exception& e) {  // a decoder's own error: bad input, not a crash
+      throw FormatError(fmt::format("{}: not a readable image ({})", path_, e.msg));
+    }
     STX_CHECK(!bgr.empty(), FormatError, "{}: not a readable image (or truncated)", path_);
     cv::cvtColor(bgr, rgb_, cv::COLOR_BGR2RGB);
   });

@@ -45,6 +45,28 @@ void check_inside_image(const Slide& slide) {
             slide.pixel_x[first], slide.pixel_y[first]);
 }
 
+// What every reader's output must hold, whatever the format: spots and genes, finite
+// coordinates, counts that are finite, non-negative and not all zero, a plausible scale.
+void check_values(const Slide& slide) {
+  const std::string& path = slide.source_path;
+  STX_CHECK(slide.n_spots() > 0, FormatError, "{}: no spots", path);
+  STX_CHECK(slide.n_genes() > 0, FormatError, "{}: no genes", path);
+  for (int64_t i = 0; i < static_cast<int64_t>(slide.pixel_x.size()); ++i)
+    STX_CHECK(std::isfinite(slide.pixel_x[i]) && std::isfinite(slide.pixel_y[i]), FormatError,
+              "{}: spot '{}' has coordinates ({}, {}); expected finite pixels", path, slide.spot_ids[i],
+              slide.pixel_x[i], slide.pixel_y[i]);
+  double total = 0;
+  for (float v : slide.counts.data) {
+    STX_CHECK(std::isfinite(v) && v >= 0, FormatError,
+              "{}: a count of {}; expected non-negative finite counts (over 3.4e38 overflows float32)", path, v);
+    total += v;
+  }
+  STX_CHECK(total > 0, FormatError, "{}: every count is zero", path);
+  STX_CHECK(std::isnan(slide.um_per_px) || (slide.um_per_px >= kMinUmPerPx && slide.um_per_px <= kMaxUmPerPx),
+            FormatError, "{}: {} µm per pixel; expected {} to {} (pass --um-per-px)", path, slide.um_per_px,
+            kMinUmPerPx, kMaxUmPerPx);
+}
+
 }  // namespace
 
 const NameTable<InputFormat>& input_formats() {
@@ -103,15 +125,16 @@ Slide read_slide(const ReadOptions& options) {
     case InputFormat::kTenxH5: slide = read_tenx_h5(options); break;
     case InputFormat::kAuto: break;
   }
-  if (std::isfinite(options.um_per_px)) {
-    STX_CHECK(options.um_per_px > 0, ConfigError, "--um-per-px must be positive, found {}",
-              options.um_per_px);
+  if (!std::isnan(options.um_per_px)) {
+    STX_CHECK(options.um_per_px >= kMinUmPerPx && options.um_per_px <= kMaxUmPerPx, ConfigError,
+              "--um-per-px: expected {} to {}, found {}", kMinUmPerPx, kMaxUmPerPx, options.um_per_px);
     slide.um_per_px = options.um_per_px;
   }
   if (!options.labels_path.empty()) attach_labels(slide, options.labels_path);
   STX_CHECK(!options.require_image || slide.image, IoError,
             "{}: no H&E image found; pass --image", options.input);
   slide.validate();
+  check_values(slide);
   check_unique_spot_ids(slide);
   check_inside_image(slide);
   return slide;

@@ -6,6 +6,7 @@
 // Not yet: Space Ranger 3's tissue_positions.parquet, Visium HD's binned outputs.
 #include <nlohmann/json.hpp>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <unordered_map>
@@ -58,8 +59,8 @@ std::unordered_map<std::string, Position> read_positions(const std::string& path
 }
 
 double json_number(const nlohmann::json& j, const char* key, const std::string& path) {
-  STX_CHECK(j.contains(key) && j[key].is_number(), FormatError,
-            "{}: field '{}': expected a number", path, key);
+  STX_CHECK(j.contains(key) && j[key].is_number() && std::isfinite(j[key].get<double>()) && j[key].get<double>() > 0,
+            FormatError, "{}: field '{}': expected a positive number", path, key);
   return j[key].get<double>();
 }
 

@@ -57,6 +57,7 @@ void run_domains(DomainsRun run) {
     STX_CHECK(run.options.clustering.k >= 2, ConfigError,
               "--k: expected an integer >= 2, 'auto' or 'silhouette', got '{}'", run.k);
   }
+  check_distinct_sections(run.sections);
   const fs::path out(run.out);
   STX_CHECK(run.force || !fs::exists(out / run_folder::kDomainMetrics), ConfigError,
             "{}: already holds domains (pass --force to overwrite)", out.string());

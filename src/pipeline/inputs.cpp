@@ -41,6 +41,22 @@ void check_output_path(const std::string& output, bool force) {
             "{}: output directory '{}' does not exist", output, parent.string());
 }
 
+void check_distinct_outputs(const std::vector<std::pair<std::string, std::string>>& option_paths) {
+  for (size_t i = 0; i < option_paths.size(); ++i)
+    for (size_t j = i + 1; j < option_paths.size(); ++j) {
+      const auto& [a_option, a] = option_paths[i];
+      const auto& [b_option, b] = option_paths[j];
+      STX_CHECK(a.empty() || b.empty() || fs::absolute(a).lexically_normal() != fs::absolute(b).lexically_normal(),
+                ConfigError, "{} and {} are the same file ({})", a_option, b_option, a);
+    }
+}
+
+void check_distinct_sections(const std::vector<std::string>& sections) {
+  for (size_t i = 0; i < sections.size(); ++i)
+    for (size_t j = 0; j < i; ++j)
+      STX_CHECK(sections[i] != sections[j], ConfigError, "--sections: '{}' is given twice", sections[i]);
+}
+
 void make_output_folder(const std::string& dir) {
   std::error_code error;
   fs::create_directories(dir, error);

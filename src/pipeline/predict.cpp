@@ -15,6 +15,7 @@ void run_predict(PredictRun run) {
   run.slide.read.format = parse_input_format(run.slide.format);
   run.slide.read.require_image = true;
   run.grid.kind = parse_grid_kind(run.grid_kind);
+  check_distinct_outputs({{"-o", run.output}, {"--tsv", run.tsv}});
   check_output_path(run.output, run.force);
   check_output_path(run.tsv, run.force);
   if (!run.maps.empty()) make_output_folder(run.maps);

@@ -21,6 +21,7 @@ void run_score(ScoreRun run) {
   run.score.ssgsea_normalize = !run.no_ssgsea_norm;
   STX_CHECK(!run.output.empty() || !run.tsv.empty(), ConfigError,
             "score: nothing to write; give -o FILE.h5ad and/or --tsv FILE.tsv");
+  check_distinct_outputs({{"-o", run.output}, {"--tsv", run.tsv}});
   check_output_path(run.output, run.force);
   check_output_path(run.tsv, run.force);
   const auto gene_sets = load_gene_sets(run.gene_sets);

@@ -7,11 +7,14 @@
 #include "stx/core/error.hpp"
 #include "stx/io/slide_groups.hpp"
 #include "stx/pathways/scoring.hpp"
+#include "stx/pipeline/inputs.hpp"
 #include "stx/stats/fold_plan.hpp"
 
 namespace stx {
 
 std::vector<ReadOptions> resolve_training_inputs(TrainingInputs& a) {
+  check_train_options(a.train);
+  check_distinct_sections(a.sections);
   a.data.scoring.method = parse_score_method(a.method);
   a.data.scoring.threads = a.train.threads;
   a.data.encoder.threads = a.train.threads;

@@ -186,10 +186,14 @@ void train_epoch(TrainingState& state, const std::vector<SlideTensors>& slides, 
     state.optimizer->zero_grad();
     const auto out = state.model->forward(model_input(state.model, c.features, c.tokens, m), c.neighbourhood);
     const LossTerms loss = quadflow_loss(out, c.genes, c.pathways, c.neighbourhood.edges, o.loss);
+    const double value = loss.total.item<double>();
+    STX_CHECK(std::isfinite(value), ConfigError,
+              "train: the loss became {} in epoch {}: lower --lr (now {:g}) or check the inputs; nothing of "
+              "this epoch was saved", value, epoch + 1, o.learning_rate);
     loss.total.backward();
     torch::nn::utils::clip_grad_norm_(state.model->parameters(), o.clip_norm);
     state.optimizer->step();
-    loss_sum += loss.total.item<double>();
+    loss_sum += value;
     gene_r += loss.gene_r;
     pathway_r += loss.pathway_r;
   }
@@ -285,6 +289,36 @@ TrainedModel train_one(const std::vector<const SlideData*>& train, const SlideDa
 
 bool linear_path_by_default(int64_t ensemble) { return ensemble == 1; }
 
+void check_train_options(const TrainOptions& o) {
+  const auto in = [](double v, double lo, double hi) { return std::isfinite(v) && v >= lo && v <= hi; };
+  STX_CHECK(o.epochs >= 1 && o.epochs <= 1'000'000, ConfigError, "--epochs: expected 1 to 1000000, found {}", o.epochs);
+  STX_CHECK(o.ensemble >= 1 && o.ensemble <= 100, ConfigError, "--ensemble: expected 1 to 100, found {}", o.ensemble);
+  STX_CHECK(o.threads >= 0 && o.threads <= 1024, ConfigError, "--threads: expected 0 (all cores) to 1024, found {}",
+            o.threads);
+  STX_CHECK(in(o.learning_rate, 1e-12, 10) , ConfigError, "--lr: expected a finite rate in (0, 10], found {}",
+            o.learning_rate);
+  STX_CHECK(in(o.weight_decay, 0, 100), ConfigError, "--weight-decay: expected a finite value in [0, 100], found {}",
+            o.weight_decay);
+  STX_CHECK(in(o.finetune_lr_scale, 1e-12, 100), ConfigError,
+            "--finetune-lr-scale: expected a finite value in (0, 100], found {}", o.finetune_lr_scale);
+  STX_CHECK(in(o.warmup_fraction, 0, 1) && in(o.clip_norm, 1e-12, 1e12), ConfigError,
+            "warmup fraction {} and clip norm {}: expected [0, 1] and > 0", o.warmup_fraction, o.clip_norm);
+  STX_CHECK(o.crop_spots >= 0 && o.patience >= 0 && o.checkpoint_every >= 1, ConfigError,
+            "--crop-spots {}, --patience {}, --checkpoint-every {}: expected >= 0, >= 0, >= 1", o.crop_spots,
+            o.patience, o.checkpoint_every);
+  STX_CHECK(in(o.model.dropout, 0, 0.9), ConfigError, "--dropout: expected a finite value in [0, 0.9], found {}",
+            o.model.dropout);
+  STX_CHECK(in(o.loss.smoothness, 0, 1e6) && in(o.loss.gene, 0, 1e6) && in(o.loss.pathway, 0, 1e6), ConfigError,
+            "--smoothness: expected a finite weight >= 0, found {}", o.loss.smoothness);
+  STX_CHECK(o.model.width >= 1 && o.model.width <= 4096 && o.model.layers >= 1 && o.model.layers <= 64 &&
+                o.model.heads >= 1 && o.model.width % o.model.heads == 0,
+            ConfigError, "--width {}, --layers {}, --heads {}: expected 1..4096, 1..64 and heads dividing the width",
+            o.model.width, o.model.layers, o.model.heads);
+  STX_CHECK(o.model.neighbours >= 1 && o.model.neighbours <= 1024 && o.model.residual_rank >= 0, ConfigError,
+            "--neighbours {} and --residual-rank {}: expected 1..1024 and >= 0", o.model.neighbours,
+            o.model.residual_rank);
+}
+
 TrainedModel train_quadflow(const std::vector<SlideData>& train, const SlideData* validation,
                             ModelMetadata m, const TrainOptions& o, const EpochCallback& on_epoch) {
   std::vector<const SlideData*> pointers;
@@ -294,7 +328,7 @@ TrainedModel train_quadflow(const std::vector<SlideData>& train, const SlideData
 
 TrainedModel train_quadflow(const std::vector<const SlideData*>& train, const SlideData* validation,
                             ModelMetadata m, const TrainOptions& o, const EpochCallback& on_epoch) {
-  STX_CHECK(o.ensemble >= 1, ConfigError, "train: --ensemble must be at least 1, found {}", o.ensemble);
+  check_train_options(o);
   // loaded once; each member copies it into its own model
   const ViTTail pretrained_tail = o.finetune_blocks > 0 ? load_vit_tail(m.encoder_weights, o.finetune_blocks)
                                                         : ViTTail(nullptr);

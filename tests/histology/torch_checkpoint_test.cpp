@@ -57,6 +57,10 @@ TEST(TorchCheckpoint, RefusesWhatIsNotATensorStateDict) {
   // an opcode outside the subset (INST), a truncated stream
   EXPECT_STX_ERROR(read_torch_pickle("i__main__\nX\n.", "x"), FormatError, "opcode 0x69");
   EXPECT_STX_ERROR(read_torch_pickle(std::string("\x80\x02}(") + unicode("a"), "x"), FormatError, "ends early");
+  // lists nested 10^6 deep (a stack overflow when freed): refused at the bound; 50 deep is fine
+  const auto nested = [](int n) { return std::string("\x80\x02") + std::string(n, ']') + std::string(n - 1, 'a') + "."; };
+  EXPECT_STX_ERROR(read_torch_pickle(nested(1'000'000), "deep.pkl"), FormatError, "nested more than 100 deep");
+  EXPECT_EQ(read_torch_pickle(nested(50), "x")->depth, 49);
   // no tensors anywhere: the keys are listed
   write_archive(dir / "epoch.pth", std::string("\x80\x02}(") + unicode("epoch") + "K\x03" + unicode("lr") + "K\x01u.");
   EXPECT_STX_ERROR(read_torch_checkpoint(dir / "epoch.pth"), FormatError, "keys: epoch, lr");

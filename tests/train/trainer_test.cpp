@@ -4,6 +4,9 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <filesystem>
+#include <functional>
+#include <limits>
 #include <random>
 
 #include "stx/model/neighbourhood.hpp"
@@ -331,6 +334,32 @@ TEST(Trainer, BadInputGetsClearErrors) {
   test::TempDir dir;
   test::write_text(dir / "not_a_model.pt", "hello");
   EXPECT_THROW(TrainedModel::load(dir / "not_a_model.pt"), FormatError);
+}
+
+// A loss that is not finite stops the run with an error, before any of that epoch is saved;
+// out-of-range options are refused before anything is trained.
+TEST(Trainer, StopsOnANonFiniteLossAndRefusesBadOptions) {
+  std::vector<SlideData> train = {synthetic_slide("A", 1), synthetic_slide("B", 2)};
+  train[1].genes[3] = std::numeric_limits<float>::infinity();  // the gene sd becomes inf, the loss NaN
+  test::TempDir dir;
+  auto o = fast_options();
+  o.epochs = 3;
+  o.run_dir = dir.path().string();
+  EXPECT_STX_ERROR(train_quadflow(train, nullptr, synthetic_metadata(), o), ConfigError, "the loss became");
+  EXPECT_FALSE(std::filesystem::exists(dir / "checkpoint.pt"));
+  train[1] = synthetic_slide("B", 2);
+  for (const auto& [edit, option] : std::vector<std::pair<std::function<void(TrainOptions&)>, std::string>>{
+           {[](TrainOptions& t) { t.learning_rate = std::nan(""); }, "--lr"},
+           {[](TrainOptions& t) { t.learning_rate = 1e30; }, "--lr"},
+           {[](TrainOptions& t) { t.model.dropout = std::nan(""); }, "--dropout"},
+           {[](TrainOptions& t) { t.weight_decay = -5; }, "--weight-decay"},
+           {[](TrainOptions& t) { t.epochs = 99999999999; }, "--epochs"},
+           {[](TrainOptions& t) { t.threads = -3; }, "--threads"},
+           {[](TrainOptions& t) { t.model.heads = 5; }, "--heads"}}) {
+    auto bad = fast_options();
+    edit(bad);
+    EXPECT_STX_ERROR(train_quadflow(train, nullptr, synthetic_metadata(), bad), ConfigError, option);
+  }
 }
 
 }  // namespace

@@ -33,6 +33,7 @@ enum class GridKind { kHexagonal, kSquare };
 struct PseudoSpotOptions {
   double pitch_um = 100.0;
   GridKind kind = GridKind::kHexagonal;
+  int64_t max_grid_points = 2'000'000;  // over the whole image; a finer pitch is refused
   TissueOptions tissue;
 };
 

@@ -21,6 +21,9 @@ namespace stx {
 
 inline constexpr double kUnknown = std::numeric_limits<double>::quiet_NaN();
 
+/// The µm per pixel a slide may have: from a 100x objective's 0.01 to a 1000 µm/px overview.
+inline constexpr double kMinUmPerPx = 0.01, kMaxUmPerPx = 1000;
+
 /// One obsm entry: (n_spots, cols) row-major.
 struct SpotMatrix {
   int64_t cols = 0;

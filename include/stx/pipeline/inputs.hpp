@@ -3,6 +3,8 @@
 #pragma once
 
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "stx/histology/tissue.hpp"
 #include "stx/io/read_slide.hpp"
@@ -21,6 +23,12 @@ Slide read_slide_or_image(const ReadOptions& read, const PseudoSpotOptions& grid
 
 /// Refuses an existing output without --force and a missing output folder, before any work.
 void check_output_path(const std::string& output, bool force);
+
+/// ConfigError when two of the output paths given (empty ones aside) are the same file.
+void check_distinct_outputs(const std::vector<std::pair<std::string, std::string>>& option_paths);
+
+/// ConfigError when a section is named twice.
+void check_distinct_sections(const std::vector<std::string>& sections);
 
 /// Creates the output folder `dir` (and its parents) or throws IoError naming it.
 void make_output_folder(const std::string& dir);

@@ -49,6 +49,12 @@ struct EpochReport {
 
 using EpochCallback = std::function<void(const EpochReport&)>;
 
+/// ConfigError naming the option when a training option is out of its range or not finite:
+/// epochs 1..1e6, ensemble 1..100, threads 0..1024, learning rate in (0, 10], weight decay,
+/// dropout, smoothness and the rest finite in their ranges. train_quadflow calls it; the
+/// commands call it before they read any data.
+void check_train_options(const TrainOptions& options);
+
 /// Whether QuadFlow gets its linear path unless told otherwise (`--linear-path auto`): for a
 /// single model, not for an ensemble. The frozen linear path steadies one model (HER2ST
 /// C2-C5, leave-one-out: pathways 0.386 with it, 0.359 without); but it is the same in every

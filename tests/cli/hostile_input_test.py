@@ -1,0 +1,144 @@
+"""Hostile input (#18): absurd and contradictory options, and AnnData files with garbage in
+them. Each case must end with the documented exit code (1 usage, 2 bad input), exactly one
+line on stderr that starts 'stx: error:' and names what was wrong, and no output file.
+The corpus uses the bundled demo (demo/her2st) and files written here with python3-anndata.
+
+Usage: hostile_input_test.py STX SHARED_DATA SOURCE_DIR
+"""
+import pathlib
+import sys
+import tempfile
+
+import anndata
+import numpy as np
+import scipy.sparse as sp
+
+from common import Checks, run
+
+stx, source = sys.argv[1], pathlib.Path(sys.argv[3])
+demo = source / "demo" / "her2st"
+image = demo / "images" / "B4.jpg"
+c = Checks("hostile_input")
+OUTCOMES = ["clean error", "crash", "hang", "silent", "partial output", "unclear error"]
+tally = {}  # category -> {outcome: count}
+
+
+def outcome(args, code, message, outputs):
+    """What stx did with a hostile case: one of OUTCOMES."""
+    import subprocess
+    try:
+        r = run(stx, *args, timeout=60)
+    except subprocess.TimeoutExpired:
+        return "hang", "no answer in 60 s"
+    lines = r.stderr.strip().splitlines()
+    said = f"exit {r.returncode}, stderr {r.stderr.strip()[-300:]!r}"
+    if any(pathlib.Path(p).exists() for p in outputs):
+        return "partial output", said
+    if r.returncode < 0 or r.returncode == 3 or "terminate called" in r.stderr:
+        return "crash", said
+    if r.returncode == 0:
+        return "silent", said
+    if r.returncode == code and len(lines) == 1 and lines[0].startswith("stx") and message in lines[0]:
+        return "clean error", said
+    return "unclear error", said
+
+
+def expect(category, args, code, message, outputs=()):
+    got, said = outcome(args, code, message, outputs)
+    c.check(got == "clean error", f"{category}: stx {' '.join(map(str, args))}: {got}: {said} "
+                                  f"(expected exit {code} and one line with {message!r})")
+    counts = tally.setdefault(category, dict.fromkeys(OUTCOMES, 0))
+    counts[got] += 1
+
+
+def small_slide(n=6, genes=4):
+    """A valid AnnData of n spots that stx reads: raw counts, obsm['spatial'], scale factors."""
+    counts = np.arange(1, n * genes + 1, dtype=np.float32).reshape(n, genes)
+    a = anndata.AnnData(X=sp.csr_matrix(counts))
+    a.obs_names = [f"s{i}" for i in range(n)]
+    a.var_names = [f"G{j}" for j in range(genes)]
+    a.obsm["spatial"] = np.column_stack([np.arange(n) * 10.0 + 5, np.full(n, 5.0)])
+    a.uns["spatial"] = {"lib": {"scalefactors": {"spot_diameter_fullres": 30.0}}}
+    return a
+
+
+with tempfile.TemporaryDirectory() as tmp:
+    tmp = pathlib.Path(tmp)
+    out = tmp / "out.h5ad"
+    training = ["train", str(demo), "--sections", "C2,C3", "--epochs", "5", "--ensemble", "1"]
+
+    # --- options out of range, not finite, or contradictory: exit 1 before any data is read ---
+    for flag, value, message in [("--lr", "nan", "--lr"), ("--lr", "1e30", "--lr"),
+                                 ("--dropout", "nan", "--dropout"), ("--weight-decay", "-5", "--weight-decay"),
+                                 ("--epochs", "99999999999", "--epochs"), ("--seed", "-1", "--seed"),
+                                 ("--threads", "100000", "--threads"), ("--threads", "-3", "--threads"),
+                                 ("--smoothness", "inf", "--smoothness")]:
+        model = tmp / f"model{flag}{value}"
+        expect("options", [*training, "--out", str(model), flag, value], 1, message, [model / "model.pt"])
+    expect("options", [*training, "--out", str(tmp / "m1"), "--no-linear-path", "--linear-path", "on"], 1, "excludes",
+           [tmp / "m1" / "model.pt"])
+    expect("options", ["train", str(demo), "--sections", "C2,C2", "--epochs", "5", "--out", str(tmp / "m2")], 1,
+           "given twice", [tmp / "m2" / "model.pt"])
+    expect("options", ["domains", str(demo), "--sections", "A1,A1", "-o", str(tmp / "d")], 1, "given twice")
+    expect("options", ["encode", str(image), "--um-per-px", "nan", "--cache-dir", str(tmp / "c")], 1, "--um-per-px")
+    expect("options", ["encode", str(image), "--um-per-px", "1e-6", "--cache-dir", str(tmp / "c")], 1, "--um-per-px")
+    expect("options", ["encode", str(image), "--um-per-px", "0.69", "--pitch-um", "0.5", "--cache-dir",
+                       str(tmp / "c")], 1, "--pitch-um")
+    expect("options", ["encode", str(image), "--um-per-px", "0.69", "--pitch-um", "2", "--cache-dir",
+                       str(tmp / "c")], 1, "use a coarser pitch")
+    expect("options", ["encode", str(demo), "--section", "C2", "--encoder", "builtin", "--weights", "x.pt",
+                       "--cache-dir", str(tmp / "c")], 1, "takes no weights")
+    expect("options", ["score", str(demo), "--section", "C2", "-o", str(tmp / "same"), "--tsv", str(tmp / "same")],
+           1, "the same file", [tmp / "same"])
+
+    # --- garbage inside a file that parses: exit 2, naming the file ---------------------------
+    def bad(name, edit, message):
+        a = small_slide()
+        edited = edit(a)
+        a = edited if edited is not None else a  # (an AnnData of 0 spots is falsy)
+        path, written = tmp / f"{name}.h5ad", tmp / f"{name}_out.h5ad"
+        a.write_h5ad(path)
+        expect("h5ad values", ["ingest", str(path), "-o", str(written)], 2, message, [written])
+
+    bad("no_spots", lambda a: a[:0].copy(), "no spots")
+    bad("zero_diameter", lambda a: a.uns["spatial"]["lib"]["scalefactors"].update(spot_diameter_fullres=0.0),
+        "spot_diameter_fullres")
+    bad("negative_diameter", lambda a: a.uns["spatial"]["lib"]["scalefactors"].update(spot_diameter_fullres=-4.0),
+        "spot_diameter_fullres")
+    bad("nan_um_per_px", lambda a: a.uns.update(stx={"um_per_px": np.nan}), "um_per_px")
+
+    def nan_coordinate(a):
+        a.obsm["spatial"][2, 0] = np.nan
+    bad("nan_coordinate", nan_coordinate, "finite pixels")
+
+    def all_zero(a):
+        a.X = sp.csr_matrix(np.zeros(a.shape, dtype=np.float32))
+    bad("all_zero", all_zero, "every count is zero")
+
+    def overflow(a):
+        dense = a.X.toarray().astype(np.float64)
+        dense[1, 1] = 1e39  # inf once stored as float32
+        a.X = sp.csr_matrix(dense)
+    bad("overflow", overflow, "non-negative finite")
+
+    # --- images that do not decode ------------------------------------------------------------
+    from PIL import Image
+    rng = np.random.default_rng(0)
+    Image.fromarray(rng.integers(0, 255, (300, 400, 3), dtype=np.uint8)).save(tmp / "whole.png")
+    whole = (tmp / "whole.png").read_bytes()
+    (tmp / "truncated.png").write_bytes(whole[: len(whole) // 2])
+    expect("images", ["encode", str(tmp / "truncated.png"), "--um-per-px", "1", "--cache-dir", str(tmp / "c")],
+           2, "truncated.png")
+    (tmp / "noise.jpg").write_bytes(b"\xff\xd8\xff\xe0" + bytes(rng.integers(0, 255, 5000, dtype=np.uint8)))
+    expect("images", ["encode", str(tmp / "noise.jpg"), "--um-per-px", "1", "--cache-dir", str(tmp / "c")],
+           2, "noise.jpg")
+
+    valid = tmp / "valid.h5ad"
+    small_slide().write_h5ad(valid)
+    r = run(stx, "ingest", str(valid), "-o", str(out))
+    c.check(r.returncode == 0 and out.exists(), f"the valid control slide reads: {r.returncode} {r.stderr}")
+
+print(f"  {'category':<12} {'cases':>5} " + " ".join(f"{o:>14}" for o in OUTCOMES))
+for category, counts in tally.items():
+    print(f"  {category:<12} {sum(counts.values()):>5} " + " ".join(f"{counts[o]:>14}" for o in OUTCOMES))
+c.finish()
