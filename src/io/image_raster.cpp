@@ -103,8 +103,6 @@ RasterImage::RasterImage(std::string path, double image_px_per_fullres_px, int64
             "{}: image scale must be a positive number, found {}", path_, scale_);
   STX_CHECK(!is_jpeg(path_) || jpeg_has_end_marker(path_), FormatError,
             "{}: truncated JPEG (no end-of-image marker)", path_);
-  STX_CHECK(!is_png(path_) || png_has_end_chunk(path_), FormatError, "{}: truncated PNG (no IEND chunk at the end)",
-            path_);
   cv::Size size = probe_image_size(path_);
   STX_CHECK(static_cast<int64_t>(size.width) * size.height <= max_pixels, FormatError,
             "{}: image header declares {} x {} = {:.0f} Mpx, above the limit of {:.0f} Mpx for "
@@ -121,6 +119,8 @@ double RasterImage::um_per_px() const { return std::nan(""); }
 
 const cv::Mat& RasterImage::pixels() const {
   std::call_once(decoded_, [this] {
+    STX_CHECK(!is_png(path_) || png_has_end_chunk(path_), FormatError,
+              "{}: not a readable image (a truncated PNG: no IEND chunk at the end)", path_);
     cv::Mat bgr;
     try {
       bgr = cv::imread(path_, cv::IMREAD_COLOR);
