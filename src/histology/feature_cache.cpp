@@ -5,16 +5,24 @@
 #include <cstring>
 #include <filesystem>
 
-#include "stx/io/hdf5_file.hpp"
+#include "patches.hpp"
 #include "stx/core/error.hpp"
 #include "stx/core/hash.hpp"
 #include "stx/io/atomic_file.hpp"
+#include "stx/io/hdf5_file.hpp"
 
 namespace stx {
 namespace fs = std::filesystem;
 namespace {
 
 std::string hex(uint64_t value) { return fmt::format("{:016x}", value); }
+
+// What a cache file's checksum covers: the features, the off-image flags and the coordinates.
+uint64_t values_hash(const EncodedFeatures& f) {
+  uint64_t h = fnv1a64(f.values.data(), f.values.size() * sizeof(float));
+  h = fnv1a64(f.off_image.data(), f.off_image.size(), h);
+  return fnv1a64(f.spatial.data(), f.spatial.size() * sizeof(double), h);
+}
 
 std::string absolute(const std::string& path) {
   return path.empty() ? "" : fs::absolute(path).lexically_normal().string();
@@ -32,6 +40,10 @@ std::string feature_cache_key(const Slide& slide, const Encoder& encoder,
   key["source"] = absolute(slide.source_path);
   key["image"] = slide.image ? absolute(slide.image->path()) : "";
   key["image_size"] = slide.image ? fmt::format("{}x{}", slide.image->width(), slide.image->height()) : "";
+  // by content: another image saved under the same path must not reuse these features
+  key["image_content"] = slide.image && fs::is_regular_file(slide.image->path())
+                             ? hex(file_fingerprint(slide.image->path()))
+                             : "";
   key["spots"] = slide.n_spots();
   key["spot_hash"] = hex(coords);
   key["um_per_px"] = slide.um_per_px;
@@ -51,6 +63,7 @@ void save_features(const EncodedFeatures& features, const std::string& path) {
   AtomicFile out(path);
   h5::File f = h5::File::create(out.temp_path(), path);
   f.write_string_attribute("/", "key", features.key);
+  f.write_string_attribute("/", "values_fnv1a64", hex(values_hash(features)));
   f.write_numeric("/features", features.values, {n, d});
   f.write_strings("/spot_ids", features.spot_ids);
   f.write_strings("/feature_names", features.feature_names);
@@ -69,15 +82,21 @@ EncodedFeatures load_features(const std::string& path) {
   features.values = f.read_numeric<float>("/features");
   features.off_image = f.read_numeric<uint8_t>("/off_image");
   features.spatial = f.read_numeric<double>("/spatial");
-  STX_CHECK(features.values.size() == features.spot_ids.size() * features.feature_names.size(),
+  const size_t n = features.spot_ids.size();
+  STX_CHECK(features.values.size() == n * features.feature_names.size() && features.off_image.size() == n &&
+                features.spatial.size() == 2 * n,
             FormatError, "{}: /features has {} values, expected {} spots x {} features", path,
-            features.values.size(), features.spot_ids.size(), features.feature_names.size());
+            features.values.size(), n, features.feature_names.size());
+  STX_CHECK(!f.has_attribute("/", "values_fnv1a64") || f.read_string_attribute("/", "values_fnv1a64") ==
+                                                           hex(values_hash(features)),
+            FormatError, "{}: damaged feature cache (its values do not match their checksum); delete it", path);
   return features;
 }
 
 CacheResult encode_with_cache(const Slide& slide, const Encoder& encoder,
                               const PatchGeometry& patch, const std::string& cache_dir,
                               bool overwrite) {
+  check_encodable(slide, patch);  // before anything reads the spots' coordinates
   CacheResult result;
   const std::string key = feature_cache_key(slide, encoder, patch);
   fs::create_directories(cache_dir);

@@ -69,6 +69,10 @@ TenxMatrix read_tenx_h5_matrix(const std::string& path) {
                 shape[1] == static_cast<int64_t>(m.barcodes.size()),
             FormatError, "{}: shape ({}, {}) disagrees with {} features and {} barcodes", path,
             shape[0], shape[1], m.feature_ids.size(), m.barcodes.size());
+  STX_CHECK(m.feature_names.size() == m.feature_ids.size() &&
+                (m.feature_types.empty() || m.feature_types.size() == m.feature_ids.size()),
+            FormatError, "{}: {} feature names and {} feature types for {} feature ids", path,
+            m.feature_names.size(), m.feature_types.size(), m.feature_ids.size());
   // CSC over (features x barcodes) is exactly CSR over (barcodes x features).
   m.counts.n_rows = shape[1];
   m.counts.n_cols = shape[0];

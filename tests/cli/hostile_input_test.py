@@ -1,6 +1,8 @@
 """Hostile input (#18): absurd and contradictory options, and AnnData files with garbage in
 them. Each case must end with the documented exit code (1 usage, 2 bad input), exactly one
-line on stderr that starts 'stx: error:' and names what was wrong, and no output file.
+line on stderr (run with -q: no progress notes) that names what was wrong, and no output file.
+Every case is classified as clean error, crash, hang, silent success, output written or
+unclear error, and the table of them is printed.
 The corpus uses the bundled demo (demo/her2st) and files written here with python3-anndata.
 
 Usage: hostile_input_test.py STX SHARED_DATA SOURCE_DIR
@@ -27,7 +29,7 @@ def outcome(args, code, message, outputs):
     """What stx did with a hostile case: one of OUTCOMES."""
     import subprocess
     try:
-        r = run(stx, *args, timeout=60)
+        r = run(stx, "-q", *args, timeout=60)  # -q: warnings and errors only
     except subprocess.TimeoutExpired:
         return "hang", "no answer in 60 s"
     lines = r.stderr.strip().splitlines()
@@ -132,6 +134,12 @@ with tempfile.TemporaryDirectory() as tmp:
     (tmp / "noise.jpg").write_bytes(b"\xff\xd8\xff\xe0" + bytes(rng.integers(0, 255, 5000, dtype=np.uint8)))
     expect("images", ["encode", str(tmp / "noise.jpg"), "--um-per-px", "1", "--cache-dir", str(tmp / "c")],
            2, "noise.jpg")
+
+    no_spatial = small_slide()
+    del no_spatial.obsm["spatial"]
+    no_spatial.write_h5ad(tmp / "no_spatial.h5ad")
+    expect("h5ad values", ["encode", str(tmp / "no_spatial.h5ad"), "--image", str(tmp / "whole.png"),
+                           "--cache-dir", str(tmp / "c")], 2, "no coordinates")
 
     valid = tmp / "valid.h5ad"
     small_slide().write_h5ad(valid)

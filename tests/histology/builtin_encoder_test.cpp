@@ -10,6 +10,7 @@
 #include "stx/histology/encoder.hpp"
 #include "stx/histology/feature_cache.hpp"
 #include "stx/histology/stain.hpp"
+#include "stx/io/hdf5_file.hpp"
 #include "test_support.hpp"
 
 namespace stx {
@@ -117,6 +118,42 @@ TEST(FeatureCache, ReusedOnlyForTheSameKey) {
   test::write_text(first.path, "garbage");
   EXPECT_STX_ERROR(encode_with_cache(slide, *encoder, options.patch, dir / "cache", false),
                    FormatError, "not an HDF5 file");
+}
+
+// The cache is keyed by the image's content, not its path, and checks its own values (#18).
+TEST(FeatureCache, KeyedByImageContentAndChecksummed) {
+  test::TempDir dir;
+  const Slide slide = drawn_slide(dir);
+  EncoderOptions options;
+  options.patch = {56.0, 112};
+  const auto encoder = make_encoder(options);
+  const auto first = encode_with_cache(slide, *encoder, options.patch, dir / "cache", false);
+  // Another picture saved under the same path, same size: not the cached features.
+  cv::Mat other(400, 600, CV_8UC3, cv::Scalar(he_colour(0.9, 0.2)));
+  cv::imwrite(dir / "slide.png", other);
+  Slide replaced = slide;
+  replaced.image = open_image(dir / "slide.png");
+  const auto second = encode_with_cache(replaced, *encoder, options.patch, dir / "cache", false);
+  EXPECT_FALSE(second.reused);
+  EXPECT_NE(second.path, first.path);
+  EXPECT_NE(second.features.values, first.features.values);
+  // A cache file whose values no longer match their checksum is refused, naming it.
+  const EncodedFeatures good = load_features(second.path);
+  const std::string tampered = dir / "cache/tampered.h5";
+  {
+    const size_t n = good.spot_ids.size(), d = good.feature_names.size();
+    h5::File f = h5::File::create(tampered, tampered);
+    f.write_string_attribute("/", "key", good.key);
+    f.write_string_attribute("/", "values_fnv1a64", "0123456789abcdef");
+    f.write_numeric("/features", good.values, {n, d});
+    f.write_strings("/spot_ids", good.spot_ids);
+    f.write_strings("/feature_names", good.feature_names);
+    f.write_numeric("/spatial", good.spatial, {n, 2});
+    f.write_numeric("/off_image", std::vector<int8_t>(good.off_image.begin(), good.off_image.end()), {n});
+    f.close();
+  }
+  EXPECT_STX_ERROR(load_features(tampered), FormatError, "tampered.h5: damaged feature cache");
+  EXPECT_EQ(load_features(second.path).values, second.features.values);  // the intact one loads
 }
 
 }  // namespace

@@ -17,4 +17,9 @@ inline uint64_t fnv1a64(const void* data, size_t size, uint64_t hash = 146959810
 /// Hash of a whole file's bytes; IoError if it cannot be read.
 uint64_t fnv1a64_file(const std::string& path);
 
+/// A fingerprint of a file's content: its size and the hash of all its bytes, or for a file
+/// over 64 MiB (a whole-slide image) of 64 blocks of 64 KiB spread over it, first and last
+/// included. What keys caches by content rather than by path.
+uint64_t file_fingerprint(const std::string& path);
+
 }  // namespace stx
