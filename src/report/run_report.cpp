@@ -44,6 +44,20 @@ std::vector<std::string> split_tabs(const std::string& line) {
   return std::vector<std::string>(fields.begin(), fields.end());
 }
 
+// Every (protocol, fold, method) has the same targets of each kind: a file cut short at a
+// line boundary still parses, and would otherwise be reported as if whole.
+void check_complete(const std::vector<MetricRow>& rows, const fs::path& path) {
+  std::map<std::string, std::map<std::string, size_t>> targets;  // kind -> group -> rows
+  for (const auto& r : rows) ++targets[r.kind][r.protocol + " / " + r.fold + " / " + r.method];
+  for (const auto& [kind, groups] : targets)
+    for (const auto& [group, count] : groups) {
+      const size_t expected = groups.begin()->second;
+      STX_CHECK(count == expected, FormatError,
+                "{}: incomplete: {} {} rows for '{}' but {} for '{}' (a file cut short?)", path.string(), count,
+                kind, group, expected, groups.begin()->first);
+    }
+}
+
 std::vector<MetricRow> read_metrics(const fs::path& path) {
   STX_CHECK(fs::exists(path), FormatError,
             "{}: no metrics in this run folder (write them with `stx evaluate -o {}`)",
@@ -72,6 +86,7 @@ std::vector<MetricRow> read_metrics(const fs::path& path) {
                     parse_double(f[5], in, expected[5]), parse_double(f[6], in, expected[6])});
   }
   STX_CHECK(!rows.empty(), FormatError, "{}: no metric rows", path.string());
+  check_complete(rows, path);
   return rows;
 }
 

@@ -141,6 +141,18 @@ with tempfile.TemporaryDirectory() as tmp:
     expect("h5ad values", ["encode", str(tmp / "no_spatial.h5ad"), "--image", str(tmp / "whole.png"),
                            "--cache-dir", str(tmp / "c")], 2, "no coordinates")
 
+    # --- a run folder whose metrics were cut short at a line boundary --------------------------
+    run_folder = tmp / "run"
+    run_folder.mkdir()
+    header = "protocol\tfold\tmethod\tkind\ttarget\tpearson_r\tpartial_r_given_depth\tmse\n"
+    rows = [f"leave one patient out\tB\t{m}\tpathway\tP{t}\t0.3\t0.1\t0.01\n"
+            for m in ("ridge", "quadflow") for t in range(3)]
+    (run_folder / "cv_metrics.tsv").write_text(header + "".join(rows[:-1]))
+    expect("run folders", ["report", str(run_folder)], 2, "incomplete", [run_folder / "report.html"])
+    (run_folder / "cv_metrics.tsv").write_text(header + "".join(rows))
+    r = run(stx, "-q", "report", str(run_folder))
+    c.check(r.returncode == 0 and (run_folder / "report.html").exists(), f"the whole metrics report: {r.stderr}")
+
     valid = tmp / "valid.h5ad"
     small_slide().write_h5ad(valid)
     r = run(stx, "ingest", str(valid), "-o", str(out))
