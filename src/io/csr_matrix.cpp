@@ -1,6 +1,8 @@
 // CsrMatrix storage, validation and reductions.
 #include "stx/io/csr_matrix.hpp"
 
+#include <algorithm>
+
 #include "stx/core/error.hpp"
 
 namespace stx {
@@ -13,7 +15,7 @@ void CsrMatrix::append_row(const std::vector<int32_t>& cols, const std::vector<f
 }
 
 void CsrMatrix::validate(std::string_view context) const {
-  STX_CHECK(static_cast<int64_t>(indptr.size()) == n_rows + 1, ShapeError,
+  STX_CHECK(n_rows >= 0 && n_cols >= 0 && static_cast<int64_t>(indptr.size()) == n_rows + 1, ShapeError,
             "{}: indptr has {} entries, expected n_rows + 1 = {}", context, indptr.size(),
             n_rows + 1);
   STX_CHECK(indices.size() == data.size(), ShapeError,
@@ -21,9 +23,11 @@ void CsrMatrix::validate(std::string_view context) const {
   STX_CHECK(indptr.front() == 0 && indptr.back() == nnz(), ShapeError,
             "{}: indptr must run from 0 to nnz = {}, found {}..{}", context, nnz(),
             indptr.front(), indptr.back());
+  // all of indptr first: a row that ends past nnz must be refused before its entries are read
+  const auto decrease = std::is_sorted_until(indptr.begin(), indptr.end());
+  STX_CHECK(decrease == indptr.end(), ShapeError, "{}: indptr decreases at row {}", context,
+            decrease - indptr.begin() - 1);
   for (int64_t r = 0; r < n_rows; ++r) {
-    STX_CHECK(indptr[r] <= indptr[r + 1], ShapeError, "{}: indptr decreases at row {}", context,
-              r);
     for (int64_t k = indptr[r]; k < indptr[r + 1]; ++k) {
       STX_CHECK(indices[k] >= 0 && indices[k] < n_cols, ShapeError,
                 "{}: column index {} in row {} is outside [0, {})", context, indices[k], r,

@@ -59,7 +59,9 @@ CsrMatrix read_x(const h5::File& f) {
             type);
   const std::string shape_attr = f.has_attribute("/X", "shape") ? "shape" : "h5sparse_shape";
   const std::vector<int64_t> shape = f.read_int_attribute("/X", shape_attr);
-  STX_CHECK(shape.size() == 2, FormatError, "{}: '/X' shape must have 2 entries", f.path());
+  STX_CHECK(shape.size() == 2 && shape[0] >= 0 && shape[1] >= 0 && shape[0] < (int64_t{1} << 31) &&
+                shape[1] < (int64_t{1} << 31),
+            FormatError, "{}: '/X' shape must be 2 sizes below 2^31", f.path());
   const auto indptr = f.read_numeric<int64_t>("/X/indptr");
   const auto indices = f.read_numeric<int32_t>("/X/indices");
   const auto data = f.read_numeric<float>("/X/data");
@@ -73,6 +75,10 @@ CsrMatrix read_x(const h5::File& f) {
     STX_CHECK(static_cast<int64_t>(indptr.size()) == shape[1] + 1, FormatError,
               "{}: '/X/indptr' has {} entries, expected {}", f.path(), indptr.size(),
               shape[1] + 1);
+    STX_CHECK(indices.size() == data.size() && indptr.front() == 0 &&
+                  indptr.back() == static_cast<int64_t>(indices.size()) &&
+                  std::is_sorted(indptr.begin(), indptr.end()),
+              FormatError, "{}: '/X/indptr' must rise from 0 to the {} stored values", f.path(), indices.size());
     x.n_rows = shape[0];
     x.n_cols = shape[1];
     x.indptr.assign(static_cast<size_t>(shape[0] + 1), 0);

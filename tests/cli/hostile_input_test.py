@@ -135,6 +135,20 @@ with tempfile.TemporaryDirectory() as tmp:
     expect("images", ["encode", str(tmp / "noise.jpg"), "--um-per-px", "1", "--cache-dir", str(tmp / "c")],
            2, "noise.jpg")
 
+    # sparse X whose indptr runs past the stored values (was a segfault), CSC and CSR
+    import h5py
+    for kind in ("csc", "csr"):
+        a = small_slide()
+        a.X = sp.csc_matrix(a.X) if kind == "csc" else a.X
+        path = tmp / f"{kind}_indptr.h5ad"
+        a.write_h5ad(path)
+        with h5py.File(path, "r+") as f:
+            indptr = f["X/indptr"][...]
+            indptr[2] = indptr[-1] + 10_000_000
+            f["X/indptr"][...] = indptr
+        expect("h5ad values", ["ingest", str(path), "-o", str(tmp / f"{kind}_out.h5ad")], 2, "indptr",
+               [tmp / f"{kind}_out.h5ad"])
+
     no_spatial = small_slide()
     del no_spatial.obsm["spatial"]
     no_spatial.write_h5ad(tmp / "no_spatial.h5ad")
