@@ -99,7 +99,10 @@ CacheResult encode_with_cache(const Slide& slide, const Encoder& encoder,
   check_encodable(slide, patch);  // before anything reads the spots' coordinates
   CacheResult result;
   const std::string key = feature_cache_key(slide, encoder, patch);
-  fs::create_directories(cache_dir);
+  std::error_code error;
+  fs::create_directories(cache_dir, error);
+  STX_CHECK(!error && fs::is_directory(cache_dir), IoError, "--cache-dir {}: cannot create the folder ({})", cache_dir,
+            error ? error.message() : "a file is in the way");
   result.path = (fs::path(cache_dir) / fmt::format("{}-{}-{}.h5", slide.name, encoder.identity(),
                                                   hex(fnv1a64(key.data(), key.size()))))
                     .string();

@@ -1,5 +1,7 @@
 #include "model_metadata.hpp"
 
+#include <cmath>
+
 #include "stx/core/error.hpp"
 
 namespace stx {
@@ -91,6 +93,15 @@ ModelMetadata metadata_from_json(const nlohmann::json& j, const std::string& sou
                 (m.pathway_overlap.empty() || m.pathway_overlap.size() == p * p),
             FormatError, "{}: checkpoint metadata sizes disagree with the model ({} features, {} "
             "genes, {} pathways)", source, f, g, p);
+  // what a model file may ask of the encoder: patches a reader can cut, at sizes a model has
+  STX_CHECK(std::isfinite(m.patch_size_um) && m.patch_size_um > 0 && m.patch_size_um <= 10000 &&
+                m.patch_size_px >= 16 && m.patch_size_px <= 4096,
+            FormatError, "{}: checkpoint metadata: patch of {} µm at {} px; expected up to 10000 µm at 16 to 4096 px",
+            source, m.patch_size_um, m.patch_size_px);
+  for (const auto* scale : {&m.feature_sd, &m.gene_sd, &m.pathway_sd})
+    for (float sd : *scale)
+      STX_CHECK(std::isfinite(sd) && sd > 0, FormatError, "{}: checkpoint metadata: a standard deviation of {}",
+                source, sd);
   return m;
 }
 

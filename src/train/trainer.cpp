@@ -346,7 +346,9 @@ TrainedModel train_quadflow(const std::vector<const SlideData*>& train, const Sl
     member.threads = static_cast<int>(std::max<int64_t>(1, threads / workers));
     if (k > 1 && !o.run_dir.empty()) {
       member.run_dir = (fs::path(o.run_dir) / ("member_" + std::to_string(k))).string();
-      fs::create_directories(member.run_dir);
+      std::error_code error;
+      fs::create_directories(member.run_dir, error);
+      STX_CHECK(!error, IoError, "{}: cannot create the folder ({})", member.run_dir, error.message());
     }
     if (o.ensemble > 1) log()->debug("ensemble member {}/{} (seed {})", k, o.ensemble, member.seed);
     members[static_cast<size_t>(k - 1)] = train_one(train, validation, m, member, pretrained_tail, [&](EpochReport r) {

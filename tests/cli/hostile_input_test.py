@@ -92,6 +92,9 @@ with tempfile.TemporaryDirectory() as tmp:
                        "--cache-dir", str(tmp / "c")], 1, "takes no weights")
     expect("options", ["score", str(demo), "--section", "C2", "-o", str(tmp / "same"), "--tsv", str(tmp / "same")],
            1, "the same file", [tmp / "same"])
+    (tmp / "a_file").write_text("not a folder")
+    expect("options", ["encode", str(demo), "--section", "C2", "--cache-dir", str(tmp / "a_file" / "cache")], 2,
+           "--cache-dir")
 
     # --- garbage inside a file that parses: exit 2, naming the file ---------------------------
     def bad(name, edit, message):

@@ -9,6 +9,7 @@
 #include <limits>
 #include <random>
 
+#include "model_metadata.hpp"
 #include "stx/model/neighbourhood.hpp"
 #include "stx/core/error.hpp"
 #include "stx/stats/stats.hpp"
@@ -360,6 +361,22 @@ TEST(Trainer, StopsOnANonFiniteLossAndRefusesBadOptions) {
     edit(bad);
     EXPECT_STX_ERROR(train_quadflow(train, nullptr, synthetic_metadata(), bad), ConfigError, option);
   }
+}
+
+// A model file's metadata may not ask for patches no reader can cut (#18: 60000 px had been
+// accepted), nor carry scales that are not positive.
+TEST(Trainer, ModelMetadataOutOfRangeIsRefused) {
+  auto o = fast_options();
+  o.epochs = 1;
+  const TrainedModel model = train_quadflow({synthetic_slide("A", 1)}, nullptr, synthetic_metadata(), o);
+  const nlohmann::json good = metadata_to_json(model.metadata());
+  EXPECT_EQ(metadata_from_json(good, "m.pt").genes, model.metadata().genes);
+  nlohmann::json huge = good;
+  huge["patch_size_px"] = 60000;
+  EXPECT_STX_ERROR(metadata_from_json(huge, "m.pt"), FormatError, "m.pt: checkpoint metadata: patch of");
+  nlohmann::json zero_sd = good;
+  zero_sd["gene_sd"][0] = 0.0;
+  EXPECT_STX_ERROR(metadata_from_json(zero_sd, "m.pt"), FormatError, "a standard deviation of 0");
 }
 
 }  // namespace

@@ -25,8 +25,8 @@ struct ModelMetadata {
   bool encoder_bf16 = false;            // vit, swin run in bfloat16 (stx predict does the same)
   ViTTailShape encoder_tail;            // blocks > 0: the ViT's last blocks were fine-tuned and
                                         // are part of the model (it reads tokens, not features)
-  double patch_size_um = 0;
-  int patch_size_px = 0;
+  double patch_size_um = 112.0;  // PatchGeometry's defaults until the dataset sets the encoder's
+  int patch_size_px = 224;
   std::string score_method;             // how the pathway targets were scored
   std::string gene_sets;                // "hallmarks" or the GMT path
   std::vector<std::string> pathways;    // (P)
