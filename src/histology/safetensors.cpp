@@ -49,15 +49,23 @@ StateDict read_safetensors(const std::string& path) {
                   entry.contains("data_offsets"),
               FormatError, "{}: tensor '{}': expected dtype, shape and data_offsets", path, name);
     WeightTensor t;
-    t.dtype = entry["dtype"].get<std::string>();
-    t.shape = entry["shape"].get<std::vector<int64_t>>();
-    const auto offsets = entry["data_offsets"].get<std::vector<uint64_t>>();
+    std::vector<uint64_t> offsets;
+    try {
+      t.dtype = entry["dtype"].get<std::string>();
+      t.shape = entry["shape"].get<std::vector<int64_t>>();
+      offsets = entry["data_offsets"].get<std::vector<uint64_t>>();
+    } catch (const nlohmann::json::exception&) {
+      throw FormatError(fmt::format("{}: tensor '{}': dtype must be text, shape a list of sizes, data_offsets "
+                                    "a list of 2 byte offsets", path, name));
+    }
     const size_t width = dtype_size(t.dtype);
     STX_CHECK(width > 0, FormatError, "{}: tensor '{}': dtype {} not supported (F32, F16, BF16, F64)",
               path, name, t.dtype);
     uint64_t count = 1;
     for (int64_t d : t.shape) {
-      STX_CHECK(d >= 0, FormatError, "{}: tensor '{}': negative dimension", path, name);
+      STX_CHECK(d >= 0 && d < (int64_t{1} << 40), FormatError, "{}: tensor '{}': a dimension of {}", path, name, d);
+      STX_CHECK(count <= (uint64_t{1} << 40) / (static_cast<uint64_t>(d) + 1), FormatError,
+                "{}: tensor '{}': shape {} is too large", path, name, shape_text(t.shape));
       count *= static_cast<uint64_t>(d);
     }
     STX_CHECK(offsets.size() == 2 && offsets[0] <= offsets[1] && offsets[1] <= data_size, FormatError,

@@ -128,8 +128,14 @@ TenxMatrix read_tenx_mtx_dir(const std::string& dir) {
     int32_t feature;
     float value;
   };
+  // At most one entry per cell: a header claiming 10^15 entries is refused rather than
+  // reserved (the reservation is capped too; more entries than claimed are refused below).
+  const double cells = static_cast<double>(n_features) * static_cast<double>(n_barcodes);
+  STX_CHECK(n_entries >= 0 && static_cast<double>(n_entries) <= cells, FormatError,
+            "{}: line {}: {} entries for a {} x {} matrix", matrix_path, lines.line_number(), n_entries,
+            n_features, n_barcodes);
   std::vector<Entry> entries;
-  entries.reserve(static_cast<size_t>(n_entries));
+  entries.reserve(static_cast<size_t>(std::min<int64_t>(n_entries, int64_t{1} << 24)));
   while (lines.next(line)) {
     if (line.empty() || line[0] == '%') continue;
     const auto f = split_fields(line, ' ');

@@ -41,6 +41,11 @@ TEST(Safetensors, DamagedFiles) {
   test::write_text(dir / "dtype.safetensors", bad_dtype);
   EXPECT_STX_ERROR(read_safetensors(dir / "dtype.safetensors"), FormatError, "dtype U16 not supported");
   EXPECT_STX_ERROR(read_safetensors(dir / "absent.safetensors"), IoError, "cannot open");
+  // JSON of the wrong types in the header (was a raw nlohmann type_error, exit 3)
+  std::string bad_type = whole;
+  bad_type.replace(bad_type.find("\"F16\""), 5, "16.00");
+  test::write_text(dir / "type.safetensors", bad_type);
+  EXPECT_STX_ERROR(read_safetensors(dir / "type.safetensors"), FormatError, "dtype must be text");
 }
 
 }  // namespace

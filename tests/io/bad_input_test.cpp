@@ -2,7 +2,9 @@
 // message that names the file and what was wrong. Inputs are a tiny hand-written legacy ST
 // section (3 spots x 3 genes) broken one way at a time, and truncated copies of real files.
 #include <opencv2/imgcodecs.hpp>
+#include <zlib.h>
 
+#include "stx/core/text_lines.hpp"
 #include "stx/io/read_slide.hpp"
 #include "test_support.hpp"
 
@@ -146,6 +148,32 @@ TEST(BadInput, SpaceRangerBarcodeWithoutPosition) {
   ReadOptions options;
   options.input = dir.path().string();
   EXPECT_STX_ERROR(read_slide(options), FormatError, "has no row in");
+}
+
+// A MatrixMarket header that claims 10^15 entries is refused, not reserved (was exit 3).
+TEST(BadInput, MatrixMarketHeaderWithAbsurdEntryCount) {
+  test::TempDir dir;
+  std::filesystem::copy(test::fixture("spaceranger_mtx"), dir.path(), std::filesystem::copy_options::recursive);
+  const std::string mtx = dir / "filtered_feature_bc_matrix/matrix.mtx.gz";
+  std::string text;
+  {
+    TextLines lines(mtx);
+    bool size_line = false;
+    for (std::string line; lines.next(line);) {
+      if (!size_line && !line.empty() && line[0] != '%') {
+        line = line.substr(0, line.rfind(' ')) + " 999999999999999";
+        size_line = true;
+      }
+      text += line + "\n";
+    }
+  }
+  gzFile out = gzopen(mtx.c_str(), "wb");
+  ASSERT_NE(out, nullptr);
+  gzwrite(out, text.data(), static_cast<unsigned>(text.size()));
+  gzclose(out);
+  ReadOptions options;
+  options.input = dir.path().string();
+  EXPECT_STX_ERROR(read_slide(options), FormatError, "999999999999999 entries for a");
 }
 
 TEST(BadInput, UnknownFormatName) {
