@@ -4,6 +4,7 @@
 // register tokens, each with the reference's CLS features on four patches.
 #include "stx/histology/vit.hpp"
 
+#include <nlohmann/json.hpp>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
@@ -167,6 +168,42 @@ TEST(NativeViT, DeviceChoice) {
   if (!torch::cuda::is_available())
     EXPECT_STX_ERROR(vit.use_device("cuda"), ConfigError, "--device cuda: this LibTorch sees no CUDA device");
   EXPECT_STX_ERROR(vit.use_device("tpu"), ConfigError, "--device: 'tpu' is not one of cpu, cuda, auto");
+}
+
+// Writes a state dict as safetensors (F32), the format read_weights reads back.
+void write_safetensors(const StateDict& weights, const std::string& path) {
+  nlohmann::json header = nlohmann::json::object();
+  std::string data;
+  for (const auto& [name, t] : weights) {
+    const size_t begin = data.size();
+    data.append(reinterpret_cast<const char*>(t.values.data()), t.values.size() * sizeof(float));
+    header[name] = {{"dtype", "F32"}, {"shape", t.shape}, {"data_offsets", {begin, data.size()}}};
+  }
+  const std::string text = header.dump();
+  std::string bytes(8, '\0');
+  for (int i = 0; i < 8; ++i) bytes[static_cast<size_t>(i)] = static_cast<char>((text.size() >> (8 * i)) & 0xFF);
+  test::write_text(path, bytes + text + data);
+}
+
+// Weights that would divide by zero while the model is built (a (64, 3, 0, 0) patch
+// embedding was a SIGFPE), or that hold NaN, are refused naming the tensor (#18).
+TEST(NativeViT, DegenerateOrNonFiniteWeightsAreRefused) {
+  test::TempDir dir;
+  const StateDict good = read_weights(test::fixture("vit/tiny_vit_torchvision.safetensors"));
+  write_safetensors(good, dir / "same.safetensors");
+  EXPECT_NO_THROW(NativeViT(dir / "same.safetensors", 1));  // the writer round-trips
+  StateDict zero = read_safetensors(dir / "same.safetensors");
+  for (auto& [name, t] : zero)
+    if (t.shape.size() == 4) {  // the patch embedding: (D, 3, P, P) -> (D, 3, 0, 0)
+      t.shape[2] = t.shape[3] = 0;
+      t.values.clear();
+    }
+  write_safetensors(zero, dir / "zero.safetensors");
+  EXPECT_STX_ERROR(NativeViT(dir / "zero.safetensors", 1), FormatError, "expected (width, 3, patch, patch)");
+  StateDict nan = read_safetensors(dir / "same.safetensors");
+  nan.begin()->second.values[0] = std::nanf("");
+  write_safetensors(nan, dir / "nan.safetensors");
+  EXPECT_STX_ERROR(NativeViT(dir / "nan.safetensors", 1), FormatError, "holds NaN or infinite values");
 }
 
 TEST(NativeViT, NameMapping) {

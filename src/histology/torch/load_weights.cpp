@@ -1,6 +1,10 @@
 #include "load_weights.hpp"
 
+#include <algorithm>
+#include <cmath>
 #include <cstring>
+
+#include "stx/core/error.hpp"
 
 namespace stx {
 namespace {
@@ -25,6 +29,9 @@ void load_weights_strictly(torch::nn::Module& module, const StateDict& weights, 
   for (const auto& [name, tensor] : weights)
     if (!skipped(name)) kept.emplace(name, tensor);
   check_state_dict(kept, expected, source);
+  for (const auto& [name, tensor] : kept)
+    STX_CHECK(std::all_of(tensor.values.begin(), tensor.values.end(), [](float v) { return std::isfinite(v); }),
+              FormatError, "{}: weight '{}' holds NaN or infinite values", source, name);
   torch::NoGradGuard no_grad;
   for (auto& [name, tensor] : targets) {
     const auto& values = kept.at(name).values;

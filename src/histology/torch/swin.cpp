@@ -9,8 +9,8 @@
 #include <cmath>
 #include <regex>
 
-#include "load_weights.hpp"
 #include "backbone_runner.hpp"
+#include "load_weights.hpp"
 #include "native_encoder.hpp"
 #include "patch_tensor.hpp"
 #include "stx/torch/tensor_values.hpp"
@@ -218,6 +218,15 @@ const std::vector<int64_t>& shape_of(const StateDict& w, const std::string& name
   return it->second.shape;
 }
 
+// Dimension `index` of a tensor, which must exist and be positive (a degenerate tensor would
+// divide by zero while the model is built).
+int64_t positive_dim(const StateDict& w, const std::string& name, size_t index, const std::string& path) {
+  const auto& shape = shape_of(w, name, path);
+  STX_CHECK(index < shape.size() && shape[index] > 0, FormatError, "{}: '{}' has shape {}: expected a positive size "
+            "at dimension {}", path, name, fmt::format("({})", fmt::join(shape, ", ")), index);
+  return shape[index];
+}
+
 }  // namespace
 
 std::string torchvision_to_timm_swin_name(const std::string& name) {
@@ -257,26 +266,26 @@ NativeSwin::NativeSwin(const std::string& path, int threads, int64_t image_size)
     }
   SwinShape& s = impl_->shape;
   s.image = image_size;
-  s.embed = shape_of(w, "patch_embed.norm.weight", path)[0];
+  s.embed = positive_dim(w, "patch_embed.norm.weight", 0, path);
   s.conv_stem = w.count("patch_embed.proj.1.weight") > 0;  // a BatchNorm after the first conv
   std::vector<int64_t> stem_channels;
   if (s.conv_stem) {
     for (const std::string conv : {"patch_embed.proj.0.weight", "patch_embed.proj.3.weight"})
-      stem_channels.push_back(shape_of(w, conv, path)[0]);
+      stem_channels.push_back(positive_dim(w, conv, 0, path));
     s.patch = 4;
   } else {
-    s.patch = shape_of(w, "patch_embed.proj.0.weight", path)[2];
+    s.patch = positive_dim(w, "patch_embed.proj.0.weight", 2, path);
   }
   for (int64_t k = 0; w.count(fmt::format("layers.{}.blocks.0.norm1.weight", k)); ++k) {
     int64_t depth = 0;
     while (w.count(fmt::format("layers.{}.blocks.{}.norm1.weight", k, depth))) ++depth;
     s.depths.push_back(depth);
-    const auto& table = shape_of(w, fmt::format("layers.{}.blocks.0.attn.relative_position_bias_table", k), path);
-    s.heads.push_back(table[1]);
-    s.window = (static_cast<int64_t>(std::lround(std::sqrt(static_cast<double>(table[0])))) + 1) / 2;
+    const std::string table = fmt::format("layers.{}.blocks.0.attn.relative_position_bias_table", k);
+    s.heads.push_back(positive_dim(w, table, 1, path));
+    s.window = (static_cast<int64_t>(std::lround(std::sqrt(static_cast<double>(positive_dim(w, table, 0, path))))) + 1) / 2;
   }
   STX_CHECK(!s.depths.empty(), FormatError, "{}: no Swin stages (layers.0.blocks.0...)", path);
-  const int64_t mlp_ratio = shape_of(w, "layers.0.blocks.0.mlp.fc1.weight", path)[0] / s.embed;
+  const int64_t mlp_ratio = positive_dim(w, "layers.0.blocks.0.mlp.fc1.weight", 0, path) / s.embed;
   impl_->run.model = SwinTransformer(s, stem_channels, mlp_ratio);
   load_weights_strictly(*impl_->run.model, w, path);
   impl_->run.model->eval();

@@ -198,6 +198,10 @@ ViTShape infer_shape(const StateDict& w, const std::string& path, ViTNaming nami
   s.width = proj[0];
   s.patch = proj[2];
   s.mlp = fc1[0];
+  // a degenerate tensor would divide by zero while the model is built (SIGFPE)
+  STX_CHECK(s.width > 0 && proj[1] == 3 && s.patch > 0 && proj[3] == s.patch && s.mlp > 0 && pos[2] == s.width,
+            FormatError, "{}: patch_embed.proj.weight of shape ({}, {}, {}, {}): expected (width, 3, patch, patch) "
+            "with positive sizes matching pos_embed", path, proj[0], proj[1], proj[2], proj[3]);
   s.heads = std::max<int64_t>(1, s.width / 64);
   if (w.count("reg_token")) s.registers = w.at("reg_token").shape.size() == 3 ? w.at("reg_token").shape[1] : 0;
   s.layer_scale = w.count("blocks.0.ls1.gamma") > 0;
