@@ -60,7 +60,7 @@ Slide pseudo_spot_slide(std::shared_ptr<const Image> image, double um_per_px,
                         const PseudoSpotOptions& options) {
   STX_CHECK(std::isfinite(options.pitch_um) && options.pitch_um > 0, ConfigError,
             "--pitch-um must be positive, found {}", options.pitch_um);
-  STX_CHECK(std::isfinite(um_per_px) && um_per_px >= kMinUmPerPx && um_per_px <= kMaxUmPerPx, ConfigError,
+  STX_CHECK(plausible_um_per_px(um_per_px), ConfigError,
             "{}: {} µm per pixel; expected {} to {} (--um-per-px)", image->path(), um_per_px, kMinUmPerPx,
             kMaxUmPerPx);
   const double grid_points = (static_cast<double>(image->width()) * um_per_px / options.pitch_um + 1) *

@@ -115,25 +115,19 @@ bool File::is_dataset(const std::string& object) const {
   return info.type == H5O_TYPE_DATASET;
 }
 
-bool File::is_string_dataset(const std::string& object) const {
-  if (!is_dataset(object)) return false;
+H5T_class_t File::dataset_class(const std::string& object) const {
+  if (!is_dataset(object)) return H5T_NO_CLASS;
   Handle d = open_object(object);
   Handle type(H5Dget_type(d.get()));
-  return H5Tget_class(type.get()) == H5T_STRING;
+  return H5Tget_class(type.get());
 }
 
-bool File::is_integer_dataset(const std::string& object) const {
-  if (!is_dataset(object)) return false;
-  Handle d = open_object(object);
-  Handle type(H5Dget_type(d.get()));
-  return H5Tget_class(type.get()) == H5T_INTEGER;
-}
+bool File::is_string_dataset(const std::string& object) const { return dataset_class(object) == H5T_STRING; }
+
+bool File::is_integer_dataset(const std::string& object) const { return dataset_class(object) == H5T_INTEGER; }
 
 bool File::is_numeric_dataset(const std::string& object) const {
-  if (!is_dataset(object)) return false;
-  Handle d = open_object(object);
-  Handle type(H5Dget_type(d.get()));
-  const H5T_class_t kind = H5Tget_class(type.get());
+  const H5T_class_t kind = dataset_class(object);
   return kind == H5T_INTEGER || kind == H5T_FLOAT;
 }
 

@@ -71,19 +71,16 @@ bool png_has_end_chunk(const std::string& path) {
   return bytes.compare(0, 4, "IEND") == 0;
 }
 
-bool is_png(const std::string& path) {
+// Whether the file starts with the two bytes `a`, `b` (0x89 'P': PNG; 0xFF 0xD8: JPEG).
+bool starts_with(const std::string& path, unsigned char a, unsigned char b) {
   std::ifstream in(path, std::ios::binary);
   unsigned char magic[2] = {0, 0};
   in.read(reinterpret_cast<char*>(magic), 2);
-  return magic[0] == 0x89 && magic[1] == 'P';
+  return magic[0] == a && magic[1] == b;
 }
 
-bool is_jpeg(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  unsigned char magic[2] = {0, 0};
-  in.read(reinterpret_cast<char*>(magic), 2);
-  return magic[0] == 0xFF && magic[1] == 0xD8;
-}
+bool is_png(const std::string& path) { return starts_with(path, 0x89, 'P'); }
+bool is_jpeg(const std::string& path) { return starts_with(path, 0xFF, 0xD8); }
 
 }  // namespace
 

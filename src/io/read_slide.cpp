@@ -62,7 +62,7 @@ void check_values(const Slide& slide) {
     total += v;
   }
   STX_CHECK(total > 0, FormatError, "{}: every count is zero", path);
-  STX_CHECK(std::isnan(slide.um_per_px) || (slide.um_per_px >= kMinUmPerPx && slide.um_per_px <= kMaxUmPerPx),
+  STX_CHECK(std::isnan(slide.um_per_px) || plausible_um_per_px(slide.um_per_px),
             FormatError, "{}: {} µm per pixel; expected {} to {} (pass --um-per-px)", path, slide.um_per_px,
             kMinUmPerPx, kMaxUmPerPx);
 }
@@ -126,7 +126,7 @@ Slide read_slide(const ReadOptions& options) {
     case InputFormat::kAuto: break;
   }
   if (!std::isnan(options.um_per_px)) {
-    STX_CHECK(options.um_per_px >= kMinUmPerPx && options.um_per_px <= kMaxUmPerPx, ConfigError,
+    STX_CHECK(plausible_um_per_px(options.um_per_px), ConfigError,
               "--um-per-px: expected {} to {}, found {}", kMinUmPerPx, kMaxUmPerPx, options.um_per_px);
     slide.um_per_px = options.um_per_px;
   }

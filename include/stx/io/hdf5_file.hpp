@@ -52,6 +52,7 @@ class File {
   bool is_string_dataset(const std::string& object) const;   // a dataset of text
   bool is_integer_dataset(const std::string& object) const;  // of any integer width
   bool is_numeric_dataset(const std::string& object) const;  // integers or floats
+  H5T_class_t dataset_class(const std::string& object) const;  // H5T_NO_CLASS: not a dataset
   std::vector<std::string> children(const std::string& group) const;
 
   std::vector<int64_t> dataset_dims(const std::string& dataset) const;

@@ -23,6 +23,7 @@ inline constexpr double kUnknown = std::numeric_limits<double>::quiet_NaN();
 
 /// The µm per pixel a slide may have: from a 100x objective's 0.01 to a 1000 µm/px overview.
 inline constexpr double kMinUmPerPx = 0.01, kMaxUmPerPx = 1000;
+inline bool plausible_um_per_px(double v) { return std::isfinite(v) && v >= kMinUmPerPx && v <= kMaxUmPerPx; }
 
 /// One obsm entry: (n_spots, cols) row-major.
 struct SpotMatrix {
