@@ -11,7 +11,7 @@ namespace stx::cli {
 Action add_domains(CLI::App& app) {
   auto run = std::make_shared<DomainsRun>();
   CLI::App* cmd = app.add_subcommand(
-      "domains", "Spatial domains from pathway activity, beside an expression-PCA baseline");
+      "domains", "Spatial domains from expression and pathway activity, beside the scanpy baseline");
   add_slide_options(cmd, run->slide);
   cmd->add_option("--sections", run->sections, "Legacy ST dataset folder: sections to use")
       ->delimiter(',');
@@ -21,6 +21,21 @@ Action add_domains(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--k-max", run->options.clustering.k_max, "Largest k tried by silhouette")
       ->capture_default_str();
+  cmd->add_option("--features", run->features,
+                  "Domain features: expression (principal components), pathways, or combined")
+      ->check(CLI::IsMember(domain_features().names()))->capture_default_str();
+  cmd->add_option("--spatial", run->spatial,
+                  "Spatial step: neighbours (pool each spot's counts with its neighbours'), "
+                  "smoothing (of the features), none")
+      ->check(CLI::IsMember(domain_spatial().names()))->capture_default_str();
+  cmd->add_option("--cluster", run->cluster, "kmeans, or potts (k-means refined on the spot graph)")
+      ->check(CLI::IsMember(domain_clusterings().names()))->capture_default_str();
+  cmd->add_option("--potts-beta", run->options.clustering.potts.beta,
+                  "Potts: weight of each agreeing neighbour")
+      ->check(CLI::Range(0.0, 100.0))->capture_default_str();
+  cmd->add_option("--neighbour-weight", run->options.neighbour_weight,
+                  "Neighbours' share of a spot's pooled counts")
+      ->check(CLI::Range(0.0, 10.0))->capture_default_str();
   cmd->add_option("--smoothing", run->options.clustering.smoothing,
                   "Weight of the neighbours' mean per smoothing round")
       ->check(CLI::Range(0.0, 1.0))->capture_default_str();

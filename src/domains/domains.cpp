@@ -20,15 +20,21 @@ cv::Mat to_float_mat(const DenseMatrix& m) {
   return out;
 }
 
-// k-means with k-means++ seeding; labels renumbered by decreasing cluster size so that the
-// same partition always gets the same numbers.
+std::vector<int> renumber_by_size(std::vector<int> raw, int k);
+
+// k-means with k-means++ seeding; labels renumbered by decreasing cluster size.
 std::vector<int> kmeans(const cv::Mat& data, int k, const DomainOptions& options) {
   cv::theRNG().state = options.seed * 2654435761u + 88172645463325252ull;
   cv::Mat labels;
   cv::kmeans(data, k, labels,
              cv::TermCriteria(cv::TermCriteria::EPS | cv::TermCriteria::COUNT, 300, 1e-6),
              options.restarts, cv::KMEANS_PP_CENTERS);
-  std::vector<int> raw(labels.begin<int>(), labels.end<int>());
+  return renumber_by_size({labels.begin<int>(), labels.end<int>()}, k);
+}
+
+// Domains renumbered by decreasing size (ties: lower number first), so that the same
+// partition always gets the same numbers.
+std::vector<int> renumber_by_size(std::vector<int> raw, int k) {
   std::vector<int64_t> size(static_cast<size_t>(k), 0);
   for (int l : raw) ++size[static_cast<size_t>(l)];
   std::vector<int> order(static_cast<size_t>(k));
@@ -44,6 +50,12 @@ std::vector<int> kmeans(const cv::Mat& data, int k, const DomainOptions& options
 double choose2(double n) { return n * (n - 1) / 2; }
 
 }  // namespace
+
+const NameTable<DomainClustering>& domain_clusterings() {
+  static const NameTable<DomainClustering> table(
+      "--cluster", "clustering", {{DomainClustering::kKmeans, "kmeans"}, {DomainClustering::kPotts, "potts"}});
+  return table;
+}
 
 DenseMatrix smooth_over_graph(const DenseMatrix& m, const SpotGraph& graph, double weight,
                               int rounds) {
@@ -132,8 +144,9 @@ DomainResult spatial_domains(const DenseMatrix& features, const SpotGraph& graph
   STX_CHECK(features.rows >= 2 && features.cols >= 1, ShapeError,
             "domains: need at least 2 spots and 1 feature, got {} x {}", features.rows,
             features.cols);
-  const DenseMatrix smoothed = smooth_over_graph(standardise_columns(features), graph,
-                                                 options.smoothing, options.smoothing_rounds);
+  const DenseMatrix smoothed =
+      smooth_over_graph(options.standardise ? standardise_columns(features) : features, graph,
+                        options.smoothing, options.smoothing_rounds);
   const cv::Mat data = to_float_mat(smoothed);
   DomainResult result;
   if (options.k > 0) {
@@ -156,6 +169,9 @@ DomainResult spatial_domains(const DenseMatrix& features, const SpotGraph& graph
       }
     }
   }
+  if (options.clustering == DomainClustering::kPotts)
+    result.labels = renumber_by_size(
+        potts_refine(smoothed, graph, std::move(result.labels), result.k, options.potts), result.k);
   result.silhouette = silhouette_score(smoothed, result.labels);
   return result;
 }

@@ -2,14 +2,106 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <numeric>
 #include <set>
 
 #include "stx/core/error.hpp"
+#include "stx/domains/neighbour_counts.hpp"
 #include "stx/expression/highly_variable.hpp"
 #include "stx/expression/normalize.hpp"
 
 namespace stx {
+
+namespace {
+
+bool has_counts(const Slide& slide) {
+  return slide.counts.n_rows == slide.n_spots() && slide.counts.n_cols > 0;
+}
+
+// The comparison methods, in table order: scanpy's baseline (expression, no spatial step)
+// first, then each spatial step and feature set that the chosen method is judged against.
+std::vector<DomainMethod> comparison_methods(bool counts) {
+  using F = DomainFeatures;
+  using S = DomainSpatial;
+  using C = DomainClustering;
+  if (!counts)
+    return {{F::kPathways, S::kNone, C::kKmeans}, {F::kPathways, S::kSmoothing, C::kKmeans},
+            {F::kPathways, S::kSmoothing, C::kPotts}};
+  return {{F::kExpression, S::kNone, C::kKmeans},          {F::kExpression, S::kSmoothing, C::kKmeans},
+          {F::kPathways, S::kSmoothing, C::kKmeans},        {F::kExpression, S::kNeighbourCounts, C::kKmeans},
+          {F::kExpression, S::kNeighbourCounts, C::kPotts}, {F::kCombined, S::kNeighbourCounts, C::kKmeans},
+          {F::kCombined, S::kNeighbourCounts, C::kPotts}};
+}
+
+// Without counts, expression-based features become the pathways, neighbour counts smoothing.
+DomainMethod without_counts(DomainMethod m) {
+  m.features = DomainFeatures::kPathways;
+  if (m.spatial == DomainSpatial::kNeighbourCounts) m.spatial = DomainSpatial::kSmoothing;
+  return m;
+}
+
+// The components scaled so that their total variance is that of `reference` times `share`.
+DenseMatrix scaled_to_share(DenseMatrix m, const DenseMatrix& reference, double share) {
+  auto total_variance = [](const DenseMatrix& x) {
+    const ColumnScale scale = column_scale(x.values, x.cols);
+    double v = 0;
+    for (double sd : scale.sd) v += sd * sd;
+    return v;
+  };
+  const double mine = total_variance(m);
+  const double f = mine > 0 ? std::sqrt(share * total_variance(reference) / mine) : 0.0;
+  for (double& v : m.values) v *= f;
+  return m;
+}
+
+DenseMatrix side_by_side(const DenseMatrix& a, const DenseMatrix& b) {
+  DenseMatrix out{a.rows, a.cols + b.cols, {}};
+  out.values.reserve(static_cast<size_t>(out.rows * out.cols));
+  for (int64_t i = 0; i < a.rows; ++i) {
+    for (int64_t c = 0; c < a.cols; ++c) out.values.push_back(a.at(i, c));
+    for (int64_t c = 0; c < b.cols; ++c) out.values.push_back(b.at(i, c));
+  }
+  return out;
+}
+
+}  // namespace
+
+const NameTable<DomainFeatures>& domain_features() {
+  static const NameTable<DomainFeatures> table(
+      "--features", "domain features",
+      {{DomainFeatures::kExpression, "expression"}, {DomainFeatures::kPathways, "pathways"},
+       {DomainFeatures::kCombined, "combined"}});
+  return table;
+}
+
+const NameTable<DomainSpatial>& domain_spatial() {
+  static const NameTable<DomainSpatial> table(
+      "--spatial", "spatial step",
+      {{DomainSpatial::kNone, "none"}, {DomainSpatial::kSmoothing, "smoothing"},
+       {DomainSpatial::kNeighbourCounts, "neighbours"}});
+  return table;
+}
+
+std::string describe(const DomainRun& run) {
+  static const char* spatial[] = {"no spatial step", "smoothed", "neighbour counts"};
+  return run.features + ", " + spatial[static_cast<int>(run.method.spatial)] + ", " +
+         domain_clusterings().name(run.method.clustering);
+}
+
+double nested_share(const std::vector<int>& coarse, const std::vector<int>& fine) {
+  STX_CHECK(coarse.size() == fine.size() && !fine.empty(), ShapeError,
+            "nested share: labellings of {} and {} items", coarse.size(), fine.size());
+  std::map<int, std::map<int, int64_t>> overlap;  // fine label -> coarse label -> items
+  for (size_t i = 0; i < fine.size(); ++i) ++overlap[fine[i]][coarse[i]];
+  int64_t inside = 0;
+  for (const auto& [f, by_coarse] : overlap) {
+    int64_t most = 0;
+    for (const auto& [c, n] : by_coarse) most = std::max(most, n);
+    inside += most;
+  }
+  return static_cast<double>(inside) / static_cast<double>(fine.size());
+}
 
 bool usable_label(const std::string& label) { return !label.empty() && label != "undetermined"; }
 
@@ -56,11 +148,46 @@ SlideDomains slide_domains(const Slide& slide, const DenseMatrix& pathway_activi
   if (clustering.k == 0 && options.k_from_labels && out.label_classes >= 2)
     clustering.k = out.label_classes;
 
+  const bool counts = has_counts(slide);
   const SpotGraph graph = adjacency_graph(slide.pixel_x, slide.pixel_y);
-  auto run = [&](const std::string& name, const DenseMatrix& features, bool smoothed) {
-    DomainOptions o = clustering;
-    if (!smoothed) o.smoothing_rounds = 0;
-    DomainRun r{name, smoothed, spatial_domains(features, graph, o), std::nan("")};
+  // Features computed once per (features, spatial step), shared by both clusterings.
+  DenseMatrix pcs, pooled_pcs;
+  auto expression = [&](bool pooled) -> const DenseMatrix& {
+    DenseMatrix& m = pooled ? pooled_pcs : pcs;
+    if (m.rows == 0)
+      m = expression_pcs(pooled ? add_neighbour_counts(slide.counts, graph, options.neighbour_weight)
+                                : slide.counts,
+                         options.expression_genes, options.expression_pcs);
+    return m;
+  };
+  auto cluster = [&](DomainMethod method, const DomainOptions& base) {
+    DomainOptions o = base;
+    o.clustering = method.clustering;
+    if (method.spatial != DomainSpatial::kSmoothing) o.smoothing_rounds = 0;
+    const bool pooled = method.spatial == DomainSpatial::kNeighbourCounts;
+    DenseMatrix features;
+    std::string name = pathway_source;
+    if (method.features == DomainFeatures::kPathways) {
+      features = pathway_activity;
+    } else {
+      o.standardise = false;  // principal components keep their variances, as in scanpy
+      name = "expression PCA";
+      features = expression(pooled);
+      if (method.features == DomainFeatures::kCombined) {
+        name += " + " + pathway_source;
+        DenseMatrix pathways = standardise_columns(pathway_activity);
+        if (pooled) pathways = smooth_over_graph(pathways, graph, o.smoothing, clustering.smoothing_rounds);
+        features = side_by_side(features, scaled_to_share(std::move(pathways), features, options.pathway_share));
+      }
+    }
+    return std::make_pair(name, spatial_domains(features, graph, o));
+  };
+  auto run = [&](DomainMethod method, bool chosen) {
+    if (!counts) method = without_counts(method);
+    for (const auto& r : out.runs)
+      if (r.method == method) return;  // already run (the chosen method is also a comparison)
+    auto [name, result] = cluster(method, clustering);
+    DomainRun r{method, name, chosen, std::move(result), std::nan("")};
     if (!labelled.empty()) {
       std::vector<std::string> truth;
       std::vector<int> found;
@@ -72,14 +199,23 @@ SlideDomains slide_domains(const Slide& slide, const DenseMatrix& pathway_activi
     }
     out.runs.push_back(std::move(r));
   };
-  run(pathway_source, pathway_activity, true);
-  run(pathway_source, pathway_activity, false);
-  if (options.expression_baseline && slide.counts.n_rows == slide.n_spots() &&
-      slide.counts.n_cols > 0) {
-    const DenseMatrix pcs = expression_pcs(slide.counts, options.expression_genes, options.expression_pcs);
-    run("expression PCA", pcs, true);
-    run("expression PCA", pcs, false);
+  run(options.method, true);
+  if (options.stability) {
+    const DomainRun& chosen = out.runs.front();
+    std::vector<std::pair<int, std::vector<int>>> by_k = {{chosen.result.k, chosen.result.labels}};
+    for (int k : {chosen.result.k - 1, chosen.result.k + 1}) {
+      if (k < 2 || k >= slide.n_spots()) continue;
+      DomainOptions o = clustering;
+      o.k = k;
+      by_k.emplace_back(k, cluster(chosen.method, o).second.labels);
+    }
+    std::sort(by_k.begin(), by_k.end());
+    for (size_t i = 0; i + 1 < by_k.size(); ++i)
+      out.stability.push_back({by_k[i].first, adjusted_rand_index(by_k[i].second, by_k[i + 1].second),
+                               nested_share(by_k[i].second, by_k[i + 1].second)});
   }
+  if (options.compare)
+    for (const DomainMethod& m : comparison_methods(counts)) run(m, false);
   return out;
 }
 

@@ -22,11 +22,18 @@ namespace {
 // The pathway activity of a slide: obsm['pathway_activity'] when the .h5ad has it (from
 // stx predict or stx score), else scored from the counts.
 DenseMatrix pathway_activity(const Slide& slide, const DomainsRun& args, std::string* source,
-                             bool* predicted) {
+                             bool* predicted, std::vector<std::string>* names) {
   if (const SpotMatrix* obsm = slide.find_obsm("pathway_activity"); obsm && obsm->cols > 0) {
     // stx predict marks its files with uns['stx_X']; stx score's keep counts in X.
     *predicted = slide.uns_strings.count("stx_X") > 0;
     *source = *predicted ? "predicted pathways" : "pathways";
+    const auto listed = slide.uns_lists.find("pathway_names");
+    if (listed != slide.uns_lists.end() && static_cast<int64_t>(listed->second.size()) == obsm->cols) {
+      *names = listed->second;
+    } else {
+      names->clear();
+      for (int64_t c = 0; c < obsm->cols; ++c) names->push_back(fmt::format("pathway {}", c + 1));
+    }
     return DenseMatrix{slide.n_spots(), obsm->cols, {obsm->values.begin(), obsm->values.end()}};
   }
   ScoreOptions scoring;
@@ -38,6 +45,7 @@ DenseMatrix pathway_activity(const Slide& slide, const DomainsRun& args, std::st
             "{}: {} spot(s) have no counts; remove them before clustering", slide.source_path, n_flagged);
   *source = "pathways";
   *predicted = false;
+  *names = scores.pathways;
   return DenseMatrix{scores.n_spots, static_cast<int64_t>(scores.pathways.size()),
                      {scores.values.begin(), scores.values.end()}};
 }
@@ -46,6 +54,8 @@ DenseMatrix pathway_activity(const Slide& slide, const DomainsRun& args, std::st
 
 void run_domains(DomainsRun run) {
   run.slide.read.format = parse_input_format(run.slide.format);
+  run.options.method = {domain_features().parse(run.features), domain_spatial().parse(run.spatial),
+                        domain_clusterings().parse(run.cluster)};
   if (run.k == "silhouette") {
     run.options.k_from_labels = false;
   } else if (run.k != "auto") {
@@ -70,30 +80,39 @@ void run_domains(DomainsRun run) {
     inputs.back().section = s;
   }
   DomainTables tables(out.string());
-  fmt::print("  {:<8} {:<20} {:>9} {:>4} {:>11} {:>7}\n", "slide", "features", "smoothed", "k",
-             "silhouette", "ARI");
+  fmt::print("  {:<6} {:1} {:<54} {:>3} {:>10} {:>7}\n", "slide", "", "features, spatial step, clustering",
+             "k", "silhouette", "ARI");
   for (const auto& input : inputs) {
     const Slide slide = read_slide(input);
     for (const auto& note : slide.notes) log()->info("{}: {}", slide.name, note);
     std::string source;
     bool predicted = false;
-    const DenseMatrix activity = pathway_activity(slide, run, &source, &predicted);
-    SlideDomainOptions options = run.options;
-    options.expression_baseline = !predicted;
-    const SlideDomains d = slide_domains(slide, activity, source, options);
+    std::vector<std::string> names;
+    const DenseMatrix activity = pathway_activity(slide, run, &source, &predicted, &names);
+    Slide clustered = slide;
+    if (predicted) clustered.counts = CsrMatrix{};  // X of a prediction is not counts
+    const SlideDomains d = slide_domains(clustered, activity, source, run.options);
 
-    tables.add(slide, d);
+    const DomainRun& chosen = d.runs.front();
+    const DomainSummary summary = summarise_domains(activity, chosen.result.labels, chosen.result.k);
+    tables.add(slide, d, summary, names);
     for (const auto& r : d.runs) {
-      fmt::print("  {:<8} {:<20} {:>9} {:>4} {:>11.3f} {:>7}\n", slide.name, r.features,
-                 r.smoothed ? "yes" : "no", r.result.k, r.result.silhouette,
+      fmt::print("  {:<6} {:1} {:<54} {:>3} {:>10.3f} {:>7}\n", slide.name, r.chosen ? "*" : "",
+                 describe(r), r.result.k, r.result.silhouette,
                  std::isnan(r.ari) ? "-" : fmt::format("{:.3f}", r.ari));
     }
     write_domain_figure(slide, d, out.string());
+    write_domain_heatmap(slide, d, summary, names, out.string());
+    for (const auto& s : d.stability)
+      log()->info("{}: domains at k = {} and {}: ARI {:.3f}, {:.0f}% of spots nested", slide.name, s.k,
+                  s.k + 1, s.ari, 100 * s.nested);
   }
   tables.commit();
-  fmt::print("ARI: adjusted Rand index against the labels, on labelled spots ('undetermined' "
-             "left out).\nWrote {}/domains.tsv, domains_metrics.tsv and one domains_<slide>.png "
-             "per slide\n", out.string());
+  fmt::print("*: the domains asked for (--features, --spatial, --cluster); the other rows compare.\n"
+             "ARI: adjusted Rand index against the labels, on labelled spots ('undetermined' "
+             "left out).\nWrote {}/domains.tsv, domains_metrics.tsv, domain_pathways.tsv, "
+             "domains_stability.tsv, and per slide domains_<slide>.png and domain_heatmap_<slide>.png\n",
+             out.string());
 }
 
 }  // namespace stx

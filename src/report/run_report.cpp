@@ -10,6 +10,7 @@
 #include <map>
 #include <set>
 
+#include "domains_section.hpp"
 #include "html.hpp"
 #include "stx/core/error.hpp"
 #include "stx/core/run_folder.hpp"
@@ -199,22 +200,6 @@ std::string summary_section(const fs::path& path) {
   return "<h2>Run</h2>\n" + html::render(t);
 }
 
-std::string tsv_table(const fs::path& path) {
-  TextLines in(path.string());
-  html::Table t;
-  std::string line;
-  if (in.next(line)) t.header = split_tabs(line);
-  t.numeric.assign(t.header.size(), false);
-  for (size_t c = 3; c < t.numeric.size(); ++c) t.numeric[c] = true;
-  while (in.next(line)) {
-    if (line.empty()) continue;
-    std::vector<std::string> row;
-    for (const auto& cell : split_tabs(line)) row.push_back(html::escape(cell));
-    t.rows.push_back(row);
-  }
-  return html::render(t);
-}
-
 std::vector<fs::path> pngs_in(const fs::path& dir) {
   std::vector<fs::path> out;
   if (!fs::is_directory(dir)) return out;
@@ -240,17 +225,6 @@ std::string maps_section(const fs::path& dir) {
   for (const auto& p : pngs_in(dir))
     if (!done.count(p.filename().string())) out += html::image_figure(p.string(), p.stem().string());
   return out.empty() ? "" : "<h2>Maps</h2>\n" + out;
-}
-
-std::string domains_section(const fs::path& dir) {
-  if (!fs::exists(dir / run_folder::kDomainMetrics)) return "";
-  std::string out = "<h2>Spatial domains</h2>\n<p class=\"note\">Domains from pathway activity "
-                    "beside the expression-PCA baseline, with and without spatial smoothing. ARI: "
-                    "adjusted Rand index against the pathologist labels on labelled spots "
-                    "(&lsquo;undetermined&rsquo; left out).</p>\n";
-  out += tsv_table(dir / run_folder::kDomainMetrics);
-  for (const auto& p : pngs_in(dir)) out += html::image_figure(p.string(), p.stem().string());
-  return out;
 }
 
 }  // namespace

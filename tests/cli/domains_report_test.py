@@ -1,7 +1,8 @@
 """`stx domains` and `stx report` end to end:
 - domains of the pathologist-labelled HER2ST sections (A1, B1): the ARI in domains_metrics.tsv
-  equals scikit-learn's adjusted_rand_score recomputed from domains.tsv, for every run; the
-  smoothed pathway domains are spatially more coherent than the unsmoothed ones;
+  equals scikit-learn's adjusted_rand_score recomputed from domains.tsv, for every run; every
+  spatial step gives domains more coherent in space than the same features without it; the
+  per-domain pathway tests match scipy's Mann-Whitney U on the scores `stx score` writes;
 - the report of a real (short) evaluation run loads in headless Chromium with no console
   errors, fetches nothing, and its screenshot is not blank;
 - bad input: a report of a folder with no metrics, a bad --k, an existing output, an output
@@ -33,15 +34,26 @@ r = run(stx, "domains", str(her2st), "--sections", "A1,B1", "-o", str(runs / "do
 c.check(r.returncode == 0, f"domains exit {r.returncode}: {r.stderr[-500:]}")
 spots = pd.read_csv(runs / "domains" / "domains.tsv", sep="\t", keep_default_na=False)
 metrics = pd.read_csv(runs / "domains" / "domains_metrics.tsv", sep="\t")
-columns = {("pathways", "yes"): "pathways", ("pathways", "no"): "pathways_unsmoothed",
-           ("expression PCA", "yes"): "expression_PCA", ("expression PCA", "no"): "expression_PCA_unsmoothed"}
-c.check(len(metrics) == 8, f"{len(metrics)} metric rows, expected 2 slides x 4 runs")
+c.check(len(metrics) == 14, f"{len(metrics)} metric rows, expected 2 slides x 7 methods")
+c.check(list(metrics[metrics.chosen == "yes"].drop_duplicates(["features", "spatial", "clustering"])
+             [["features", "spatial", "clustering"]].iloc[0]) == ["expression PCA", "neighbours", "kmeans"],
+        f"the chosen method is not the documented default: {metrics[metrics.chosen == 'yes']}")
+c.check((metrics.groupby("slide").chosen.apply(lambda x: (x == "yes").sum()) == 1).all(), "one chosen run per slide")
+
+
+def column_of(m):
+    return "_".join(w for w in f"{m.features} {m.spatial} {m.clustering}".replace("+", " ").split())
+
+
 for _, m in metrics.iterrows():
     s = spots[(spots.slide == m.slide) & (spots.label != "") & (spots.label != "undetermined")]
-    reference = adjusted_rand_score(s.label, s[columns[(m.features, m.smoothed)]])
-    c.check(abs(reference - m.ari) < 1e-4, f"{m.slide} {m.features} {m.smoothed}: ARI {m.ari} vs sklearn {reference}")
-    c.check(s[columns[(m.features, m.smoothed)]].nunique() == m.k, f"{m.slide}: k {m.k} not the number of domains")
-    print(f"{m.slide:3} {m.features:15} smoothed={m.smoothed:3} k={m.k} ARI={m.ari:.3f} (sklearn {reference:.3f})")
+    reference = adjusted_rand_score(s.label, s[column_of(m)])
+    c.check(abs(reference - m.ari) < 1e-4, f"{m.slide} {column_of(m)}: ARI {m.ari} vs sklearn {reference}")
+    c.check(s[column_of(m)].nunique() == m.k, f"{m.slide}: k {m.k} not the number of domains")
+    if m.chosen == "yes":
+        c.check((spots[spots.slide == m.slide].domain == spots[spots.slide == m.slide][column_of(m)]).all(),
+                f"{m.slide}: the domain column is not the chosen run")
+    print(f"{m.slide:3} {column_of(m):48} k={m.k} ARI={m.ari:.3f} (sklearn {reference:.3f})")
 
 
 def same_domain_neighbours(frame, column):
@@ -59,10 +71,39 @@ def same_domain_neighbours(frame, column):
 
 for slide in ("A1", "B1"):
     frame = spots[spots.slide == slide]
-    smooth, raw = same_domain_neighbours(frame, "pathways"), same_domain_neighbours(frame, "pathways_unsmoothed")
-    c.check(smooth > raw, f"{slide}: smoothing did not make domains more coherent ({smooth:.2f} vs {raw:.2f})")
-    print(f"{slide}: adjacent spots in the same domain {smooth:.2f} smoothed, {raw:.2f} unsmoothed")
-c.check((runs / "domains" / "domains_A1.png").exists(), "no domains_A1.png")
+    for spatial in ("expression_PCA_neighbours_kmeans", "expression_PCA_neighbours_potts", "pathways_smoothing_kmeans"):
+        base = "pathways_none_kmeans" if spatial.startswith("pathways") else "expression_PCA_none_kmeans"
+        if base not in frame:
+            continue
+        with_step, without = same_domain_neighbours(frame, spatial), same_domain_neighbours(frame, base)
+        c.check(with_step > without, f"{slide}: {spatial} not more coherent than {base} ({with_step:.2f} vs {without:.2f})")
+        print(f"{slide}: adjacent spots in the same domain {with_step:.2f} ({spatial}), {without:.2f} ({base})")
+for name in ("domains_A1.png", "domain_heatmap_A1.png", "domain_heatmap_B1.png"):
+    c.check((runs / "domains" / name).exists(), f"no {name}")
+
+# Per-domain pathway tests: recomputed with scipy from the spots and the scores stx writes.
+from scipy.stats import mannwhitneyu  # noqa: E402
+tests = pd.read_csv(runs / "domains" / "domain_pathways.tsv", sep="\t")
+c.check(len(tests) == 5 * 50 + 4 * 50, f"{len(tests)} domain x pathway rows, expected (5 + 4) x 50")
+r = run(stx, "score", str(her2st), "--section", "B1", "-o", str(tmp / "B1_scores.h5ad"), "--threads", "2")
+c.check(r.returncode == 0, f"score exit {r.returncode}: {r.stderr[-300:]}")
+if r.returncode == 0:
+    import anndata  # noqa: E402
+    scored = anndata.read_h5ad(tmp / "B1_scores.h5ad")
+    activity = pd.DataFrame(np.asarray(scored.obsm["pathway_activity"]), index=scored.obs_names,
+                            columns=list(scored.uns["pathway_names"]))
+    b1 = spots[spots.slide == "B1"].set_index("spot")
+    for _, t in tests[(tests.slide == "B1")].sort_values("p").head(5).iterrows():
+        values = activity.loc[b1.index, t.pathway]
+        inside = values[b1.domain == t.domain]
+        reference = mannwhitneyu(inside, values[b1.domain != t.domain], method="asymptotic")
+        c.check(abs(np.log10(reference.pvalue) - np.log10(t.p)) < 1e-3 and
+                abs(reference.statistic / (len(inside) * (len(values) - len(inside))) - t.auc) < 1e-4,
+                f"B1 domain {t.domain} {t.pathway}: p {t.p} auc {t.auc} vs scipy {reference}")
+        print(f"B1 domain {t.domain} {t.pathway}: p {t.p:.3g} (scipy {reference.pvalue:.3g}), AUC {t.auc:.3f}")
+stability = pd.read_csv(runs / "domains" / "domains_stability.tsv", sep="\t")
+c.check(list(stability.k) == [4, 5, 3, 4] and stability.ari.between(0, 1).all() and stability.nested.between(0, 1).all(),
+        f"stability table: {stability.to_dict('list')}")
 
 # Predicted pathway activity: the .h5ad of `stx predict` is clustered on its obsm, without
 # the expression baseline (its X is predicted, not counts).
@@ -76,7 +117,8 @@ r = run(stx, "domains", str(tmp / "C2_pred.h5ad"), "-o", str(tmp / "pred_domains
 c.check(r.returncode == 0, f"domains of a prediction exit {r.returncode}: {r.stderr[-500:]}")
 if r.returncode == 0:
     pm = pd.read_csv(tmp / "pred_domains" / "domains_metrics.tsv", sep="\t")
-    c.check(list(pm.features) == ["predicted pathways"] * 2 and (pm.k == 3).all(),
+    c.check(set(pm.features) == {"predicted pathways"} and len(pm) == 3 and (pm.k == 3).all()
+            and list(pm.spatial) == ["smoothing", "none", "smoothing"] and list(pm.chosen) == ["yes", "no", "no"],
             f"domains of a prediction: {pm.to_dict('list')}")
     # no labels: the ARI is missing, spelled as in every TSV stx writes
     raw = (tmp / "pred_domains" / "domains_metrics.tsv").read_text()
@@ -97,7 +139,8 @@ r = run(stx, "report", str(runs))
 c.check(r.returncode == 1 and "already exists" in r.stderr, f"existing report: {r.returncode} {r.stderr}")
 page = (runs / "report.html").read_text()
 c.check("http://" not in page and "https://" not in page, "the report references the network")
-c.check(page.count("data:image/webp;base64,") == 2, "expected the two domain figures embedded")
+c.check(page.count("data:image/webp;base64,") == 4, "expected the two domain maps and two heatmaps embedded")
+c.check("What sets each domain apart" in page and "Domains at neighbouring k" in page, "domain summaries missing")
 c.check("HALLMARK_" in page and "ridge" in page and "quadflow" in page, "metrics tables missing")
 c.check("<h3>Pathway activity, leave one section out within a patient</h3>" in page
         and "leave one patient out</h3>" not in page, "the report's tables do not name the protocol run")

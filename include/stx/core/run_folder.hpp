@@ -17,6 +17,8 @@ inline constexpr const char* kMaps = "maps";                  // stx predict --m
 inline constexpr const char* kDomains = "domains";            // stx domains -o
 inline constexpr const char* kDomainSpots = "domains.tsv";
 inline constexpr const char* kDomainMetrics = "domains_metrics.tsv";
+inline constexpr const char* kDomainPathways = "domain_pathways.tsv";    // per domain x pathway
+inline constexpr const char* kDomainStability = "domains_stability.tsv";  // k vs k + 1
 
 // the PNGs of `stx predict --maps`
 inline constexpr const char* kPathwaysPredictedPng = "pathways_predicted.png";

@@ -1,8 +1,8 @@
 // Spatial domains: spots grouped into regions of similar activity that are also coherent in
-// space. Features (pathway activities, or principal components of expression for the
-// baseline) are standardised, smoothed over the spot adjacency graph, then clustered by
-// k-means (OpenCV, k-means++ seeding, several restarts); k is given or chosen by the best
-// silhouette. Judged against pathologist labels with the adjusted Rand index.
+// space. Features (pathway activities, principal components of expression, or both) are
+// optionally standardised and smoothed over the spot adjacency graph, then clustered by
+// k-means (OpenCV, k-means++ seeding, several restarts), optionally refined by a Potts model
+// on the graph (potts.hpp); k is given or chosen by the best silhouette. Judged against pathologist labels with the adjusted Rand index.
 #pragma once
 
 #include <cstdint>
@@ -10,17 +10,25 @@
 #include <utility>
 #include <vector>
 
+#include "stx/core/name_table.hpp"
+#include "stx/domains/potts.hpp"
 #include "stx/stats/column_scale.hpp"
 #include "stx/stats/dense_matrix.hpp"
 #include "stx/io/spot_graph.hpp"
 
 namespace stx {
 
+enum class DomainClustering { kKmeans, kPotts };
+const NameTable<DomainClustering>& domain_clusterings();  // "kmeans", "potts"
+
 struct DomainOptions {
   int k = 0;                   // 0: chosen in [k_min, k_max] by the best silhouette
   int k_min = 2, k_max = 10;
+  bool standardise = true;     // each feature to sd 1 first (off for principal components)
   double smoothing = 0.5;      // weight of the neighbours' mean in each smoothing round
   int smoothing_rounds = 2;
+  DomainClustering clustering = DomainClustering::kKmeans;
+  PottsOptions potts;          // kPotts: k-means, then refined on the spot graph
   int restarts = 10;
   uint64_t seed = 0;
 };

@@ -1,11 +1,15 @@
-// What `stx domains` writes into its folder: domains.tsv (one row per spot, one column per
-// clustering run), domains_metrics.tsv (k, silhouette, ARI per slide and run) and one figure
-// per slide (pathologist labels beside each smoothed run's domains).
+// What `stx domains` writes into its folder: domains.tsv (one row per spot: the chosen
+// domain, then one column per run), domains_metrics.tsv (k, silhouette, ARI per slide and
+// run), domain_pathways.tsv (each chosen domain's pathways: mean, effect, test),
+// domains_stability.tsv (the chosen method at neighbouring k), and per slide a figure
+// (pathologist labels, the chosen domains, the baseline's) and a heatmap of the domains'
+// mean pathway activity.
 #pragma once
 
 #include <memory>
 #include <string>
 
+#include "stx/domains/domain_summary.hpp"
 #include "stx/domains/slide_domains.hpp"
 #include "stx/io/slide.hpp"
 #include "stx/io/tsv_writer.hpp"
@@ -17,16 +21,27 @@ namespace stx {
 class DomainTables {
  public:
   explicit DomainTables(std::string dir);
-  void add(const Slide& slide, const SlideDomains& domains);
+  /// `summary`: of the chosen run's domains, over `pathways` (the activity's column names).
+  void add(const Slide& slide, const SlideDomains& domains, const DomainSummary& summary,
+           const std::vector<std::string>& pathways);
   void commit();
 
  private:
   std::string dir_;
-  TsvWriter metrics_;
+  TsvWriter metrics_, pathways_, stability_;
   std::unique_ptr<TsvWriter> spots_;  // its columns come from the first slide's runs
 };
 
-/// The run's column name in domains.tsv: "pathways", "expression_PCA_unsmoothed", ...
+/// Pathway names as figures print them: "HALLMARK_TNFA_SIGNALING_VIA_NFKB" -> "TNFA signaling via NFKB".
+std::string short_pathway_name(const std::string& name);
+
+/// Writes domain_heatmap_<slide>.png into `dir` (mean pathway activity per domain, the
+/// pathways ordered by the domain where they peak); returns its path.
+std::string write_domain_heatmap(const Slide& slide, const SlideDomains& domains,
+                                 const DomainSummary& summary, const std::vector<std::string>& pathways,
+                                 const std::string& dir);
+
+/// The run's column name in domains.tsv: "expression_PCA_neighbours_kmeans", ...
 std::string domain_column_name(const DomainRun& run);
 
 /// Writes domains_<slide>.png into `dir`; returns its path.

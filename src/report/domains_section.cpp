@@ -1,0 +1,111 @@
+#include "domains_section.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <map>
+#include <vector>
+
+#include "html.hpp"
+#include "stx/core/run_folder.hpp"
+#include "stx/core/text_lines.hpp"
+
+namespace stx {
+namespace fs = std::filesystem;
+namespace {
+
+std::vector<std::string> fields_of(const std::string& line) {
+  const auto fields = split_fields(line, '\t');
+  return {fields.begin(), fields.end()};
+}
+
+// A TSV as an HTML table; columns from `first_numeric` on are right-aligned.
+std::string tsv_table(const fs::path& path, size_t first_numeric) {
+  TextLines in(path.string());
+  html::Table t;
+  std::string line;
+  if (in.next(line)) t.header = fields_of(line);
+  t.numeric.assign(t.header.size(), false);
+  for (size_t c = first_numeric; c < t.numeric.size(); ++c) t.numeric[c] = true;
+  while (in.next(line)) {
+    if (line.empty()) continue;
+    std::vector<std::string> row;
+    for (const auto& cell : fields_of(line)) row.push_back(html::escape(cell));
+    t.rows.push_back(row);
+  }
+  return html::render(t);
+}
+
+// The three pathways with the largest positive difference at q < 0.05, per slide and domain.
+std::string top_pathways_table(const fs::path& path) {
+  struct Hit {
+    std::string pathway;
+    double difference, auc, q;
+  };
+  std::map<std::pair<std::string, int>, std::pair<std::string, std::vector<Hit>>> by_domain;
+  TextLines in(path.string());
+  std::string line;
+  in.next(line);  // slide domain spots pathway mean_z difference auc p q
+  while (in.next(line)) {
+    const auto f = fields_of(line);
+    if (f.size() < 9) continue;
+    auto& entry = by_domain[{f[0], std::atoi(f[1].c_str())}];
+    entry.first = f[2];
+    const double q = std::strtod(f[8].c_str(), nullptr), difference = std::strtod(f[5].c_str(), nullptr);
+    if (q < 0.05 && difference > 0) entry.second.push_back({f[3], difference, std::strtod(f[6].c_str(), nullptr), q});
+  }
+  html::Table t;
+  t.header = {"slide", "domain", "spots", "top pathways (difference in slide sd, AUC, q)"};
+  t.numeric = {false, true, true, false};
+  for (auto& [key, entry] : by_domain) {
+    auto& hits = entry.second;
+    std::stable_sort(hits.begin(), hits.end(), [](const Hit& a, const Hit& b) { return a.difference > b.difference; });
+    std::string cell;
+    for (size_t i = 0; i < std::min<size_t>(3, hits.size()); ++i)
+      cell += fmt::format("{}{} ({:+.2f}, {:.2f}, {:.1e})", i ? "; " : "", html::escape(hits[i].pathway),
+                          hits[i].difference, hits[i].auc, hits[i].q);
+    t.rows.push_back({html::escape(key.first), std::to_string(key.second), entry.first, cell.empty() ? "none at q &lt; 0.05" : cell});
+  }
+  return html::render(t);
+}
+
+}  // namespace
+
+std::string domains_section(const fs::path& dir) {
+  if (!fs::exists(dir / run_folder::kDomainMetrics)) return "";
+  std::string out =
+      "<h2>Spatial domains</h2>\n<p class=\"note\">Every method clustered the same spots in one run; "
+      "&lsquo;chosen&rsquo; marks the domains asked for, the others compare (the first "
+      "comparison is scanpy's recipe: expression principal components, no spatial step). ARI: adjusted "
+      "Rand index against the pathologist labels on labelled spots (&lsquo;undetermined&rsquo; left "
+      "out).</p>\n";
+  out += tsv_table(dir / run_folder::kDomainMetrics, 5);
+  std::vector<fs::path> maps, heatmaps;
+  for (const auto& e : fs::directory_iterator(dir)) {
+    const std::string name = e.path().filename().string();
+    if (e.path().extension() != ".png") continue;
+    (name.rfind("domain_heatmap_", 0) == 0 ? heatmaps : maps).push_back(e.path());
+  }
+  std::sort(maps.begin(), maps.end());
+  std::sort(heatmaps.begin(), heatmaps.end());
+  for (const auto& p : maps) out += html::image_figure(p.string(), p.stem().string() + ": the domains over the tissue");
+  if (fs::exists(dir / run_folder::kDomainPathways)) {
+    out += "<h3>What sets each domain apart</h3>\n<p class=\"note\">Per pathway, a Mann&ndash;Whitney U "
+           "test of the domain's spots against the rest of the slide; difference of means in slide "
+           "standard deviations, AUC, and Benjamini&ndash;Hochberg q over all domain &times; pathway "
+           "tests of the slide.</p>\n";
+    out += top_pathways_table(dir / run_folder::kDomainPathways);
+  }
+  for (const auto& p : heatmaps)
+    out += html::image_figure(p.string(), p.stem().string() + ": mean pathway activity per domain");
+  if (fs::exists(dir / run_folder::kDomainStability)) {
+    out += "<h3>Domains at neighbouring k</h3>\n<p class=\"note\">The chosen method at k and k + 1: "
+           "their ARI, and the share of spots whose k + 1 domain lies mostly inside their k domain "
+           "(1 = nested).</p>\n";
+    out += tsv_table(dir / run_folder::kDomainStability, 1);
+  }
+  return out;
+}
+
+}  // namespace stx
