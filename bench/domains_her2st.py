@@ -2,8 +2,9 @@
 """Evidence for the defaults of `stx domains`, on the eight pathologist-labelled HER2ST
 sections (A1, B1, C1, D1, E1, F1, G2, H1: one section per patient).
 
-Every method (features x spatial step x clustering) runs at each setting of its own parameter
-(smoothing rounds, neighbour weight, Potts beta) and at five k-means seeds; a configuration's
+Every method (features x spatial step x clustering) runs at each setting of its own parameters
+(smoothing rounds, neighbour weight, Potts beta, the pathways' share of combined features) and
+at five k-means seeds; a configuration's
 ARI on a section is its mean over the seeds. Two figures come out:
 - the table of all configurations, mean ARI over sections;
 - leave one patient out: for each section, the configuration with the best mean ARI on the
@@ -11,7 +12,7 @@ ARI on a section is its mean over the seeds. Two figures come out:
   held-out ARIs is the honest estimate of what choosing a default this way is worth, next to
   the scanpy baseline (expression PCA, no spatial step, k-means) on the same spots.
 
-Usage: bench/domains_her2st.py STX SHARED_DATA OUT_DIR   (about 8 minutes on 2 cores)
+Usage: bench/domains_her2st.py STX SHARED_DATA OUT_DIR   (about 10 minutes on 2 cores)
 """
 import itertools
 import pathlib
@@ -25,8 +26,8 @@ sections = "A1,B1,C1,D1,E1,F1,G2,H1"
 seeds = range(5)
 # (option, values): each changes only the methods that use it.
 settings = [("--rounds", [1, 2, 3], "smoothing"), ("--neighbour-weight", [0.5, 1, 2], "neighbours"),
-            ("--potts-beta", [0.5, 1, 2], "potts")]
-defaults = {"--rounds": 2, "--neighbour-weight": 1, "--potts-beta": 1}
+            ("--potts-beta", [0.5, 1, 2], "potts"), ("--pathway-share", [0.1, 0.25, 0.5, 1], "combined")]
+defaults = {"--rounds": 2, "--neighbour-weight": 1, "--potts-beta": 1, "--pathway-share": 0.25}
 
 rows = []
 for (option, values, _), seed in itertools.product(settings, seeds):
@@ -39,7 +40,7 @@ for (option, values, _), seed in itertools.product(settings, seeds):
         m = pd.read_csv(folder / "domains_metrics.tsv", sep="\t")
         for _, r in m.iterrows():
             uses = {"smoothing": r.spatial == "smoothing", "neighbours": r.spatial == "neighbours",
-                    "potts": r.clustering == "potts"}
+                    "potts": r.clustering == "potts", "combined": "+" in r.features}
             parameters = ",".join(f"{o}={args[o]}" for o, _, what in settings if uses[what])
             rows.append(dict(slide=r.slide, seed=seed, method=f"{r.features}, {r.spatial}, {r.clustering}",
                              parameters=parameters or "-", ari=r.ari))

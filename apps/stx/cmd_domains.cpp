@@ -36,6 +36,9 @@ Action add_domains(CLI::App& app) {
   cmd->add_option("--neighbour-weight", run->options.neighbour_weight,
                   "Neighbours' share of a spot's pooled counts")
       ->check(CLI::Range(0.0, 10.0))->capture_default_str();
+  cmd->add_option("--pathway-share", run->options.pathway_share,
+                  "Combined features: the pathways' total variance as a share of the components'")
+      ->check(CLI::Range(0.0, 10.0))->capture_default_str();
   cmd->add_option("--smoothing", run->options.clustering.smoothing,
                   "Weight of the neighbours' mean per smoothing round")
       ->check(CLI::Range(0.0, 1.0))->capture_default_str();

@@ -4,7 +4,6 @@
 #include <cmath>
 #include <map>
 #include <numeric>
-#include <set>
 
 #include "stx/core/error.hpp"
 #include "stx/domains/neighbour_counts.hpp"
@@ -125,6 +124,73 @@ DenseMatrix expression_pcs(const CsrMatrix& counts, int genes, int pcs) {
   return principal_components(standardise_columns(std::move(dense)), components);
 }
 
+namespace {
+
+// Clusters one slide by any method; the features of each (features, spatial step) are
+// computed once and shared by both clusterings and by the runs at neighbouring k.
+class MethodRunner {
+ public:
+  MethodRunner(const Slide& slide, const DenseMatrix& pathways, std::string source,
+               const SlideDomainOptions& options)
+      : slide_(slide), pathways_(pathways), source_(std::move(source)), options_(options),
+        graph_(adjacency_graph(slide.pixel_x, slide.pixel_y)) {}
+
+  /// The run's printed feature name and its domains.
+  std::pair<std::string, DomainResult> cluster(const DomainMethod& method, DomainOptions o) {
+    o.clustering = method.clustering;
+    if (method.spatial != DomainSpatial::kSmoothing) o.smoothing_rounds = 0;
+    if (method.features == DomainFeatures::kPathways) return {source_, spatial_domains(pathways_, graph_, o)};
+    o.standardise = false;  // principal components keep their variances, as in scanpy
+    const bool pooled = method.spatial == DomainSpatial::kNeighbourCounts;
+    if (method.features == DomainFeatures::kExpression)
+      return {"expression PCA", spatial_domains(expression(pooled), graph_, o)};
+    // Combined: the pathways, which have no counts to pool, are smoothed instead.
+    DenseMatrix pathways = standardise_columns(pathways_);
+    if (pooled)
+      pathways = smooth_over_graph(pathways, graph_, o.smoothing, options_.clustering.smoothing_rounds);
+    const DenseMatrix& pcs = expression(pooled);
+    const DenseMatrix features = side_by_side(pcs, scaled_to_share(std::move(pathways), pcs, options_.pathway_share));
+    return {"expression PCA + " + source_, spatial_domains(features, graph_, o)};
+  }
+
+ private:
+  const DenseMatrix& expression(bool pooled) {
+    DenseMatrix& m = pooled ? pooled_pcs_ : pcs_;
+    if (m.rows == 0)
+      m = expression_pcs(pooled ? add_neighbour_counts(slide_.counts, graph_, options_.neighbour_weight)
+                                : slide_.counts,
+                         options_.expression_genes, options_.expression_pcs);
+    return m;
+  }
+
+  const Slide& slide_;
+  const DenseMatrix& pathways_;
+  std::string source_;
+  const SlideDomainOptions& options_;
+  SpotGraph graph_;
+  DenseMatrix pcs_, pooled_pcs_;
+};
+
+// The chosen method at k - 1 and k + 1, compared pairwise in order of k.
+std::vector<NeighbouringK> neighbouring_k(MethodRunner& runner, const DomainRun& chosen,
+                                          const DomainOptions& base, int64_t n_spots) {
+  std::vector<std::pair<int, std::vector<int>>> by_k = {{chosen.result.k, chosen.result.labels}};
+  for (int k : {chosen.result.k - 1, chosen.result.k + 1}) {
+    if (k < 2 || k >= n_spots) continue;
+    DomainOptions o = base;
+    o.k = k;
+    by_k.emplace_back(k, runner.cluster(chosen.method, o).second.labels);
+  }
+  std::sort(by_k.begin(), by_k.end());
+  std::vector<NeighbouringK> out;
+  for (size_t i = 0; i + 1 < by_k.size(); ++i)
+    out.push_back({by_k[i].first, adjusted_rand_index(by_k[i].second, by_k[i + 1].second),
+                   nested_share(by_k[i].second, by_k[i + 1].second)});
+  return out;
+}
+
+}  // namespace
+
 SlideDomains slide_domains(const Slide& slide, const DenseMatrix& pathway_activity,
                            const std::string& pathway_source, const SlideDomainOptions& options) {
   STX_CHECK(pathway_activity.rows == slide.n_spots(), ShapeError,
@@ -135,85 +201,36 @@ SlideDomains slide_domains(const Slide& slide, const DenseMatrix& pathway_activi
   SlideDomains out;
   out.slide = slide.name;
   std::vector<int64_t> labelled;
-  std::set<std::string> classes;
+  std::vector<std::string> truth;
   for (int64_t i = 0; i < static_cast<int64_t>(slide.labels.size()); ++i)
     if (usable_label(slide.labels[static_cast<size_t>(i)])) {
       labelled.push_back(i);
-      classes.insert(slide.labels[static_cast<size_t>(i)]);
+      truth.push_back(slide.labels[static_cast<size_t>(i)]);
     }
+  const std::vector<int> truth_codes = label_codes(truth);
   out.labelled_spots = static_cast<int64_t>(labelled.size());
-  out.label_classes = static_cast<int>(classes.size());
+  out.label_classes = truth_codes.empty() ? 0 : *std::max_element(truth_codes.begin(), truth_codes.end()) + 1;
 
   DomainOptions clustering = options.clustering;
   if (clustering.k == 0 && options.k_from_labels && out.label_classes >= 2)
     clustering.k = out.label_classes;
-
   const bool counts = has_counts(slide);
-  const SpotGraph graph = adjacency_graph(slide.pixel_x, slide.pixel_y);
-  // Features computed once per (features, spatial step), shared by both clusterings.
-  DenseMatrix pcs, pooled_pcs;
-  auto expression = [&](bool pooled) -> const DenseMatrix& {
-    DenseMatrix& m = pooled ? pooled_pcs : pcs;
-    if (m.rows == 0)
-      m = expression_pcs(pooled ? add_neighbour_counts(slide.counts, graph, options.neighbour_weight)
-                                : slide.counts,
-                         options.expression_genes, options.expression_pcs);
-    return m;
-  };
-  auto cluster = [&](DomainMethod method, const DomainOptions& base) {
-    DomainOptions o = base;
-    o.clustering = method.clustering;
-    if (method.spatial != DomainSpatial::kSmoothing) o.smoothing_rounds = 0;
-    const bool pooled = method.spatial == DomainSpatial::kNeighbourCounts;
-    DenseMatrix features;
-    std::string name = pathway_source;
-    if (method.features == DomainFeatures::kPathways) {
-      features = pathway_activity;
-    } else {
-      o.standardise = false;  // principal components keep their variances, as in scanpy
-      name = "expression PCA";
-      features = expression(pooled);
-      if (method.features == DomainFeatures::kCombined) {
-        name += " + " + pathway_source;
-        DenseMatrix pathways = standardise_columns(pathway_activity);
-        if (pooled) pathways = smooth_over_graph(pathways, graph, o.smoothing, clustering.smoothing_rounds);
-        features = side_by_side(features, scaled_to_share(std::move(pathways), features, options.pathway_share));
-      }
-    }
-    return std::make_pair(name, spatial_domains(features, graph, o));
-  };
+  MethodRunner runner(slide, pathway_activity, pathway_source, options);
   auto run = [&](DomainMethod method, bool chosen) {
     if (!counts) method = without_counts(method);
     for (const auto& r : out.runs)
       if (r.method == method) return;  // already run (the chosen method is also a comparison)
-    auto [name, result] = cluster(method, clustering);
+    auto [name, result] = runner.cluster(method, clustering);
     DomainRun r{method, name, chosen, std::move(result), std::nan("")};
     if (!labelled.empty()) {
-      std::vector<std::string> truth;
       std::vector<int> found;
-      for (int64_t i : labelled) {
-        truth.push_back(slide.labels[static_cast<size_t>(i)]);
-        found.push_back(r.result.labels[static_cast<size_t>(i)]);
-      }
-      r.ari = adjusted_rand_index(label_codes(truth), found);
+      for (int64_t i : labelled) found.push_back(r.result.labels[static_cast<size_t>(i)]);
+      r.ari = adjusted_rand_index(truth_codes, found);
     }
     out.runs.push_back(std::move(r));
   };
   run(options.method, true);
-  if (options.stability) {
-    const DomainRun& chosen = out.runs.front();
-    std::vector<std::pair<int, std::vector<int>>> by_k = {{chosen.result.k, chosen.result.labels}};
-    for (int k : {chosen.result.k - 1, chosen.result.k + 1}) {
-      if (k < 2 || k >= slide.n_spots()) continue;
-      DomainOptions o = clustering;
-      o.k = k;
-      by_k.emplace_back(k, cluster(chosen.method, o).second.labels);
-    }
-    std::sort(by_k.begin(), by_k.end());
-    for (size_t i = 0; i + 1 < by_k.size(); ++i)
-      out.stability.push_back({by_k[i].first, adjusted_rand_index(by_k[i].second, by_k[i + 1].second),
-                               nested_share(by_k[i].second, by_k[i + 1].second)});
-  }
+  if (options.stability) out.stability = neighbouring_k(runner, out.runs.front(), clustering, slide.n_spots());
   if (options.compare)
     for (const DomainMethod& m : comparison_methods(counts)) run(m, false);
   return out;

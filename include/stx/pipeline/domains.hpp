@@ -18,7 +18,7 @@ struct DomainsRun {
   std::string k = "auto";
   std::string method = "rank";
   std::string gene_sets = "hallmarks";
-  std::string features = "expression", spatial = "neighbours", cluster = "kmeans";
+  std::string features = "combined", spatial = "neighbours", cluster = "kmeans";
   SlideDomainOptions options;
   std::string out;
   bool force = false;
