@@ -14,6 +14,7 @@ build_pkgs=(
   nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev
   libeigen3-dev           # ridge regression and small dense linear algebra
   zlib1g-dev              # .tsv.gz counts
+  libzip-dev              # .pth archives: entry sizes checked before LibTorch inflates them
   libgoogle-perftools-dev # tcmalloc_minimal: avoids page-fault storms on fresh tensors
   libopenblas0-openmp     # Debian LibTorch uses the generic libblas.so.3: OpenBLAS takes
                           # it over via alternatives (2048^3 matmul: 6 -> 129 GFLOP/s). The

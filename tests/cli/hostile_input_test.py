@@ -158,6 +158,34 @@ with tempfile.TemporaryDirectory() as tmp:
     expect("h5ad values", ["encode", str(tmp / "no_spatial.h5ad"), "--image", str(tmp / "whole.png"),
                            "--cache-dir", str(tmp / "c")], 2, "no coordinates")
 
+    # --- .pth archives: a zip bomb, and a storage that disagrees with its tensor ---------------
+    import zipfile
+
+    def torch_zip(path, pkl, storages, method=zipfile.ZIP_STORED):
+        with zipfile.ZipFile(path, "w") as z:
+            z.writestr("archive/data.pkl", pkl, compress_type=zipfile.ZIP_STORED)
+            z.writestr("archive/byteorder", "little")
+            z.writestr("archive/version", "3\n")
+            for name, data in storages.items():
+                z.writestr(f"archive/data/{name}", data, compress_type=method, compresslevel=9)
+
+    # The real pickle of {"w": a (4,) float32 tensor in storage "0"}, written by python3-torch.
+    import io
+    import torch
+    buffer = io.BytesIO()
+    torch.save({"w": torch.zeros(4)}, buffer)
+    with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as z:
+        pkl = z.read([n for n in z.namelist() if n.endswith("data.pkl")][0])
+    bomb = tmp / "bomb.pth"  # 600 MB of zeros deflated to under 1 MB
+    torch_zip(bomb, pkl, {"0": bytes(600 << 20)}, zipfile.ZIP_DEFLATED)
+    c.check(bomb.stat().st_size < (1 << 20), f"the bomb is {bomb.stat().st_size} bytes")
+    expect("weights", ["encode", str(image), "--um-per-px", "0.69", "--encoder", "vit", "--weights", str(bomb),
+                       "--cache-dir", str(tmp / "c")], 2, "zip bomb")
+    short = tmp / "short_storage.pth"  # the tensor needs 16 bytes, the archive holds 8
+    torch_zip(short, pkl, {"0": bytes(8)})
+    expect("weights", ["encode", str(image), "--um-per-px", "0.69", "--encoder", "vit", "--weights", str(short),
+                       "--cache-dir", str(tmp / "c")], 2, "expected 4 elements")
+
     # --- a run folder whose metrics were cut short at a line boundary --------------------------
     run_folder = tmp / "run"
     run_folder.mkdir()

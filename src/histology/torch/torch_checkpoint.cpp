@@ -8,6 +8,7 @@
 #include <map>
 
 #include "../torch_pickle.hpp"
+#include "archive_entries.hpp"
 #include "../weight_dtypes.hpp"
 #include "stx/core/error.hpp"
 #include "stx/histology/weights.hpp"
@@ -86,6 +87,12 @@ StateDict read_torch_checkpoint(const std::string& path) {
             "or convert it to safetensors", path);
   STX_CHECK(std::string(magic, 4) == std::string("PK\x03\x04", 4), FormatError,
             "{}: not a PyTorch checkpoint (expected the zip archive torch.save writes)", path);
+  const std::map<std::string, ArchiveEntry> entries = read_archive_entries(path);
+  const auto pickle = entries.find("data.pkl");
+  STX_CHECK(pickle != entries.end(), FormatError, "{}: no data.pkl in the archive", path);
+  STX_CHECK(pickle->second.size <= kMaxPickleBytes, FormatError,
+            "{}: data.pkl declares {} bytes (at most {} MiB expected)", path, pickle->second.size,
+            kMaxPickleBytes >> 20);
   try {
     caffe2::serialize::PyTorchStreamReader zip(path);
     STX_CHECK(zip.hasRecord("data.pkl"), FormatError, "{}: no data.pkl in the archive", path);
@@ -104,8 +111,13 @@ StateDict read_torch_checkpoint(const std::string& path) {
       const std::string where = fmt::format("{}: tensor '{}'", path, key.text);
       auto storage = storages.find(t.storage_key);
       if (storage == storages.end()) {
-        const std::string bytes = record_text(zip, "data/" + t.storage_key);
         const size_t width = dtype_size(t.dtype);
+        const auto entry = entries.find("data/" + t.storage_key);
+        STX_CHECK(entry != entries.end(), FormatError, "{}: storage {} is not in the archive", where, t.storage_key);
+        STX_CHECK(t.storage_numel >= 0 && entry->second.size == width * static_cast<uint64_t>(t.storage_numel),
+                  FormatError, "{}: storage {} has {} bytes, expected {} elements of {}", where, t.storage_key,
+                  entry->second.size, t.storage_numel, t.dtype);
+        const std::string bytes = record_text(zip, "data/" + t.storage_key);
         STX_CHECK(bytes.size() == width * static_cast<size_t>(t.storage_numel), FormatError,
                   "{}: storage {} has {} bytes, expected {} elements of {}", where, t.storage_key,
                   bytes.size(), t.storage_numel, t.dtype);
