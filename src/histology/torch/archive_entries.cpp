@@ -17,7 +17,7 @@ std::map<std::string, ArchiveEntry> read_archive_entries(const std::string& path
     zip_error_init_with_code(&e, error);
     const std::string reason = zip_error_strerror(&e);
     zip_error_fini(&e);
-    throw FormatError(fmt::format("{}: unreadable zip directory ({})", path, reason));
+    throw FormatError(fmt::format("{}: unreadable PyTorch archive: {} (its zip directory)", path, reason));
   }
   std::map<std::string, ArchiveEntry> entries;
   const zip_int64_t n = zip_get_num_entries(archive.get(), 0);
