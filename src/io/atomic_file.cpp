@@ -1,6 +1,8 @@
-// AtomicFile: temporary sibling + rename(2), which is atomic within one filesystem.
+// AtomicFile: temporary sibling, fsync(2), rename(2) (atomic within one filesystem), fsync of
+// the folder.
 #include "stx/io/atomic_file.hpp"
 
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -35,13 +37,50 @@ AtomicFile::~AtomicFile() {
   }
 }
 
+namespace {
+
+// fsync(2) of a file or folder: the data (or the new name) reaches the disk before the run
+// says it is done, and a delayed write error (EIO, ENOSPC on a full disk) is seen here.
+void sync_path(const std::string& path, const std::string& what, const std::string& target) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  STX_CHECK(fd >= 0, IoError, "{}: cannot open {} to flush it: {}", target, what, std::strerror(errno));
+  const int rc = ::fsync(fd);
+  const int error = errno;
+  ::close(fd);
+  STX_CHECK(rc == 0 || error == EINVAL, IoError, "{}: flushing {} to disk failed: {}", target, what,
+            std::strerror(error));  // EINVAL: a filesystem without fsync (some FUSE mounts)
+}
+
+}  // namespace
+
 void AtomicFile::commit() {
   STX_CHECK(!committed_, IoError, "{}: committed twice", target_path_);
+  sync_path(temp_path_, "the written file", target_path_);
   if (std::rename(temp_path_.c_str(), target_path_.c_str()) != 0) {
     throw IoError(fmt::format("{}: cannot move the finished file into place: {}", target_path_,
                               std::strerror(errno)));
   }
   committed_ = true;
+  const fs::path target(target_path_);
+  sync_path(target.has_parent_path() ? target.parent_path().string() : ".", "its folder", target_path_);
+}
+
+void StagedFiles::write(const std::string& path, const std::string& bytes) {
+  files_.push_back(std::make_unique<AtomicFile>(path));
+  std::ofstream out(files_.back()->temp_path(), std::ios::binary);
+  out << bytes;
+  out.close();
+  STX_CHECK(out, IoError, "{}: cannot write ({} bytes; disk full?)", path, bytes.size());
+}
+
+const std::string& StagedFiles::reserve(const std::string& path) {
+  files_.push_back(std::make_unique<AtomicFile>(path));
+  return files_.back()->temp_path();
+}
+
+void StagedFiles::commit() {
+  for (auto& f : files_) f->commit();
+  files_.clear();
 }
 
 void write_text_atomically(const std::string& path, const std::string& text) {

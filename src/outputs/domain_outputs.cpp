@@ -88,6 +88,12 @@ void DomainTables::add(const Slide& slide, const SlideDomains& d, const DomainSu
     stability_.text(slide.name).integer(s.k).integer(s.k + 1).fixed(s.ari, 4).fixed(s.nested, 4);
     stability_.end_row();
   }
+  auto stage = [&](const std::string& name, const cv::Mat& figure) {
+    const std::vector<unsigned char> png = encode_png(figure);
+    figures_.write((fs::path(dir_) / name).string(), std::string(png.begin(), png.end()));
+  };
+  stage("domains_" + slide.name + ".png", domain_figure(slide, d));
+  stage("domain_heatmap_" + slide.name + ".png", domain_heatmap(slide, d, summary, pathways));
 }
 
 void DomainTables::commit() {
@@ -96,9 +102,10 @@ void DomainTables::commit() {
   metrics_.commit();
   pathways_.commit();
   stability_.commit();
+  figures_.commit();
 }
 
-std::string write_domain_figure(const Slide& slide, const SlideDomains& d, const std::string& dir) {
+cv::Mat domain_figure(const Slide& slide, const SlideDomains& d) {
   SpotGeometry geometry{slide.pixel_x, slide.pixel_y, slide.spot_diameter_px, slide.um_per_px,
                         slide.image};
   MapStyle style;
@@ -115,13 +122,11 @@ std::string write_domain_figure(const Slide& slide, const SlideDomains& d, const
                                                 : fmt::format("ARI {:.3f}", r.ari);
     panels.push_back(canvas.categorical(names, fmt::format("{} (k = {})", describe(r), r.result.k), score));
   }
-  const std::string path = (fs::path(dir) / ("domains_" + slide.name + ".png")).string();
-  write_png(with_heading(hstack_panels(panels), fmt::format("{}: spatial domains", slide.name)), path);
-  return path;
+  return with_heading(hstack_panels(panels), fmt::format("{}: spatial domains", slide.name));
 }
 
-std::string write_domain_heatmap(const Slide& slide, const SlideDomains& d, const DomainSummary& summary,
-                                 const std::vector<std::string>& pathways, const std::string& dir) {
+cv::Mat domain_heatmap(const Slide& slide, const SlideDomains& d, const DomainSummary& summary,
+                       const std::vector<std::string>& pathways) {
   // Rows ordered by the domain where the pathway peaks, then by that peak, so that each
   // domain's pathways form a block.
   const int64_t p = summary.mean_z.cols;
@@ -146,11 +151,8 @@ std::string write_domain_heatmap(const Slide& slide, const SlideDomains& d, cons
   HeatmapStyle style;
   style.cell_w = 56;
   const DomainRun& chosen = d.runs.front();
-  const cv::Mat figure = heatmap(values, rows, columns, fmt::format("{}: mean pathway activity per domain", slide.name),
-                                 fmt::format("{} (k = {}); each pathway in slide sd units", describe(chosen), chosen.result.k), style);
-  const std::string path = (fs::path(dir) / ("domain_heatmap_" + slide.name + ".png")).string();
-  write_png(figure, path);
-  return path;
+  return heatmap(values, rows, columns, fmt::format("{}: mean pathway activity per domain", slide.name),
+                 fmt::format("{} (k = {}); each pathway in slide sd units", describe(chosen), chosen.result.k), style);
 }
 
 }  // namespace stx

@@ -90,12 +90,13 @@ std::string pathway_title(const std::string& name) {
 
 std::vector<std::string> write_prediction_maps(const Slide& slide, const SlideData& spots,
                                                const Prediction& p, const ModelMetadata& m,
-                                               const std::string& dir,
-                                               const MapRequest& request) {
+                                               const std::string& dir, const MapRequest& request,
+                                               StagedFiles& files) {
   std::vector<std::string> written;  // `dir` exists: the command made it before any work
   auto save = [&](const cv::Mat& figure, const std::string& file) {
     const std::string path = (fs::path(dir) / file).string();
-    write_png(figure, path);
+    const std::vector<unsigned char> png = encode_png(figure);
+    files.write(path, std::string(png.begin(), png.end()));
     written.push_back(path);
   };
   const int64_t n = spots.n_spots();

@@ -101,8 +101,6 @@ void run_domains(DomainsRun run) {
                  describe(r), r.result.k, r.result.silhouette,
                  std::isnan(r.ari) ? "-" : fmt::format("{:.3f}", r.ari));
     }
-    write_domain_figure(slide, d, out.string());
-    write_domain_heatmap(slide, d, summary, names, out.string());
     for (const auto& s : d.stability)
       log()->info("{}: domains at k = {} and {}: ARI {:.3f}, {:.0f}% of spots nested", slide.name, s.k,
                   s.k + 1, s.ari, 100 * s.nested);

@@ -47,11 +47,14 @@ void run_predict(PredictRun run) {
                           m.encoder_tail.blocks);
   Prediction p = model.predict(spots, !run.maps.empty(), run.threads);
   clip_predicted_genes(p);
-  write_prediction_h5ad(slide, spots, p, m, run.model, STX_VERSION, run.output);
-  if (!run.tsv.empty()) write_prediction_tsv(spots, p, m, run.tsv);
+  // The .h5ad, the TSV and the maps appear together, or (on any error) none of them.
+  StagedFiles outputs;
+  write_prediction_h5ad(slide, spots, p, m, run.model, STX_VERSION, outputs.reserve(run.output));
+  if (!run.tsv.empty()) write_prediction_tsv(spots, p, m, outputs.reserve(run.tsv));
   std::vector<std::string> maps;
   if (!run.maps.empty())
-    maps = write_prediction_maps(slide, spots, p, m, run.maps, run.map_request);
+    maps = write_prediction_maps(slide, spots, p, m, run.maps, run.map_request, outputs);
+  outputs.commit();
   fmt::print("  slide     = {} ({} spots{})\n", slide.name, spots.n_spots(),
              slide.counts.n_rows == 0 ? ", pseudo-spots on the tissue" : "");
   fmt::print("  model     = {} (trained on {})\n", run.model, fmt::join(m.training_slides, ", "));

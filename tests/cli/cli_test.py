@@ -129,7 +129,7 @@ with tempfile.TemporaryDirectory() as tmp:
     c.check(f"Open the report: {report.resolve()}" in r.stdout, f"demo does not say where the report is: {r.stdout[-300:]}")
     if report.exists():
         page = report.read_text()
-        c.check(page.count("data:image/webp") == 6, "report: expected 4 maps and 2 domain figures")
+        c.check(page.count("data:image/webp") == 8, "report: expected 4 maps, 2 domain maps and 2 domain heatmaps")
     metrics = (tmp / "demo" / "cv_metrics.tsv").read_text().splitlines()
     folds = {tuple(l.split("\t")[:2]) for l in metrics[1:]}
     within = "leave one section out within a patient"

@@ -6,11 +6,14 @@
 // mean pathway activity.
 #pragma once
 
+#include <opencv2/core.hpp>
+
 #include <memory>
 #include <string>
 
 #include "stx/domains/domain_summary.hpp"
 #include "stx/domains/slide_domains.hpp"
+#include "stx/io/atomic_file.hpp"
 #include "stx/io/slide.hpp"
 #include "stx/io/tsv_writer.hpp"
 
@@ -22,29 +25,27 @@ class DomainTables {
  public:
   explicit DomainTables(std::string dir);
   /// `summary`: of the chosen run's domains, over `pathways` (the activity's column names).
+  /// Also stages the slide's two figures (domains_<slide>.png, domain_heatmap_<slide>.png).
   void add(const Slide& slide, const SlideDomains& domains, const DomainSummary& summary,
            const std::vector<std::string>& pathways);
+  /// Every table and figure appears now; until then (and if a later slide fails) none does.
   void commit();
 
  private:
   std::string dir_;
   TsvWriter metrics_, pathways_, stability_;
   std::unique_ptr<TsvWriter> spots_;  // its columns come from the first slide's runs
+  StagedFiles figures_;
 };
 
 /// Pathway names as figures print them: "HALLMARK_TNFA_SIGNALING_VIA_NFKB" -> "TNFA signaling via NFKB".
 std::string short_pathway_name(const std::string& name);
 
-/// Writes domain_heatmap_<slide>.png into `dir` (mean pathway activity per domain, the
-/// pathways ordered by the domain where they peak); returns its path.
-std::string write_domain_heatmap(const Slide& slide, const SlideDomains& domains,
-                                 const DomainSummary& summary, const std::vector<std::string>& pathways,
-                                 const std::string& dir);
+/// Mean pathway activity per domain, the pathways ordered by the domain where they peak.
+cv::Mat domain_heatmap(const Slide& slide, const SlideDomains& domains, const DomainSummary& summary,
+                       const std::vector<std::string>& pathways);
 
-/// The run's column name in domains.tsv: "expression_PCA_neighbours_kmeans", ...
-std::string domain_column_name(const DomainRun& run);
-
-/// Writes domains_<slide>.png into `dir`; returns its path.
-std::string write_domain_figure(const Slide& slide, const SlideDomains& domains, const std::string& dir);
+/// Pathologist labels (when the slide has them) beside the chosen domains and the baseline's.
+cv::Mat domain_figure(const Slide& slide, const SlideDomains& domains);
 
 }  // namespace stx

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "stx/io/atomic_file.hpp"
 #include "stx/io/slide.hpp"
 #include "stx/train/slide_data.hpp"
 #include "stx/train/trained_model.hpp"
@@ -22,11 +23,11 @@ void check_map_request(const MapRequest& request, const ModelMetadata& m);
 /// "HALLMARK_E2F_TARGETS" -> "E2F targets"-style short title.
 std::string pathway_title(const std::string& name);
 
-/// Writes the maps into `dir` (created); returns the files written. `spots` carries the
+/// Stages the maps for `dir` (created) in `files`; returns their paths. `spots` carries the
 /// measured targets when the slide had expression; `p` must hold the attention weights.
 std::vector<std::string> write_prediction_maps(const Slide& slide, const SlideData& spots,
                                                const Prediction& p, const ModelMetadata& m,
-                                               const std::string& dir,
-                                               const MapRequest& request);
+                                               const std::string& dir, const MapRequest& request,
+                                               StagedFiles& files);
 
 }  // namespace stx

@@ -1,0 +1,63 @@
+// Atomic outputs: nothing under the final name before commit, the file whole after it, and a
+// set of staged files that appear together or, when the command fails first, not at all
+// (no temporaries left either).
+#include "stx/io/atomic_file.hpp"
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+#include "test_support.hpp"
+
+namespace stx {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string read(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+size_t entries(const fs::path& dir) {
+  return static_cast<size_t>(std::distance(fs::directory_iterator(dir), fs::directory_iterator()));
+}
+
+TEST(AtomicFile, AppearsWholeOnCommitOnly) {
+  test::TempDir dir;
+  write_text_atomically(dir / "a.txt", "hello");
+  EXPECT_EQ(read(dir / "a.txt"), "hello");
+  {
+    AtomicFile f(dir / "b.txt");
+    std::ofstream(f.temp_path()) << "never";
+  }  // not committed
+  EXPECT_FALSE(fs::exists(dir / "b.txt"));
+  EXPECT_EQ(entries(dir.path()), 1u);  // no temporary left
+  EXPECT_THROW(AtomicFile((dir.path() / "missing" / "c.txt").string()), IoError);
+}
+
+TEST(StagedFiles, AllOrNothing) {
+  test::TempDir dir;
+  {
+    StagedFiles files;
+    files.write(dir / "one.png", "1");
+    std::ofstream(files.reserve(dir / "two.h5ad")) << "2";
+    EXPECT_EQ(files.size(), 2u);
+    EXPECT_FALSE(fs::exists(dir / "one.png"));
+    // the command fails here: the files go out of scope uncommitted
+  }
+  EXPECT_EQ(entries(dir.path()), 0u);
+  StagedFiles files;
+  files.write(dir / "one.png", "1");
+  std::ofstream(files.reserve(dir / "two.h5ad")) << "2";
+  files.commit();
+  EXPECT_EQ(read(dir / "one.png"), "1");
+  EXPECT_EQ(read(dir / "two.h5ad"), "2");
+  EXPECT_EQ(entries(dir.path()), 2u);
+}
+
+}  // namespace
+}  // namespace stx
