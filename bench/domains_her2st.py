@@ -39,8 +39,7 @@ for (option, values, _), seed in itertools.product(settings, seeds):
         subprocess.run(cmd, check=True, capture_output=True)
         m = pd.read_csv(folder / "domains_metrics.tsv", sep="\t")
         for _, r in m.iterrows():
-            # Combined features with neighbour counts smooth their pathway block (--rounds).
-            uses = {"smoothing": r.spatial == "smoothing" or "+" in r.features, "neighbours": r.spatial == "neighbours",
+            uses = {"smoothing": r.spatial == "smoothing", "neighbours": r.spatial == "neighbours",
                     "potts": r.clustering == "potts", "combined": "+" in r.features}
             parameters = ",".join(f"{o}={args[o]}" for o, _, what in settings if uses[what])
             rows.append(dict(slide=r.slide, seed=seed, method=f"{r.features}, {r.spatial}, {r.clustering}",

@@ -11,6 +11,7 @@ build_pkgs=(
   libopencv-dev           # image decode, resize, drawing (and its FreeType module for text)
   fonts-dejavu-core       # the maps' and figures' typeface
   libopenslide-dev        # whole-slide images
+  libtiff-dev             # plain TIFFs: the size is read before the image is decoded whole
   nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev
   libeigen3-dev           # ridge regression and small dense linear algebra
   zlib1g-dev              # .tsv.gz counts

@@ -144,10 +144,14 @@ class MethodRunner {
     const bool pooled = method.spatial == DomainSpatial::kNeighbourCounts;
     if (method.features == DomainFeatures::kExpression)
       return {"expression PCA", spatial_domains(expression(pooled), graph_, o)};
-    // Combined: the pathways, which have no counts to pool, are smoothed instead.
+    // Combined: the pathways, which have no counts to pool, get one round of smoothing with
+    // the pooling's own kernel (inside the tissue, x_i + w * mean of the neighbours, rescaled:
+    // the neighbours' share is w / (1 + w)).
     DenseMatrix pathways = standardise_columns(pathways_);
-    if (pooled)
-      pathways = smooth_over_graph(pathways, graph_, o.smoothing, options_.clustering.smoothing_rounds);
+    if (pooled) {
+      const double w = options_.neighbour_weight;
+      pathways = smooth_over_graph(pathways, graph_, w / (1 + w), 1);
+    }
     const DenseMatrix& pcs = expression(pooled);
     const DenseMatrix features = side_by_side(pcs, scaled_to_share(std::move(pathways), pcs, options_.pathway_share));
     return {"expression PCA + " + source_, spatial_domains(features, graph_, o)};

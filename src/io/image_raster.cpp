@@ -2,10 +2,14 @@
 // that ingest can check coordinates without decoding ~100 Mpx JPEGs.
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
+#include <tiffio.h>
 
 #include <algorithm>
 #include <cmath>
 #include <fstream>
+#include <limits>
+
+#include <tiffio.h>
 
 #include "image_backends.hpp"
 #include "stx/core/error.hpp"
@@ -80,6 +84,28 @@ bool starts_with(const std::string& path, unsigned char a, unsigned char b) {
 }
 
 bool is_png(const std::string& path) { return starts_with(path, 0x89, 'P'); }
+bool is_tiff(const std::string& path) { return starts_with(path, 'I', 'I') || starts_with(path, 'M', 'M'); }
+
+// A TIFF's first image size from its directory (libtiff reads the IFD, not the pixels), so
+// that the size limit holds before OpenCV decodes it whole. {0, 0} when libtiff cannot read
+// it (OpenCV then says why). libtiff's own messages are held back: the error we raise is the
+// one line the user sees.
+cv::Size probe_tiff(const std::string& path) {
+  const TIFFErrorHandler errors = TIFFSetErrorHandler(nullptr);
+  const TIFFErrorHandler warnings = TIFFSetWarningHandler(nullptr);
+  cv::Size size(0, 0);
+  if (TIFF* tiff = TIFFOpen(path.c_str(), "r")) {
+    uint32_t width = 0, height = 0;
+    if (TIFFGetField(tiff, TIFFTAG_IMAGEWIDTH, &width) == 1 && TIFFGetField(tiff, TIFFTAG_IMAGELENGTH, &height) == 1) {
+      constexpr uint32_t kIntMax = static_cast<uint32_t>(std::numeric_limits<int>::max());
+      size = cv::Size(static_cast<int>(std::min(width, kIntMax)), static_cast<int>(std::min(height, kIntMax)));
+    }
+    TIFFClose(tiff);
+  }
+  TIFFSetErrorHandler(errors);
+  TIFFSetWarningHandler(warnings);
+  return size;
+}
 bool is_jpeg(const std::string& path) { return starts_with(path, 0xFF, 0xD8); }
 
 }  // namespace
@@ -101,6 +127,7 @@ RasterImage::RasterImage(std::string path, double image_px_per_fullres_px, int64
   STX_CHECK(!is_jpeg(path_) || jpeg_has_end_marker(path_), FormatError,
             "{}: truncated JPEG (no end-of-image marker)", path_);
   cv::Size size = probe_image_size(path_);
+  if (size.area() <= 0 && is_tiff(path_)) size = probe_tiff(path_);
   STX_CHECK(static_cast<int64_t>(size.width) * size.height <= max_pixels, FormatError,
             "{}: image header declares {} x {} = {:.0f} Mpx, above the limit of {:.0f} Mpx for "
             "images decoded whole (a decompression bomb, or a slide that belongs in a pyramidal "

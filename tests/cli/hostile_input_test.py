@@ -158,6 +158,12 @@ with tempfile.TemporaryDirectory() as tmp:
     expect("h5ad values", ["encode", str(tmp / "no_spatial.h5ad"), "--image", str(tmp / "whole.png"),
                            "--cache-dir", str(tmp / "c")], 2, "no coordinates")
 
+    # --- a plain (strip) TIFF above --max-image-pixels: refused from its header -------------
+    from PIL import Image
+    Image.new("RGB", (1500, 1000), (200, 150, 180)).save(tmp / "strips.tif")  # 1.5 Mpx, not tiled
+    expect("images", ["encode", str(tmp / "strips.tif"), "--um-per-px", "0.5", "--max-image-pixels", "1000000",
+                      "--cache-dir", str(tmp / "c")], 2, "1500 x 1000")
+
     # --- .pth archives: a zip bomb, and a storage that disagrees with its tensor ---------------
     import zipfile
 

@@ -8,7 +8,8 @@
 // components, and the standardised pathways weighted to a set share of their variance).
 // Spatial step: none; smoothing the features over the spot graph; or pooling each spot's
 // counts with its neighbours' before normalising (neighbour_counts.hpp; pathways, which have
-// no counts, are smoothed instead). Clustering: k-means, or k-means refined by a Potts model.
+// no counts, get one smoothing round with the same kernel). Clustering: k-means, or k-means
+// refined by a Potts model.
 #pragma once
 
 #include <string>
