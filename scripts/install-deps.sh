@@ -12,6 +12,7 @@ build_pkgs=(
   fonts-dejavu-core       # the maps' and figures' typeface
   libopenslide-dev        # whole-slide images
   libtiff-dev             # plain TIFFs: the size is read before the image is decoded whole
+  libjpeg-dev             # JPEGs decoded by libjpeg-turbo, which reports corrupt data
   nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev
   libeigen3-dev           # ridge regression and small dense linear algebra
   zlib1g-dev              # .tsv.gz counts

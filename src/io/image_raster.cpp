@@ -12,6 +12,7 @@
 #include <tiffio.h>
 
 #include "image_backends.hpp"
+#include "jpeg_decode.hpp"
 #include "stx/core/error.hpp"
 
 namespace stx {
@@ -145,6 +146,10 @@ const cv::Mat& RasterImage::pixels() const {
   std::call_once(decoded_, [this] {
     STX_CHECK(!is_png(path_) || png_has_end_chunk(path_), FormatError,
               "{}: not a readable image (a truncated PNG: no IEND chunk at the end)", path_);
+    if (is_jpeg(path_)) {  // libjpeg directly: a corrupt scan is an error, not a grey patch
+      rgb_ = decode_jpeg_rgb(path_);
+      return;
+    }
     cv::Mat bgr;
     try {
       bgr = cv::imread(path_, cv::IMREAD_COLOR);

@@ -1,9 +1,14 @@
 // The image handle: header probing, µm-exact crops, padding off the edge, scaled images.
-// Inputs are drawn in the test so that every expected pixel can be worked out by hand.
+// Inputs are drawn in the test so that every expected pixel can be worked out by hand; the
+// JPEG decoder against OpenCV on a real H&E, and on a corrupt scan that OpenCV lets through.
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include <fstream>
+#include <iterator>
+
 #include "image_backends.hpp"
+#include "jpeg_decode.hpp"
 #include "stx/io/image.hpp"
 #include "test_support.hpp"
 
@@ -137,6 +142,44 @@ TEST(Image, OpenSlidePyramidMatchesRasterPixels) {
   const cv::Mat c = pyramid->read_region(wide, cv::Size(128, 96));
   const cv::Mat d = raster->read_region(wide, cv::Size(128, 96));
   EXPECT_LE(cv::norm(c, d, cv::NORM_INF), 1.0);
+}
+
+}  // namespace
+}  // namespace stx
+
+namespace stx {
+namespace {
+
+std::string file_bytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+TEST(JpegDecode, MatchesOpenCvOnARealHAndE) {
+  const std::string path = std::string(STX_DEMO_DIR) + "/her2st/images/B4.jpg";
+  const cv::Mat ours = decode_jpeg_rgb(path);
+  cv::Mat theirs;
+  cv::cvtColor(cv::imread(path, cv::IMREAD_COLOR), theirs, cv::COLOR_BGR2RGB);
+  ASSERT_EQ(ours.size(), theirs.size());
+  EXPECT_EQ(cv::norm(ours, theirs, cv::NORM_INF), 0.0);
+}
+
+TEST(JpegDecode, CorruptScanIsAnErrorWhereOpenCvPassesIt) {
+  // The scan cut at 60 % with the end-of-image marker put back: libjpeg warns of corrupt
+  // data and fills the rest grey; OpenCV returns that image as if whole.
+  test::TempDir dir;
+  const std::string bytes = file_bytes(std::string(STX_DEMO_DIR) + "/her2st/images/B4.jpg");
+  const std::string cut = dir / "cut.jpg";
+  std::ofstream(cut, std::ios::binary) << bytes.substr(0, bytes.size() * 6 / 10) << "\xFF\xD9";
+  EXPECT_FALSE(cv::imread(cut, cv::IMREAD_COLOR).empty());
+  try {
+    decode_jpeg_rgb(cut);
+    ADD_FAILURE() << "a corrupt JPEG decoded";
+  } catch (const FormatError& e) {
+    EXPECT_NE(std::string(e.what()).find("cut.jpg: not a readable JPEG ("), std::string::npos) << e.what();
+  }
+  const auto image = open_image(cut);
+  EXPECT_THROW(image->read_region(cv::Rect2d(0, 0, 64, 64), cv::Size(64, 64)), FormatError);
 }
 
 }  // namespace

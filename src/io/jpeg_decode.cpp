@@ -1,0 +1,73 @@
+#include "jpeg_decode.hpp"
+
+#include <fmt/format.h>
+
+#include <csetjmp>
+#include <cstdio>
+#include <memory>
+
+// jpeglib.h needs FILE and size_t declared first.
+#include <jpeglib.h>
+
+#include "stx/core/error.hpp"
+
+namespace stx {
+namespace {
+
+struct ErrorManager {
+  jpeg_error_mgr base;  // first: libjpeg sees a jpeg_error_mgr*
+  std::jmp_buf jump;
+  char message[JMSG_LENGTH_MAX] = {};
+  bool failed = false;
+};
+
+[[noreturn]] void on_error(j_common_ptr cinfo) {
+  auto* errors = reinterpret_cast<ErrorManager*>(cinfo->err);
+  (*cinfo->err->format_message)(cinfo, errors->message);
+  errors->failed = true;
+  std::longjmp(errors->jump, 1);
+}
+
+// Level -1 is a warning: corrupt data that libjpeg would paper over. Keep the first message
+// and stop. Levels >= 0 are trace messages.
+void on_message(j_common_ptr cinfo, int level) {
+  if (level >= 0) return;
+  on_error(cinfo);
+}
+
+// Runs the decode between setjmp and the calls that may longjmp; only trivially destructible
+// state lives in this frame, so the jump skips no destructor.
+bool decode(std::FILE* file, ErrorManager& errors, jpeg_decompress_struct& cinfo, cv::Mat& out) {
+  if (setjmp(errors.jump)) return false;
+  jpeg_create_decompress(&cinfo);
+  jpeg_stdio_src(&cinfo, file);
+  jpeg_read_header(&cinfo, TRUE);
+  cinfo.out_color_space = JCS_RGB;
+  jpeg_start_decompress(&cinfo);
+  out.create(static_cast<int>(cinfo.output_height), static_cast<int>(cinfo.output_width), CV_8UC3);
+  while (cinfo.output_scanline < cinfo.output_height) {
+    JSAMPROW row = out.ptr<unsigned char>(static_cast<int>(cinfo.output_scanline));
+    jpeg_read_scanlines(&cinfo, &row, 1);
+  }
+  jpeg_finish_decompress(&cinfo);
+  return true;
+}
+
+}  // namespace
+
+cv::Mat decode_jpeg_rgb(const std::string& path) {
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(path.c_str(), "rb"), &std::fclose);
+  STX_CHECK(file != nullptr, IoError, "{}: cannot open the image", path);
+  ErrorManager errors;
+  jpeg_decompress_struct cinfo;
+  cinfo.err = jpeg_std_error(&errors.base);
+  errors.base.error_exit = on_error;
+  errors.base.emit_message = on_message;
+  cv::Mat out;
+  const bool ok = decode(file.get(), errors, cinfo, out);
+  jpeg_destroy_decompress(&cinfo);
+  STX_CHECK(ok, FormatError, "{}: not a readable JPEG ({})", path, errors.message);
+  return out;
+}
+
+}  // namespace stx
