@@ -31,6 +31,7 @@ test_pkgs=(
   python3-torch python3-torchvision  # TorchScript and native ViT parity fixtures
   python3-sklearn            # adjusted Rand index reference for `stx domains`
   chromium                   # the HTML report is loaded headless and screenshotted
+  clang libclang-rt-14-dev libomp-dev  # scripts/fuzz.sh: libFuzzer targets under ASan + UBSan
 )
 
 wanted=("${build_pkgs[@]}")

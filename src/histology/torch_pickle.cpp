@@ -4,6 +4,7 @@
 #include <cstring>
 #include <map>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "stx/core/error.hpp"
 
@@ -192,9 +193,27 @@ class Unpickler {
     stack_.resize(mark);
     return out;
   }
-  // Adds `items` to `container`, keeping its depth and refusing nesting past kMaxPickleDepth.
+  // Whether `target` is `from` or lies inside it (iterative, each object visited once).
+  static bool reaches(const PickleObject& from, const PickleObject* target) {
+    std::vector<const PickleObject*> pending = {&from};
+    std::unordered_set<const PickleObject*> seen;
+    while (!pending.empty()) {
+      const PickleObject* p = pending.back();
+      pending.pop_back();
+      if (p == target) return true;
+      if (!seen.insert(p).second) continue;
+      for (const auto& item : p->items) pending.push_back(item.get());
+    }
+    return false;
+  }
+  // Adds `items` to `container`, keeping its depth and refusing nesting past kMaxPickleDepth
+  // and cycles.
   void nest(PickleObject& container, const std::vector<PickleRef>& items) const {
-    for (const auto& item : items) container.depth = std::max(container.depth, item->depth + 1);
+    for (const auto& item : items) {
+      if (!item->items.empty() || item.get() == &container)
+        if (reaches(*item, &container)) fail("a container inside itself (a cyclic pickle)");
+      container.depth = std::max(container.depth, item->depth + 1);
+    }
     if (container.depth > kMaxPickleDepth)
       fail(fmt::format("objects nested more than {} deep (torch.save nests a few)", kMaxPickleDepth));
     container.items.insert(container.items.end(), items.begin(), items.end());
@@ -290,6 +309,18 @@ class Unpickler {
 };
 
 }  // namespace
+
+PickleObject::~PickleObject() {
+  std::vector<PickleRef> pending = std::move(items);
+  while (!pending.empty()) {
+    PickleRef p = std::move(pending.back());
+    pending.pop_back();
+    if (p && p.use_count() == 1) {  // the last owner: take its items before it goes
+      for (auto& item : p->items) pending.push_back(std::move(item));
+      p->items.clear();
+    }
+  }
+}
 
 PickleRef read_torch_pickle(const std::string& bytes, const std::string& source) {
   return Unpickler(bytes, source).run();

@@ -32,11 +32,20 @@ struct PickleObject {
   std::string text;           // String, Bytes; Global: "module.name"
   std::vector<PickleRef> items;  // Tuple, List; Dict: key0, value0, key1, value1, ...
   PickledTensor tensor;       // Tensor; Storage (storage_key, dtype, storage_numel only)
-  int depth = 0;              // containers: 1 + the deepest item (bounded: kMaxPickleDepth)
+  int depth = 0;              // containers: 1 + the deepest item when it was added
+
+  PickleObject() = default;
+  PickleObject(const PickleObject&) = delete;
+  PickleObject& operator=(const PickleObject&) = delete;
+  /// Frees nested items iteratively: a hostile chain 10^6 deep must not overflow the stack.
+  ~PickleObject();
 };
 
-/// Deeper nesting is refused: torch.save's state dicts nest a few levels, and a hostile file
-/// nested 10^6 deep would overflow the stack when freed.
+/// Deeper nesting is refused: torch.save's state dicts nest a few levels. (Items can still be
+/// added to a container after it was nested, which this bound does not follow; freeing is
+/// iterative and no reader of the result recurses, so depth is a sanity bound, not a guard.)
+/// A container that would contain itself (memo tricks) is refused: a cycle of shared
+/// pointers is never freed.
 inline constexpr int kMaxPickleDepth = 100;
 
 /// Parses `bytes` (a data.pkl); `source` names the file in errors. FormatError for a truncated

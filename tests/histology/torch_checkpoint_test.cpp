@@ -61,6 +61,20 @@ TEST(TorchCheckpoint, RefusesWhatIsNotATensorStateDict) {
   const auto nested = [](int n) { return std::string("\x80\x02") + std::string(n, ']') + std::string(n - 1, 'a') + "."; };
   EXPECT_STX_ERROR(read_torch_pickle(nested(1'000'000), "deep.pkl"), FormatError, "nested more than 100 deep");
   EXPECT_EQ(read_torch_pickle(nested(50), "x")->depth, 49);
+  // a list appended to itself through the memo (BINPUT 0, BINGET 0, APPEND): a cycle of
+  // shared pointers that would never be freed (found by fuzz/fuzz_pickle)
+  EXPECT_STX_ERROR(read_torch_pickle(std::string("\x80\x02]q\x00h\x00" "a.", 8), "cycle.pkl"), FormatError,
+                   "a container inside itself");
+  // Items added after a container was nested escape the depth bound, so freeing must not
+  // recurse: a chain of 10^6 single-owner lists goes without overflowing the stack.
+  {
+    auto root = std::make_shared<PickleObject>();
+    PickleObject* tail = root.get();
+    for (int i = 0; i < 1'000'000; ++i) {
+      tail->items.push_back(std::make_shared<PickleObject>());
+      tail = tail->items.back().get();
+    }
+  }
   // no tensors anywhere: the keys are listed
   write_archive(dir / "epoch.pth", std::string("\x80\x02}(") + unicode("epoch") + "K\x03" + unicode("lr") + "K\x01u.");
   EXPECT_STX_ERROR(read_torch_checkpoint(dir / "epoch.pth"), FormatError, "keys: epoch, lr");
