@@ -4,8 +4,9 @@
 // domain l (domain means, one diagonal variance shared by all domains) plus beta times the
 // neighbours' summed membership of l, then the means and variance are re-estimated. Boundaries
 // follow the data where the evidence is strong and close up where it is weak, instead of
-// averaging the features across them. Mean-field escapes the local optima that hard
-// assignments (ICM) stop in: on a noisy ring it recovers ARI 0.84 where ICM reached 0.61.
+// averaging the features across them. Mean-field escapes local optima that hard
+// assignments (ICM) stop in: on one noisy ring of potts_test.cpp's kind, ICM reached ARI 0.53
+// and mean-field 0.70 (beta 1).
 #pragma once
 
 #include <vector>
