@@ -9,6 +9,10 @@ typedef struct _openslide openslide_t;
 
 namespace stx {
 
+/// Whether a probed size is known: both sides positive (cv::Size::area() overflows int on a
+/// hostile header, and a negative pair would look positive).
+inline bool known_size(const cv::Size& size) { return size.width > 0 && size.height > 0; }
+
 /// Width and height from a PNG/JPEG header without decoding pixels; {0, 0} if unknown.
 cv::Size probe_image_size(const std::string& path);
 

@@ -15,7 +15,7 @@ std::shared_ptr<const Image> open_image(const std::string& path, double image_px
   const cv::Size header_size = probe_image_size(path);
   // JPEG/PNG go to OpenCV; everything else (SVS, NDPI, pyramidal TIFF...) to OpenSlide when
   // it recognises the file, else OpenCV (plain TIFF).
-  if (header_size.area() <= 0 && image_px_per_fullres_px == 1.0 &&
+  if (!known_size(header_size) && image_px_per_fullres_px == 1.0 &&
       openslide_detect_vendor(path.c_str()) != nullptr) {
     return std::make_shared<OpenSlideImage>(path);
   }

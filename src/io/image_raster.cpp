@@ -128,14 +128,14 @@ RasterImage::RasterImage(std::string path, double image_px_per_fullres_px, int64
   STX_CHECK(!is_jpeg(path_) || jpeg_has_end_marker(path_), FormatError,
             "{}: truncated JPEG (no end-of-image marker)", path_);
   cv::Size size = probe_image_size(path_);
-  if (size.area() <= 0 && is_tiff(path_)) size = probe_tiff(path_);
+  if (!known_size(size) && is_tiff(path_)) size = probe_tiff(path_);
   STX_CHECK(static_cast<int64_t>(size.width) * size.height <= max_pixels, FormatError,
             "{}: image header declares {} x {} = {:.0f} Mpx, above the limit of {:.0f} Mpx for "
             "images decoded whole (a decompression bomb, or a slide that belongs in a pyramidal "
             "TIFF/SVS read through OpenSlide)",
             path_, size.width, size.height, static_cast<double>(size.width) * size.height / 1e6,
             static_cast<double>(max_pixels) / 1e6);
-  if (size.area() <= 0) size = pixels().size();  // TIFF and others: decode now
+  if (!known_size(size)) size = pixels().size();  // TIFF and others: decode now
   width_ = static_cast<int64_t>(std::llround(size.width / scale_));
   height_ = static_cast<int64_t>(std::llround(size.height / scale_));
 }
