@@ -16,6 +16,17 @@
 namespace stx {
 namespace fs = std::filesystem;
 
+namespace {
+
+// The CLI's names keep a figure title within its panel: "combined · neighbours · kmeans (k = 4)".
+std::string method_title(const DomainRun& r) {
+  return fmt::format("{} \u00b7 {} \u00b7 {} (k = {})", domain_features().name(r.method.features),
+                     domain_spatial().name(r.method.spatial), domain_clusterings().name(r.method.clustering),
+                     r.result.k);
+}
+
+}  // namespace
+
 DomainTables::DomainTables(std::string dir)
     : dir_(std::move(dir)),
       metrics_((fs::path(dir_) / run_folder::kDomainMetrics).string(),
@@ -120,7 +131,7 @@ cv::Mat domain_figure(const Slide& slide, const SlideDomains& d) {
     for (int l : r.result.labels) names.push_back(fmt::format("domain {}", l + 1));
     const std::string score = std::isnan(r.ari) ? fmt::format("silhouette {:.2f}", r.result.silhouette)
                                                 : fmt::format("ARI {:.3f}", r.ari);
-    panels.push_back(canvas.categorical(names, fmt::format("{} (k = {})", describe(r), r.result.k), score));
+    panels.push_back(canvas.categorical(names, method_title(r), score));
   }
   return with_heading(hstack_panels(panels), fmt::format("{}: spatial domains", slide.name));
 }
@@ -152,7 +163,7 @@ cv::Mat domain_heatmap(const Slide& slide, const SlideDomains& d, const DomainSu
   style.cell_w = 56;
   const DomainRun& chosen = d.runs.front();
   return heatmap(values, rows, columns, fmt::format("{}: mean pathway activity per domain", slide.name),
-                 fmt::format("{} (k = {}); each pathway in slide sd units", describe(chosen), chosen.result.k), style);
+                 method_title(chosen) + "; each pathway in slide sd units", style);
 }
 
 }  // namespace stx
