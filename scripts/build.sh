@@ -3,6 +3,9 @@
 # present). Usage: scripts/build.sh [extra cmake -D options]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# ccache keys on paths relative to the checkout, so a fresh clone elsewhere (CI) reuses the
+# objects a developer's build left; without these it hashes absolute paths and misses.
+export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=true
 jobs=$(nproc 2>/dev/null || echo 2)
 cmake --preset release "$@" >/dev/null
 cmake --build build/release --parallel "$jobs"

@@ -6,6 +6,9 @@
 # in build/fuzz/findings. Usage: scripts/fuzz.sh [SECONDS] [TARGET...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# ccache keys on paths relative to the checkout, so a fresh clone elsewhere (CI) reuses the
+# objects a developer's build left; without these it hashes absolute paths and misses.
+export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=true
 seconds=${1:-20}
 shift || true
 targets=("$@")
