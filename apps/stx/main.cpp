@@ -3,6 +3,7 @@
 // 0 ok, 1 usage (bad options), 2 bad input (unreadable or malformed data), 3 internal error.
 #include <CLI/CLI.hpp>
 
+#include <cstdlib>
 #include <iostream>
 #include <new>
 #include <string>
@@ -46,8 +47,10 @@ int parse_and_run(CLI::App& app, int argc, char** argv) {
 
 }  // namespace
 
+namespace {
+
 // Every error ends here as one line and a documented exit code, never std::terminate.
-int main(int argc, char** argv) {
+int run_stx(int argc, char** argv) {
   using stx::ExitCode;
   CLI::App app{"stx: learn and predict spatial pathway activity and gene expression from H&E"};
   app.set_version_flag("--version", std::string("stx ") + STX_VERSION);
@@ -71,4 +74,18 @@ int main(int argc, char** argv) {
     std::cerr << "stx: internal error: an exception of unknown type\n";
     return static_cast<int>(ExitCode::kInternal);
   }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const int code = run_stx(argc, argv);
+  if (code == 0) return 0;
+  // After an error, leave without the exit handlers: HDF5 1.10's own (H5_term_library)
+  // segfaults closing a file whose write failed (a full disk), which turned a clean one-line
+  // error into exit 139. Every output is already closed or removed (RAII, before the catch).
+  std::cout.flush();
+  std::cerr.flush();
+  stx::log()->flush();
+  std::_Exit(code);
 }
