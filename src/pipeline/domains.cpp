@@ -79,12 +79,17 @@ void run_domains(DomainsRun run) {
     inputs.push_back(run.slide.read);
     inputs.back().section = s;
   }
+  // Every slide is read before any is clustered, so that a missing section or a bad file
+  // stops the run at once rather than after the slides before it.
+  std::vector<Slide> slides;
+  for (const auto& input : inputs) {
+    slides.push_back(read_slide(input));
+    for (const auto& note : slides.back().notes) log()->info("{}: {}", slides.back().name, note);
+  }
   DomainTables tables(out.string());
   fmt::print("  {:<6} {:1} {:<54} {:>3} {:>10} {:>7}\n", "slide", "", "features, spatial step, clustering",
              "k", "silhouette", "ARI");
-  for (const auto& input : inputs) {
-    const Slide slide = read_slide(input);
-    for (const auto& note : slide.notes) log()->info("{}: {}", slide.name, note);
+  for (const Slide& slide : slides) {
     std::string source;
     bool predicted = false;
     std::vector<std::string> names;

@@ -48,9 +48,12 @@ void run_evaluate(EvaluateRun run) {
   });
   const std::string summary = cv_summary_markdown(result);
   fmt::print("{}", summary);
-  write_cv_tsv(result, (fs::path(run.out) / run_folder::kCvMetrics).string());
+  // The metrics and the summary appear together or, on any error, neither.
+  StagedFiles outputs;
+  write_cv_tsv(result, outputs.reserve((fs::path(run.out) / run_folder::kCvMetrics).string()));
   const std::string summary_path = (fs::path(run.out) / run_folder::kCvSummary).string();
-  write_text_atomically(summary_path, summary);
+  outputs.write(summary_path, summary);
+  outputs.commit();
   fmt::print("\nWrote {} and {} (per target r, partial r, MSE)\n", summary_path, run_folder::kCvMetrics);
 }
 

@@ -82,6 +82,9 @@ with tempfile.TemporaryDirectory() as tmp:
     expect("options", ["train", str(demo), "--sections", "C2,C2", "--epochs", "5", "--out", str(tmp / "m2")], 1,
            "given twice", [tmp / "m2" / "model.pt"])
     expect("options", ["domains", str(demo), "--sections", "A1,A1", "-o", str(tmp / "d")], 1, "given twice")
+    # a missing second section: refused before B1 is clustered, and no figure of B1 is left
+    expect("options", ["domains", str(demo), "--sections", "B1,Z9", "-o", str(tmp / "dz")], 1, "no section 'Z9'",
+           [tmp / "dz" / "domains_B1.png", tmp / "dz" / "domains.tsv"])
     expect("options", ["encode", str(image), "--um-per-px", "nan", "--cache-dir", str(tmp / "c")], 1, "--um-per-px")
     expect("options", ["encode", str(image), "--um-per-px", "1e-6", "--cache-dir", str(tmp / "c")], 1, "--um-per-px")
     expect("options", ["encode", str(image), "--um-per-px", "0.69", "--pitch-um", "0.5", "--cache-dir",
