@@ -49,6 +49,7 @@ size_t dtype_size(const std::string& dtype) {
 
 std::vector<float> convert_to_float(const std::string& dtype, const char* bytes, size_t count) {
   std::vector<float> out(count);
+  if (count == 0) return out;  // memcpy from or to a null pointer is undefined even for 0 bytes
   if (dtype == "F32") {
     std::memcpy(out.data(), bytes, 4 * count);
   } else if (dtype == "F64") {
