@@ -45,10 +45,6 @@ int parse_and_run(CLI::App& app, int argc, char** argv) {
   return static_cast<int>(stx::ExitCode::kUsage);
 }
 
-}  // namespace
-
-namespace {
-
 // Every error ends here as one line and a documented exit code, never std::terminate.
 int run_stx(int argc, char** argv) {
   using stx::ExitCode;

@@ -28,6 +28,9 @@ DomainSummary summarise_domains(const DenseMatrix& activity, const std::vector<i
                                 ? out.mean_z.at(l, c) / static_cast<double>(out.spots[static_cast<size_t>(l)])
                                 : std::nan("");
 
+  std::vector<double> column_sum(static_cast<size_t>(z.cols), 0.0);
+  for (int64_t i = 0; i < z.rows; ++i)
+    for (int64_t c = 0; c < z.cols; ++c) column_sum[static_cast<size_t>(c)] += z.at(i, c);
   std::vector<double> inside, outside, p;
   for (int l = 0; l < k; ++l)
     for (int64_t c = 0; c < z.cols; ++c) {
@@ -35,13 +38,11 @@ DomainSummary summarise_domains(const DenseMatrix& activity, const std::vector<i
       outside.clear();
       for (int64_t i = 0; i < z.rows; ++i) (labels[static_cast<size_t>(i)] == l ? inside : outside).push_back(z.at(i, c));
       const RankTest t = mann_whitney_u(inside, outside);
-      double sum_in = 0, sum_out = 0;
-      for (double v : inside) sum_in += v;
-      for (double v : outside) sum_out += v;
+      // The rest of the slide's mean, from the column total less the domain's share.
+      const double n_in = static_cast<double>(inside.size()), n_out = static_cast<double>(outside.size());
       const double difference = inside.empty() || outside.empty()
                                     ? std::nan("")
-                                    : sum_in / static_cast<double>(inside.size()) -
-                                          sum_out / static_cast<double>(outside.size());
+                                    : out.mean_z.at(l, c) - (column_sum[static_cast<size_t>(c)] - out.mean_z.at(l, c) * n_in) / n_out;
       out.tests.push_back({l, c, difference, t.auc, std::isnan(t.p) ? 1.0 : t.p, 1.0});
       p.push_back(out.tests.back().p);
     }

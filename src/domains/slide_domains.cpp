@@ -144,17 +144,7 @@ class MethodRunner {
     const bool pooled = method.spatial == DomainSpatial::kNeighbourCounts;
     if (method.features == DomainFeatures::kExpression)
       return {"expression PCA", spatial_domains(expression(pooled), graph_, o)};
-    // Combined: the pathways, which have no counts to pool, get one round of smoothing with
-    // the pooling's own kernel (inside the tissue, x_i + w * mean of the neighbours, rescaled:
-    // the neighbours' share is w / (1 + w)).
-    DenseMatrix pathways = standardise_columns(pathways_);
-    if (pooled) {
-      const double w = options_.neighbour_weight;
-      pathways = smooth_over_graph(pathways, graph_, w / (1 + w), 1);
-    }
-    const DenseMatrix& pcs = expression(pooled);
-    const DenseMatrix features = side_by_side(pcs, scaled_to_share(std::move(pathways), pcs, options_.pathway_share));
-    return {"expression PCA + " + source_, spatial_domains(features, graph_, o)};
+    return {"expression PCA + " + source_, spatial_domains(combined(pooled), graph_, o)};
   }
 
  private:
@@ -167,12 +157,29 @@ class MethodRunner {
     return m;
   }
 
+  // The components beside the pathways. The pathways, which have no counts to pool, get one
+  // round of smoothing with the pooling's own kernel (inside the tissue, x_i + w * mean of
+  // the neighbours, rescaled: the neighbours' share is w / (1 + w)).
+  const DenseMatrix& combined(bool pooled) {
+    DenseMatrix& m = pooled ? pooled_combined_ : combined_;
+    if (m.rows == 0) {
+      DenseMatrix pathways = standardise_columns(pathways_);
+      if (pooled) {
+        const double w = options_.neighbour_weight;
+        pathways = smooth_over_graph(pathways, graph_, w / (1 + w), 1);
+      }
+      const DenseMatrix& pcs = expression(pooled);
+      m = side_by_side(pcs, scaled_to_share(std::move(pathways), pcs, options_.pathway_share));
+    }
+    return m;
+  }
+
   const Slide& slide_;
   const DenseMatrix& pathways_;
   std::string source_;
   const SlideDomainOptions& options_;
   SpotGraph graph_;
-  DenseMatrix pcs_, pooled_pcs_;
+  DenseMatrix pcs_, pooled_pcs_, combined_, pooled_combined_;
 };
 
 // The chosen method at k - 1 and k + 1, compared pairwise in order of k.
@@ -218,7 +225,7 @@ SlideDomains slide_domains(const Slide& slide, const DenseMatrix& pathway_activi
   DomainOptions clustering = options.clustering;
   if (clustering.k == 0 && options.k_from_labels && out.label_classes >= 2)
     clustering.k = out.label_classes;
-  const bool counts = has_counts(slide);
+  const bool counts = options.x_is_counts && has_counts(slide);
   MethodRunner runner(slide, pathway_activity, pathway_source, options);
   auto run = [&](DomainMethod method, bool chosen) {
     if (!counts) method = without_counts(method);

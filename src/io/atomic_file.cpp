@@ -51,6 +51,14 @@ void sync_path(const std::string& path, const std::string& what, const std::stri
             std::strerror(error));  // EINVAL: a filesystem without fsync (some FUSE mounts)
 }
 
+// `bytes`, whole, into the file's temporary; IoError naming `path` if any is not written.
+void write_temporary(const AtomicFile& file, const std::string& path, const std::string& bytes) {
+  std::ofstream out(file.temp_path(), std::ios::binary);
+  out << bytes;
+  out.close();
+  STX_CHECK(out, IoError, "{}: cannot write ({} bytes; disk full?)", path, bytes.size());
+}
+
 }  // namespace
 
 void AtomicFile::commit() {
@@ -67,10 +75,7 @@ void AtomicFile::commit() {
 
 void StagedFiles::write(const std::string& path, const std::string& bytes) {
   files_.push_back(std::make_unique<AtomicFile>(path));
-  std::ofstream out(files_.back()->temp_path(), std::ios::binary);
-  out << bytes;
-  out.close();
-  STX_CHECK(out, IoError, "{}: cannot write ({} bytes; disk full?)", path, bytes.size());
+  write_temporary(*files_.back(), path, bytes);
 }
 
 const std::string& StagedFiles::reserve(const std::string& path) {
@@ -85,12 +90,7 @@ void StagedFiles::commit() {
 
 void write_text_atomically(const std::string& path, const std::string& text) {
   AtomicFile file(path);
-  {
-    std::ofstream out(file.temp_path(), std::ios::binary);
-    out << text;
-    out.close();
-    STX_CHECK(out, IoError, "{}: cannot write ({} bytes)", path, text.size());
-  }
+  write_temporary(file, path, text);
   file.commit();
 }
 

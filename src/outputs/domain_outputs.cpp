@@ -6,6 +6,7 @@
 #include <cctype>
 #include <cmath>
 #include <filesystem>
+#include <numeric>
 
 #include "stx/core/run_folder.hpp"
 #include "stx/core/error.hpp"
@@ -24,6 +25,9 @@ std::string method_title(const DomainRun& r) {
                      domain_spatial().name(r.method.spatial), domain_clusterings().name(r.method.clustering),
                      r.result.k);
 }
+
+// A domain's name on maps and heatmap columns; the same name gets the same colour in both.
+std::string domain_label(int label) { return fmt::format("domain {}", label + 1); }
 
 }  // namespace
 
@@ -99,12 +103,9 @@ void DomainTables::add(const Slide& slide, const SlideDomains& d, const DomainSu
     stability_.text(slide.name).integer(s.k).integer(s.k + 1).fixed(s.ari, 4).fixed(s.nested, 4);
     stability_.end_row();
   }
-  auto stage = [&](const std::string& name, const cv::Mat& figure) {
-    const std::vector<unsigned char> png = encode_png(figure);
-    figures_.write((fs::path(dir_) / name).string(), std::string(png.begin(), png.end()));
-  };
-  stage("domains_" + slide.name + ".png", domain_figure(slide, d));
-  stage("domain_heatmap_" + slide.name + ".png", domain_heatmap(slide, d, summary, pathways));
+  write_png(domain_figure(slide, d), (fs::path(dir_) / ("domains_" + slide.name + ".png")).string(), figures_);
+  write_png(domain_heatmap(slide, d, summary, pathways),
+            (fs::path(dir_) / ("domain_heatmap_" + slide.name + ".png")).string(), figures_);
 }
 
 void DomainTables::commit() {
@@ -128,7 +129,7 @@ cv::Mat domain_figure(const Slide& slide, const SlideDomains& d) {
   for (size_t k = 0; k < std::min<size_t>(2, d.runs.size()); ++k) {
     const DomainRun& r = d.runs[k];
     std::vector<std::string> names;
-    for (int l : r.result.labels) names.push_back(fmt::format("domain {}", l + 1));
+    for (int l : r.result.labels) names.push_back(domain_label(l));
     const std::string score = std::isnan(r.ari) ? fmt::format("silhouette {:.2f}", r.result.silhouette)
                                                 : fmt::format("ARI {:.3f}", r.ari);
     panels.push_back(canvas.categorical(names, method_title(r), score));
@@ -146,7 +147,7 @@ cv::Mat domain_heatmap(const Slide& slide, const SlideDomains& d, const DomainSu
   for (int64_t c = 0; c < p; ++c)
     for (int l = 0; l < summary.k; ++l)
       if (summary.mean_z.at(l, c) > peak[static_cast<size_t>(c)].second) peak[static_cast<size_t>(c)] = {l, summary.mean_z.at(l, c)};
-  for (int64_t c = 0; c < p; ++c) order[static_cast<size_t>(c)] = c;
+  std::iota(order.begin(), order.end(), int64_t{0});
   std::stable_sort(order.begin(), order.end(), [&](int64_t a, int64_t b) {
     const auto& x = peak[static_cast<size_t>(a)];
     const auto& y = peak[static_cast<size_t>(b)];
@@ -158,7 +159,7 @@ cv::Mat domain_heatmap(const Slide& slide, const SlideDomains& d, const DomainSu
     rows.push_back(short_pathway_name(pathways[static_cast<size_t>(c)]));
     for (int l = 0; l < summary.k; ++l) values.push_back(summary.mean_z.at(l, c));
   }
-  for (int l = 0; l < summary.k; ++l) columns.push_back(fmt::format("domain {}", l + 1));
+  for (int l = 0; l < summary.k; ++l) columns.push_back(domain_label(l));
   HeatmapStyle style;
   style.cell_w = 56;
   const DomainRun& chosen = d.runs.front();

@@ -95,8 +95,7 @@ std::vector<std::string> write_prediction_maps(const Slide& slide, const SlideDa
   std::vector<std::string> written;  // `dir` exists: the command made it before any work
   auto save = [&](const cv::Mat& figure, const std::string& file) {
     const std::string path = (fs::path(dir) / file).string();
-    const std::vector<unsigned char> png = encode_png(figure);
-    files.write(path, std::string(png.begin(), png.end()));
+    write_png(figure, path, files);
     written.push_back(path);
   };
   const int64_t n = spots.n_spots();

@@ -94,9 +94,9 @@ void run_domains(DomainsRun run) {
     bool predicted = false;
     std::vector<std::string> names;
     const DenseMatrix activity = pathway_activity(slide, run, &source, &predicted, &names);
-    Slide clustered = slide;
-    if (predicted) clustered.counts = CsrMatrix{};  // X of a prediction is not counts
-    const SlideDomains d = slide_domains(clustered, activity, source, run.options);
+    SlideDomainOptions options = run.options;
+    options.x_is_counts = !predicted;
+    const SlideDomains d = slide_domains(slide, activity, source, options);
 
     const DomainRun& chosen = d.runs.front();
     const DomainSummary summary = summarise_domains(activity, chosen.result.labels, chosen.result.k);

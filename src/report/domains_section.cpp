@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "html.hpp"
+#include "tab_fields.hpp"
 #include "stx/core/run_folder.hpp"
 #include "stx/core/text_lines.hpp"
 
@@ -15,23 +16,18 @@ namespace stx {
 namespace fs = std::filesystem;
 namespace {
 
-std::vector<std::string> fields_of(const std::string& line) {
-  const auto fields = split_fields(line, '\t');
-  return {fields.begin(), fields.end()};
-}
-
 // A TSV as an HTML table; columns from `first_numeric` on are right-aligned.
 std::string tsv_table(const fs::path& path, size_t first_numeric) {
   TextLines in(path.string());
   html::Table t;
   std::string line;
-  if (in.next(line)) t.header = fields_of(line);
+  if (in.next(line)) t.header = split_tabs(line);
   t.numeric.assign(t.header.size(), false);
   for (size_t c = first_numeric; c < t.numeric.size(); ++c) t.numeric[c] = true;
   while (in.next(line)) {
     if (line.empty()) continue;
     std::vector<std::string> row;
-    for (const auto& cell : fields_of(line)) row.push_back(html::escape(cell));
+    for (const auto& cell : split_tabs(line)) row.push_back(html::escape(cell));
     t.rows.push_back(row);
   }
   return html::render(t);
@@ -48,7 +44,7 @@ std::string top_pathways_table(const fs::path& path) {
   std::string line;
   in.next(line);  // slide domain spots pathway mean_z difference auc p q
   while (in.next(line)) {
-    const auto f = fields_of(line);
+    const auto f = split_tabs(line);
     if (f.size() < 9) continue;
     auto& entry = by_domain[{f[0], std::atoi(f[1].c_str())}];
     entry.first = f[2];

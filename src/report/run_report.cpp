@@ -12,6 +12,7 @@
 
 #include "domains_section.hpp"
 #include "html.hpp"
+#include "tab_fields.hpp"
 #include "stx/core/error.hpp"
 #include "stx/core/run_folder.hpp"
 #include "stx/stats/stats.hpp"
@@ -39,11 +40,6 @@ struct MetricRow {
   std::string protocol, fold, method, kind, target;
   double r, partial_r, mse;
 };
-
-std::vector<std::string> split_tabs(const std::string& line) {
-  const auto fields = split_fields(line, '\t');
-  return std::vector<std::string>(fields.begin(), fields.end());
-}
 
 // Every (protocol, fold, method) has the same targets of each kind: a file cut short at a
 // line boundary still parses, and would otherwise be reported as if whole.

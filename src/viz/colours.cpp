@@ -33,4 +33,13 @@ cv::Scalar category_colour(size_t i) {
           static_cast<double>((rgb >> 16) & 0xff)};
 }
 
+std::map<std::string, size_t> category_indices(const std::vector<std::string>& names) {
+  std::map<std::string, size_t> index;
+  for (const auto& name : names)
+    if (!name.empty()) index.emplace(name, 0);
+  size_t next = 0;
+  for (auto& [name, i] : index) i = next++;
+  return index;
+}
+
 }  // namespace stx::viz

@@ -6,6 +6,9 @@
 #include <opencv2/core.hpp>
 
 #include <cstddef>
+#include <map>
+#include <string>
+#include <vector>
 
 namespace stx::viz {
 
@@ -14,6 +17,10 @@ cv::Scalar viridis(double t);
 
 /// The i-th categorical colour, BGR; cycles after 20.
 cv::Scalar category_colour(size_t i);
+
+/// Each distinct non-empty name's colour index: its rank among the sorted names. Maps and
+/// heatmaps both colour categories through this, so a domain has one colour in both.
+std::map<std::string, size_t> category_indices(const std::vector<std::string>& names);
 
 inline const cv::Scalar kWhite(255, 255, 255);
 inline const cv::Scalar kInk(40, 40, 40);       // text and lines

@@ -68,4 +68,9 @@ void write_png(const cv::Mat& image, const std::string& path) {
   write_text_atomically(path, std::string(bytes.begin(), bytes.end()));
 }
 
+void write_png(const cv::Mat& image, const std::string& path, StagedFiles& files) {
+  const auto bytes = encode_png(image);
+  files.write(path, std::string(bytes.begin(), bytes.end()));
+}
+
 }  // namespace stx

@@ -49,15 +49,14 @@ cv::Mat heatmap(const std::vector<double>& values, const std::vector<std::string
   if (!subtitle.empty())
     viz::put_text(out, viz::fit_text(subtitle, small, width - 2 * kMargin), {kMargin, kMargin + font + 6 + small},
                   small, viz::kMuted);
-  std::map<std::string, size_t> colour_of;
-  for (const auto& n : column_names) colour_of.emplace(n, 0);
-  size_t next = 0;
-  for (auto& [name, index] : colour_of) index = next++;
+  const std::map<std::string, size_t> colour_of = viz::category_indices(column_names);
   for (int c = 0; c < cols; ++c) {
     const cv::Rect head(left + c * style.cell_w + 1, top - font - 8, style.cell_w - 2, font + 4);
     const std::string label = viz::fit_text(column_names[static_cast<size_t>(c)], small, head.width - 4);
     const cv::Size size = viz::text_size(label, small);
-    if (style.column_swatches) cv::rectangle(out, head, viz::category_colour(colour_of.at(column_names[static_cast<size_t>(c)])), cv::FILLED);
+    const auto swatch = colour_of.find(column_names[static_cast<size_t>(c)]);
+    if (style.column_swatches)
+      cv::rectangle(out, head, swatch == colour_of.end() ? viz::kMissing : viz::category_colour(swatch->second), cv::FILLED);
     viz::put_text(out, label, {head.x + (head.width - size.width) / 2, head.y + head.height - 4}, small,
                   style.column_swatches ? viz::kWhite : viz::kInk, viz::Weight::kBold);
   }

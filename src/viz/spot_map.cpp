@@ -180,8 +180,7 @@ cv::Mat MapCanvas::categorical(const std::vector<std::string>& labels, const std
   std::map<std::string, int64_t> counts;
   for (const auto& l : labels)
     if (!l.empty()) ++counts[l];
-  std::map<std::string, size_t> index;
-  for (const auto& [name, n] : counts) index.emplace(name, index.size());
+  const std::map<std::string, size_t> index = viz::category_indices(labels);
 
   std::vector<cv::Scalar> colours(labels.size());
   std::vector<bool> filled(labels.size());

@@ -2,7 +2,8 @@
 // space. Features (pathway activities, principal components of expression, or both) are
 // optionally standardised and smoothed over the spot adjacency graph, then clustered by
 // k-means (OpenCV, k-means++ seeding, several restarts), optionally refined by a Potts model
-// on the graph (potts.hpp); k is given or chosen by the best silhouette. Judged against pathologist labels with the adjusted Rand index.
+// on the graph (potts.hpp); k is given or chosen by the best silhouette. Judged against
+// pathologist labels with the adjusted Rand index.
 #pragma once
 
 #include <cstdint>

@@ -64,6 +64,7 @@ struct SlideDomainOptions {
   bool k_from_labels = true;    // with labels, k = the number of label classes
   bool compare = true;          // also run the comparison methods
   bool stability = true;        // also cluster at k - 1 and k + 1
+  bool x_is_counts = true;      // off for a prediction, whose X is predicted expression
   int expression_genes = 2000;
   int expression_pcs = 15;
   double neighbour_weight = 1.0;  // kNeighbourCounts: neighbours' share (see neighbour_counts.hpp)
@@ -74,8 +75,8 @@ struct SlideDomainOptions {
 bool usable_label(const std::string& label);
 
 /// `pathway_activity` (N, P) for the slide's spots, named `pathway_source`. Methods that need
-/// counts fall back to the pathways when the slide has none (a prediction), with smoothing
-/// in place of neighbour counts.
+/// counts fall back to the pathways when the slide has none (or `x_is_counts` is off: a
+/// prediction), with smoothing in place of neighbour counts.
 SlideDomains slide_domains(const Slide& slide, const DenseMatrix& pathway_activity,
                            const std::string& pathway_source, const SlideDomainOptions& options);
 

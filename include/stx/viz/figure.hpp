@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "stx/io/atomic_file.hpp"
+
 namespace stx {
 
 /// Panels left to right, tops aligned, on white, `gap` pixels apart.
@@ -22,5 +24,8 @@ std::vector<unsigned char> encode_png(const cv::Mat& image);
 
 /// Writes `image` as PNG atomically; IoError naming the path on failure.
 void write_png(const cv::Mat& image, const std::string& path);
+
+/// The same, staged in `files` with a command's other outputs (they appear together).
+void write_png(const cv::Mat& image, const std::string& path, StagedFiles& files);
 
 }  // namespace stx

@@ -117,6 +117,7 @@ StateDict read_torch_checkpoint(const std::string& path) {
         STX_CHECK(t.storage_numel >= 0 && entry->second.size == width * static_cast<uint64_t>(t.storage_numel),
                   FormatError, "{}: storage {} has {} bytes, expected {} elements of {}", where, t.storage_key,
                   entry->second.size, t.storage_numel, t.dtype);
+        // Checked again once read: LibTorch's reader (miniz) reads the directory on its own.
         const std::string bytes = record_text(zip, "data/" + t.storage_key);
         STX_CHECK(bytes.size() == width * static_cast<size_t>(t.storage_numel), FormatError,
                   "{}: storage {} has {} bytes, expected {} elements of {}", where, t.storage_key,
