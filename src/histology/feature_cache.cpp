@@ -9,6 +9,7 @@
 #include "stx/core/error.hpp"
 #include "stx/core/hash.hpp"
 #include "stx/io/atomic_file.hpp"
+#include "stx/io/crash_guard.hpp"
 #include "stx/io/hdf5_file.hpp"
 
 namespace stx {
@@ -73,7 +74,9 @@ void save_features(const EncodedFeatures& features, const std::string& path) {
   out.commit();
 }
 
-EncodedFeatures load_features(const std::string& path) {
+namespace {
+
+EncodedFeatures read_features_file(const std::string& path) {
   const h5::File f = h5::File::open_read(path);
   EncodedFeatures features;
   features.key = f.read_string_attribute("/", "key");
@@ -91,6 +94,13 @@ EncodedFeatures load_features(const std::string& path) {
                                                            hex(values_hash(features)),
             FormatError, "{}: damaged feature cache (its values do not match their checksum); delete it", path);
   return features;
+}
+
+}  // namespace
+
+EncodedFeatures load_features(const std::string& path) {
+  refuse_if_reading_crashes(path, "HDF5", [&] { read_features_file(path); });
+  return read_features_file(path);
 }
 
 CacheResult encode_with_cache(const Slide& slide, const Encoder& encoder,

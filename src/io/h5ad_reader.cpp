@@ -9,6 +9,7 @@
 
 #include "stx/io/hdf5_file.hpp"
 #include "stx/core/error.hpp"
+#include "stx/io/crash_guard.hpp"
 #include "stx/io/h5ad.hpp"
 #include "stx/io/read_slide.hpp"
 
@@ -217,8 +218,8 @@ void read_spatial_uns(const h5::File& f, Slide& slide) {
 
 }
 
-// --image, else the image stx recorded (when it still exists).
-void open_recorded_image(const h5::File& f, const ReadOptions& options, Slide& slide) {
+// --image, else the image stx recorded (when it still exists): the path to open, or "".
+std::string image_to_open(const h5::File& f, const ReadOptions& options, Slide& slide) {
   std::string image = options.image_path;
   if (image.empty() && f.is_dataset("/uns/stx/image_path")) {
     image = f.read_strings("/uns/stx/image_path").at(0);
@@ -227,7 +228,7 @@ void open_recorded_image(const h5::File& f, const ReadOptions& options, Slide& s
       image.clear();
     }
   }
-  if (!image.empty()) slide.image = open_image(image, 1.0, options.max_image_pixels);
+  return image;
 }
 
 // Every 2-D numeric obsm entry but 'spatial' (the coordinates) into slide.obsm.
@@ -280,9 +281,8 @@ void read_uns_slots(const h5::File& f, const std::string& group, const std::stri
   }
 }
 
-}  // namespace
-
-Slide read_h5ad(const ReadOptions& options) {
+// Everything read_h5ad takes from the HDF5 file; the image to open goes to `image`.
+Slide read_h5ad_file(const ReadOptions& options, std::string& image) {
   const h5::File f = h5::File::open_read(options.input);
   Slide slide;
   slide.source_format = "h5ad";
@@ -301,7 +301,17 @@ Slide read_h5ad(const ReadOptions& options) {
   read_obs_flags(f, slide);
   read_obsm_slots(f, slide);
   if (f.is_group("/uns")) read_uns_slots(f, "/uns", "", slide);
-  open_recorded_image(f, options, slide);
+  image = image_to_open(f, options, slide);
+  return slide;
+}
+
+}  // namespace
+
+Slide read_h5ad(const ReadOptions& options) {
+  std::string image;
+  refuse_if_reading_crashes(options.input, "HDF5", [&] { read_h5ad_file(options, image); });
+  Slide slide = read_h5ad_file(options, image);
+  if (!image.empty()) slide.image = open_image(image, 1.0, options.max_image_pixels);
   return slide;
 }
 

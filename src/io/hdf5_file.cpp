@@ -139,6 +139,7 @@ std::vector<std::string> File::children(const std::string& group) const {
   for (hsize_t i = 0; i < info.nlinks; ++i) {
     const ssize_t n = H5Lget_name_by_idx(g.get(), ".", H5_INDEX_NAME, H5_ITER_INC, i, nullptr,
                                          0, H5P_DEFAULT);
+    if (n < 0 || n > 65535) fail(group, "has a member whose name cannot be read (corrupt file?)");
     std::string name(static_cast<size_t>(n), '\0');
     H5Lget_name_by_idx(g.get(), ".", H5_INDEX_NAME, H5_ITER_INC, i, name.data(), name.size() + 1,
                        H5P_DEFAULT);
@@ -157,6 +158,22 @@ std::vector<int64_t> File::dataset_dims(const std::string& dataset) const {
   return std::vector<int64_t>(dims.begin(), dims.end());
 }
 
+int64_t File::element_count(const std::string& dataset, hid_t d, size_t element_size) const {
+  // A damaged header can declare any shape; memory is only allocated for what the file can
+  // hold: its stored bytes, inflated by at most gzip's ratio (~1032:1), plus a little.
+  constexpr int64_t kMaxElements = int64_t{1} << 40;
+  int64_t count = 1;
+  for (int64_t n : dataset_dims(dataset)) {
+    if (n < 0 || (n > 0 && count > kMaxElements / n)) fail(dataset, "declares an impossible shape (corrupt file?)");
+    count *= n;
+  }
+  const double stored = static_cast<double>(H5Dget_storage_size(d));
+  if (static_cast<double>(count) * static_cast<double>(element_size) > stored * 1100.0 + 65536.0)
+    fail(dataset, fmt::format("declares {} values but stores only {} bytes (truncated or corrupt file?)", count,
+                              static_cast<uint64_t>(stored)));
+  return count;
+}
+
 template <typename T>
 std::vector<T> File::read_numeric(const std::string& dataset) const {
   Handle d = open_object(dataset);
@@ -164,8 +181,7 @@ std::vector<T> File::read_numeric(const std::string& dataset) const {
   Handle type(H5Dget_type(d.get()));
   const H5T_class_t cls = H5Tget_class(type.get());
   if (cls != H5T_INTEGER && cls != H5T_FLOAT) fail(dataset, "expected numbers");
-  int64_t count = 1;
-  for (int64_t n : dataset_dims(dataset)) count *= n;
+  const int64_t count = element_count(dataset, d.get(), H5Tget_size(type.get()));
   std::vector<T> values(static_cast<size_t>(count));
   if (count > 0 && H5Dread(d.get(), native_type<T>(), H5S_ALL, H5S_ALL, H5P_DEFAULT,
                            values.data()) < 0) {
@@ -178,8 +194,7 @@ std::vector<std::string> File::read_strings(const std::string& dataset) const {
   Handle d = open_object(dataset);
   Handle type(H5Dget_type(d.get()));
   if (H5Tget_class(type.get()) != H5T_STRING) fail(dataset, "expected strings");
-  int64_t count = 1;
-  for (int64_t n : dataset_dims(dataset)) count *= n;
+  const int64_t count = element_count(dataset, d.get(), H5Tget_size(type.get()));
   std::vector<std::string> out;
   out.reserve(static_cast<size_t>(count));
   if (H5Tis_variable_str(type.get()) > 0) {
@@ -218,6 +233,7 @@ std::string File::read_string_attribute(const std::string& object,
   Handle space(H5Aget_space(attr.get()));
   const hssize_t count = H5Sget_simple_extent_npoints(space.get());
   if (count < 1) return "";
+  if (count > 65536) fail(object, "attribute '" + name + "' holds too many values (corrupt file?)");
   if (H5Tis_variable_str(type.get()) > 0) {
     Handle mem = vlen_utf8_string_type();
     std::vector<char*> raw(static_cast<size_t>(count), nullptr);
@@ -239,6 +255,7 @@ std::vector<int64_t> File::read_int_attribute(const std::string& object,
                               H5P_DEFAULT));
   Handle space(H5Aget_space(attr.get()));
   const hssize_t count = H5Sget_simple_extent_npoints(space.get());
+  if (count > 65536) fail(object, "attribute '" + name + "' holds too many values (corrupt file?)");
   std::vector<int64_t> values(static_cast<size_t>(std::max<hssize_t>(count, 0)));
   if (count > 0 && H5Aread(attr.get(), H5T_NATIVE_INT64, values.data()) < 0)
     fail(object, "attribute '" + name + "' is not numeric");

@@ -9,6 +9,7 @@
 
 #include "stx/io/hdf5_file.hpp"
 #include "stx/core/error.hpp"
+#include "stx/io/crash_guard.hpp"
 
 namespace stx {
 namespace fs = std::filesystem;
@@ -98,10 +99,12 @@ InputFormat detect_format(const std::string& path) {
         path));
   }
   if (H5Fis_hdf5(path.c_str()) > 0) {
-    const h5::File f = h5::File::open_read(path);
-    if (f.has_attribute("/", "encoding-type") || (f.exists("/obs") && f.exists("/var")))
-      return InputFormat::kH5ad;
-    return InputFormat::kTenxH5;
+    const auto is_anndata = [&] {
+      const h5::File f = h5::File::open_read(path);
+      return f.has_attribute("/", "encoding-type") || (f.exists("/obs") && f.exists("/var"));
+    };
+    refuse_if_reading_crashes(path, "HDF5", is_anndata);
+    return is_anndata() ? InputFormat::kH5ad : InputFormat::kTenxH5;
   }
   if (ends_with(path, ".h5ad") || ends_with(path, ".h5"))
     throw FormatError(fmt::format("{}: not an HDF5 file (truncated or corrupt?)", path));

@@ -9,6 +9,7 @@
 #include "stx/io/hdf5_file.hpp"
 #include "reader_paths.hpp"
 #include "stx/core/error.hpp"
+#include "stx/io/crash_guard.hpp"
 #include "stx/core/text_lines.hpp"
 
 namespace stx {
@@ -38,9 +39,7 @@ std::vector<std::string> read_first_column(const std::string& path, size_t colum
   return out;
 }
 
-}  // namespace
-
-TenxMatrix read_tenx_h5_matrix(const std::string& path) {
+TenxMatrix read_h5_matrix(const std::string& path) {
   const h5::File file = h5::File::open_read(path);
   std::string group = "/matrix";
   bool v3 = true;
@@ -82,6 +81,13 @@ TenxMatrix read_tenx_h5_matrix(const std::string& path) {
   check_counts(m.counts.data, path + ": '" + group + "/data'");
   m.counts.validate(path);
   return m;
+}
+
+}  // namespace
+
+TenxMatrix read_tenx_h5_matrix(const std::string& path) {
+  refuse_if_reading_crashes(path, "HDF5", [&] { read_h5_matrix(path); });
+  return read_h5_matrix(path);
 }
 
 TenxMatrix read_tenx_mtx_dir(const std::string& dir) {

@@ -43,9 +43,13 @@ nlohmann::json metadata_to_json(const ModelMetadata& m) {
 }
 
 ModelMetadata metadata_from_json(const nlohmann::json& j, const std::string& source) {
-  STX_CHECK(j.value("format", "") == "stx-quadflow-1", FormatError,
-            "{}: not a QuadFlow checkpoint (format '{}', expected 'stx-quadflow-1')", source,
-            j.value("format", ""));
+  const auto format = [&]() -> std::string {
+    if (!j.is_object()) return "not an object";
+    if (!j.contains("format") || !j.at("format").is_string()) return "none";
+    return j.at("format").get<std::string>();
+  }();
+  STX_CHECK(format == "stx-quadflow-1", FormatError,
+            "{}: not a QuadFlow checkpoint (format '{}', expected 'stx-quadflow-1')", source, format);
   ModelMetadata m;
   try {
     j.at("model").get_to(m.model);
@@ -84,6 +88,25 @@ ModelMetadata metadata_from_json(const nlohmann::json& j, const std::string& sou
   } catch (const nlohmann::json::exception& e) {
     throw FormatError(fmt::format("{}: checkpoint metadata: {}", source, e.what()));
   }
+  // the sizes a model file may ask to be built with, before anything is allocated or multiplied
+  const QuadFlowOptions& o = m.model;
+  STX_CHECK(o.feature_dim >= 1 && o.feature_dim <= 1'000'000 && o.n_pathways >= 1 && o.n_pathways <= 100'000 &&
+                o.n_genes >= 1 && o.n_genes <= 1'000'000 && o.n_pathways * o.n_genes <= 1'000'000'000,
+            FormatError, "{}: checkpoint metadata: {} features, {} pathways, {} genes; expected 1..10^6, 1..10^5, "
+            "1..10^6 and at most 10^9 pathway-gene pairs", source, o.feature_dim, o.n_pathways, o.n_genes);
+  STX_CHECK(o.width >= 1 && o.width <= 4096 && o.layers >= 1 && o.layers <= 64 && o.heads >= 1 &&
+                o.width % o.heads == 0 && o.neighbours >= 1 && o.neighbours <= 1024 && o.residual_rank >= 0 &&
+                o.residual_rank <= 4096 && std::isfinite(o.radius_pitches) && o.radius_pitches > 0 &&
+                o.radius_pitches <= 1000 && std::isfinite(o.dropout) && o.dropout >= 0 && o.dropout <= 0.9,
+            FormatError, "{}: checkpoint metadata: model '{}' is outside what stx trains (width 1..4096, layers "
+            "1..64, heads dividing the width, neighbours 1..1024, residual rank 0..4096, radius (0, 1000] pitches, "
+            "dropout [0, 0.9])", source, describe(o));
+  const ViTTailShape& t = m.encoder_tail;
+  STX_CHECK(t.blocks >= 0 && t.blocks <= 64 &&
+                (t.blocks == 0 || (t.width >= 1 && t.width <= 4096 && t.heads >= 1 && t.width % t.heads == 0 &&
+                                   t.mlp >= 1 && t.mlp <= 65536 && std::isfinite(t.norm_eps) && t.norm_eps > 0)),
+            FormatError, "{}: checkpoint metadata: encoder tail of {} blocks, width {}, {} heads, mlp {}; expected "
+            "0..64 blocks, width 1..4096 divided by the heads, mlp 1..65536", source, t.blocks, t.width, t.heads, t.mlp);
   const auto f = static_cast<size_t>(m.model.feature_dim), g = static_cast<size_t>(m.model.n_genes),
              p = static_cast<size_t>(m.model.n_pathways);
   STX_CHECK(m.feature_mean.size() == f && m.feature_sd.size() == f && m.genes.size() == g &&

@@ -9,6 +9,8 @@
 #include <fstream>
 #include <iostream>
 #include <sstream>
+#include <utility>
+#include <vector>
 
 #include "test_support.hpp"
 
@@ -107,7 +109,21 @@ TEST(TorchScriptEncoder, BadFilesGiveClearErrors) {
   options.weights = dir / "fake.pt";
   EXPECT_STX_ERROR(TorchScriptEncoder{options}, FormatError, "fake.pt: not a TorchScript module");
   test::write_text(dir / "fake.json", "{\"name\": \"x\", \"input_size\": 64, \"mean\": [0.5, 0.5], \"std\": [1, 1, 1], \"output\": \"cls\"}");
-  EXPECT_STX_ERROR(TorchScriptEncoder{options}, FormatError, "field 'mean' must be 3 numbers");
+  EXPECT_STX_ERROR(TorchScriptEncoder{options}, FormatError, "fake.json: field 'mean': expected 3 numbers");
+  // fields of the wrong JSON type (fuzz_torchscript_sidecar): errors, not nlohmann's type_error
+  for (const auto& [json, message] : std::vector<std::pair<std::string, std::string>>{
+           {"{\"name\": 5, \"input_size\": 64, \"mean\": [0, 0, 0], \"std\": [1, 1, 1], \"output\": \"cls\"}",
+            "field 'name': expected a non-empty string"},
+           {"{\"name\": \"x\", \"input_size\": 64.5, \"mean\": [0, 0, 0], \"std\": [1, 1, 1], \"output\": \"cls\"}",
+            "field 'input_size': expected a whole number of pixels, 16..4096"},
+           {"{\"name\": \"x\", \"input_size\": 64, \"mean\": [0, \"0\", 0], \"std\": [1, 1, 1], \"output\": \"cls\"}",
+            "field 'mean': expected 3 finite numbers"},
+           {"{\"name\": \"x\", \"input_size\": 64, \"mean\": [0, 0, 0], \"std\": [1, 1, 1], \"output\": [1]}",
+            "field 'output': expected vector, cls or mean"},
+           {"[1, 2]", "fake.json: not valid JSON (expected an object)"}}) {
+    test::write_text(dir / "fake.json", json);
+    EXPECT_STX_ERROR(TorchScriptEncoder{options}, FormatError, message);
+  }
   options.weights = test::fixture("torchscript/tiny_tokens.pt");
   options.config = dir / "vector.json";
   test::write_text(dir / "vector.json", "{\"name\": \"x\", \"input_size\": 64, \"mean\": [0, 0, 0], \"std\": [1, 1, 1], \"output\": \"vector\"}");

@@ -129,6 +129,27 @@ TEST(BadInputOnSharedData, TruncatedH5) {
   EXPECT_STX_ERROR(read_slide(options), FormatError, "cut.h5");
 }
 
+// Found by fuzz_h5: two bytes changed in a good .h5ad (a string's global-heap reference) make
+// Debian 12's HDF5 1.10.8 segfault inside H5HG_read while it reads X's encoding-type
+// attribute. The read is first tried in a child process, so the damage is an error.
+TEST(BadInput, Hdf5FileThatCrashesTheHdf5LibraryIsAnError) {
+  test::TempDir dir;
+  std::string bytes = test::read_text(test::fixture("anndata_csc.h5ad"));
+  ASSERT_EQ(bytes.size(), 28920u);
+  ASSERT_EQ(bytes[2125], '\0');
+  ASSERT_EQ(bytes[2356], '\x34');
+  bytes[2125] = '\x40';
+  bytes[2356] = '\x32';
+  test::write_text(dir / "damaged.h5ad", bytes);
+  ReadOptions options;
+  options.input = dir / "damaged.h5ad";
+  EXPECT_STX_ERROR(read_slide(options), FormatError,
+                   "damaged.h5ad: damaged file: reading it crashed the HDF5 library (signal ");
+  // a good copy goes through the same guard unharmed
+  options.input = test::fixture("anndata_csc.h5ad");
+  EXPECT_EQ(read_slide(options).n_spots(), 6);
+}
+
 TEST(BadInput, NotHdf5AtAll) {
   test::TempDir dir;
   test::write_text(dir / "x.h5ad", "plain text");

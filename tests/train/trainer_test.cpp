@@ -377,6 +377,21 @@ TEST(Trainer, ModelMetadataOutOfRangeIsRefused) {
   nlohmann::json zero_sd = good;
   zero_sd["gene_sd"][0] = 0.0;
   EXPECT_STX_ERROR(metadata_from_json(zero_sd, "m.pt"), FormatError, "a standard deviation of 0");
+  // what fuzz_model_metadata found or could have: no object, a format of the wrong type, sizes
+  // that would allocate without bound or that no module can be built with
+  EXPECT_STX_ERROR(metadata_from_json(nlohmann::json(7), "m.pt"), FormatError, "(format 'not an object'");
+  nlohmann::json numeric_format = good;
+  numeric_format["format"] = 1;
+  EXPECT_STX_ERROR(metadata_from_json(numeric_format, "m.pt"), FormatError, "(format 'none'");
+  nlohmann::json wide = good;
+  wide["model"]["width"] = 1'000'000'000;
+  EXPECT_STX_ERROR(metadata_from_json(wide, "m.pt"), FormatError, "is outside what stx trains (width 1..4096");
+  nlohmann::json heads = good;
+  heads["model"]["heads"] = 3;
+  EXPECT_STX_ERROR(metadata_from_json(heads, "m.pt"), FormatError, "heads dividing the width");
+  nlohmann::json genes = good;
+  genes["model"]["n_genes"] = -1;
+  EXPECT_STX_ERROR(metadata_from_json(genes, "m.pt"), FormatError, "pathways, -1 genes; expected");
 }
 
 }  // namespace

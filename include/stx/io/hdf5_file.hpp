@@ -90,6 +90,9 @@ class File {
  private:
   File(Handle file, std::string path) : file_(std::move(file)), path_(std::move(path)) {}
   Handle open_object(const std::string& object) const;
+  /// The number of values of open dataset `d`, refused when the shape is impossible or larger
+  /// than what the file stores could hold.
+  int64_t element_count(const std::string& dataset, hid_t d, size_t element_size) const;
   void write_attribute(const std::string& object, const std::string& name, hid_t type,
                        const Handle& space, const void* data);
   [[noreturn]] void fail(const std::string& object, const std::string& what) const;

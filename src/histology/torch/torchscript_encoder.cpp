@@ -2,13 +2,11 @@
 // sidecar says, runs batches under inference mode, pools tokens. See torchscript_encoder.hpp.
 #include "stx/histology/torchscript_encoder.hpp"
 
-#include <nlohmann/json.hpp>
-
 #include <array>
 #include <filesystem>
-#include <fstream>
 
 #include "../patches.hpp"
+#include "../torchscript_sidecar.hpp"
 #include "stx/core/error.hpp"
 #include "stx/core/hash.hpp"
 #include "patch_tensor.hpp"
@@ -27,32 +25,12 @@ struct TorchScriptEncoder::Impl {
   std::optional<StainBasis> stain_target;
 
   void read_sidecar(const std::string& path) {
-    std::ifstream in(path);
-    STX_CHECK(in.good(), ConfigError,
-              "{}: the TorchScript encoder needs a JSON sidecar with name, input_size, mean, std "
-              "and output (vector, cls or mean); pass --encoder-config",
-              path);
-    const nlohmann::json j = nlohmann::json::parse(in, nullptr, false);
-    STX_CHECK(j.is_object(), FormatError, "{}: not valid JSON", path);
-    const auto require = [&](const char* key) -> const nlohmann::json& {
-      STX_CHECK(j.contains(key), FormatError, "{}: missing field '{}' (expected name, input_size, mean, std, output)",
-                path, key);
-      return j.at(key);
-    };
-    name = require("name").get<std::string>();
-    input_size = require("input_size").get<int>();
-    output = require("output").get<std::string>();
-    STX_CHECK(output == "vector" || output == "cls" || output == "mean", FormatError,
-              "{}: field 'output' is '{}', expected vector, cls or mean", path, output);
-    STX_CHECK(input_size >= 16 && input_size <= 4096, FormatError,
-              "{}: field 'input_size' is {}, expected 16..4096", path, input_size);
-    for (const auto& [key, target] : {std::pair{"mean", &mean}, {"std", &std}}) {
-      const auto& values = require(key);
-      STX_CHECK(values.is_array() && values.size() == 3, FormatError,
-                "{}: field '{}' must be 3 numbers (R, G, B)", path, key);
-      for (size_t c = 0; c < 3; ++c) (*target)[c] = values[c].get<float>();
-    }
-    for (float s : std) STX_CHECK(s > 0, FormatError, "{}: field 'std' must be positive", path);
+    TorchScriptSidecar sidecar = read_torchscript_sidecar(path);
+    name = std::move(sidecar.name);
+    input_size = sidecar.input_size;
+    output = std::move(sidecar.output);
+    mean = sidecar.mean;
+    std = sidecar.std;
   }
 
   // (B, dim) from one batch of RGB patches.
