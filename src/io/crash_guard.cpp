@@ -18,6 +18,8 @@ void refuse_if_reading_crashes(const std::string& path, const char* library, con
   const pid_t child = ::fork();
   if (child < 0) return;  // no process to spare: read unguarded, as before the guard existed
   if (child == 0) {
+    // die by the signal itself, not through a handler the parent installed
+    for (const int fatal : {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT}) std::signal(fatal, SIG_DFL);
     try {
       read();
     } catch (...) {  // the parent's own read raises the same error

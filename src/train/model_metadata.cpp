@@ -5,6 +5,22 @@
 #include "stx/core/error.hpp"
 
 namespace stx {
+namespace {
+
+// nlohmann converts any number to the field's type, and a double beyond the target's range
+// (2.9e26 into an int64, 1e300 into a float) is undefined behaviour (UBSan, fuzz_model_metadata).
+// Nothing stx writes comes near these bounds.
+bool plain_numbers(const nlohmann::json& j, int depth) {
+  if (depth > 8) return false;
+  if (j.is_number_float()) return std::abs(j.get<double>()) <= 1e15;
+  if (j.is_structured()) {
+    for (const auto& item : j)
+      if (!plain_numbers(item, depth + 1)) return false;
+  }
+  return true;
+}
+
+}  // namespace
 
 nlohmann::json metadata_to_json(const ModelMetadata& m) {
   return {{"format", "stx-quadflow-1"},
@@ -50,6 +66,8 @@ ModelMetadata metadata_from_json(const nlohmann::json& j, const std::string& sou
   }();
   STX_CHECK(format == "stx-quadflow-1", FormatError,
             "{}: not a QuadFlow checkpoint (format '{}', expected 'stx-quadflow-1')", source, format);
+  STX_CHECK(plain_numbers(j, 0), FormatError,
+            "{}: checkpoint metadata: a number beyond 1e15 in magnitude, or nesting deeper than 8 levels", source);
   ModelMetadata m;
   try {
     j.at("model").get_to(m.model);

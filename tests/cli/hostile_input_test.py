@@ -195,6 +195,25 @@ with tempfile.TemporaryDirectory() as tmp:
     expect("weights", ["encode", str(image), "--um-per-px", "0.69", "--encoder", "vit", "--weights", str(short),
                        "--cache-dir", str(tmp / "c")], 2, "expected 4 elements")
 
+    # --- damaged files whose parser is a library: HDF5 1.10.8 segfaulted on two changed bytes --
+    damaged = bytearray((source / "tests" / "fixtures" / "anndata_csc.h5ad").read_bytes())
+    damaged[2125], damaged[2356] = 0x40, 0x32  # found by fuzz_h5: a string's global-heap address
+    (tmp / "heap.h5ad").write_bytes(bytes(damaged))
+    expect("damaged files", ["ingest", str(tmp / "heap.h5ad"), "-o", str(tmp / "heap_out.h5ad")], 2,
+           "crashed the HDF5 library", [tmp / "heap_out.h5ad"])
+    with h5py.File(tmp / "huge_x.h5ad", "w") as f:  # X declares 4 * 10^11 bytes and stores none
+        x = f.create_dataset("X", shape=(1_000_000, 100_000), dtype="f4", chunks=(1000, 1000))
+        x.attrs["encoding-type"], x.attrs["encoding-version"] = "array", "0.2.0"
+        f.attrs["encoding-type"], f.attrs["encoding-version"] = "anndata", "0.1.0"
+    expect("damaged files", ["ingest", str(tmp / "huge_x.h5ad"), "-o", str(tmp / "huge_out.h5ad")], 2,
+           "stores only 0 bytes", [tmp / "huge_out.h5ad"])
+    sidecar = tmp / "sidecar.json"  # a TorchScript encoder's sidecar with a numeric name
+    sidecar.write_text('{"name": 5, "input_size": 64, "mean": [0, 0, 0], "std": [1, 1, 1], "output": "mean"}')
+    expect("damaged files", ["encode", str(image), "--um-per-px", "0.69", "--encoder", "torchscript", "--weights",
+                             str(source / "tests" / "fixtures" / "torchscript" / "tiny_tokens.pt"),
+                             "--encoder-config", str(sidecar), "--cache-dir", str(tmp / "c")], 2,
+           "field 'name': expected a non-empty string")
+
     # --- a full disk: a 256 KiB tmpfs, mostly filled (needs root to mount, as CI runs) --------
     import subprocess
     full = tmp / "full"
@@ -230,7 +249,7 @@ with tempfile.TemporaryDirectory() as tmp:
     r = run(stx, "ingest", str(valid), "-o", str(out))
     c.check(r.returncode == 0 and out.exists(), f"the valid control slide reads: {r.returncode} {r.stderr}")
 
-print(f"  {'category':<12} {'cases':>5} " + " ".join(f"{o:>14}" for o in OUTCOMES))
+print(f"  {'category':<14} {'cases':>5} " + " ".join(f"{o:>14}" for o in OUTCOMES))
 for category, counts in tally.items():
-    print(f"  {category:<12} {sum(counts.values()):>5} " + " ".join(f"{counts[o]:>14}" for o in OUTCOMES))
+    print(f"  {category:<14} {sum(counts.values()):>5} " + " ".join(f"{counts[o]:>14}" for o in OUTCOMES))
 c.finish()

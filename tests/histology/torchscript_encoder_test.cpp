@@ -117,7 +117,7 @@ TEST(TorchScriptEncoder, BadFilesGiveClearErrors) {
            {"{\"name\": \"x\", \"input_size\": 64.5, \"mean\": [0, 0, 0], \"std\": [1, 1, 1], \"output\": \"cls\"}",
             "field 'input_size': expected a whole number of pixels, 16..4096"},
            {"{\"name\": \"x\", \"input_size\": 64, \"mean\": [0, \"0\", 0], \"std\": [1, 1, 1], \"output\": \"cls\"}",
-            "field 'mean': expected 3 finite numbers"},
+            "field 'mean': expected 3 numbers (R, G, B) of magnitude at most 1e6"},
            {"{\"name\": \"x\", \"input_size\": 64, \"mean\": [0, 0, 0], \"std\": [1, 1, 1], \"output\": [1]}",
             "field 'output': expected vector, cls or mean"},
            {"[1, 2]", "fake.json: not valid JSON (expected an object)"}}) {

@@ -389,6 +389,9 @@ TEST(Trainer, ModelMetadataOutOfRangeIsRefused) {
   nlohmann::json heads = good;
   heads["model"]["heads"] = 3;
   EXPECT_STX_ERROR(metadata_from_json(heads, "m.pt"), FormatError, "heads dividing the width");
+  nlohmann::json huge_float = good;
+  huge_float["model"]["width"] = 2.9e26;  // into an int64: undefined behaviour if converted
+  EXPECT_STX_ERROR(metadata_from_json(huge_float, "m.pt"), FormatError, "a number beyond 1e15 in magnitude");
   nlohmann::json genes = good;
   genes["model"]["n_genes"] = -1;
   EXPECT_STX_ERROR(metadata_from_json(genes, "m.pt"), FormatError, "pathways, -1 genes; expected");
