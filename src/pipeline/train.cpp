@@ -54,7 +54,8 @@ void run_train(TrainRun run) {
                    r.seconds, r.eta_seconds,
                    r.members > 1 ? fmt::format("  (model {})", r.member) : std::string());
       });
-  model.save(model_path.string());
+  StagedFiles outputs;  // the model and its config.json appear together, or neither does
+  model.save(model_path.string(), outputs);
   nlohmann::json config = {{"version", STX_VERSION},
                            {"slides", model.metadata().training_slides},
                            {"validation", run.validation},
@@ -73,7 +74,8 @@ void run_train(TrainRun run) {
                            {"encoder", model.metadata().encoder_identity},
                            {"score_method", model.metadata().score_method},
                            {"genes", model.metadata().genes.size()}};
-  write_text_atomically((fs::path(run.out) / "config.json").string(), config.dump(2) + "\n");
+  outputs.write((fs::path(run.out) / "config.json").string(), config.dump(2) + "\n");
+  outputs.commit();
   fmt::print("Wrote {} (and config.json, metrics.jsonl)\n", model_path.string());
 }
 

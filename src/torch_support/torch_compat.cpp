@@ -3,6 +3,7 @@
 #include <ATen/Parallel.h>
 #include <ATen/ops/_native_multi_head_attention.h>
 
+#include <string>
 #include <thread>
 
 #include "stx/core/error.hpp"
@@ -39,6 +40,15 @@ torch::Tensor fused_self_attention(const torch::Tensor& x, int64_t heads, const 
 std::string first_line(const c10::Error& error) {
   const std::string message = error.what_without_backtrace();
   return message.substr(0, message.find('\n'));
+}
+
+std::string archive_bytes(torch::serialize::OutputArchive& archive) {
+  std::string bytes;
+  archive.save_to([&bytes](const void* data, size_t size) -> size_t {
+    bytes.append(static_cast<const char*>(data), size);
+    return size;
+  });
+  return bytes;
 }
 
 }  // namespace stx::torch_compat

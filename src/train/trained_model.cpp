@@ -114,6 +114,12 @@ const ModelMetadata& TrainedModel::metadata() const {
 }
 
 void TrainedModel::save(const std::string& path) const {
+  StagedFiles staged;
+  save(path, staged);
+  staged.commit();
+}
+
+void TrainedModel::save(const std::string& path, StagedFiles& staged) const {
   STX_CHECK(impl_, ConfigError, "TrainedModel: nothing to save");
   torch::serialize::OutputArchive archive;
   for (size_t k = 0; k < impl_->modules.size(); ++k) {
@@ -123,13 +129,7 @@ void TrainedModel::save(const std::string& path) const {
   }
   archive.write("members", c10::IValue(static_cast<int64_t>(impl_->modules.size())));
   archive.write("metadata", c10::IValue(metadata_to_json(impl_->metadata).dump()));
-  AtomicFile file(path);
-  try {
-    archive.save_to(file.temp_path());
-  } catch (const c10::Error& e) {
-    throw IoError(fmt::format("{}: cannot write checkpoint: {}", path, torch_compat::first_line(e)));
-  }
-  file.commit();
+  staged.write(path, torch_compat::archive_bytes(archive));
 }
 
 TrainedModel TrainedModel::load(const std::string& path) {

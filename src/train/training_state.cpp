@@ -64,9 +64,7 @@ void save_checkpoint(const std::string& path, const std::string& fingerprint, co
       {"best_val", std::isfinite(state.best_val) ? nlohmann::json(state.best_val) : nlohmann::json()},
       {"history", state.history}};
   archive.write("state", c10::IValue(saved.dump()));
-  AtomicFile file(path);
-  archive.save_to(file.temp_path());
-  file.commit();
+  write_text_atomically(path, torch_compat::archive_bytes(archive));
 }
 
 void write_metrics(const std::string& path, const nlohmann::json& history) {

@@ -227,6 +227,13 @@ with tempfile.TemporaryDirectory() as tmp:
                    "cannot write", [full / "b1.h5ad"])
             expect("full disk", ["domains", str(demo), "--sections", "B1", "-o", str(full / "dom")], 2,
                    "disk full", [full / "dom" / "domains.tsv", full / "dom" / "domains_B1.png"])
+            # LibTorch's archive writer threw from its destructor (std::terminate, exit 134 and a
+            # stack trace) before archives were written to memory and then through AtomicFile
+            model = full / "model"
+            expect("full disk", [*training[:-4], "--epochs", "2", "--ensemble", "1", "--out", str(model)], 2,
+                   "cannot write", [model / "model.pt", model / "config.json"])
+            c.check(not list(model.glob("*.tmp*")) and not list(model.glob(".*tmp*")),
+                    f"train on a full disk left temporaries: {sorted(p.name for p in model.iterdir())}")
         finally:
             subprocess.run(["umount", str(full)], capture_output=True)
     else:

@@ -36,4 +36,9 @@ void set_threads(int threads);
 /// The first line of a LibTorch error: its full text carries a C++ backtrace.
 std::string first_line(const c10::Error& error);
 
+/// The bytes of an archive, for the project's atomic writers: LibTorch's own file writer
+/// (PyTorchStreamWriter) finishes the zip in its destructor, which throws on a full disk and
+/// so ends the process in std::terminate (exit 134, a stack trace).
+std::string archive_bytes(torch::serialize::OutputArchive& archive);
+
 }  // namespace stx::torch_compat

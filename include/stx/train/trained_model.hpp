@@ -15,6 +15,8 @@
 
 namespace stx {
 
+class StagedFiles;
+
 struct ModelMetadata {
   QuadFlowOptions model;
   std::string version;
@@ -64,6 +66,8 @@ class TrainedModel {
   int64_t members() const;
   /// Atomic: a temp file renamed over `path`.
   void save(const std::string& path) const;
+  /// Into `staged`, to appear with the other files of a command when it commits.
+  void save(const std::string& path, StagedFiles& staged) const;
 
   const ModelMetadata& metadata() const;
   /// Features of `slide` must come from the same encoder (checked by the caller against
