@@ -201,6 +201,10 @@ with tempfile.TemporaryDirectory() as tmp:
     (tmp / "heap.h5ad").write_bytes(bytes(damaged))
     expect("damaged files", ["ingest", str(tmp / "heap.h5ad"), "-o", str(tmp / "heap_out.h5ad")], 2,
            "crashed the HDF5 library", [tmp / "heap_out.h5ad"])
+    # found by fuzz_h5: HDF5 1.10.8 loops forever in H5HG_read; the guard stops it after 30 s
+    loop = source / "tests" / "fixtures" / "hostile" / "h5ad_global_heap_loop.h5ad"
+    expect("damaged files", ["ingest", str(loop), "-o", str(tmp / "loop_out.h5ad")], 2,
+           "did not finish reading it within 30 s", [tmp / "loop_out.h5ad"])
     with h5py.File(tmp / "huge_x.h5ad", "w") as f:  # X declares 4 * 10^11 bytes and stores none
         x = f.create_dataset("X", shape=(1_000_000, 100_000), dtype="f4", chunks=(1000, 1000))
         x.attrs["encoding-type"], x.attrs["encoding-version"] = "array", "0.2.0"
