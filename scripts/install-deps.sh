@@ -17,6 +17,7 @@ build_pkgs=(
   libeigen3-dev           # ridge regression and small dense linear algebra
   zlib1g-dev              # .tsv.gz counts
   libzip-dev              # .pth archives: entry sizes checked before LibTorch inflates them
+  libgloo-dev             # the headers of c10d ProcessGroupGloo (in libtorch_cpu): stx train --nproc
   libgoogle-perftools-dev # tcmalloc_minimal: avoids page-fault storms on fresh tensors
   libopenblas0-openmp     # Debian LibTorch uses the generic libblas.so.3: OpenBLAS takes
                           # it over via alternatives (2048^3 matmul: 6 -> 129 GFLOP/s). The

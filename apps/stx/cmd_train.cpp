@@ -2,6 +2,8 @@
 #include <memory>
 
 #include "commands.hpp"
+#include "data_parallel_launch.hpp"
+#include "stx/core/error.hpp"
 #include "stx/pipeline/train.hpp"
 #include "training_args.hpp"
 
@@ -23,9 +25,30 @@ Action add_train(CLI::App& app) {
   cmd->add_flag("--force", run->force, "Overwrite a finished model in OUT");
   cmd->add_option("--print-every", run->print_every, "Epochs between progress lines")
       ->check(CLI::PositiveNumber)->capture_default_str();
+  auto nproc = std::make_shared<int>(1);
+  cmd->add_option("--nproc", *nproc,
+                  "Train in N processes that share each step's slides and sum their gradients (c10d "
+                  "Gloo); --threads is then the total")
+      ->check(CLI::Range(1, 64))->capture_default_str();
 
-  return [run, cmd]() -> int {
+  return [run, cmd, nproc]() -> int {
     if (!cmd->parsed()) return -1;
+    auto& t = run->training.train;
+    if (*nproc > 1 && cmd->count("--slides-per-step") == 0) t.slides_per_step = *nproc;
+    const auto worker = data_parallel_worker();
+    if (*nproc > 1 && !worker) {
+      check_train_options([&] {  // refused here once, not by each worker
+        TrainOptions o = t;
+        o.parallel.world = *nproc;
+        return o;
+      }());
+      return launch_data_parallel(*nproc);
+    }
+    if (worker) {
+      STX_CHECK(worker->world == *nproc, ConfigError, "--nproc {}: this worker was started as one of {}",
+                *nproc, worker->world);
+      t.parallel = *worker;
+    }
     run_train(*run);
     return 0;
   };

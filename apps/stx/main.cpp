@@ -9,6 +9,7 @@
 #include <string>
 
 #include "commands.hpp"
+#include "data_parallel_launch.hpp"
 #include "stx/core/error.hpp"
 #include "stx/core/log.hpp"
 
@@ -75,6 +76,7 @@ int run_stx(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  stx::cli::remember_command_line(argc, argv);  // stx train --nproc runs it again as workers
   const int code = run_stx(argc, argv);
   if (code == 0) return 0;
   // After an error, leave without the exit handlers: HDF5 1.10's own (H5_term_library)

@@ -99,13 +99,16 @@ void add_model_options(CLI::App* cmd, TrainingInputs& a) {
 // The optimiser, the schedule and where it runs.
 void add_optimiser_options(CLI::App* cmd, TrainingInputs& a) {
   auto& t = a.train;
-  cmd->add_option("--epochs", t.epochs, "Epochs (one step per training slide each)")
+  cmd->add_option("--epochs", t.epochs, "Epochs (passes over the training slides)")
       ->check(CLI::Range(int64_t{1}, int64_t{1'000'000}))->capture_default_str();
   cmd->add_option("--ensemble", t.ensemble,
                   "Models trained with consecutive seeds whose predictions are averaged")
       ->check(CLI::Range(1, 100))->capture_default_str();
   cmd->add_option("--lr", t.learning_rate, "Peak learning rate (AdamW)")->check(finite_range(1e-12, 10))->capture_default_str();
   cmd->add_option("--weight-decay", t.weight_decay, "AdamW weight decay")->check(finite_range(0, 100))->capture_default_str();
+  cmd->add_option("--slides-per-step", t.slides_per_step,
+                  "Slides whose mean gradient makes one optimiser step (with --nproc: the default is N)")
+      ->check(CLI::Range(int64_t{1}, int64_t{10'000}))->capture_default_str();
   cmd->add_option("--crop-spots", t.crop_spots, "Train on random spatial crops of this many spots (0: whole slides)")
       ->check(CLI::NonNegativeNumber)->capture_default_str();
   cmd->add_option("--smoothness", t.loss.smoothness, "Weight of the spatial smoothness penalty")

@@ -54,6 +54,7 @@ void run_train(TrainRun run) {
                    r.seconds, r.eta_seconds,
                    r.members > 1 ? fmt::format("  (model {})", r.member) : std::string());
       });
+  if (t.parallel.rank != 0) return;  // data-parallel: rank 0 writes what the run made
   StagedFiles outputs;  // the model and its config.json appear together, or neither does
   model.save(model_path.string(), outputs);
   nlohmann::json config = {{"version", STX_VERSION},

@@ -92,6 +92,11 @@ void print_training_setup(const TrainingInputs& a, const Dataset& data) {
              a.train.ensemble > 1 ? fmt::format(", mean of {} models (seeds {}..{})", a.train.ensemble,
                                                 a.train.seed, a.train.seed + a.train.ensemble - 1)
                                   : std::string());
+  if (a.train.slides_per_step > 1 || a.train.parallel.world > 1)
+    fmt::print("  steps     = {} slides each{}\n", a.train.slides_per_step,
+               a.train.parallel.world > 1
+                   ? fmt::format(", shared by {} processes (c10d Gloo, gradients summed)", a.train.parallel.world)
+                   : std::string());
 }
 
 }  // namespace stx

@@ -26,6 +26,7 @@
 #include "stx/core/log.hpp"
 #include "stx/io/atomic_file.hpp"
 #include "stx/torch/tensor_values.hpp"
+#include "gradient_sync.hpp"
 #include "slide_tensors.hpp"
 #include "trained_model_impl.hpp"
 #include "training_state.hpp"
@@ -53,6 +54,7 @@ nlohmann::json run_fingerprint(const ModelMetadata& m, const TrainOptions& o,
           {"learning_rate", o.learning_rate}, {"weight_decay", o.weight_decay},
           {"warmup_fraction", o.warmup_fraction}, {"clip_norm", o.clip_norm},
           {"crop_spots", o.crop_spots}, {"patience", o.patience}, {"seed", o.seed},
+          {"slides_per_step", o.slides_per_step},
           {"slides", slides},         {"validation", validation ? validation->name : ""},
           {"genes", m.genes},         {"pathways", m.pathways}, {"encoder", m.encoder_identity},
           {"finetune_blocks", o.finetune_blocks}, {"finetune_lr_scale", o.finetune_lr_scale}};
@@ -160,46 +162,63 @@ TrainingState initial_state(const std::vector<const SlideData*>& train, const st
   return state;
 }
 
-// Steps over the training slides in this epoch's order; fills the report's training means.
+int64_t steps_per_epoch(int64_t slides, const TrainOptions& o) {
+  return (slides + o.slides_per_step - 1) / o.slides_per_step;
+}
+
+// Steps over the training slides in this epoch's order, `slides_per_step` at a time: the
+// step's gradient is the mean of its slides' (each process computes the slides it owns and
+// `sync` adds them up). Fills the report's training means.
 void train_epoch(TrainingState& state, const std::vector<SlideTensors>& slides, int64_t epoch,
                  const ModelMetadata& m, const TrainOptions& o, const torch::Device& device,
-                 at::Generator& dropout_generator, EpochReport& report) {
-  const int64_t steps_per_epoch = static_cast<int64_t>(slides.size());
-  const int64_t total_steps = o.epochs * steps_per_epoch;
+                 at::Generator& dropout_generator, const GradientSync& sync, EpochReport& report) {
+  const int64_t n = static_cast<int64_t>(slides.size());
+  const int64_t steps = steps_per_epoch(n, o);
+  const int64_t total_steps = o.epochs * steps;
   state.model->train();
   std::vector<size_t> order(slides.size());
   std::iota(order.begin(), order.end(), size_t{0});
   std::shuffle(order.begin(), order.end(), std::mt19937_64(o.seed * 7919 + static_cast<uint64_t>(epoch)));
   double loss_sum = 0, gene_r = 0, pathway_r = 0;
-  for (size_t k = 0; k < order.size(); ++k) {
-    const int64_t step = epoch * steps_per_epoch + static_cast<int64_t>(k);
-    const uint64_t step_seed = o.seed * 1000003 + static_cast<uint64_t>(step);  // this step's masks and crop
-    if (device.is_cpu()) dropout_generator.set_current_seed(step_seed);
-    else torch::manual_seed(step_seed);
-    const SlideTensors& s = slides[order[k]];
-    const bool crop = o.crop_spots > 0 && o.crop_spots < s.features.size(0);
-    const Crop c = crop ? random_crop(s, o.crop_spots, step_seed, m.model, device) : whole(s);
+  for (int64_t k = 0; k < steps; ++k) {
+    const int64_t step = epoch * steps + k;
+    const uint64_t step_seed = o.seed * 1000003 + static_cast<uint64_t>(step);  // this step's masks and crops
     const double lr = learning_rate_at(o, step, total_steps);
     auto& param_groups = state.optimizer->param_groups();
     for (size_t g = 0; g < param_groups.size(); ++g)
       static_cast<torch::optim::AdamWOptions&>(param_groups[g].options()).lr(g == 0 ? lr : lr * o.finetune_lr_scale);
     state.optimizer->zero_grad();
-    const auto out = state.model->forward(model_input(state.model, c.features, c.tokens, m), c.neighbourhood);
-    const LossTerms loss = quadflow_loss(out, c.genes, c.pathways, c.neighbourhood.edges, o.loss);
-    const double value = loss.total.item<double>();
+    const int64_t first = k * o.slides_per_step, count = std::min(o.slides_per_step, n - first);
+    torch::Tensor sums = torch::zeros({3}, torch::kFloat64);  // loss, gene r, pathway r over the slides
+    for (int64_t slot = 0; slot < count; ++slot) {
+      if (!sync.owns(slot)) continue;
+      // slot 0 keeps the seed a one-slide step had, so one slide per step trains as it always did
+      const uint64_t seed = step_seed + static_cast<uint64_t>(slot) * 0x9E3779B97F4A7C15ULL;
+      if (device.is_cpu()) dropout_generator.set_current_seed(seed);
+      else torch::manual_seed(seed);
+      const SlideTensors& s = slides[order[static_cast<size_t>(first + slot)]];
+      const bool crop = o.crop_spots > 0 && o.crop_spots < s.features.size(0);
+      const Crop c = crop ? random_crop(s, o.crop_spots, seed, m.model, device) : whole(s);
+      const auto out = state.model->forward(model_input(state.model, c.features, c.tokens, m), c.neighbourhood);
+      const LossTerms loss = quadflow_loss(out, c.genes, c.pathways, c.neighbourhood.edges, o.loss);
+      (count == 1 ? loss.total : loss.total / static_cast<double>(count)).backward();
+      sums += torch::tensor({loss.total.item<double>(), loss.gene_r, loss.pathway_r}, torch::kFloat64);
+    }
+    sync.sum(sums);  // every process sees the same sums, so all of them stop together
+    const double value = sums[0].item<double>();
     STX_CHECK(std::isfinite(value), ConfigError,
               "train: the loss became {} in epoch {}: lower --lr (now {:g}) or check the inputs; nothing of "
               "this epoch was saved", value, epoch + 1, o.learning_rate);
-    loss.total.backward();
+    sync.sum_gradients(state.model->parameters());
     torch::nn::utils::clip_grad_norm_(state.model->parameters(), o.clip_norm);
     state.optimizer->step();
     loss_sum += value;
-    gene_r += loss.gene_r;
-    pathway_r += loss.pathway_r;
+    gene_r += sums[1].item<double>();
+    pathway_r += sums[2].item<double>();
   }
-  report.train_loss = loss_sum / static_cast<double>(steps_per_epoch);
-  report.gene_r = gene_r / static_cast<double>(steps_per_epoch);
-  report.pathway_r = pathway_r / static_cast<double>(steps_per_epoch);
+  report.train_loss = loss_sum / static_cast<double>(n);
+  report.gene_r = gene_r / static_cast<double>(n);
+  report.pathway_r = pathway_r / static_cast<double>(n);
 }
 
 // The validation loss; a better one than before becomes the best model.
@@ -228,7 +247,7 @@ nlohmann::json history_line(const EpochReport& report, bool validated, double lr
 // One model. `pretrained_tail`: the ViT blocks to fine-tune, as loaded (null: frozen encoder).
 TrainedModel train_one(const std::vector<const SlideData*>& train, const SlideData* validation,
                        ModelMetadata m, const TrainOptions& o, const ViTTail& pretrained_tail,
-                       const EpochCallback& on_epoch) {
+                       const GradientSync& sync, const EpochCallback& on_epoch) {
   check_training_slides(train, validation, m, o);
   torch_compat::set_threads(o.threads);
   const torch::Device device = torch_compat::resolve_device(o.device);
@@ -249,20 +268,21 @@ TrainedModel train_one(const std::vector<const SlideData*>& train, const SlideDa
     log()->info("resuming from {} after epoch {}", checkpoint, state.epochs_done);
   }
   const int64_t first_epoch = state.epochs_done;
-  const int64_t steps_per_epoch = static_cast<int64_t>(slides.size());
+  const int64_t steps = steps_per_epoch(static_cast<int64_t>(slides.size()), o);
+  const bool writes = !o.run_dir.empty() && o.parallel.rank == 0;  // the other processes only read
   const auto start = std::chrono::steady_clock::now();
   for (int64_t epoch = first_epoch; epoch < o.epochs; ++epoch) {
     EpochReport report;
     report.epoch = epoch + 1;
     report.epochs = o.epochs;
     report.val_loss = std::numeric_limits<double>::quiet_NaN();
-    train_epoch(state, slides, epoch, m, o, device, dropout_generator, report);
+    train_epoch(state, slides, epoch, m, o, device, dropout_generator, sync, report);
     if (validation) validate_epoch(state, val, m, o, report);
     state.history.push_back(history_line(report, validation != nullptr,
-                                         learning_rate_at(o, (epoch + 1) * steps_per_epoch - 1, o.epochs * steps_per_epoch)));
+                                         learning_rate_at(o, (epoch + 1) * steps - 1, o.epochs * steps)));
     state.epochs_done = epoch + 1;
     const bool stop = o.patience > 0 && state.bad_epochs >= o.patience;
-    if (!o.run_dir.empty()) {
+    if (writes) {
       write_metrics((run_dir / "metrics.jsonl").string(), state.history);
       if ((epoch + 1) % o.checkpoint_every == 0 || epoch + 1 == o.epochs || stop)
         save_checkpoint(checkpoint, fingerprint, state);
@@ -317,6 +337,11 @@ void check_train_options(const TrainOptions& o) {
   STX_CHECK(o.model.neighbours >= 1 && o.model.neighbours <= 1024 && o.model.residual_rank >= 0, ConfigError,
             "--neighbours {} and --residual-rank {}: expected 1..1024 and >= 0", o.model.neighbours,
             o.model.residual_rank);
+  STX_CHECK(o.slides_per_step >= 1 && o.slides_per_step <= 10'000, ConfigError,
+            "--slides-per-step: expected 1 to 10000, found {}", o.slides_per_step);
+  STX_CHECK(o.parallel.world >= 1 && o.parallel.world <= 64 && o.parallel.world <= o.slides_per_step, ConfigError,
+            "--nproc {}: expected 1 to 64 processes and at most --slides-per-step ({}), so that each has a slide",
+            o.parallel.world, o.slides_per_step);
 }
 
 TrainedModel train_quadflow(const std::vector<SlideData>& train, const SlideData* validation,
@@ -335,9 +360,12 @@ TrainedModel train_quadflow(const std::vector<const SlideData*>& train, const Sl
   // On the CPU the members train side by side, each on its share of the threads: small
   // models use 2 threads poorly (1.2x over 1), so two members at once finish sooner. Each
   // member's result depends only on its seed, not on the others or on scheduling.
-  const int threads = torch_compat::thread_count(o.threads);
+  // data-parallel processes share the cores: --threads (or all cores) is the total
+  const int threads = std::max(1, torch_compat::thread_count(o.threads) / o.parallel.world);
   const bool on_cpu = torch_compat::resolve_device(o.device).is_cpu();
-  const int64_t workers = on_cpu ? std::min<int64_t>(o.ensemble, threads) : 1;
+  // data-parallel processes train the members one after the other, in step with each other
+  const int64_t workers = on_cpu && o.parallel.world == 1 ? std::min<int64_t>(o.ensemble, threads) : 1;
+  const GradientSync sync(o.parallel);
   std::mutex report_mutex;
   std::vector<TrainedModel> members(static_cast<size_t>(o.ensemble));
   const auto train_member = [&](int64_t k) {
@@ -351,7 +379,7 @@ TrainedModel train_quadflow(const std::vector<const SlideData*>& train, const Sl
       STX_CHECK(!error, IoError, "{}: cannot create the folder ({})", member.run_dir, error.message());
     }
     if (o.ensemble > 1) log()->debug("ensemble member {}/{} (seed {})", k, o.ensemble, member.seed);
-    members[static_cast<size_t>(k - 1)] = train_one(train, validation, m, member, pretrained_tail, [&](EpochReport r) {
+    members[static_cast<size_t>(k - 1)] = train_one(train, validation, m, member, pretrained_tail, sync, [&](EpochReport r) {
       r.member = k;
       r.members = o.ensemble;
       const std::lock_guard<std::mutex> lock(report_mutex);

@@ -15,10 +15,17 @@
 
 namespace stx {
 
+/// This process's place in a data-parallel run (stx train --nproc N).
+struct DataParallel {
+  int rank = 0, world = 1;  // world 1: one process, nothing shared
+  std::string store;        // the c10d FileStore path every process of the run opens
+};
+
 struct TrainOptions {
   QuadFlowOptions model;
   LossWeights loss;
-  int64_t epochs = 150;             // one epoch = one step per training slide
+  int64_t epochs = 150;             // one epoch = one pass over the training slides
+  int64_t slides_per_step = 1;      // slides whose mean gradient makes one optimiser step
   int64_t ensemble = 5;             // models trained with seeds seed, seed+1, ...; predictions averaged
   int64_t finetune_blocks = 0;      // > 0: train the ViT's last k blocks too (slides carry tokens;
                                     // the weights come from metadata.encoder_weights)
@@ -37,6 +44,8 @@ struct TrainOptions {
                                     // ensemble members after the first in run_dir/member_K
   int64_t checkpoint_every = 10;    // epochs
   bool resume = false;              // continue from run_dir/checkpoint.pt when present
+  DataParallel parallel;            // world > 1: the step's slides are dealt to the processes and
+                                    // their gradients summed; only rank 0 writes to run_dir
 };
 
 struct EpochReport {
