@@ -33,6 +33,7 @@ test_pkgs=(
   python3-sklearn            # adjusted Rand index reference for `stx domains`
   chromium                   # the HTML report is loaded headless and screenshotted
   clang libclang-rt-14-dev libomp-dev  # scripts/fuzz.sh: libFuzzer targets under ASan + UBSan
+  snakemake                  # workflow/: the cohort workflow on the demo sample sheet
 )
 
 wanted=("${build_pkgs[@]}")
