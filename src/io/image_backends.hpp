@@ -32,6 +32,7 @@ class RasterImage final : public Image {
 
   std::string path_;
   double scale_;  // image pixels per full-resolution pixel
+  int64_t max_pixels_;  // the most a decoder may allocate, checked again at decode time
   int64_t width_ = 0, height_ = 0;
   mutable std::once_flag decoded_;
   mutable cv::Mat rgb_;

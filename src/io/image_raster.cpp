@@ -122,7 +122,7 @@ cv::Size probe_image_size(const std::string& path) {
 }
 
 RasterImage::RasterImage(std::string path, double image_px_per_fullres_px, int64_t max_pixels)
-    : path_(std::move(path)), scale_(image_px_per_fullres_px) {
+    : path_(std::move(path)), scale_(image_px_per_fullres_px), max_pixels_(max_pixels) {
   STX_CHECK(scale_ > 0 && std::isfinite(scale_), ConfigError,
             "{}: image scale must be a positive number, found {}", path_, scale_);
   STX_CHECK(!is_jpeg(path_) || jpeg_has_end_marker(path_), FormatError,
@@ -147,7 +147,7 @@ const cv::Mat& RasterImage::pixels() const {
     STX_CHECK(!is_png(path_) || png_has_end_chunk(path_), FormatError,
               "{}: not a readable image (a truncated PNG: no IEND chunk at the end)", path_);
     if (is_jpeg(path_)) {  // libjpeg directly: a corrupt scan is an error, not a grey patch
-      rgb_ = decode_jpeg_rgb(path_);
+      rgb_ = decode_jpeg_rgb(path_, max_pixels_);
       return;
     }
     cv::Mat bgr;

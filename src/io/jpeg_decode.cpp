@@ -37,11 +37,19 @@ void on_message(j_common_ptr cinfo, int level) {
 
 // Runs the decode between setjmp and the calls that may longjmp; only trivially destructible
 // state lives in this frame, so the jump skips no destructor.
-bool decode(std::FILE* file, ErrorManager& errors, jpeg_decompress_struct& cinfo, cv::Mat& out) {
+bool decode(std::FILE* file, int64_t max_pixels, ErrorManager& errors, jpeg_decompress_struct& cinfo, cv::Mat& out) {
   if (setjmp(errors.jump)) return false;
   jpeg_create_decompress(&cinfo);
   jpeg_stdio_src(&cinfo, file);
   jpeg_read_header(&cinfo, TRUE);
+  if (static_cast<int64_t>(cinfo.image_width) * cinfo.image_height > max_pixels) {
+    std::snprintf(errors.message, sizeof errors.message,
+                  "its frame declares %u x %u = %.0f Mpx, above the limit of %.0f Mpx for images decoded whole",
+                  cinfo.image_width, cinfo.image_height,
+                  static_cast<double>(cinfo.image_width) * cinfo.image_height / 1e6,
+                  static_cast<double>(max_pixels) / 1e6);
+    return false;
+  }
   cinfo.out_color_space = JCS_RGB;
   jpeg_start_decompress(&cinfo);
   out.create(static_cast<int>(cinfo.output_height), static_cast<int>(cinfo.output_width), CV_8UC3);
@@ -55,7 +63,7 @@ bool decode(std::FILE* file, ErrorManager& errors, jpeg_decompress_struct& cinfo
 
 }  // namespace
 
-cv::Mat decode_jpeg_rgb(const std::string& path) {
+cv::Mat decode_jpeg_rgb(const std::string& path, int64_t max_pixels) {
   std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(path.c_str(), "rb"), &std::fclose);
   STX_CHECK(file != nullptr, IoError, "{}: cannot open the image", path);
   ErrorManager errors;
@@ -64,7 +72,7 @@ cv::Mat decode_jpeg_rgb(const std::string& path) {
   errors.base.error_exit = on_error;
   errors.base.emit_message = on_message;
   cv::Mat out;
-  const bool ok = decode(file.get(), errors, cinfo, out);
+  const bool ok = decode(file.get(), max_pixels, errors, cinfo, out);
   jpeg_destroy_decompress(&cinfo);
   STX_CHECK(ok, FormatError, "{}: not a readable JPEG ({})", path, errors.message);
   return out;

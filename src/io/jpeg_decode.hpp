@@ -6,12 +6,15 @@
 
 #include <opencv2/core.hpp>
 
+#include <cstdint>
 #include <string>
 
 namespace stx {
 
 /// The image as 8-bit RGB; FormatError naming the file and libjpeg's message when it is
-/// unreadable or its data are corrupt.
-cv::Mat decode_jpeg_rgb(const std::string& path);
+/// unreadable or its data are corrupt, and when the frame libjpeg reads declares more than
+/// `max_pixels` (checked before anything is allocated: stx's own header probe can miss a
+/// frame that libjpeg still finds, as fuzz_image showed with a 939 Mpx one).
+cv::Mat decode_jpeg_rgb(const std::string& path, int64_t max_pixels);
 
 }  // namespace stx

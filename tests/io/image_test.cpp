@@ -157,11 +157,21 @@ std::string file_bytes(const std::string& path) {
 
 TEST(JpegDecode, MatchesOpenCvOnARealHAndE) {
   const std::string path = std::string(STX_DEMO_DIR) + "/her2st/images/B4.jpg";
-  const cv::Mat ours = decode_jpeg_rgb(path);
+  const cv::Mat ours = decode_jpeg_rgb(path, kDefaultMaxImagePixels);
   cv::Mat theirs;
   cv::cvtColor(cv::imread(path, cv::IMREAD_COLOR), theirs, cv::COLOR_BGR2RGB);
   ASSERT_EQ(ours.size(), theirs.size());
   EXPECT_EQ(cv::norm(ours, theirs, cv::NORM_INF), 0.0);
+}
+
+// Found by fuzz_image: stx's header probe finds no frame in this 979-byte JPEG, but libjpeg
+// does, and it declares 939 Mpx (a 2.8 GB allocation). The limit is checked again on the
+// frame libjpeg reads, before anything is allocated.
+TEST(JpegDecode, AFrameLargerThanTheLimitIsRefusedBeforeDecoding) {
+  const std::string path = test::fixture("hostile/jpeg_hidden_939mpx_frame.jpg");
+  EXPECT_EQ(probe_image_size(path), cv::Size(0, 0));
+  EXPECT_STX_ERROR(open_image(path, 1.0, int64_t{1} << 22)->read_region(cv::Rect2d(0, 0, 8, 8), cv::Size(8, 8)),
+                   FormatError, "above the limit of 4 Mpx for images decoded whole");
 }
 
 TEST(JpegDecode, CorruptScanIsAnErrorWhereOpenCvPassesIt) {
@@ -173,7 +183,7 @@ TEST(JpegDecode, CorruptScanIsAnErrorWhereOpenCvPassesIt) {
   std::ofstream(cut, std::ios::binary) << bytes.substr(0, bytes.size() * 6 / 10) << "\xFF\xD9";
   EXPECT_FALSE(cv::imread(cut, cv::IMREAD_COLOR).empty());
   try {
-    decode_jpeg_rgb(cut);
+    decode_jpeg_rgb(cut, kDefaultMaxImagePixels);
     ADD_FAILURE() << "a corrupt JPEG decoded";
   } catch (const FormatError& e) {
     EXPECT_NE(std::string(e.what()).find("cut.jpg: not a readable JPEG ("), std::string::npos) << e.what();
