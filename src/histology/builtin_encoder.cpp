@@ -9,6 +9,7 @@
 #include "patch_features.hpp"
 #include "patches.hpp"
 #include "stx/core/first_error.hpp"
+#include "stx/core/progress.hpp"
 #include "stx/core/error.hpp"
 #include "stx/histology/encoder.hpp"
 
@@ -42,6 +43,7 @@ class BuiltinEncoder final : public Encoder {
     const auto normalizer = make_normalizer(slide, stain_target_);
     // In blocks, so that a whole slide's patches are never held at once.
     constexpr int64_t kBlock = 256;
+    Progress progress("encode", n);
     for (int64_t begin = 0; begin < n; begin += kBlock) {
       const int64_t end = std::min(n, begin + kBlock);
       const auto spots = cut_patches(slide, patch, begin, end, 1.0, patch.size_px, off_image, normalizer);
@@ -57,6 +59,7 @@ class BuiltinEncoder final : public Encoder {
         });
       }
       error.rethrow();
+      progress.update(end);
     }
     return features;
   }

@@ -5,6 +5,7 @@
 
 #include "stx/core/error.hpp"
 #include "stx/core/first_error.hpp"
+#include "stx/core/progress.hpp"
 #include "stx/core/hash.hpp"
 #include "stx/histology/tissue.hpp"
 
@@ -77,11 +78,13 @@ std::vector<float> encode_in_batches(
   const int64_t n = slide.n_spots();
   off_image.assign(static_cast<size_t>(n), 0);
   std::vector<float> features;
+  Progress progress("encode", n);
   for (int64_t begin = 0; begin < n; begin += std::max<int64_t>(1, batch)) {
     const int64_t end = std::min(n, begin + std::max<int64_t>(1, batch));
     const auto out =
         encode_batch(cut_patches(slide, patch, begin, end, 1.0, patch.size_px, off_image, normalizer));
     features.insert(features.end(), out.begin(), out.end());
+    progress.update(end);
   }
   return features;
 }
