@@ -51,9 +51,21 @@ std::vector<cv::Mat> cut_patches(const Slide& slide, const PatchGeometry& patch,
                                  int64_t end, double scale, int out_px,
                                  std::vector<uint8_t>& off_image,
                                  const std::optional<StainNormalizer>& normalizer) {
-  const Image& image = *slide.image;
   const double half_px = patch.size_um / slide.um_per_px / 2;
-  const double width = static_cast<double>(image.width()), height = static_cast<double>(image.height());
+  const double width = static_cast<double>(slide.image->width()), height = static_cast<double>(slide.image->height());
+  // one read of the block's bounding box where the backend gains by it (whole-slide images)
+  double x0 = width, y0 = height, x1 = 0, y1 = 0;
+  for (int64_t i = begin; i < end; ++i) {
+    x0 = std::min(x0, slide.pixel_x[i]);
+    y0 = std::min(y0, slide.pixel_y[i]);
+    x1 = std::max(x1, slide.pixel_x[i]);
+    y1 = std::max(y1, slide.pixel_y[i]);
+  }
+  const double reach = scale * half_px + 1;
+  const std::unique_ptr<Image> block =
+      end > begin ? slide.image->region_cache(cv::Rect2d(x0 - reach, y0 - reach, x1 - x0 + 2 * reach, y1 - y0 + 2 * reach))
+                  : nullptr;
+  const Image& image = block ? *block : *slide.image;
   std::vector<cv::Mat> patches(static_cast<size_t>(end - begin));
   FirstError error;
 #pragma omp parallel for schedule(dynamic, 8)

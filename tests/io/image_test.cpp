@@ -5,6 +5,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include <fstream>
+#include <utility>
 #include <iterator>
 
 #include "image_backends.hpp"
@@ -142,6 +143,27 @@ TEST(Image, OpenSlidePyramidMatchesRasterPixels) {
   const cv::Mat c = pyramid->read_region(wide, cv::Size(128, 96));
   const cv::Mat d = raster->read_region(wide, cv::Size(128, 96));
   EXPECT_LE(cv::norm(c, d, cv::NORM_INF), 1.0);
+}
+
+// A block read once serves the patches inside it with exactly the slide's own pixels: at level
+// 0 (crops, also resized and past the edge), and through the slide for a read that needs
+// another level or leaves the block. Raster images are decoded whole and offer no cache.
+TEST(Image, OpenSlideRegionCacheGivesTheSlidesOwnPixels) {
+  const auto pyramid = open_image(test::fixture("pyramid.tif"));
+  const auto block = pyramid->region_cache(cv::Rect2d(-20, 40, 300, 200));
+  ASSERT_NE(block, nullptr);
+  for (const auto& [region, size] : std::vector<std::pair<cv::Rect2d, cv::Size>>{
+           {cv::Rect2d(-8, 100, 96, 64), cv::Size(96, 64)},      // past the left edge: white
+           {cv::Rect2d(10.6, 50.2, 112.4, 112.4), cv::Size(56, 56)},  // fractional, shrunk at level 0
+           {cv::Rect2d(30, 60, 40, 40), cv::Size(80, 80)},       // enlarged
+           {cv::Rect2d(64, 64, 256, 192), cv::Size(128, 96)},    // level 1: read from the slide
+           {cv::Rect2d(250, 200, 100, 100), cv::Size(100, 100)}}) {  // leaves the block
+    const cv::Mat cached = block->read_region(region, size), direct = pyramid->read_region(region, size);
+    ASSERT_EQ(cached.size(), direct.size());
+    EXPECT_EQ(cv::norm(cached, direct, cv::NORM_INF), 0.0) << region;
+  }
+  EXPECT_EQ(pyramid->region_cache(cv::Rect2d(0, 0, 1e5, 1e5)), nullptr);  // over 64 Mpx: no cache
+  EXPECT_EQ(open_image(test::fixture("pyramid_level0.png"))->region_cache(cv::Rect2d(0, 0, 10, 10)), nullptr);
 }
 
 }  // namespace

@@ -31,6 +31,11 @@ class Image {
   /// Reads the full-resolution rectangle `region` (may extend past the edges; that area is
   /// white) resampled to `out_size` pixels, area-averaged when shrinking. 8-bit RGB.
   virtual cv::Mat read_region(const cv::Rect2d& region, cv::Size out_size) const = 0;
+
+  /// For many reads inside `region` (a block of neighbouring patches): an image that serves
+  /// them from one read of it, with the same pixels as this image's own reads; null when the
+  /// backend gains nothing (decoded whole already) or the region is too large to hold.
+  virtual std::unique_ptr<Image> region_cache(const cv::Rect2d& /*region*/) const { return nullptr; }
 };
 
 /// Images that are decoded whole (JPEG, PNG, plain TIFF) are refused above this many pixels,
