@@ -9,7 +9,7 @@ werror=OFF
 if [[ "${CI:-}" == "true" ]]; then werror=ON; fi
 bash scripts/build.sh -DSTX_BUILD_TESTS=ON -DSTX_WERROR="$werror"
 # The readers of untrusted bytes under libFuzzer + ASan + UBSan: each target replays its seed
-# corpus (past findings included) and fuzzes for 10 s (fuzz/, scripts/fuzz.sh).
-bash scripts/fuzz.sh 10
+# corpus (past findings included) and fuzzes for 5 s (fuzz/, scripts/fuzz.sh).
+bash scripts/fuzz.sh 5
 cd build/release
 exec ctest --output-on-failure --parallel "$(nproc 2>/dev/null || echo 2)"
