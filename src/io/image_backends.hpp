@@ -54,8 +54,9 @@ class OpenSlideImage final : public Image {
   /// patches read each pixel about 11 times over.
   std::unique_ptr<Image> region_cache(const cv::Rect2d& region) const override;
 
-  /// The level-0 pixels of [x, x + w) x [y, y + h) as RGB, off-slide pixels white.
-  cv::Mat read_level0(int64_t x, int64_t y, int64_t w, int64_t h) const;
+  /// The pixels of `level` from level-0 position (x, y), w x h of that level, as RGB with
+  /// off-slide pixels white.
+  cv::Mat read_level(int32_t level, int64_t x, int64_t y, int64_t w, int64_t h) const;
   /// The level read_region uses for `region` shrunk to `out_size`.
   int32_t level_for(const cv::Rect2d& region, cv::Size out_size) const;
 

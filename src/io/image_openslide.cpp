@@ -94,9 +94,9 @@ int32_t OpenSlideImage::level_for(const cv::Rect2d& region, cv::Size out_size) c
   return openslide_get_best_level_for_downsample(osr_, downsample);
 }
 
-cv::Mat OpenSlideImage::read_level0(int64_t x, int64_t y, int64_t w, int64_t h) const {
+cv::Mat OpenSlideImage::read_level(int32_t level, int64_t x, int64_t y, int64_t w, int64_t h) const {
   cv::Mat bgra(static_cast<int>(h), static_cast<int>(w), CV_8UC4);
-  openslide_read_region(osr_, reinterpret_cast<uint32_t*>(bgra.data), x, y, 0, w, h);
+  openslide_read_region(osr_, reinterpret_cast<uint32_t*>(bgra.data), x, y, level, w, h);
   if (const char* error = openslide_get_error(osr_)) {
     throw FormatError(fmt::format("{}: OpenSlide read failed: {}", path_, error));
   }
@@ -108,14 +108,9 @@ cv::Mat OpenSlideImage::read_region(const cv::Rect2d& region, cv::Size out_size)
   const double level_downsample = openslide_get_level_downsample(osr_, level);
   const int64_t w = std::max<int64_t>(1, std::llround(region.width / level_downsample));
   const int64_t h = std::max<int64_t>(1, std::llround(region.height / level_downsample));
-  cv::Mat bgra(static_cast<int>(h), static_cast<int>(w), CV_8UC4);
-  openslide_read_region(osr_, reinterpret_cast<uint32_t*>(bgra.data),
-                        static_cast<int64_t>(std::floor(region.x)),
-                        static_cast<int64_t>(std::floor(region.y)), level, w, h);
-  if (const char* error = openslide_get_error(osr_)) {
-    throw FormatError(fmt::format("{}: OpenSlide read failed: {}", path_, error));
-  }
-  return resized(bgra_to_rgb_on_white(bgra), out_size);
+  return resized(read_level(level, static_cast<int64_t>(std::floor(region.x)),
+                            static_cast<int64_t>(std::floor(region.y)), w, h),
+                 out_size);
 }
 
 std::unique_ptr<Image> OpenSlideImage::region_cache(const cv::Rect2d& region) const {
@@ -133,7 +128,7 @@ std::unique_ptr<Image> OpenSlideImage::region_cache(const cv::Rect2d& region) co
   for (int64_t b = 0; b < bands; ++b) {
     error.run([&] {
       const int64_t top = b * kBand, rows = std::min(kBand, h - top);
-      read_level0(x0, y0 + top, w, rows).copyTo(rgb.rowRange(static_cast<int>(top), static_cast<int>(top + rows)));
+      read_level(0, x0, y0 + top, w, rows).copyTo(rgb.rowRange(static_cast<int>(top), static_cast<int>(top + rows)));
     });
   }
   error.rethrow();
