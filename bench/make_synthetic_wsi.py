@@ -28,7 +28,8 @@ while y < side:
     y, row = y + height, row + 1
 with tempfile.TemporaryDirectory(dir=out.parent) as tmp:
     level0, level1 = pathlib.Path(tmp) / "l0.tif", pathlib.Path(tmp) / "l1.tif"
-    canvas.save(level0)
+    # JPEG strips keep level 0 under the classic TIFF 4 GB limit at >= 40,000 px; tiffcp re-tiles it.
+    canvas.save(level0, compression="jpeg", quality=95, strip_size=16 * 3 * side)
     canvas.resize((side // 8, side // 8), Image.BOX).save(level1)
     del canvas
     subprocess.run(["tiffcp", "-m", "0", "-t", "-w", "512", "-l", "512", "-c", "jpeg:90", str(level0), str(level1), str(out)],

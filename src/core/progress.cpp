@@ -60,9 +60,14 @@ void Progress::update(int64_t done) {
   finished_ = final;
 }
 
+void Progress::resume_from(int64_t done) {
+  resumed_ = done;
+  while (total_ > 0 && next_tenth_ * total_ <= done * 10) ++next_tenth_;
+}
+
 void Progress::print(int64_t done, double now, bool final) {
   const double elapsed = now - start_;
-  const double rate = elapsed > 0 ? static_cast<double>(done) / elapsed : 0;
+  const double rate = elapsed > 0 ? static_cast<double>(done - resumed_) / elapsed : 0;
   const std::string tail = final ? fmt::format("in {}", human_duration(elapsed))
                                  : fmt::format("ETA {}", rate > 0 ? human_duration(static_cast<double>(total_ - done) / rate) : "?");
   const std::string line = fmt::format("  {}  {}/{} spots  {:.0f} spots/s  {}", label_, thousands(done),

@@ -32,34 +32,34 @@ class BuiltinEncoder final : public Encoder {
     return names;
   }
 
-  std::vector<float> encode(const Slide& slide, std::vector<uint8_t>& off_image) const override {
+  std::vector<float> encode_spots(const Slide& slide, int64_t begin, int64_t end, std::vector<uint8_t>& off_image,
+                                  Progress& progress) const override {
     check_encodable(slide, options_.patch);
     if (options_.threads > 0) omp_set_num_threads(options_.threads);
-    const int64_t n = slide.n_spots(), dim = 2 * kPatchFeatureCount;
+    const int64_t dim = 2 * kPatchFeatureCount;
     const PatchGeometry& patch = options_.patch;
-    std::vector<float> features(static_cast<size_t>(n * dim));
-    off_image.assign(static_cast<size_t>(n), 0);
-    std::vector<uint8_t> unused(static_cast<size_t>(n), 0);
+    std::vector<float> features(static_cast<size_t>((end - begin) * dim));
+    off_image.clear();
     const auto normalizer = make_normalizer(slide, stain_target_);
     // In blocks, so that a whole slide's patches are never held at once.
     constexpr int64_t kBlock = 256;
-    Progress progress("encode", n);
-    for (int64_t begin = 0; begin < n; begin += kBlock) {
-      const int64_t end = std::min(n, begin + kBlock);
-      const auto spots = cut_patches(slide, patch, begin, end, 1.0, patch.size_px, off_image, normalizer);
-      const auto contexts =
-          cut_patches(slide, patch, begin, end, kContextScale, patch.size_px, unused, normalizer);
+    for (int64_t first = begin; first < end; first += kBlock) {
+      const int64_t last = std::min(end, first + kBlock);
+      const PatchBlock spots = cut_patches(slide, patch, first, last, 1.0, patch.size_px, normalizer);
+      const PatchBlock contexts = cut_patches(slide, patch, first, last, kContextScale, patch.size_px, normalizer);
+      off_image.insert(off_image.end(), spots.off_image.begin(), spots.off_image.end());
       FirstError error;
 #pragma omp parallel for schedule(dynamic, 8)
-      for (int64_t i = begin; i < end; ++i) {
+      for (int64_t i = first; i < last; ++i) {
         error.run([&] {
-          float* out = &features[static_cast<size_t>(i * dim)];
-          patch_features(spots[i - begin], patch.um_per_px(), out);
-          patch_features(contexts[i - begin], kContextScale * patch.um_per_px(), out + kPatchFeatureCount);
+          float* out = &features[static_cast<size_t>((i - begin) * dim)];
+          patch_features(spots.images[static_cast<size_t>(i - first)], patch.um_per_px(), out);
+          patch_features(contexts.images[static_cast<size_t>(i - first)], kContextScale * patch.um_per_px(),
+                         out + kPatchFeatureCount);
         });
       }
       error.rethrow();
-      progress.update(end);
+      progress.update(last);
     }
     return features;
   }

@@ -2,12 +2,15 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <chrono>
 #include <cstring>
 #include <filesystem>
 
 #include "patches.hpp"
 #include "stx/core/error.hpp"
 #include "stx/core/hash.hpp"
+#include "stx/core/log.hpp"
 #include "stx/io/atomic_file.hpp"
 #include "stx/io/crash_guard.hpp"
 #include "stx/io/hdf5_file.hpp"
@@ -55,7 +58,9 @@ std::string feature_cache_key(const Slide& slide, const Encoder& encoder,
   return key.dump();
 }
 
-void save_features(const EncodedFeatures& features, const std::string& path) {
+namespace {
+
+void save_features_file(const EncodedFeatures& features, const std::string& path, int64_t of_spots) {
   const size_t n = features.spot_ids.size(), d = features.feature_names.size();
   STX_CHECK(features.values.size() == n * d && features.off_image.size() == n &&
                 features.spatial.size() == 2 * n,
@@ -65,6 +70,7 @@ void save_features(const EncodedFeatures& features, const std::string& path) {
   h5::File f = h5::File::create(out.temp_path(), path);
   f.write_string_attribute("/", "key", features.key);
   f.write_string_attribute("/", "values_fnv1a64", hex(values_hash(features)));
+  if (of_spots >= 0) f.write_string_attribute("/", "checkpoint_of_spots", std::to_string(of_spots));
   f.write_numeric("/features", features.values, {n, d});
   f.write_strings("/spot_ids", features.spot_ids);
   f.write_strings("/feature_names", features.feature_names);
@@ -72,6 +78,17 @@ void save_features(const EncodedFeatures& features, const std::string& path) {
   f.write_numeric("/off_image", std::vector<int8_t>(features.off_image.begin(), features.off_image.end()), {n});
   f.close();
   out.commit();
+}
+
+}  // namespace
+
+void save_features(const EncodedFeatures& features, const std::string& path) {
+  save_features_file(features, path, -1);
+}
+
+std::string checkpoint_path(const std::string& cache_path) {
+  const fs::path path(cache_path);
+  return (path.parent_path() / (path.stem().string() + ".partial.h5")).string();
 }
 
 namespace {
@@ -103,9 +120,64 @@ EncodedFeatures load_features(const std::string& path) {
   return read_features_file(path);
 }
 
+namespace {
+
+// The first spots of an earlier, interrupted encode with the same key, or nothing.
+EncodedFeatures read_checkpoint(const Slide& slide, const std::string& path, const std::string& key) {
+  if (!fs::exists(path)) return {};
+  EncodedFeatures done;
+  try {
+    done = load_features(path);
+  } catch (const FormatError& e) {
+    log()->warn("{}: not resuming from an unreadable checkpoint ({}); encoding from the start", path, e.what());
+    return {};
+  }
+  const size_t n = done.spot_ids.size();
+  const bool same = done.key == key && n <= slide.spot_ids.size() &&
+                    std::equal(done.spot_ids.begin(), done.spot_ids.end(), slide.spot_ids.begin());
+  return same ? done : EncodedFeatures{};
+}
+
+// Encodes the spots not in the checkpoint, chunk by chunk, saving the checkpoint as it goes.
+void encode_resuming(const Slide& slide, const Encoder& encoder, const std::string& cache_path,
+                     const EncodeCheckpoints& checkpoints, bool overwrite, EncodedFeatures& features) {
+  const std::string partial = checkpoint_path(cache_path);
+  EncodedFeatures done = overwrite ? EncodedFeatures{} : read_checkpoint(slide, partial, features.key);
+  const int64_t n = slide.n_spots(), resumed = static_cast<int64_t>(done.spot_ids.size());
+  if (resumed > 0) {
+    log()->info("{}: resuming the encode from {} ({} of {} spots done)", slide.name, partial, resumed, n);
+    features.spot_ids = std::move(done.spot_ids);
+    features.values = std::move(done.values);
+    features.off_image = std::move(done.off_image);
+    features.spatial = std::move(done.spatial);
+  }
+  Progress progress("encode", n);
+  progress.resume_from(resumed);
+  const auto clock = [] { return std::chrono::steady_clock::now(); };
+  auto last_save = clock();
+  const int64_t chunk = std::max<int64_t>(1, checkpoints.chunk_spots);
+  for (int64_t begin = resumed; begin < n; begin += chunk) {
+    const int64_t end = std::min(n, begin + chunk);
+    std::vector<uint8_t> off_image;
+    const auto values = encoder.encode_spots(slide, begin, end, off_image, progress);
+    features.values.insert(features.values.end(), values.begin(), values.end());
+    features.off_image.insert(features.off_image.end(), off_image.begin(), off_image.end());
+    for (int64_t i = begin; i < end; ++i) {
+      features.spot_ids.push_back(slide.spot_ids[static_cast<size_t>(i)]);
+      features.spatial.insert(features.spatial.end(), {slide.pixel_x[i], slide.pixel_y[i]});
+    }
+    if (end < n && std::chrono::duration<double>(clock() - last_save).count() >= checkpoints.every_seconds) {
+      save_features_file(features, partial, n);
+      last_save = clock();
+    }
+  }
+}
+
+}  // namespace
+
 CacheResult encode_with_cache(const Slide& slide, const Encoder& encoder,
                               const PatchGeometry& patch, const std::string& cache_dir,
-                              bool overwrite) {
+                              bool overwrite, const EncodeCheckpoints& checkpoints) {
   check_encodable(slide, patch);  // before anything reads the spots' coordinates
   CacheResult result;
   const std::string key = feature_cache_key(slide, encoder, patch);
@@ -125,12 +197,10 @@ CacheResult encode_with_cache(const Slide& slide, const Encoder& encoder,
     }
   }
   result.features.key = key;
-  result.features.spot_ids = slide.spot_ids;
   result.features.feature_names = encoder.feature_names();
-  for (int64_t i = 0; i < slide.n_spots(); ++i)
-    result.features.spatial.insert(result.features.spatial.end(), {slide.pixel_x[i], slide.pixel_y[i]});
-  result.features.values = encoder.encode(slide, result.features.off_image);
+  encode_resuming(slide, encoder, result.path, checkpoints, overwrite, result.features);
   save_features(result.features, result.path);
+  std::filesystem::remove(checkpoint_path(result.path), error);
   return result;
 }
 

@@ -47,10 +47,8 @@ std::optional<StainNormalizer> make_normalizer(const Slide& slide, const std::op
   return StainNormalizer{fit_macenko(tissue_only), *target};
 }
 
-std::vector<cv::Mat> cut_patches(const Slide& slide, const PatchGeometry& patch, int64_t begin,
-                                 int64_t end, double scale, int out_px,
-                                 std::vector<uint8_t>& off_image,
-                                 const std::optional<StainNormalizer>& normalizer) {
+PatchBlock cut_patches(const Slide& slide, const PatchGeometry& patch, int64_t begin, int64_t end, double scale,
+                       int out_px, const std::optional<StainNormalizer>& normalizer) {
   const double half_px = patch.size_um / slide.um_per_px / 2;
   const double width = static_cast<double>(slide.image->width()), height = static_cast<double>(slide.image->height());
   // one read of the block's bounding box where the backend gains by it (whole-slide images)
@@ -66,37 +64,39 @@ std::vector<cv::Mat> cut_patches(const Slide& slide, const PatchGeometry& patch,
       end > begin ? slide.image->region_cache(cv::Rect2d(x0 - reach, y0 - reach, x1 - x0 + 2 * reach, y1 - y0 + 2 * reach))
                   : nullptr;
   const Image& image = block ? *block : *slide.image;
-  std::vector<cv::Mat> patches(static_cast<size_t>(end - begin));
+  PatchBlock out;
+  out.images.resize(static_cast<size_t>(end - begin));
+  out.off_image.assign(static_cast<size_t>(end - begin), 0);
   FirstError error;
 #pragma omp parallel for schedule(dynamic, 8)
   for (int64_t i = begin; i < end; ++i) {
     error.run([&] {
       const double x = slide.pixel_x[i], y = slide.pixel_y[i];
-      off_image[i] = x - half_px < 0 || y - half_px < 0 || x + half_px > width || y + half_px > height;
-      patches[i - begin] = crop_patch_um(image, x, y, scale * patch.size_um, slide.um_per_px, out_px);
-      if (normalizer)
-        patches[i - begin] = normalize_stain(patches[i - begin], normalizer->source, normalizer->target);
+      const size_t k = static_cast<size_t>(i - begin);
+      out.off_image[k] = x - half_px < 0 || y - half_px < 0 || x + half_px > width || y + half_px > height;
+      out.images[k] = crop_patch_um(image, x, y, scale * patch.size_um, slide.um_per_px, out_px);
+      if (normalizer) out.images[k] = normalize_stain(out.images[k], normalizer->source, normalizer->target);
     });
   }
   error.rethrow();
-  return patches;
+  return out;
 }
 
 std::vector<float> encode_in_batches(
-    const Slide& slide, const PatchGeometry& patch, int64_t batch,
-    const std::optional<StainNormalizer>& normalizer, std::vector<uint8_t>& off_image,
+    const Slide& slide, const PatchGeometry& patch, int64_t begin, int64_t end, int64_t batch,
+    const std::optional<StainNormalizer>& normalizer, std::vector<uint8_t>& off_image, Progress& progress,
     const std::function<std::vector<float>(const std::vector<cv::Mat>&)>& encode_batch) {
   check_encodable(slide, patch);
-  const int64_t n = slide.n_spots();
-  off_image.assign(static_cast<size_t>(n), 0);
+  off_image.clear();
   std::vector<float> features;
-  Progress progress("encode", n);
-  for (int64_t begin = 0; begin < n; begin += std::max<int64_t>(1, batch)) {
-    const int64_t end = std::min(n, begin + std::max<int64_t>(1, batch));
-    const auto out =
-        encode_batch(cut_patches(slide, patch, begin, end, 1.0, patch.size_px, off_image, normalizer));
+  const int64_t step = std::max<int64_t>(1, batch);
+  for (int64_t first = begin; first < end; first += step) {
+    const int64_t last = std::min(end, first + step);
+    PatchBlock block = cut_patches(slide, patch, first, last, 1.0, patch.size_px, normalizer);
+    const auto out = encode_batch(block.images);
     features.insert(features.end(), out.begin(), out.end());
-    progress.update(end);
+    off_image.insert(off_image.end(), block.off_image.begin(), block.off_image.end());
+    progress.update(last);
   }
   return features;
 }

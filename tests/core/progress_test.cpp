@@ -78,3 +78,26 @@ TEST(Progress, NothingForAnEmptyLoopAndReadableDurations) {
 
 }  // namespace
 }  // namespace stx
+
+namespace stx {
+namespace {
+
+// A resumed run counts only its own spots in spots/s and the ETA, and skips the tenths done.
+TEST(Progress, AResumedRunCountsOnlyItsOwnSpots) {
+  Captured out;
+  double now = 0;
+  {
+    Progress p("encode", 1000, out.stream, false, [&] { return now; });
+    p.resume_from(600);
+    now = 2;
+    p.update(700);  // 100 spots in 2 s; the first six tenths are not printed again
+    now = 8;
+    p.update(1000);
+  }
+  EXPECT_EQ(out.text(),
+            "  encode  700/1,000 spots  50 spots/s  ETA 6 s\n"
+            "  encode  1,000/1,000 spots  50 spots/s  in 8 s\n");
+}
+
+}  // namespace
+}  // namespace stx

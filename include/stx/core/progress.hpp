@@ -26,6 +26,9 @@ class Progress {
 
   /// `done` items are now finished (a running count).
   void update(int64_t done);
+  /// The first `done` items were finished by an earlier run (a resumed one): spots/s and the
+  /// ETA count only what this run does. Call before the first update.
+  void resume_from(int64_t done);
 
  private:
   void print(int64_t done, double now, bool final);
@@ -37,6 +40,7 @@ class Progress {
   Clock clock_;
   double start_ = 0, last_print_ = -1;
   int64_t next_tenth_ = 1;
+  int64_t resumed_ = 0;
   bool finished_ = false;
 };
 

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "stx/core/progress.hpp"
 #include "stx/io/slide.hpp"
 
 namespace stx {
@@ -42,9 +43,16 @@ class Encoder {
   virtual std::vector<std::string> feature_names() const = 0;
   int64_t dim() const { return static_cast<int64_t>(feature_names().size()); }
 
-  /// Features of every spot of `slide`: (N, dim) row-major. `off_image` (N) is set to 1 for
-  /// spots whose patch extends past the image (the outside is padded white).
-  virtual std::vector<float> encode(const Slide& slide, std::vector<uint8_t>& off_image) const = 0;
+  /// Features of spots [begin, end) of `slide`: (end - begin, dim) row-major. `off_image`
+  /// (end - begin) is set to 1 for spots whose patch extends past the image (the outside is
+  /// padded white). `progress` is told the running count of the slide's spots done. The
+  /// features of a spot do not depend on the range it was encoded in, so a slide can be
+  /// encoded in pieces (the feature cache's checkpoints).
+  virtual std::vector<float> encode_spots(const Slide& slide, int64_t begin, int64_t end,
+                                          std::vector<uint8_t>& off_image, Progress& progress) const = 0;
+
+  /// Every spot of `slide` at once: (N, dim) and `off_image` (N), with its own progress line.
+  std::vector<float> encode(const Slide& slide, std::vector<uint8_t>& off_image) const;
 };
 
 /// The encoders make_encoder knows (--encoder): builtin, torchscript, vit, swin.

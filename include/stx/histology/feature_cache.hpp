@@ -35,10 +35,22 @@ struct CacheResult {
   bool reused = false;
 };
 
-/// Encodes `slide`, or reads the features cached under `cache_dir` for the same key.
+/// How a long encode keeps its work: the spots are encoded `chunk_spots` at a time, and after
+/// a chunk, once `every_seconds` have passed since the last save, what is done so far goes to
+/// `<cache file>.partial.h5`. A run with the same key resumes from there.
+struct EncodeCheckpoints {
+  int64_t chunk_spots = 2048;
+  double every_seconds = 30;
+};
+
+/// Encodes `slide`, or reads the features cached under `cache_dir` for the same key, or
+/// finishes an interrupted encode of the same key from its checkpoint.
 CacheResult encode_with_cache(const Slide& slide, const Encoder& encoder,
                               const PatchGeometry& patch, const std::string& cache_dir,
-                              bool overwrite);
+                              bool overwrite, const EncodeCheckpoints& checkpoints = {});
+
+/// Where encode_with_cache keeps the checkpoint of the cache file `cache_path`.
+std::string checkpoint_path(const std::string& cache_path);
 
 void save_features(const EncodedFeatures& features, const std::string& path);
 EncodedFeatures load_features(const std::string& path);

@@ -28,7 +28,8 @@ class TorchScriptEncoder final : public Encoder {
   std::string identity() const override;
   std::string preprocessing() const override;
   std::vector<std::string> feature_names() const override;
-  std::vector<float> encode(const Slide& slide, std::vector<uint8_t>& off_image) const override;
+  std::vector<float> encode_spots(const Slide& slide, int64_t begin, int64_t end, std::vector<uint8_t>& off_image,
+                                  Progress& progress) const override;
 
   /// Features of ready-cut 8-bit RGB patches: (B, dim) row-major.
   std::vector<float> encode_patches(const std::vector<cv::Mat>& patches) const;

@@ -23,9 +23,11 @@ class NativeEncoder final : public Encoder {
   std::string identity() const override { return identity_; }
   std::string preprocessing() const override { return stain_reference_identity(options_.stain_reference); }
   std::vector<std::string> feature_names() const override { return names_; }
-  std::vector<float> encode(const Slide& slide, std::vector<uint8_t>& off_image) const override {
+  std::vector<float> encode_spots(const Slide& slide, int64_t begin, int64_t end, std::vector<uint8_t>& off_image,
+                                  Progress& progress) const override {
     const auto normalizer = make_normalizer(slide, stain_target_);
-    return encode_in_batches(slide, options_.patch, options_.batch_size, normalizer, off_image, model_);
+    return encode_in_batches(slide, options_.patch, begin, end, options_.batch_size, normalizer, off_image, progress,
+                             model_);
   }
 
  private:

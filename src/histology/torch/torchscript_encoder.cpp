@@ -115,10 +115,11 @@ std::vector<float> TorchScriptEncoder::encode_patches(const std::vector<cv::Mat>
   return features;
 }
 
-std::vector<float> TorchScriptEncoder::encode(const Slide& slide, std::vector<uint8_t>& off_image) const {
+std::vector<float> TorchScriptEncoder::encode_spots(const Slide& slide, int64_t begin, int64_t end,
+                                                    std::vector<uint8_t>& off_image, Progress& progress) const {
   const auto normalizer = make_normalizer(slide, impl_->stain_target);
-  return encode_in_batches(slide, impl_->options.patch, std::max(1, impl_->options.batch_size) * 8L,
-                           normalizer, off_image,
+  return encode_in_batches(slide, impl_->options.patch, begin, end, std::max(1, impl_->options.batch_size) * 8L,
+                           normalizer, off_image, progress,
                            [this](const std::vector<cv::Mat>& patches) { return encode_patches(patches); });
 }
 

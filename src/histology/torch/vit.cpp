@@ -358,7 +358,9 @@ std::vector<float> encode_vit_tokens(const Slide& slide, const NativeViT& vit, c
                                      int64_t tail_blocks) {
   const auto normalizer = make_normalizer(slide, load_stain_reference(options.stain_reference));
   std::vector<uint8_t> off_image;
-  return encode_in_batches(slide, options.patch, options.batch_size, normalizer, off_image,
+  Progress progress("encode", slide.n_spots());
+  return encode_in_batches(slide, options.patch, 0, slide.n_spots(), options.batch_size, normalizer, off_image,
+                           progress,
                            [&](const std::vector<cv::Mat>& patches) { return vit.prefix_tokens(patches, tail_blocks); });
 }
 
