@@ -9,6 +9,8 @@ typedef struct _openslide openslide_t;
 
 namespace stx {
 
+class TiffTiles;
+
 /// Whether a probed size is known: both sides positive (cv::Size::area() overflows int on a
 /// hostile header, and a negative pair would look positive).
 inline bool known_size(const cv::Size& size) { return size.width > 0 && size.height > 0; }
@@ -51,7 +53,8 @@ class OpenSlideImage final : public Image {
   cv::Mat read_region(const cv::Rect2d& region, cv::Size out_size) const override;
   /// Level 0 of `region` read once (up to 64 Mpx): OpenSlide composes every read through
   /// cairo/pixman, 47 % of a whole-slide predict's time, and the builtin encoder's 3x context
-  /// patches read each pixel about 11 times over.
+  /// patches read each pixel about 11 times over. A tiled TIFF whose level 0 libtiff decodes
+  /// (generic TIFF, Aperio SVS in JPEG) is read from its tiles directly, without cairo.
   std::unique_ptr<Image> region_cache(const cv::Rect2d& region) const override;
 
   /// The pixels of `level` from level-0 position (x, y), w x h of that level, as RGB with
@@ -63,6 +66,7 @@ class OpenSlideImage final : public Image {
  private:
   std::string path_;
   openslide_t* osr_ = nullptr;
+  std::unique_ptr<TiffTiles> tiles_;  // level 0 straight from libtiff, where it can
   int64_t width_ = 0, height_ = 0;
   double um_per_px_;
 };

@@ -6,8 +6,10 @@
 
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 
 #include "image_backends.hpp"
+#include "tiff_tiles.hpp"
 #include "stx/core/error.hpp"
 #include "stx/core/first_error.hpp"
 
@@ -29,6 +31,10 @@ OpenSlideImage::OpenSlideImage(std::string path)
   const char* mpp_y = openslide_get_property_value(osr_, OPENSLIDE_PROPERTY_NAME_MPP_Y);
   if (mpp_x != nullptr && mpp_y != nullptr)  // scanners record µm per level-0 pixel
     um_per_px_ = 0.5 * (std::strtod(mpp_x, nullptr) + std::strtod(mpp_y, nullptr));
+  // the vendors whose level 0 is the TIFF's first directory
+  const char* vendor = openslide_get_property_value(osr_, OPENSLIDE_PROPERTY_NAME_VENDOR);
+  if (vendor != nullptr && (std::strcmp(vendor, "generic-tiff") == 0 || std::strcmp(vendor, "aperio") == 0))
+    tiles_ = TiffTiles::open(path_, width_, height_);
 }
 
 OpenSlideImage::~OpenSlideImage() {
@@ -119,6 +125,7 @@ std::unique_ptr<Image> OpenSlideImage::region_cache(const cv::Rect2d& region) co
   const int64_t w = static_cast<int64_t>(std::ceil(region.x + region.width)) - x0 + 1;
   const int64_t h = static_cast<int64_t>(std::ceil(region.y + region.height)) - y0 + 1;
   if (w <= 0 || h <= 0 || static_cast<double>(w) * static_cast<double>(h) > kMaxPixels) return nullptr;
+  if (tiles_) return std::make_unique<CachedRegion>(*this, tiles_->read(x0, y0, w, h), x0, y0);
   // in bands read side by side: OpenSlide reads concurrently, and the patch loop it replaces did
   constexpr int64_t kBand = 256;
   const int64_t bands = (h + kBand - 1) / kBand;

@@ -9,6 +9,7 @@
 #include <iterator>
 
 #include "image_backends.hpp"
+#include "tiff_tiles.hpp"
 #include "jpeg_decode.hpp"
 #include "stx/io/image.hpp"
 #include "test_support.hpp"
@@ -212,6 +213,37 @@ TEST(JpegDecode, CorruptScanIsAnErrorWhereOpenCvPassesIt) {
   }
   const auto image = open_image(cut);
   EXPECT_THROW(image->read_region(cv::Rect2d(0, 0, 64, 64), cv::Size(64, 64)), FormatError);
+}
+
+// The block read decodes level 0 of a tiled TIFF with libtiff instead of OpenSlide: JPEG tiles in
+// YCbCr, partial at the right and bottom edges, give OpenSlide's own pixels, inside, across the
+// edges and past them (white).
+TEST(Image, TiledTiffBlockReadGivesOpenSlidesPixels) {
+  const auto slide = open_image(test::fixture("pyramid_jpeg.tif"));
+  ASSERT_EQ(slide->backend(), "openslide");
+  ASSERT_EQ(slide->width(), 500);
+  const auto block = slide->region_cache(cv::Rect2d(-30, -20, 560, 430));
+  ASSERT_NE(block, nullptr);
+  for (const cv::Rect2d& region : {cv::Rect2d(-30, -20, 560, 430), cv::Rect2d(100, 100, 200, 150),
+                                   cv::Rect2d(400, 300, 120, 100), cv::Rect2d(127, 0, 2, 380)}) {
+    const cv::Size size(static_cast<int>(region.width), static_cast<int>(region.height));
+    const cv::Mat cached = block->read_region(region, size), direct = slide->read_region(region, size);
+    ASSERT_EQ(cached.size(), direct.size());
+    EXPECT_EQ(cv::norm(cached, direct, cv::NORM_INF), 0.0) << region;
+  }
+  // past the edge is white, and the pattern is there inside (JPEG keeps it to a few levels)
+  const cv::Mat all = block->read_region(cv::Rect2d(-30, -20, 560, 430), cv::Size(560, 430));
+  EXPECT_EQ(all.at<cv::Vec3b>(5, 5), cv::Vec3b(255, 255, 255));
+  EXPECT_EQ(all.at<cv::Vec3b>(425, 555), cv::Vec3b(255, 255, 255));
+  EXPECT_NEAR(all.at<cv::Vec3b>(20 + 200, 30 + 300)[0], 150, 6);  // red = (x / 2) % 256
+  // ... and they come from libtiff: the tile reader itself serves that fixture and the
+  // deflate one, and declines what it cannot read.
+  const auto tiles = TiffTiles::open(test::fixture("pyramid_jpeg.tif"), 500, 380);
+  ASSERT_NE(tiles, nullptr);
+  EXPECT_EQ(cv::norm(tiles->read(-30, -20, 560, 430), all, cv::NORM_INF), 0.0);
+  EXPECT_NE(TiffTiles::open(test::fixture("pyramid.tif"), 512, 384), nullptr);
+  EXPECT_EQ(TiffTiles::open(test::fixture("pyramid.tif"), 256, 192), nullptr);  // not level 0's size
+  EXPECT_EQ(TiffTiles::open(test::fixture("pyramid_level0.png"), 512, 384), nullptr);
 }
 
 }  // namespace
