@@ -3,8 +3,13 @@
 #include <opencv2/imgproc.hpp>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <vector>
 
+#include "stx/core/error.hpp"
 #include "stx/histology/stain.hpp"
 
 namespace stx {
@@ -17,21 +22,61 @@ constexpr double kMaxNucleusUm2 = 400;
 constexpr int kGlcmLevels = 8;
 constexpr float kGlcmMaxH = 1.2f;
 
+// An order-preserving key of a float (larger floats, larger keys), with -0 as +0.
+uint32_t order_key(float f) {
+  f += 0.0f;
+  uint32_t u;
+  std::memcpy(&u, &f, sizeof u);
+  return (u & 0x80000000u) != 0 ? ~u : (u | 0x80000000u);
+}
+
+}  // namespace
+
+std::array<float, 3> order_statistics(const std::vector<float>& v, const std::array<size_t, 3>& ranks) {
+  constexpr size_t K = 3;
+  thread_local std::vector<uint32_t> histogram(size_t{1} << 16);
+  std::fill(histogram.begin(), histogram.end(), 0u);
+  for (float f : v) ++histogram[order_key(f) >> 16];
+  std::array<uint32_t, K> bin{};
+  std::array<size_t, K> within{};
+  for (size_t k = 0; k < K; ++k) {
+    STX_CHECK(ranks[k] < v.size(), ShapeError, "rank {} of {} values", ranks[k], v.size());
+    size_t below = 0;
+    uint32_t b = 0;
+    while (below + histogram[b] <= ranks[k]) below += histogram[b++];
+    bin[k] = b;
+    within[k] = ranks[k] - below;
+  }
+  std::array<std::vector<float>, K> members;
+  for (size_t k = 0; k < K; ++k) members[k].reserve(histogram[bin[k]]);
+  for (float f : v) {
+    const uint32_t b = order_key(f) >> 16;
+    for (size_t k = 0; k < K; ++k)
+      if (b == bin[k]) members[k].push_back(f + 0.0f);
+  }
+  std::array<float, K> out{};
+  for (size_t k = 0; k < K; ++k) {
+    auto nth = members[k].begin() + static_cast<int64_t>(within[k]);
+    std::nth_element(members[k].begin(), nth, members[k].end());
+    out[k] = *nth;
+  }
+  return out;
+}
+
+namespace {
+
 // mean, sd, 10th, 50th, 90th percentile of one float channel.
 void distribution(const cv::Mat& channel, float* out) {
   std::vector<float> v(channel.begin<float>(), channel.end<float>());
   cv::Scalar mean, sd;
   cv::meanStdDev(channel, mean, sd);
-  const auto at = [&](double q) {
-    auto nth = v.begin() + static_cast<int64_t>(q * static_cast<double>(v.size() - 1));
-    std::nth_element(v.begin(), nth, v.end());
-    return *nth;
-  };
+  const auto rank = [&](double q) { return static_cast<size_t>(q * static_cast<double>(v.size() - 1)); };
+  const auto p = order_statistics(v, {rank(0.1), rank(0.5), rank(0.9)});
   out[0] = static_cast<float>(mean[0]);
   out[1] = static_cast<float>(sd[0]);
-  out[2] = at(0.1);
-  out[3] = at(0.5);
-  out[4] = at(0.9);
+  out[2] = p[0];
+  out[3] = p[1];
+  out[4] = p[2];
 }
 
 void gradient_stats(const cv::Mat& gray, float* out) {

@@ -7,6 +7,8 @@
 
 #include <opencv2/core.hpp>
 
+#include <array>
+#include <cstddef>
 #include <string>
 #include <vector>
 
@@ -19,5 +21,11 @@ std::vector<std::string> patch_feature_names(const std::string& prefix);
 
 /// Writes kPatchFeatureCount values for an 8-bit RGB patch sampled at `um_per_px`.
 void patch_features(const cv::Mat& rgb, double um_per_px, float* out);
+
+/// The values at 0-based ranks `ranks` of `v` (what std::nth_element gives, with -0 as +0),
+/// faster than nth_element: a histogram of the keys' top 16 bits names the bin of each rank,
+/// and only that bin's values are searched. (Three nth_element calls per channel were a
+/// quarter of a whole-slide predict's time.)
+std::array<float, 3> order_statistics(const std::vector<float>& v, const std::array<size_t, 3>& ranks);
 
 }  // namespace stx

@@ -4,6 +4,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include <algorithm>
+#include <random>
 
 #include "patch_features.hpp"
 #include "stx/io/read_slide.hpp"
@@ -53,6 +54,27 @@ TEST(PatchFeatures, CountsDrawnNuclei) {
   EXPECT_GT(feature(f, "E_p50"), 0.3f);
   // 12 discs of ~113 px (pi 6^2, rasterised) in 224^2 px: 2.7% of the patch is nuclear.
   EXPECT_NEAR(feature(f, "nuclear_fraction"), 12 * 113.0 / (224 * 224), 0.004);
+}
+
+// The percentiles' order statistics equal std::nth_element's on values with ties, negatives,
+// both zeros and a spread over many histogram bins.
+TEST(PatchFeatures, OrderStatisticsEqualNthElement) {
+  std::mt19937 random(7);
+  std::normal_distribution<float> normal(0.2f, 0.5f);
+  for (int trial = 0; trial < 20; ++trial) {
+    std::vector<float> v(1 + random() % 5000);
+    for (auto& x : v) x = trial % 3 == 0 ? std::round(normal(random) * 4) / 4 : normal(random);
+    for (size_t i = 0; i < v.size(); i += 7) v[i] = (i / 7) % 2 ? -0.0f : 0.0f;
+    const auto rank = [&](double q) { return static_cast<size_t>(q * static_cast<double>(v.size() - 1)); };
+    const std::array<size_t, 3> ranks{rank(0.1), rank(0.5), rank(0.9)};
+    const auto got = order_statistics(v, ranks);
+    for (size_t k = 0; k < 3; ++k) {
+      std::vector<float> w = v;
+      std::nth_element(w.begin(), w.begin() + static_cast<int64_t>(ranks[k]), w.end());
+      EXPECT_EQ(got[k], w[ranks[k]]) << "trial " << trial << " rank " << ranks[k];
+    }
+  }
+  EXPECT_STX_ERROR(order_statistics({1.0f, 2.0f}, {0, 1, 2}), ShapeError, "rank 2 of 2 values");
 }
 
 // A slide drawn in the test: 3 spots on a 600 x 400 image, the third on the edge.
