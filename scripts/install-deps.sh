@@ -17,6 +17,7 @@ build_pkgs=(
   libeigen3-dev           # ridge regression and small dense linear algebra
   zlib1g-dev              # .tsv.gz counts
   libzip-dev              # .pth archives: entry sizes checked before LibTorch inflates them
+  libthrift-dev libsnappy-dev libzstd-dev  # Parquet: the footer's Thrift compact protocol, page codecs
   libgloo-dev             # the headers of c10d ProcessGroupGloo (in libtorch_cpu): stx train --nproc
   libgoogle-perftools-dev # tcmalloc_minimal: avoids page-fault storms on fresh tensors
   libopenblas0-openmp     # Debian LibTorch uses the generic libblas.so.3: OpenBLAS takes
@@ -34,6 +35,7 @@ test_pkgs=(
   chromium                   # the HTML report is loaded headless and screenshotted
   clang libclang-rt-14-dev libomp-dev  # scripts/fuzz.sh: libFuzzer targets under ASan + UBSan
   snakemake                  # workflow/: the cohort workflow on the demo sample sheet
+  nodejs                     # tests/parquet: hyparquet, an independent Parquet reader (npm, below)
 )
 
 wanted=("${build_pkgs[@]}")
@@ -68,3 +70,18 @@ for name in libblas.so.3 liblapack.so.3 libopenblas.so.0; do
     $SUDO update-alternatives --quiet --set "$name-x86_64-linux-gnu" "$target"
   fi
 done
+
+# The tests' npm packages (tests/parquet/package-lock.json: hyparquet and its writer, pure
+# JavaScript references for the Parquet reader), installed from the npm registry when missing
+# or when the lock file is newer than what was installed.
+if [[ "${1:-}" == "--with-tests" ]]; then
+  parquet_refs="$(cd "$(dirname "$0")/.." && pwd)/tests/parquet"
+  if ! command -v npm >/dev/null; then
+    $SUDO apt-get install -y -qq --no-install-recommends npm >/dev/null
+  fi
+  if [[ ! -d "$parquet_refs/node_modules/hyparquet" ]] ||
+     [[ "$parquet_refs/package-lock.json" -nt "$parquet_refs/node_modules/.package-lock.json" ]]; then
+    echo "install-deps: npm ci in tests/parquet"
+    npm ci --prefix "$parquet_refs" --no-audit --no-fund --silent
+  fi
+fi
