@@ -34,6 +34,15 @@ Handle vlen_utf8_string_type() {
   return type;
 }
 
+// The memory type to read variable-length strings stored as `stored`: HDF5 converts no
+// character set into another, and h5py writes object strings as ASCII (Xenium's matrices)
+// where anndata writes UTF-8.
+Handle vlen_string_type_like(hid_t stored) {
+  Handle type = vlen_utf8_string_type();
+  H5Tset_cset(type.get(), H5Tget_cset(stored) == H5T_CSET_ASCII ? H5T_CSET_ASCII : H5T_CSET_UTF8);
+  return type;
+}
+
 }  // namespace
 
 Handle& Handle::operator=(Handle&& other) noexcept {
@@ -198,7 +207,7 @@ std::vector<std::string> File::read_strings(const std::string& dataset) const {
   std::vector<std::string> out;
   out.reserve(static_cast<size_t>(count));
   if (H5Tis_variable_str(type.get()) > 0) {
-    Handle mem = vlen_utf8_string_type();
+    Handle mem = vlen_string_type_like(type.get());
     std::vector<char*> raw(static_cast<size_t>(count), nullptr);
     if (count > 0 && H5Dread(d.get(), mem.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, raw.data()) < 0)
       fail(dataset, "read failed (truncated or corrupt data)");
@@ -235,7 +244,7 @@ std::string File::read_string_attribute(const std::string& object,
   if (count < 1) return "";
   if (count > 65536) fail(object, "attribute '" + name + "' holds too many values (corrupt file?)");
   if (H5Tis_variable_str(type.get()) > 0) {
-    Handle mem = vlen_utf8_string_type();
+    Handle mem = vlen_string_type_like(type.get());
     std::vector<char*> raw(static_cast<size_t>(count), nullptr);
     H5Aread(attr.get(), mem.get(), raw.data());
     std::string value = raw[0] ? raw[0] : "";

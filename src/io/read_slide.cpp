@@ -76,7 +76,8 @@ const NameTable<InputFormat>& input_formats() {
                                              {InputFormat::kLegacySt, "legacy-st"},
                                              {InputFormat::kSpaceRanger, "spaceranger"},
                                              {InputFormat::kH5ad, "h5ad"},
-                                             {InputFormat::kTenxH5, "10x-h5"}});
+                                             {InputFormat::kTenxH5, "10x-h5"},
+                                             {InputFormat::kXenium, "xenium"}});
   return table;
 }
 
@@ -88,6 +89,7 @@ InputFormat detect_format(const std::string& path) {
   const fs::path p(path);
   STX_CHECK(fs::exists(p), IoError, "{}: no such file or directory", path);
   if (fs::is_directory(p)) {
+    if (looks_like_xenium(path)) return InputFormat::kXenium;
     if (fs::exists(p / "filtered_feature_bc_matrix.h5") ||
         fs::is_directory(p / "filtered_feature_bc_matrix") || fs::is_directory(p / "spatial"))
       return InputFormat::kSpaceRanger;
@@ -95,7 +97,8 @@ InputFormat detect_format(const std::string& path) {
       return InputFormat::kLegacySt;
     throw FormatError(fmt::format(
         "{}: unrecognised folder: expected a Space Ranger output (filtered_feature_bc_matrix.h5 "
-        "or filtered_feature_bc_matrix/, spatial/) or a legacy ST dataset (counts/, spots/)",
+        "or filtered_feature_bc_matrix/, spatial/), a Xenium output (cell_feature_matrix.h5, cells.parquet) "
+        "or a legacy ST dataset (counts/, spots/)",
         path));
   }
   if (H5Fis_hdf5(path.c_str()) > 0) {
@@ -126,6 +129,7 @@ Slide read_slide(const ReadOptions& options) {
     case InputFormat::kSpaceRanger: slide = read_spaceranger(options); break;
     case InputFormat::kH5ad: slide = read_h5ad(options); break;
     case InputFormat::kTenxH5: slide = read_tenx_h5(options); break;
+    case InputFormat::kXenium: slide = read_xenium(options); break;
     case InputFormat::kAuto: break;
   }
   if (!std::isnan(options.um_per_px)) {

@@ -12,9 +12,9 @@
 
 namespace stx {
 
-enum class InputFormat { kAuto, kLegacySt, kSpaceRanger, kH5ad, kTenxH5 };
+enum class InputFormat { kAuto, kLegacySt, kSpaceRanger, kH5ad, kTenxH5, kXenium };
 
-/// "auto", "legacy-st", "spaceranger", "h5ad", "10x-h5" (--format).
+/// "auto", "legacy-st", "spaceranger", "h5ad", "10x-h5", "xenium" (--format).
 const NameTable<InputFormat>& input_formats();
 InputFormat parse_input_format(const std::string& name);  // ConfigError lists the choices
 std::string to_string(InputFormat format);
@@ -59,5 +59,9 @@ Slide read_legacy_st(const ReadOptions& options);
 Slide read_spaceranger(const ReadOptions& options);
 Slide read_h5ad(const ReadOptions& options);
 Slide read_tenx_h5(const ReadOptions& options);
+/// A Xenium output folder: cell_feature_matrix.h5, cells.parquet, experiment.xenium.
+Slide read_xenium(const ReadOptions& options);
+/// Whether `dir` holds a Xenium bundle's matrix and its cells table or experiment file.
+bool looks_like_xenium(const std::string& dir);
 
 }  // namespace stx

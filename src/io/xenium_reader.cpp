@@ -1,0 +1,130 @@
+// A Xenium output bundle as the instrument writes it (Xenium Onboard Analysis, Xenium Ranger):
+//  - cell_feature_matrix.h5 (or the cell_feature_matrix/ MatrixMarket folder): a 10x matrix of
+//    cells; "Gene Expression" is kept, the control probes and codewords are dropped and
+//    counted by type;
+//  - cells.parquet: cell_id, x_centroid, y_centroid in µm;
+//  - experiment.xenium (JSON): pixel_size, the morphology image's µm per pixel, and the panel.
+// Cells are joined to the matrix by cell_id. Coordinates are morphology-image pixels
+// (µm / pixel_size), so µm/px is pixel_size.
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <unordered_map>
+
+#include "stx/core/error.hpp"
+#include "stx/io/parquet.hpp"
+#include "stx/io/read_slide.hpp"
+#include "tenx_matrix.hpp"
+
+namespace stx {
+namespace fs = std::filesystem;
+namespace {
+
+struct Experiment {
+  double pixel_size = kUnknown;
+  std::map<std::string, std::string> uns;  // what the h5ad keeps of the run
+};
+
+Experiment read_experiment(const std::string& path) {
+  std::ifstream in(path);
+  STX_CHECK(in.good(), IoError, "{}: not found; a Xenium bundle has experiment.xenium (its pixel_size)", path);
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(in);
+  } catch (const nlohmann::json::exception& e) {
+    throw FormatError(fmt::format("{}: not JSON ({})", path, e.what()));
+  }
+  STX_CHECK(j.is_object() && j.contains("pixel_size") && j["pixel_size"].is_number(), FormatError,
+            "{}: field pixel_size: expected the morphology image's µm per pixel (a number)", path);
+  Experiment e;
+  e.pixel_size = j["pixel_size"].get<double>();
+  STX_CHECK(plausible_um_per_px(e.pixel_size), FormatError, "{}: field pixel_size: {} µm per pixel, expected {} to {}",
+            path, e.pixel_size, kMinUmPerPx, kMaxUmPerPx);
+  e.uns["xenium/pixel_size"] = fmt::format("{}", e.pixel_size);
+  for (const char* key : {"panel_name", "panel_organism", "region_name", "analysis_sw_version", "run_name"})
+    if (j.contains(key) && j[key].is_string()) e.uns[std::string("xenium/") + key] = j[key].get<std::string>();
+  return e;
+}
+
+// cell_id -> (x, y) in µm.
+std::unordered_map<std::string, std::pair<double, double>> read_cell_centroids(const std::string& path) {
+  const ParquetTable cells = read_parquet(path, {"cell_id", "x_centroid", "y_centroid"});
+  const ParquetColumn &id = cells.column("cell_id"), &x = cells.column("x_centroid"), &y = cells.column("y_centroid");
+  STX_CHECK(id.type == ParquetType::ByteArray && x.type == ParquetType::Double && y.type == ParquetType::Double,
+            FormatError, "{}: expected cell_id as strings and x_centroid, y_centroid as doubles (µm)", path);
+  std::unordered_map<std::string, std::pair<double, double>> centroids;
+  for (int64_t i = 0; i < cells.rows; ++i) {
+    STX_CHECK(id.valid[i] && x.valid[i] && y.valid[i] && std::isfinite(x.reals[i]) && std::isfinite(y.reals[i]),
+              FormatError, "{}: row {}: a cell without an id or a finite centroid", path, i);
+    STX_CHECK(centroids.emplace(id.strings[i], std::make_pair(x.reals[i], y.reals[i])).second, FormatError,
+              "{}: cell_id '{}' appears twice", path, id.strings[i]);
+  }
+  return centroids;
+}
+
+}  // namespace
+
+bool looks_like_xenium(const std::string& dir) {
+  const fs::path p(dir);
+  return (fs::exists(p / "cell_feature_matrix.h5") || fs::is_directory(p / "cell_feature_matrix")) &&
+         (fs::exists(p / "cells.parquet") || fs::exists(p / "experiment.xenium"));
+}
+
+Slide read_xenium(const ReadOptions& options) {
+  const fs::path dir(options.input);
+  STX_CHECK(options.image_path.empty(), ConfigError,
+            "{}: --image: aligning a post-Xenium H&E to the cells is not supported yet", options.input);
+  TenxMatrix matrix = fs::exists(dir / "cell_feature_matrix.h5")
+                          ? read_tenx_h5_matrix((dir / "cell_feature_matrix.h5").string())
+                          : read_tenx_mtx_dir((dir / "cell_feature_matrix").string());
+  Slide slide;
+  slide.name = dir.filename().empty() ? dir.parent_path().filename().string() : dir.filename().string();
+  slide.source_format = "xenium";
+  slide.source_path = options.input;
+  std::map<std::string, int64_t> dropped;
+  for (const auto& type : matrix.feature_types)
+    if (type != "Gene Expression") ++dropped[type];
+  keep_gene_expression(matrix);
+  for (const auto& [type, n] : dropped) slide.notes.push_back(fmt::format("{} '{}' features dropped", n, type));
+
+  const Experiment experiment = read_experiment((dir / "experiment.xenium").string());
+  for (const auto& [key, value] : experiment.uns) slide.uns_strings[key] = value;
+  const std::string cells_path = (dir / "cells.parquet").string();
+  STX_CHECK(fs::exists(cells_path), IoError, "{}: not found; a Xenium bundle has cells.parquet (the centroids)",
+            cells_path);
+  const auto centroids = read_cell_centroids(cells_path);
+
+  // the matrix's cells that have a centroid, in the matrix's order
+  std::vector<int64_t> keep;
+  for (int64_t i = 0; i < static_cast<int64_t>(matrix.barcodes.size()); ++i)
+    if (centroids.count(matrix.barcodes[i])) keep.push_back(i);
+  const int64_t n_matrix = static_cast<int64_t>(matrix.barcodes.size());
+  const int64_t n_cells = static_cast<int64_t>(centroids.size());
+  slide.notes.push_back(fmt::format("{} of the {} cells in cells.parquet have no matrix row", n_cells - static_cast<int64_t>(keep.size()),
+                                    n_cells));
+  slide.gene_symbols = std::move(matrix.feature_names);
+  slide.gene_ids = std::move(matrix.feature_ids);
+  slide.um_per_px = experiment.pixel_size;
+  if (keep.empty()) {
+    // nothing to place: the cells as a bare matrix, as the 10x .h5 reader gives them
+    slide.notes.push_back(fmt::format("none of the {} matrix cells is in cells.parquet: no coordinates", n_matrix));
+    slide.spot_ids = std::move(matrix.barcodes);
+    slide.counts = std::move(matrix.counts);
+    return slide;
+  }
+  if (static_cast<int64_t>(keep.size()) < n_matrix)
+    slide.notes.push_back(fmt::format("{} of the {} matrix cells are not in cells.parquet: dropped",
+                                      n_matrix - static_cast<int64_t>(keep.size()), n_matrix));
+  slide.counts = matrix.counts.select_rows(keep);
+  for (int64_t i : keep) {
+    const auto& [x_um, y_um] = centroids.at(matrix.barcodes[i]);
+    slide.spot_ids.push_back(matrix.barcodes[i]);
+    slide.pixel_x.push_back(x_um / experiment.pixel_size);
+    slide.pixel_y.push_back(y_um / experiment.pixel_size);
+  }
+  return slide;
+}
+
+}  // namespace stx
