@@ -91,7 +91,8 @@ InputFormat detect_format(const std::string& path) {
   if (fs::is_directory(p)) {
     if (looks_like_xenium(path)) return InputFormat::kXenium;
     if (fs::exists(p / "filtered_feature_bc_matrix.h5") ||
-        fs::is_directory(p / "filtered_feature_bc_matrix") || fs::is_directory(p / "spatial"))
+        fs::is_directory(p / "filtered_feature_bc_matrix") || fs::is_directory(p / "spatial") ||
+        fs::is_directory(p / "binned_outputs"))
       return InputFormat::kSpaceRanger;
     if (fs::is_directory(p / "counts") && fs::is_directory(p / "spots"))
       return InputFormat::kLegacySt;

@@ -3,7 +3,9 @@
 // v2 `tissue_positions.csv` with one), `scalefactors_json.json`, and hires/lowres PNGs.
 // Pixels are full-resolution; the hires PNG is used, scaled, when no full-resolution image
 // is given. µm/px = 65 / spot_diameter_fullres: Space Ranger sizes that "spot" at 65 µm.
-// Not yet: Space Ranger 3's tissue_positions.parquet, Visium HD's binned outputs.
+// Visium HD: a bin folder (binned_outputs/square_008um/, the default when given the outs
+// folder) with spatial/tissue_positions.parquet; µm/px is the scale factors'
+// microns_per_pixel, and a bin is bin_size_um wide.
 #include <nlohmann/json.hpp>
 
 #include <cmath>
@@ -12,6 +14,7 @@
 #include <unordered_map>
 
 #include "reader_paths.hpp"
+#include "stx/io/parquet.hpp"
 #include "stx/core/error.hpp"
 #include "stx/io/read_slide.hpp"
 #include "tenx_matrix.hpp"
@@ -58,6 +61,55 @@ std::unordered_map<std::string, Position> read_positions(const std::string& path
   return positions;
 }
 
+// Space Ranger 3 and Visium HD: the same six columns in Parquet.
+std::unordered_map<std::string, Position> read_positions_parquet(const std::string& path) {
+  const ParquetTable t = read_parquet(path, {"barcode", "in_tissue", "array_row", "array_col", "pxl_row_in_fullres",
+                                             "pxl_col_in_fullres"});
+  const auto integers = [&](const char* name) -> const ParquetColumn& {
+    const ParquetColumn& c = t.column(name);
+    STX_CHECK(c.type == ParquetType::Int32 || c.type == ParquetType::Int64 || c.type == ParquetType::Boolean,
+              FormatError, "{}: column {}: expected integers", path, name);
+    return c;
+  };
+  const auto reals = [&](const char* name) {
+    const ParquetColumn& c = t.column(name);
+    if (c.type == ParquetType::Float || c.type == ParquetType::Double) return c.reals;
+    STX_CHECK(c.type == ParquetType::Int32 || c.type == ParquetType::Int64, FormatError,
+              "{}: column {}: expected numbers", path, name);
+    return std::vector<double>(c.ints.begin(), c.ints.end());
+  };
+  const ParquetColumn& barcode = t.column("barcode");
+  STX_CHECK(barcode.type == ParquetType::ByteArray, FormatError, "{}: column barcode: expected strings", path);
+  const ParquetColumn &in_tissue = integers("in_tissue"), &row = integers("array_row"), &col = integers("array_col");
+  const std::vector<double> pixel_row = reals("pxl_row_in_fullres"), pixel_col = reals("pxl_col_in_fullres");
+  std::unordered_map<std::string, Position> positions;
+  for (int64_t i = 0; i < t.rows; ++i) {
+    for (const ParquetColumn* c : {&barcode, &in_tissue, &row, &col, &t.column("pxl_row_in_fullres"),
+                                   &t.column("pxl_col_in_fullres")})
+      STX_CHECK(c->valid[static_cast<size_t>(i)], FormatError, "{}: row {}: {} is null", path, i, c->name);
+    Position p;
+    p.in_tissue = static_cast<uint8_t>(in_tissue.ints[i] != 0);
+    p.array_row = static_cast<int32_t>(row.ints[i]);
+    p.array_col = static_cast<int32_t>(col.ints[i]);
+    p.pixel_row = pixel_row[static_cast<size_t>(i)];
+    p.pixel_col = pixel_col[static_cast<size_t>(i)];
+    STX_CHECK(positions.emplace(barcode.strings[i], p).second, FormatError, "{}: row {}: duplicate barcode '{}'",
+              path, i, barcode.strings[i]);
+  }
+  return positions;
+}
+
+// The folder the matrix is in: a Visium HD outs folder stands for its 8 µm bins.
+fs::path matrix_folder(const fs::path& dir, Slide& slide) {
+  const fs::path bins = dir / "binned_outputs" / "square_008um";
+  if (!fs::exists(dir / "filtered_feature_bc_matrix.h5") && !fs::is_directory(dir / "filtered_feature_bc_matrix") &&
+      fs::is_directory(bins)) {
+    slide.notes.push_back("Visium HD: the 8 µm bins (binned_outputs/square_008um; give another bin folder to choose)");
+    return bins;
+  }
+  return dir;
+}
+
 double json_number(const nlohmann::json& j, const char* key, const std::string& path) {
   STX_CHECK(j.contains(key) && j[key].is_number() && std::isfinite(j[key].get<double>()) && j[key].get<double>() > 0,
             FormatError, "{}: field '{}': expected a positive number", path, key);
@@ -67,8 +119,9 @@ double json_number(const nlohmann::json& j, const char* key, const std::string& 
 }  // namespace
 
 Slide read_spaceranger(const ReadOptions& options) {
-  const fs::path dir(options.input);
-  STX_CHECK(fs::is_directory(dir), IoError, "{}: not a directory", options.input);
+  STX_CHECK(fs::is_directory(options.input), IoError, "{}: not a directory", options.input);
+  Slide slide;
+  const fs::path dir = matrix_folder(options.input, slide);
   const std::string h5 = first_existing({(dir / "filtered_feature_bc_matrix.h5").string()});
   const std::string mtx = first_existing({(dir / "filtered_feature_bc_matrix").string()});
   STX_CHECK(!h5.empty() || !mtx.empty(), IoError,
@@ -76,7 +129,6 @@ Slide read_spaceranger(const ReadOptions& options) {
             options.input);
   TenxMatrix matrix = !h5.empty() ? read_tenx_h5_matrix(h5) : read_tenx_mtx_dir(mtx);
 
-  Slide slide;
   slide.name = dir.filename().empty() ? dir.parent_path().filename().string()
                                       : dir.filename().string();
   slide.source_format = "spaceranger";
@@ -86,12 +138,14 @@ Slide read_spaceranger(const ReadOptions& options) {
 
   const fs::path spatial = dir / "spatial";
   const std::string positions_path =
-      first_existing({(spatial / "tissue_positions.csv").string(),
-                      (spatial / "tissue_positions_list.csv").string()});
+      first_existing({(spatial / "tissue_positions.csv").string(), (spatial / "tissue_positions_list.csv").string(),
+                      (spatial / "tissue_positions.parquet").string()});
   STX_CHECK(!positions_path.empty(), IoError,
-            "{}: no spatial/tissue_positions.csv (v2) or spatial/tissue_positions_list.csv (v1)",
-            options.input);
-  const auto positions = read_positions(positions_path);
+            "{}: no spatial/tissue_positions.csv (v2), spatial/tissue_positions_list.csv (v1) or "
+            "spatial/tissue_positions.parquet (Space Ranger 3, Visium HD)",
+            dir.string());
+  const bool parquet = fs::path(positions_path).extension() == ".parquet";
+  const auto positions = parquet ? read_positions_parquet(positions_path) : read_positions(positions_path);
 
   for (size_t i = 0; i < matrix.barcodes.size(); ++i) {
     const auto p = positions.find(matrix.barcodes[i]);
@@ -115,8 +169,14 @@ Slide read_spaceranger(const ReadOptions& options) {
     std::ifstream in(scalefactors_path);
     const nlohmann::json j = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
     STX_CHECK(j.is_object(), FormatError, "{}: not valid JSON", scalefactors_path);
-    slide.spot_diameter_px = json_number(j, "spot_diameter_fullres", scalefactors_path);
-    slide.um_per_px = kScalefactorSpotUm / slide.spot_diameter_px;
+    if (j.contains("microns_per_pixel") && j.contains("bin_size_um")) {  // Visium HD
+      slide.source_format = "visium-hd";
+      slide.um_per_px = json_number(j, "microns_per_pixel", scalefactors_path);
+      slide.spot_diameter_px = json_number(j, "bin_size_um", scalefactors_path) / slide.um_per_px;
+    } else {
+      slide.spot_diameter_px = json_number(j, "spot_diameter_fullres", scalefactors_path);
+      slide.um_per_px = kScalefactorSpotUm / slide.spot_diameter_px;
+    }
     hires_scale = json_number(j, "tissue_hires_scalef", scalefactors_path);
   } else {
     slide.notes.push_back("no spatial/scalefactors_json.json: µm/px unknown");
