@@ -30,10 +30,7 @@ Action add_encode(CLI::App& app) {
       ->check(CLI::ExistingFile);
   cmd->add_option("--batch-size", run->encoder.batch_size, "Patches per forward pass")
       ->check(CLI::PositiveNumber)->capture_default_str();
-  cmd->add_option("--patch-um", run->encoder.patch.size_um, "Patch side in µm")
-      ->check(CLI::PositiveNumber)->capture_default_str();
-  cmd->add_option("--patch-px", run->encoder.patch.size_px, "Patch side in pixels")
-      ->check(CLI::Range(16, 4096))->capture_default_str();
+  add_patch_options(cmd, run->encoder.patch);
   add_grid_option(cmd, run->grid_kind);
   cmd->add_option("--pitch-um", run->grid.pitch_um, "Image only: pseudo-spot pitch in µm")
       ->check(finite_range(1, 10000))->capture_default_str();

@@ -23,6 +23,10 @@ Action add_evaluate(CLI::App& app) {
       ->check(CLI::IsMember({"both", "patient", "section"}))->capture_default_str();
   cmd->add_option("--held-out", run->held_out, "Run only the folds that hold out these patients or sections")
       ->delimiter(',');
+  cmd->add_option("--spatial-folds", run->spatial_folds,
+                  "One slide only: cut it into K stripes across its longer side and hold out each in turn "
+                  "(optimistic next to a held-out patient)")
+      ->check(CLI::Range(2, 100));
 
   return [run, cmd]() -> int {
     if (!cmd->parsed()) return -1;

@@ -27,6 +27,11 @@ void add_slide_options(CLI::App* cmd, SlideInput& args, bool image_alone) {
       ->capture_default_str();
   cmd->add_option("--obs-x", args.read.obs_x, "h5ad: obs column holding the image column");
   cmd->add_option("--obs-y", args.read.obs_y, "h5ad: obs column holding the image row");
+  if (image_alone)
+    cmd->add_option("--cells", args.read.cells_path,
+                    "Image only: predict per cell at these centres (CSV/TSV: x, y in pixels, or x_um, y_um in "
+                    "µm; optional cell_id) instead of on pseudo-spots")
+        ->check(CLI::ExistingFile);
 }
 
 }  // namespace stx::cli

@@ -57,4 +57,11 @@ CLI::Option* add_grid_option(CLI::App* cmd, std::string& grid) {
       ->capture_default_str();
 }
 
+void add_patch_options(CLI::App* cmd, PatchGeometry& patch) {
+  cmd->add_option("--patch-um", patch.size_um, "Patch side in µm (a cell: 16-32)")
+      ->check(finite_range(1, 10000))->capture_default_str();
+  cmd->add_option("--patch-px", patch.size_px, "Patch side in pixels")
+      ->check(CLI::Range(16, 4096))->capture_default_str();
+}
+
 }  // namespace stx::cli

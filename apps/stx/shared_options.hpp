@@ -6,6 +6,10 @@
 
 #include <string>
 
+namespace stx {
+struct PatchGeometry;
+}
+
 namespace stx::cli {
 
 /// A number that must be finite and in [min, max] (CLI11's own ranges let NaN through).
@@ -25,6 +29,9 @@ CLI::Option* add_method_option(CLI::App* cmd, std::string& method, const std::st
 
 /// --encoder, one of encoder_names().
 CLI::Option* add_encoder_option(CLI::App* cmd, std::string& encoder, const std::string& description);
+
+/// --patch-um and --patch-px: the patch an encoder sees around each spot (or cell: 16-32 µm).
+void add_patch_options(CLI::App* cmd, PatchGeometry& patch);
 
 /// --grid, one of grid_kinds(), for an image alone.
 CLI::Option* add_grid_option(CLI::App* cmd, std::string& grid);

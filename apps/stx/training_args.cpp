@@ -43,6 +43,7 @@ void add_data_options(CLI::App* cmd, TrainingInputs& a) {
   cmd->add_flag("--bf16", a.data.encoder.bf16, "vit, swin: run the encoder in bfloat16");
   cmd->add_option("--stain-reference", a.data.encoder.stain_reference,
                   "Macenko-normalise patches to the stains of this H&E image (stx predict does the same)");
+  add_patch_options(cmd, a.data.encoder.patch);
   cmd->add_option("--cache-dir", a.data.cache_dir, "Feature cache folder")->capture_default_str();
   cmd->add_option("--finetune-blocks", a.train.finetune_blocks,
                   "vit: train the encoder's last K blocks with QuadFlow (0: frozen encoder)")

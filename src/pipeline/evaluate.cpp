@@ -11,6 +11,7 @@
 #include "stx/io/atomic_file.hpp"
 #include "stx/pipeline/inputs.hpp"
 #include "stx/eval/cross_validation.hpp"
+#include "stx/eval/spatial_stripes.hpp"
 
 namespace stx {
 namespace fs = std::filesystem;
@@ -35,9 +36,17 @@ void run_evaluate(EvaluateRun run) {
   STX_CHECK(run.force || !fs::exists(fs::path(run.out) / run_folder::kCvSummary), ConfigError,
             "{}: already holds an evaluation (pass --force to overwrite)", run.out);
   make_output_folder(run.out);
+  STX_CHECK(run.spatial_folds == 0 || reads.size() == 1, ConfigError,
+            "--spatial-folds cuts one slide into stripes; found {} slides (hold out patients instead)", reads.size());
   Dataset data = prepare_dataset(reads, run.training.data);
   apply_groups(run.training, data);
   print_training_setup(run.training, data);
+  if (run.spatial_folds > 0) {
+    data.slides = spatial_stripes(data.slides.front(), run.spatial_folds);
+    fmt::print("  protocol  = {} spatial stripes of one slide, each held out in turn: tissue the models did not "
+               "train on, but from the same section (optimistic next to a held-out patient)\n",
+               run.spatial_folds);
+  }
   for (const Fold& fold : plan_cv_folds(data.slides, options.folds)) {
     std::vector<std::string> train;
     for (size_t i : fold.train) train.push_back(data.slides[i].name);

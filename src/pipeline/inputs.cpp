@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "stx/core/error.hpp"
+#include "stx/io/cell_centres.hpp"
 
 namespace stx {
 namespace fs = std::filesystem;
@@ -23,7 +24,30 @@ Slide read_image_only(const ReadOptions& read, const PseudoSpotOptions& grid) {
   const double um_per_px = std::isfinite(read.um_per_px) ? read.um_per_px : image->um_per_px();
   STX_CHECK(std::isfinite(um_per_px), ConfigError,
             "{}: the image does not record its µm per pixel; pass --um-per-px", read.input);
-  return pseudo_spot_slide(std::move(image), um_per_px, grid);
+  if (read.cells_path.empty()) return pseudo_spot_slide(std::move(image), um_per_px, grid);
+  // one spot per given cell centre
+  const CellCentres cells = read_cell_centres(read.cells_path, um_per_px);
+  Slide slide;
+  slide.name = fs::path(read.input).stem().string();
+  slide.source_format = "image";
+  slide.source_path = read.input;
+  slide.um_per_px = um_per_px;
+  slide.spot_ids = cells.ids;
+  slide.pixel_x = cells.x_px;
+  slide.pixel_y = cells.y_px;
+  slide.counts.n_rows = slide.n_spots();
+  slide.counts.indptr.assign(static_cast<size_t>(slide.n_spots()) + 1, 0);
+  int64_t outside = 0;
+  for (int64_t i = 0; i < slide.n_spots(); ++i)
+    outside += !(slide.pixel_x[i] >= 0 && slide.pixel_y[i] >= 0 && slide.pixel_x[i] < static_cast<double>(image->width()) &&
+                 slide.pixel_y[i] < static_cast<double>(image->height()));
+  STX_CHECK(outside == 0, FormatError,
+            "{}: {} of {} cell centres lie outside the image ({} x {} px): pixels or µm, and the right µm/px?",
+            read.cells_path, outside, slide.n_spots(), image->width(), image->height());
+  slide.spot_diameter_px = 8.0 / um_per_px;  // the maps draw a cell as a dot of about a nucleus
+  slide.image = std::move(image);
+  slide.notes.push_back(fmt::format("{} cells from {}", slide.n_spots(), read.cells_path));
+  return slide;
 }
 
 }  // namespace

@@ -30,6 +30,7 @@ struct ReadOptions {
   std::string obs_x;                      // h5ad: obs column holding the image column (x)
   std::string obs_y;                      // h5ad: obs column holding the image row (y)
   bool require_image = false;             // error rather than read a slide without an image
+  std::string cells_path;                 // an H&E image alone: cell centres (cell_centres.hpp), not pseudo-spots
   int64_t max_image_pixels = kDefaultMaxImagePixels;  // for images decoded whole
 };
 

@@ -17,6 +17,7 @@ struct EvaluateRun {
   bool force = false;
   std::string protocol = "both";      // both | patient | section
   std::vector<std::string> held_out;  // only the folds holding out these patients or sections
+  int spatial_folds = 0;              // > 0: one slide cut into this many stripes (spatial_stripes.hpp)
 };
 
 void run_evaluate(EvaluateRun run);
