@@ -27,6 +27,8 @@ Action add_score(CLI::App& app) {
                 "ssgsea: raw enrichment scores, not divided by their range over the slide");
   cmd->add_option("-o,--output", run->output, "Write the slide + scores as .h5ad");
   cmd->add_option("--tsv", run->tsv, "Write the scores as TSV (spots x pathways)");
+  cmd->add_option("--coverage", run->coverage,
+                  "Write per gene set how many of its genes the data has (a panel's coverage), kept or dropped");
   cmd->add_flag("--force", run->force, "Overwrite existing outputs");
   cmd->add_flag("--json", run->json, "Print the run summary and QC as JSON on stdout");
 

@@ -74,7 +74,9 @@ GeneSetMatch match_gene_sets(const std::vector<GeneSet>& sets,
     std::sort(m.gene_indices.begin(), m.gene_indices.end());
     m.gene_indices.erase(std::unique(m.gene_indices.begin(), m.gene_indices.end()),
                          m.gene_indices.end());
-    if (static_cast<int>(m.gene_indices.size()) < options.min_genes) {
+    const bool kept = static_cast<int>(m.gene_indices.size()) >= options.min_genes;
+    match.coverage.push_back({set.name, m.n_total, static_cast<int64_t>(m.gene_indices.size()), kept});
+    if (!kept) {
       match.dropped.push_back(set.name);
       continue;
     }

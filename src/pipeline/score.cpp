@@ -9,6 +9,7 @@
 
 #include "stx/core/error.hpp"
 #include "stx/core/log.hpp"
+#include "stx/io/atomic_file.hpp"
 #include "stx/io/h5ad.hpp"
 #include "stx/pathways/score_output.hpp"
 #include "stx/pathways/score_qc.hpp"
@@ -21,9 +22,10 @@ void run_score(ScoreRun run) {
   run.score.ssgsea_normalize = !run.no_ssgsea_norm;
   STX_CHECK(!run.output.empty() || !run.tsv.empty(), ConfigError,
             "score: nothing to write; give -o FILE.h5ad and/or --tsv FILE.tsv");
-  check_distinct_outputs({{"-o", run.output}, {"--tsv", run.tsv}});
+  check_distinct_outputs({{"-o", run.output}, {"--tsv", run.tsv}, {"--coverage", run.coverage}});
   check_output_path(run.output, run.force);
   check_output_path(run.tsv, run.force);
+  check_output_path(run.coverage, run.force);
   const auto gene_sets = load_gene_sets(run.gene_sets);
 
   const Slide slide = read_slide(run.slide.read);
@@ -35,6 +37,14 @@ void run_score(ScoreRun run) {
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
   if (!run.tsv.empty()) write_scores_tsv(scores, slide.spot_ids, run.tsv);
+  if (!run.coverage.empty()) {
+    std::string text = "gene_set\tgenes_in_set\tgenes_in_data\tcoverage\tkept\n";
+    for (const auto& c : match.coverage)
+      text += fmt::format("{}\t{}\t{}\t{:.3f}\t{}\n", c.name, c.in_set, c.found,
+                          c.in_set > 0 ? static_cast<double>(c.found) / static_cast<double>(c.in_set) : 0.0,
+                          c.kept ? "yes" : "no");
+    write_text_atomically(run.coverage, text);
+  }
   if (!run.output.empty()) {
     Slide scored = slide;
     add_scores_to_slide(scores, run.gene_sets, scored);

@@ -2,7 +2,8 @@
 
 1. ingest: NCBI858.h5ad with NCBI858.jpg, its swapped coordinates named (obs.x_pixel is the
    image row), at 1 µm/px (by eye; the data records none);
-2. evaluate: held-out numbers for one slide, three spatial stripes each held out in turn,
+2. score: the panel's coverage of each Hallmark (--coverage), as counted here from the GMT;
+   evaluate: held-out numbers for one slide, three spatial stripes each held out in turn,
    QuadFlow against the mean, library-size and ridge baselines on the same cell-scale
    features (32 µm patches). Printed for the note, checked for completeness, not for a winner;
 3. train on the whole slide at cell scale, then predict from the H&E alone at the cells'
@@ -21,7 +22,7 @@ import tempfile
 import anndata
 import numpy as np
 
-stx, shared = sys.argv[1], pathlib.Path(sys.argv[2])
+stx, shared, repo = sys.argv[1], pathlib.Path(sys.argv[2]), pathlib.Path(sys.argv[3])
 sample = shared / "xenium_lung_NCBI858"
 cell_scale = ["--patch-um", "32", "--patch-px", "64", "--threads", "2"]
 passed = 0
@@ -42,6 +43,23 @@ with tempfile.TemporaryDirectory() as tmp:
     raw, cells = anndata.read_h5ad(sample / "NCBI858.h5ad"), anndata.read_h5ad(tmp / "cells.h5ad")
     assert np.array_equal(cells.obsm["spatial"], raw.obs[["y_pixel", "x_pixel"]].to_numpy())
     print(f"ok ingest: {cells.n_obs} cells x {cells.n_vars} genes, x = obs.y_pixel, y = obs.x_pixel")
+    passed += 1
+
+    # The panel's coverage of each Hallmark, against a count made here from the GMT
+    run("score", tmp / "cells.h5ad", "--tsv", tmp / "scores.tsv", "--coverage", tmp / "coverage.tsv")
+    panel = {g.upper(): g for g in cells.var_names}
+    expected = {}
+    for line in open(repo / "data" / "genesets" / "h.all.v7.0.symbols.gmt"):
+        name, _, *genes = line.rstrip("\n").split("\t")
+        expected[name] = (len(genes), len({panel[g.upper()] for g in genes if g.upper() in panel}))
+    coverage = list(csv.DictReader(open(tmp / "coverage.tsv"), delimiter="\t"))
+    assert len(coverage) == 50
+    for row in coverage:
+        in_set, found = expected[row["gene_set"]]
+        assert (int(row["genes_in_set"]), int(row["genes_in_data"])) == (in_set, found), row
+        assert row["kept"] == ("yes" if found >= 5 else "no"), row
+    dropped = sum(row["kept"] == "no" for row in coverage)
+    print(f"ok panel coverage: {50 - dropped} Hallmarks kept, {dropped} below 5 genes dropped, counts as the GMT's")
     passed += 1
 
     run("evaluate", tmp / "cells.h5ad", "--spatial-folds", "3", *cell_scale, *cache, "--epochs", "60",

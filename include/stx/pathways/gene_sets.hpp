@@ -45,8 +45,17 @@ struct MatchedGeneSet {
   }
 };
 
+/// How much of one set the data's genes cover (a Xenium panel of 300-5,000 genes covers some
+/// Hallmarks well and others barely).
+struct GeneSetCoverage {
+  std::string name;
+  int64_t in_set = 0, found = 0;
+  bool kept = false;  // found >= min_genes
+};
+
 struct GeneSetMatch {
   std::vector<MatchedGeneSet> sets;   // those kept, in input order
+  std::vector<GeneSetCoverage> coverage;  // every set, in input order
   std::vector<std::string> dropped;   // names of sets below min_genes
   int64_t matched_case_insensitive = 0;
   int64_t matched_by_alias = 0;

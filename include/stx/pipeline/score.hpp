@@ -18,6 +18,7 @@ struct ScoreRun {
   ScoreOptions score;
   bool no_ssgsea_norm = false;
   std::string output, tsv;
+  std::string coverage;  // TSV: per gene set, its genes, those in the data, kept or dropped
   bool force = false;
   bool json = false;
 };
