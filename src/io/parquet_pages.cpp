@@ -130,6 +130,21 @@ std::vector<uint32_t> decode_hybrid(Bytes in, int bit_width, int64_t count, cons
   return out;
 }
 
+namespace {
+
+// `n` little-endian values of type T at `p`, appended as the wider type of `out`.
+template <typename T, typename Wide>
+void widen(const uint8_t* p, size_t n, std::vector<Wide>& out) {
+  out.reserve(out.size() + n);
+  for (size_t i = 0; i < n; ++i) {
+    T x;
+    std::memcpy(&x, p + sizeof(T) * i, sizeof(T));
+    out.push_back(static_cast<Wide>(x));
+  }
+}
+
+}  // namespace
+
 PlainValues decode_plain(Bytes in, int32_t type, int64_t count, const std::string& what) {
   PlainValues v;
   const size_t n = static_cast<size_t>(count);
@@ -144,30 +159,14 @@ PlainValues decode_plain(Bytes in, int32_t type, int64_t count, const std::strin
       for (size_t i = 0; i < n; ++i) v.ints.push_back((in.data[i / 8] >> (i % 8)) & 1);
       return v;
     }
-    case kInt32: {
-      const uint8_t* p = fixed(4);
-      for (size_t i = 0; i < n; ++i) {
-        int32_t x;
-        std::memcpy(&x, p + 4 * i, 4);
-        v.ints.push_back(x);
-      }
-      return v;
-    }
+    case kInt32: widen<int32_t>(fixed(4), n, v.ints); return v;
     case kInt64: {
       const uint8_t* p = fixed(8);
       v.ints.resize(n);
       if (n > 0) std::memcpy(v.ints.data(), p, 8 * n);
       return v;
     }
-    case kFloat: {
-      const uint8_t* p = fixed(4);
-      for (size_t i = 0; i < n; ++i) {
-        float x;
-        std::memcpy(&x, p + 4 * i, 4);
-        v.reals.push_back(x);
-      }
-      return v;
-    }
+    case kFloat: widen<float>(fixed(4), n, v.reals); return v;
     case kDouble: {
       const uint8_t* p = fixed(8);
       v.reals.resize(n);
