@@ -50,11 +50,13 @@ void run_evaluate(EvaluateRun run) {
   for (const Fold& fold : plan_cv_folds(data.slides, options.folds)) {
     std::vector<std::string> train;
     for (size_t i : fold.train) train.push_back(data.slides[i].name);
-    fmt::print("  fold      = {}: hold out {}, train on {}\n", fold.protocol, fold.held_out, fmt::join(train, ", "));
+    fmt::print("  fold      = {}: hold out {}, train on {}\n", run.spatial_folds > 0 ? kLeaveOneStripeOut : fold.protocol,
+               fold.held_out, fmt::join(train, ", "));
   }
-  const CvResult result = cross_validate(data, options, [](const std::string& fold, const std::string& method) {
+  CvResult result = cross_validate(data, options, [](const std::string& fold, const std::string& method) {
     log()->info("held out {}: {}", fold, method);
   });
+  if (run.spatial_folds > 0) name_stripe_protocol(result);
   const std::string summary = cv_summary_markdown(result);
   fmt::print("{}", summary);
   // The metrics and the summary appear together or, on any error, neither.

@@ -65,6 +65,7 @@ with tempfile.TemporaryDirectory() as tmp:
     run("evaluate", tmp / "cells.h5ad", "--spatial-folds", "3", *cell_scale, *cache, "--epochs", "60",
         "--ensemble", "1", "-o", tmp / "eval")
     rows = list(csv.DictReader(open(tmp / "eval" / "cv_metrics.tsv"), delimiter="\t"))
+    assert {r["protocol"] for r in rows} == {"leave one spatial stripe of one slide out"}
     folds = sorted({r["fold"] for r in rows})
     assert folds == ["NCBI858:1/3", "NCBI858:2/3", "NCBI858:3/3"], folds
     for kind in ("pathway", "gene"):
