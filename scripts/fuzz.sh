@@ -33,10 +33,14 @@ for t in "${targets[@]}"; do
   cp -n fuzz/corpus/"$name"/* "$corpus"/
   echo "fuzz: $t for ${seconds} s"
   # an input on which HDF5 loops forever is stopped by the crash guard after 30 s: not a hang
-  timeout=10
+  timeout=10 malloc_limit=2048
   if [[ $t == fuzz_h5 ]]; then timeout=60; fi
+  # HDF5 mallocs what a damaged object header declares (8 GiB for fuzz/corpus/h5/
+  # object_header_8gib_malloc.h5ad) and touches little of it: the release binary reads that
+  # file at 188 MB peak RSS. Such a malloc is not a finding; the RSS limit still holds.
+  if [[ $t == fuzz_h5 ]]; then malloc_limit=16384; fi
   ASAN_OPTIONS=$asan UBSAN_OPTIONS=print_stacktrace=1 LSAN_OPTIONS=$lsan \
-    build/fuzz/fuzz/"$t" -max_total_time="$seconds" -timeout=$timeout -rss_limit_mb=2048 -max_len=65536 \
+    build/fuzz/fuzz/"$t" -max_total_time="$seconds" -timeout=$timeout -rss_limit_mb=2048 -malloc_limit_mb=$malloc_limit -max_len=65536 \
     -artifact_prefix=build/fuzz/findings/"$t"- -print_final_stats=1 "$corpus" 2>build/fuzz/"$t".log \
     || { tail -40 build/fuzz/"$t".log; echo "fuzz: $t found a problem (input in build/fuzz/findings)"; exit 1; }
   # the last two: a target that forks (fuzz_h5's crash guard) logs its children's stats too
