@@ -60,9 +60,4 @@ std::vector<SlideData> spatial_stripes(const SlideData& slide, int k) {
   return stripes;
 }
 
-void name_stripe_protocol(CvResult& result) {
-  for (Fold& fold : result.folds) fold.protocol = kLeaveOneStripeOut;
-  for (CvRow& row : result.rows) row.protocol = kLeaveOneStripeOut;
-}
-
 }  // namespace stx

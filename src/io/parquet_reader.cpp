@@ -25,12 +25,22 @@ bool ParquetTable::has_column(const std::string& name) const {
   return std::any_of(columns.begin(), columns.end(), [&](const ParquetColumn& c) { return c.name == name; });
 }
 
+namespace {
+
+// The error for a column that is not there, naming those that are.
+template <typename Named>
+FormatError no_such_column(const std::string& path, const std::string& name, const std::vector<Named>& columns) {
+  std::string names;
+  for (const auto& c : columns) names += (names.empty() ? "" : ", ") + c.name;
+  return FormatError(fmt::format("{}: no column '{}' (columns: {})", path, name, names));
+}
+
+}  // namespace
+
 const ParquetColumn& ParquetTable::column(const std::string& name) const {
   for (const auto& c : columns)
     if (c.name == name) return c;
-  std::string names;
-  for (const auto& c : columns) names += (names.empty() ? "" : ", ") + c.name;
-  throw FormatError(fmt::format("{}: no column '{}' (columns: {})", path, name, names));
+  throw no_such_column(path, name, columns);
 }
 
 namespace {
@@ -145,12 +155,7 @@ class ChunkReader {
     std::vector<uint32_t> defined;
     if (leaf_.optional) defined = decode_hybrid(levels, 1, page.num_values, what_);
     const int64_t values_size = static_cast<int64_t>(page.uncompressed_size) - page.definition_levels_length;
-    std::vector<uint8_t> data;
-    if (page.is_compressed) {
-      data = decompress(codec, body.data, body.size, values_size, what_);
-    } else {
-      data = decompress(kUncompressed, body.data, body.size, values_size, what_);
-    }
+    const auto data = decompress(page.is_compressed ? codec : kUncompressed, body.data, body.size, values_size, what_);
     Bytes in{data.data(), data.size()};
     place(page, in, defined);
   }
@@ -229,11 +234,7 @@ ParquetTable read_parquet_bytes(const std::string& bytes, const std::string& nam
   } else {
     for (const auto& w : wanted) {
       const auto it = std::find_if(leaves.begin(), leaves.end(), [&](const Leaf& l) { return l.name == w; });
-      if (it == leaves.end()) {
-        std::string names;
-        for (const auto& l : leaves) names += (names.empty() ? "" : ", ") + l.name;
-        throw FormatError(fmt::format("{}: no column '{}' (columns: {})", name, w, names));
-      }
+      if (it == leaves.end()) throw no_such_column(name, w, leaves);
       chosen.push_back(static_cast<size_t>(it - leaves.begin()));
     }
   }

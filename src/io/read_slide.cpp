@@ -26,26 +26,6 @@ void check_unique_spot_ids(const Slide& slide) {
               slide.source_path, id);
 }
 
-void check_inside_image(const Slide& slide) {
-  if (!slide.image || !slide.has_coordinates()) return;
-  const double w = static_cast<double>(slide.image->width());
-  const double h = static_cast<double>(slide.image->height());
-  int64_t outside = 0, first = -1;
-  for (int64_t i = 0; i < slide.n_spots(); ++i) {
-    const double x = slide.pixel_x[i], y = slide.pixel_y[i];
-    if (!(x >= 0 && x < w && y >= 0 && y < h)) {
-      ++outside;
-      if (first < 0) first = i;
-    }
-  }
-  STX_CHECK(outside == 0, FormatError,
-            "{}: {} of {} spots lie outside the image {} ({} x {} px), e.g. '{}' at x={}, y={}: "
-            "wrong image, or coordinates at another scale?",
-            slide.source_path, outside, slide.n_spots(), slide.image->path(),
-            slide.image->width(), slide.image->height(), slide.spot_ids[first],
-            slide.pixel_x[first], slide.pixel_y[first]);
-}
-
 // What every reader's output must hold, whatever the format: spots and genes, finite
 // coordinates, counts that are finite, non-negative and not all zero, a plausible scale.
 void check_values(const Slide& slide) {
@@ -69,6 +49,26 @@ void check_values(const Slide& slide) {
 }
 
 }  // namespace
+
+void check_inside_image(const Slide& slide, const std::string& source) {
+  if (!slide.image || !slide.has_coordinates()) return;
+  const double w = static_cast<double>(slide.image->width());
+  const double h = static_cast<double>(slide.image->height());
+  int64_t outside = 0, first = -1;
+  for (int64_t i = 0; i < slide.n_spots(); ++i) {
+    const double x = slide.pixel_x[i], y = slide.pixel_y[i];
+    if (!(x >= 0 && x < w && y >= 0 && y < h)) {
+      ++outside;
+      if (first < 0) first = i;
+    }
+  }
+  STX_CHECK(outside == 0, FormatError,
+            "{}: {} of {} spots lie outside the image {} ({} x {} px), e.g. '{}' at x={}, y={}: "
+            "wrong image, or coordinates at another scale?",
+            source, outside, slide.n_spots(), slide.image->path(),
+            slide.image->width(), slide.image->height(), slide.spot_ids[first],
+            slide.pixel_x[first], slide.pixel_y[first]);
+}
 
 const NameTable<InputFormat>& input_formats() {
   static const NameTable<InputFormat> table("--format", "format",
@@ -144,7 +144,7 @@ Slide read_slide(const ReadOptions& options) {
   slide.validate();
   check_values(slide);
   check_unique_spot_ids(slide);
-  check_inside_image(slide);
+  check_inside_image(slide, slide.source_path);
   return slide;
 }
 

@@ -84,9 +84,8 @@ std::unordered_map<std::string, Position> read_positions_parquet(const std::stri
   const std::vector<double> pixel_row = reals("pxl_row_in_fullres"), pixel_col = reals("pxl_col_in_fullres");
   std::unordered_map<std::string, Position> positions;
   for (int64_t i = 0; i < t.rows; ++i) {
-    for (const ParquetColumn* c : {&barcode, &in_tissue, &row, &col, &t.column("pxl_row_in_fullres"),
-                                   &t.column("pxl_col_in_fullres")})
-      STX_CHECK(c->valid[static_cast<size_t>(i)], FormatError, "{}: row {}: {} is null", path, i, c->name);
+    for (const ParquetColumn& c : t.columns)  // the six columns read
+      STX_CHECK(c.valid[static_cast<size_t>(i)], FormatError, "{}: row {}: {} is null", path, i, c.name);
     Position p;
     p.in_tissue = static_cast<uint8_t>(in_tissue.ints[i] != 0);
     p.array_row = static_cast<int32_t>(row.ints[i]);

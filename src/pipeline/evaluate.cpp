@@ -33,16 +33,17 @@ void run_evaluate(EvaluateRun run) {
     apply_groups(run.training, named);
     plan_cv_folds(named.slides, options.folds);
   }
+  STX_CHECK(run.spatial_folds == 0 || reads.size() == 1, ConfigError,
+            "--spatial-folds cuts one slide into stripes; found {} slides (hold out patients instead)", reads.size());
   STX_CHECK(run.force || !fs::exists(fs::path(run.out) / run_folder::kCvSummary), ConfigError,
             "{}: already holds an evaluation (pass --force to overwrite)", run.out);
   make_output_folder(run.out);
-  STX_CHECK(run.spatial_folds == 0 || reads.size() == 1, ConfigError,
-            "--spatial-folds cuts one slide into stripes; found {} slides (hold out patients instead)", reads.size());
   Dataset data = prepare_dataset(reads, run.training.data);
   apply_groups(run.training, data);
   print_training_setup(run.training, data);
   if (run.spatial_folds > 0) {
     data.slides = spatial_stripes(data.slides.front(), run.spatial_folds);
+    options.folds.group_protocol = kLeaveOneStripeOut;
     fmt::print("  protocol  = {} spatial stripes of one slide, each held out in turn: tissue the models did not "
                "train on, but from the same section (optimistic next to a held-out patient)\n",
                run.spatial_folds);
@@ -50,13 +51,11 @@ void run_evaluate(EvaluateRun run) {
   for (const Fold& fold : plan_cv_folds(data.slides, options.folds)) {
     std::vector<std::string> train;
     for (size_t i : fold.train) train.push_back(data.slides[i].name);
-    fmt::print("  fold      = {}: hold out {}, train on {}\n", run.spatial_folds > 0 ? kLeaveOneStripeOut : fold.protocol,
-               fold.held_out, fmt::join(train, ", "));
+    fmt::print("  fold      = {}: hold out {}, train on {}\n", fold.protocol, fold.held_out, fmt::join(train, ", "));
   }
-  CvResult result = cross_validate(data, options, [](const std::string& fold, const std::string& method) {
+  const CvResult result = cross_validate(data, options, [](const std::string& fold, const std::string& method) {
     log()->info("held out {}: {}", fold, method);
   });
-  if (run.spatial_folds > 0) name_stripe_protocol(result);
   const std::string summary = cv_summary_markdown(result);
   fmt::print("{}", summary);
   // The metrics and the summary appear together or, on any error, neither.

@@ -37,15 +37,9 @@ Slide read_image_only(const ReadOptions& read, const PseudoSpotOptions& grid) {
   slide.pixel_y = cells.y_px;
   slide.counts.n_rows = slide.n_spots();
   slide.counts.indptr.assign(static_cast<size_t>(slide.n_spots()) + 1, 0);
-  int64_t outside = 0;
-  for (int64_t i = 0; i < slide.n_spots(); ++i)
-    outside += !(slide.pixel_x[i] >= 0 && slide.pixel_y[i] >= 0 && slide.pixel_x[i] < static_cast<double>(image->width()) &&
-                 slide.pixel_y[i] < static_cast<double>(image->height()));
-  STX_CHECK(outside == 0, FormatError,
-            "{}: {} of {} cell centres lie outside the image ({} x {} px): pixels or µm, and the right µm/px?",
-            read.cells_path, outside, slide.n_spots(), image->width(), image->height());
   slide.spot_diameter_px = 8.0 / um_per_px;  // the maps draw a cell as a dot of about a nucleus
   slide.image = std::move(image);
+  check_inside_image(slide, read.cells_path);
   slide.notes.push_back(fmt::format("{} cells from {}", slide.n_spots(), read.cells_path));
   return slide;
 }

@@ -21,10 +21,13 @@ std::vector<std::string> groups_in_order(const std::vector<SlideGroup>& slides) 
 std::vector<Fold> plan_folds(const std::vector<SlideGroup>& slides, const FoldPlanOptions& options) {
   const auto groups = groups_in_order(slides);
   const bool patients_known = groups.size() < slides.size();  // some patient has two slides
+  const std::string group_protocol = !options.group_protocol.empty() ? options.group_protocol
+                                     : patients_known                ? kLeaveOnePatientOut
+                                                                     : kLeaveOneSlideOut;
   std::vector<Fold> folds;
   if (options.by_patient && groups.size() >= 2) {
     for (const auto& held : groups) {
-      Fold fold{patients_known ? kLeaveOnePatientOut : kLeaveOneSlideOut, held, {}, {}};
+      Fold fold{group_protocol, held, {}, {}};
       for (size_t i = 0; i < slides.size(); ++i) (slides[i].group == held ? fold.test : fold.train).push_back(i);
       folds.push_back(std::move(fold));
     }

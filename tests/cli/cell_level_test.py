@@ -100,7 +100,7 @@ with tempfile.TemporaryDirectory() as tmp:
 
     (tmp / "no_xy.csv").write_text("cell_id,row,col\na,1,2\n")
     (tmp / "outside.csv").write_text("x_um,y_um\n10,10\n5000,10\n")
-    for table, expected in (("no_xy.csv", "expected columns x, y"), ("outside.csv", "1 of 2 cell centres lie outside")):
+    for table, expected in (("no_xy.csv", "expected columns x, y"), ("outside.csv", "outside.csv: 1 of 2 spots lie outside the image")):
         done = run("predict", sample / "NCBI858.jpg", "--cells", tmp / table, "--um-per-px", "1", "-m",
                    tmp / "model" / "model.pt", *cache, "-o", tmp / "bad.h5ad", ok=False)
         lines = done.stderr.strip().splitlines()

@@ -96,6 +96,10 @@ TEST(FoldPlan, WithoutPatientsEverySlideIsHeldOutAlone) {
   }
   const std::vector<SlideGroup> one = {{"s1", "p"}};
   EXPECT_STX_ERROR(plan_folds(one), ConfigError, "needs two groups");
+  // groups of another kind (stripes of one slide) name their folds as told
+  FoldPlanOptions stripes;
+  stripes.group_protocol = kLeaveOneStripeOut;
+  for (const Fold& fold : plan_folds(slides, stripes)) EXPECT_EQ(fold.protocol, kLeaveOneStripeOut);
 }
 
 TEST(FoldPlan, InnerFoldsAreGroupsOrElseSlides) {

@@ -7,21 +7,14 @@
 
 #include <vector>
 
-#include "stx/eval/cross_validation.hpp"
 #include "stx/train/slide_data.hpp"
 
 namespace stx {
 
-/// `k` (>= 2) stripes of `slide`, named "<slide>:1/k" ... and grouped by that name. Every
+/// `k` (>= 2) stripes of `slide`, named "<slide>:1/k" ... and grouped by that name (their
+/// folds are named kLeaveOneStripeOut through FoldPlanOptions::group_protocol). Every
 /// per-spot array goes with its spots. ShapeError when the slide has fewer than 10 spots
 /// per stripe.
 std::vector<SlideData> spatial_stripes(const SlideData& slide, int k);
-
-/// The protocol name of folds over stripes, in cv_summary.md and cv_metrics.tsv.
-inline constexpr const char* kLeaveOneStripeOut = "leave one spatial stripe of one slide out";
-
-/// Names the folds and rows of a run over stripes by that protocol (the fold plan only sees
-/// groups, and would call them slides).
-void name_stripe_protocol(CvResult& result);
 
 }  // namespace stx

@@ -41,6 +41,10 @@ InputFormat detect_format(const std::string& path);
 /// Reads, validates and checks coordinates against the image. The single entry point.
 Slide read_slide(const ReadOptions& options);
 
+/// FormatError naming `source` (the file the coordinates came from) when spots lie outside
+/// the slide's image: how many, and the first. Nothing to check without image or coordinates.
+void check_inside_image(const Slide& slide, const std::string& source);
+
 /// The legacy ST spot id of array position (x, y): "XxY", as the HER2ST counts rows name it.
 inline std::string legacy_st_spot_id(int64_t x, int64_t y) {
   return std::to_string(x) + "x" + std::to_string(y);

@@ -19,6 +19,7 @@ namespace stx {
 inline constexpr const char* kLeaveOnePatientOut = "leave one patient out";
 inline constexpr const char* kLeaveOneSectionOut = "leave one section out within a patient";
 inline constexpr const char* kLeaveOneSlideOut = "leave one slide out (patients unknown)";
+inline constexpr const char* kLeaveOneStripeOut = "leave one spatial stripe of one slide out";
 
 struct SlideGroup {
   std::string slide;  // section name
@@ -35,6 +36,9 @@ struct FoldPlanOptions {
   bool by_patient = true;    // run the leave-one-patient-out folds
   bool by_section = true;    // run the within-patient leave-one-section-out folds
   std::vector<std::string> held_out;  // when set: only folds whose held-out name is listed
+  // when set: the name of the leave-one-group-out folds, for groups that are neither patients
+  // nor slides (kLeaveOneStripeOut: stripes of one slide, eval/spatial_stripes.hpp)
+  std::string group_protocol;
 };
 
 /// The folds of both protocols, in slide order: leave-one-patient-out first. ConfigError
