@@ -32,6 +32,7 @@ test_pkgs=(
   r-base-core r-bioc-gsva    # ssGSEA parity against Bioconductor GSVA
   python3-torch python3-torchvision  # TorchScript and native ViT parity fixtures
   python3-sklearn            # adjusted Rand index reference for `stx domains`
+  python3-skimage            # peak_local_max: the independent reference for `stx nuclei`
   chromium                   # the HTML report is loaded headless and screenshotted
   clang libclang-rt-14-dev libomp-dev  # scripts/fuzz.sh: libFuzzer targets under ASan + UBSan
   snakemake                  # workflow/: the cohort workflow on the demo sample sheet

@@ -30,6 +30,10 @@ Action add_predict(CLI::App& app) {
   cmd->add_option("--stain-reference", run->stain_reference,
                   "Macenko reference image (default: the one the model was trained with, if any)");
   cmd->add_option("--cache-dir", run->cache_dir, "Feature cache folder")->capture_default_str();
+  cmd->add_flag("--detect-nuclei", run->detect_nuclei,
+                "Image only: predict per cell at the nuclei the built-in detector finds (written beside -o as "
+                "<stem>.nuclei.tsv)");
+  add_nucleus_options(cmd, run->nuclei);
   add_threads_option(cmd, run->threads);
   add_device_option(cmd, run->device, "vit, swin encoders");
   cmd->add_flag("--force", run->force, "Overwrite existing outputs");

@@ -17,6 +17,10 @@ void add_slide_options(CLI::App* cmd, SlideInput& args, bool image_alone) {
   cmd->add_option("--section", args.read.section, "Legacy ST dataset folder: section to read");
   cmd->add_option("--spots", args.read.spots_path, "Legacy ST spot selection table");
   cmd->add_option("--image", args.read.image_path, "Full-resolution H&E image");
+  cmd->add_option("--alignment", args.read.alignment_path,
+                  "Xenium with --image: Xenium Explorer's H&E alignment (*_he_imagealignment.csv, or keypoints "
+                  "fixedX,fixedY,alignmentX,alignmentY)")
+      ->check(CLI::ExistingFile);
   cmd->add_option("--labels", args.read.labels_path,
                   "Per-spot annotation table (HER2ST pathologist labels, or spot id + label)");
   cmd->add_option("--um-per-px", args.read.um_per_px,

@@ -7,6 +7,7 @@
 
 #include "stx/core/name_table.hpp"
 #include "stx/histology/encoder.hpp"
+#include "stx/histology/nuclei.hpp"
 #include "stx/histology/tissue.hpp"
 #include "stx/io/read_slide.hpp"
 #include "stx/pathways/scoring.hpp"
@@ -62,6 +63,18 @@ void add_patch_options(CLI::App* cmd, PatchGeometry& patch) {
       ->check(finite_range(1, 10000))->capture_default_str();
   cmd->add_option("--patch-px", patch.size_px, "Patch side in pixels")
       ->check(CLI::Range(16, 4096))->capture_default_str();
+}
+
+void add_nucleus_options(CLI::App* cmd, NucleusOptions& options) {
+  cmd->add_option("--nucleus-radius-um", options.radius_um, "Nucleus radius in µm (the smoothing scale)")
+      ->check(finite_range(0.1, 50))->capture_default_str();
+  cmd->add_option("--nucleus-distance-um", options.min_distance_um, "Nuclei closer than this are one")
+      ->check(finite_range(0.05, 100))->capture_default_str();
+  cmd->add_option("--nucleus-threshold", options.threshold,
+                  "Haematoxylin OD a nucleus's centre must reach (default: Otsu's over the slide's maxima)")
+      ->check(finite_range(0, 10));
+  cmd->add_option("--nucleus-um-per-px", options.work_um_per_px, "Scale the nuclei are found at")
+      ->check(finite_range(0.05, 4))->capture_default_str();
 }
 
 }  // namespace stx::cli

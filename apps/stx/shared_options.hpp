@@ -8,6 +8,7 @@
 
 namespace stx {
 struct PatchGeometry;
+struct NucleusOptions;
 }
 
 namespace stx::cli {
@@ -32,6 +33,10 @@ CLI::Option* add_encoder_option(CLI::App* cmd, std::string& encoder, const std::
 
 /// --patch-um and --patch-px: the patch an encoder sees around each spot (or cell: 16-32 µm).
 void add_patch_options(CLI::App* cmd, PatchGeometry& patch);
+
+/// The nucleus detector's settings: --nucleus-radius-um, --nucleus-distance-um,
+/// --nucleus-threshold, --nucleus-um-per-px.
+void add_nucleus_options(CLI::App* cmd, NucleusOptions& options);
 
 /// --grid, one of grid_kinds(), for an image alone.
 CLI::Option* add_grid_option(CLI::App* cmd, std::string& grid);

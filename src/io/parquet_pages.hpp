@@ -14,6 +14,14 @@ namespace stx::parquet {
 /// The most one page may decompress to (real writers use about 1 MiB pages).
 inline constexpr int64_t kMaxPageBytes = int64_t{256} << 20;
 
+/// The most values one page may hold. An RLE run of a few bytes can claim any count, so the
+/// count alone would size the decode; real writers start a new page every 20,000 rows or so
+/// (Arrow, Polars) and pages of all-null columns stay far below this.
+inline constexpr int64_t kMaxPageValues = int64_t{1} << 26;
+
+/// The most rows one file may declare: the columns are held in memory, 9 bytes a value or more.
+inline constexpr int64_t kMaxFileRows = int64_t{1} << 31;
+
 /// `size` bytes at `data` in `codec`, decompressed to exactly `uncompressed_size` bytes.
 std::vector<uint8_t> decompress(int32_t codec, const uint8_t* data, size_t size, int64_t uncompressed_size,
                                 const std::string& what);

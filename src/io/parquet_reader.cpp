@@ -118,6 +118,8 @@ class ChunkReader {
         STX_CHECK(page.num_values >= 0 && page.num_values <= rows - done, FormatError,
                   "{}: a page of {} values with {} of the row group's {} left", what_, page.num_values, rows - done,
                   rows);
+        STX_CHECK(page.num_values <= kMaxPageValues, FormatError,
+                  "{}: a page of {} values (stx reads at most {} a page)", what_, page.num_values, kMaxPageValues);
         if (page.type == kDataPage) read_data_page_v1(page, body, meta.codec);
         else read_data_page_v2(page, body, meta.codec);
         done += page.num_values;
@@ -129,7 +131,8 @@ class ChunkReader {
   void read_dictionary(const PageHeader& page, Bytes body, int32_t codec) {
     STX_CHECK(page.encoding == kPlain || page.encoding == kPlainDictionary, FormatError,
               "{}: a dictionary page in encoding {} (expected PLAIN)", what_, page.encoding);
-    STX_CHECK(page.num_values >= 0, FormatError, "{}: a dictionary of {} values", what_, page.num_values);
+    STX_CHECK(page.num_values >= 0 && page.num_values <= kMaxPageValues, FormatError,
+              "{}: a dictionary of {} values (0 to {} expected)", what_, page.num_values, kMaxPageValues);
     const auto plain = decompress(codec, body.data, body.size, page.uncompressed_size, what_);
     dictionary_ = decode_plain({plain.data(), plain.size()}, leaf_.type, page.num_values, what_);
     has_dictionary_ = true;
@@ -224,6 +227,8 @@ ParquetTable read_parquet_bytes(const std::string& bytes, const std::string& nam
   STX_CHECK(footer <= bytes.size() - 12, FormatError, "{}: a footer of {} bytes in a file of {}", name, footer,
             bytes.size());
   const FileMeta meta = decode_file_meta(end - 8 - footer, footer, name);
+  STX_CHECK(meta.num_rows >= 0 && meta.num_rows <= kMaxFileRows, FormatError,
+            "{}: the footer declares {} rows (0 to {} expected)", name, meta.num_rows, kMaxFileRows);
   const std::vector<Leaf> leaves = flat_columns(meta, name);
 
   ParquetTable table;

@@ -2,10 +2,11 @@
 //  - cell_feature_matrix.h5 (or the cell_feature_matrix/ MatrixMarket folder): a 10x matrix of
 //    cells; "Gene Expression" is kept, the control probes and codewords are dropped and
 //    counted by type;
-//  - cells.parquet: cell_id, x_centroid, y_centroid in µm;
+//  - cells.parquet (or the older cells.csv.gz): cell_id, x_centroid, y_centroid in µm;
 //  - experiment.xenium (JSON): pixel_size, the morphology image's µm per pixel, and the panel.
 // Cells are joined to the matrix by cell_id. Coordinates are morphology-image pixels
-// (µm / pixel_size), so µm/px is pixel_size.
+// (µm / pixel_size), so µm/px is pixel_size; with a post-Xenium H&E (--image) and its
+// alignment (--alignment, he_alignment.hpp) they are that H&E's pixels instead.
 #include <nlohmann/json.hpp>
 
 #include <filesystem>
@@ -14,6 +15,9 @@
 #include <unordered_map>
 
 #include "stx/core/error.hpp"
+#include "stx/core/text_lines.hpp"
+#include "stx/io/he_alignment.hpp"
+#include "stx/io/image.hpp"
 #include "stx/io/parquet.hpp"
 #include "stx/io/read_slide.hpp"
 #include "tenx_matrix.hpp"
@@ -48,8 +52,10 @@ Experiment read_experiment(const std::string& path) {
   return e;
 }
 
-// cell_id -> (x, y) in µm.
-std::unordered_map<std::string, std::pair<double, double>> read_cell_centroids(const std::string& path) {
+using Centroids = std::unordered_map<std::string, std::pair<double, double>>;
+
+// cell_id -> (x, y) in µm, from cells.parquet.
+Centroids read_parquet_centroids(const std::string& path) {
   const ParquetTable cells = read_parquet(path, {"cell_id", "x_centroid", "y_centroid"});
   const ParquetColumn &id = cells.column("cell_id"), &x = cells.column("x_centroid"), &y = cells.column("y_centroid");
   STX_CHECK(id.type == ParquetType::ByteArray && x.type == ParquetType::Double && y.type == ParquetType::Double,
@@ -64,6 +70,70 @@ std::unordered_map<std::string, std::pair<double, double>> read_cell_centroids(c
   return centroids;
 }
 
+std::string_view unquoted(std::string_view s) {
+  if (s.size() >= 2 && s.front() == '"' && s.back() == '"') s = s.substr(1, s.size() - 2);
+  return s;
+}
+
+// The same from cells.csv.gz (Xenium Onboard Analysis 1.x; fields may be double-quoted).
+Centroids read_csv_centroids(const std::string& path) {
+  TextLines lines(path);
+  std::string line;
+  STX_CHECK(lines.next(line), FormatError, "{}: empty; expected a header with cell_id, x_centroid, y_centroid", path);
+  std::vector<std::string_view> header;
+  for (auto f : split_fields(line, ',')) header.push_back(unquoted(f));
+  const std::vector<std::string> names(header.begin(), header.end());  // `line` is reused below
+  const std::vector<std::string_view> columns(names.begin(), names.end());
+  const size_t id = require_column(columns, "cell_id", lines), x = require_column(columns, "x_centroid", lines),
+               y = require_column(columns, "y_centroid", lines);
+  Centroids centroids;
+  while (lines.next(line)) {
+    if (line.empty()) continue;
+    const auto f = split_fields(line, ',');
+    STX_CHECK(f.size() == columns.size(), FormatError, "{}: line {}: {} fields, the header has {}", path,
+              lines.line_number(), f.size(), columns.size());
+    const double cx = parse_double(unquoted(f[x]), lines, "x_centroid"), cy = parse_double(unquoted(f[y]), lines, "y_centroid");
+    STX_CHECK(std::isfinite(cx) && std::isfinite(cy), FormatError, "{}: line {}: a centroid at ({}, {})", path,
+              lines.line_number(), cx, cy);
+    const std::string name(unquoted(f[id]));
+    STX_CHECK(centroids.emplace(name, std::make_pair(cx, cy)).second, FormatError, "{}: line {}: cell_id '{}' appears twice",
+              path, lines.line_number(), name);
+  }
+  return centroids;
+}
+
+// µm -> the pixels the slide's coordinates are in: the morphology image's, or a registered H&E's.
+struct Placement {
+  Affine2D um_to_px;
+  double um_per_px;
+};
+
+Placement place_cells(const ReadOptions& options, const Experiment& experiment, Slide& slide) {
+  STX_CHECK(options.image_path.empty() == options.alignment_path.empty(), ConfigError,
+            "{}: {}", options.input,
+            options.image_path.empty()
+                ? "--alignment needs the H&E it aligns (--image)"
+                : "--image needs its alignment to the cells (--alignment: Xenium Explorer's *_he_imagealignment.csv "
+                  "or its keypoints)");
+  if (options.image_path.empty()) {
+    const double s = 1.0 / experiment.pixel_size;
+    return {Affine2D{s, 0, 0, 0, s, 0}, experiment.pixel_size};
+  }
+  const HeAlignment alignment = read_he_alignment(options.alignment_path, experiment.pixel_size);
+  slide.image = open_image(options.image_path, 1.0, options.max_image_pixels);
+  const double um_per_px = std::sqrt(std::abs(alignment.he_px_to_um.determinant()));
+  STX_CHECK(plausible_um_per_px(um_per_px), FormatError, "{}: the alignment gives the H&E {} µm per pixel ({} to {} expected)",
+            options.alignment_path, um_per_px, kMinUmPerPx, kMaxUmPerPx);
+  slide.uns_strings["xenium/he_alignment"] = options.alignment_path;
+  slide.notes.push_back(alignment.kind == "matrix"
+                            ? fmt::format("cells placed on {} by its alignment matrix ({:.4f} µm/px)", options.image_path,
+                                          um_per_px)
+                            : fmt::format("cells placed on {} by an affine fit to {} keypoints ({:.4f} µm/px, "
+                                          "residual {:.2f} µm rms)",
+                                          options.image_path, alignment.keypoints, um_per_px, alignment.rms_um));
+  return {alignment.he_px_to_um.inverse(), um_per_px};
+}
+
 }  // namespace
 
 bool looks_like_xenium(const std::string& dir) {
@@ -74,8 +144,6 @@ bool looks_like_xenium(const std::string& dir) {
 
 Slide read_xenium(const ReadOptions& options) {
   const fs::path dir(options.input);
-  STX_CHECK(options.image_path.empty(), ConfigError,
-            "{}: --image: aligning a post-Xenium H&E to the cells is not supported yet", options.input);
   TenxMatrix matrix = fs::exists(dir / "cell_feature_matrix.h5")
                           ? read_tenx_h5_matrix((dir / "cell_feature_matrix.h5").string())
                           : read_tenx_mtx_dir((dir / "cell_feature_matrix").string());
@@ -91,10 +159,13 @@ Slide read_xenium(const ReadOptions& options) {
 
   const Experiment experiment = read_experiment((dir / "experiment.xenium").string());
   for (const auto& [key, value] : experiment.uns) slide.uns_strings[key] = value;
-  const std::string cells_path = (dir / "cells.parquet").string();
-  STX_CHECK(fs::exists(cells_path), IoError, "{}: not found; a Xenium bundle has cells.parquet (the centroids)",
-            cells_path);
-  const auto centroids = read_cell_centroids(cells_path);
+  const bool parquet = fs::exists(dir / "cells.parquet");
+  const std::string cells_file = parquet || !fs::exists(dir / "cells.csv.gz") ? "cells.parquet" : "cells.csv.gz";
+  const std::string cells_path = (dir / cells_file).string();
+  STX_CHECK(fs::exists(cells_path), IoError,
+            "{}: not found; a Xenium bundle has cells.parquet or cells.csv.gz (the centroids)", cells_path);
+  const Centroids centroids = parquet ? read_parquet_centroids(cells_path) : read_csv_centroids(cells_path);
+  const Placement placement = place_cells(options, experiment, slide);
 
   // the matrix's cells that have a centroid, in the matrix's order
   std::vector<int64_t> keep;
@@ -102,27 +173,28 @@ Slide read_xenium(const ReadOptions& options) {
     if (centroids.count(matrix.barcodes[i])) keep.push_back(i);
   const int64_t n_matrix = static_cast<int64_t>(matrix.barcodes.size());
   const int64_t n_cells = static_cast<int64_t>(centroids.size());
-  slide.notes.push_back(fmt::format("{} of the {} cells in cells.parquet have no matrix row", n_cells - static_cast<int64_t>(keep.size()),
-                                    n_cells));
+  slide.notes.push_back(fmt::format("{} of the {} cells in {} have no matrix row",
+                                    n_cells - static_cast<int64_t>(keep.size()), n_cells, cells_file));
   slide.gene_symbols = std::move(matrix.feature_names);
   slide.gene_ids = std::move(matrix.feature_ids);
-  slide.um_per_px = experiment.pixel_size;
+  slide.um_per_px = placement.um_per_px;
   if (keep.empty()) {
     // nothing to place: the cells as a bare matrix, as the 10x .h5 reader gives them
-    slide.notes.push_back(fmt::format("none of the {} matrix cells is in cells.parquet: no coordinates", n_matrix));
+    slide.notes.push_back(fmt::format("none of the {} matrix cells is in {}: no coordinates", n_matrix, cells_file));
+    slide.image.reset();
     slide.spot_ids = std::move(matrix.barcodes);
     slide.counts = std::move(matrix.counts);
     return slide;
   }
   if (static_cast<int64_t>(keep.size()) < n_matrix)
-    slide.notes.push_back(fmt::format("{} of the {} matrix cells are not in cells.parquet: dropped",
-                                      n_matrix - static_cast<int64_t>(keep.size()), n_matrix));
+    slide.notes.push_back(fmt::format("{} of the {} matrix cells are not in {}: dropped",
+                                      n_matrix - static_cast<int64_t>(keep.size()), n_matrix, cells_file));
   slide.counts = matrix.counts.select_rows(keep);
   for (int64_t i : keep) {
     const auto& [x_um, y_um] = centroids.at(matrix.barcodes[i]);
     slide.spot_ids.push_back(matrix.barcodes[i]);
-    slide.pixel_x.push_back(x_um / experiment.pixel_size);
-    slide.pixel_y.push_back(y_um / experiment.pixel_size);
+    slide.pixel_x.push_back(placement.um_to_px.x(x_um, y_um));
+    slide.pixel_y.push_back(placement.um_to_px.y(x_um, y_um));
   }
   return slide;
 }

@@ -10,7 +10,6 @@
 namespace stx {
 namespace fs = std::filesystem;
 
-namespace {
 bool is_image_path(const std::string& path) {
   std::string ext = std::filesystem::path(path).extension().string();
   for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -18,6 +17,8 @@ bool is_image_path(const std::string& path) {
     if (ext == known) return true;
   return false;
 }
+
+namespace {
 
 Slide read_image_only(const ReadOptions& read, const PseudoSpotOptions& grid) {
   auto image = open_image(read.input, 1.0, read.max_image_pixels);

@@ -3,13 +3,20 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <filesystem>
+
 #include "stx/core/error.hpp"
 #include "stx/histology/feature_cache.hpp"
 #include "stx/outputs/prediction_files.hpp"
+#include "stx/pipeline/nuclei.hpp"
 #include "stx/train/dataset.hpp"
 #include "stx/train/trained_model.hpp"
 
 namespace stx {
+
+std::string nuclei_table_path(const std::string& output) {
+  return std::filesystem::path(output).replace_extension(".nuclei.tsv").string();
+}
 
 void run_predict(PredictRun run) {
   run.slide.read.format = parse_input_format(run.slide.format);
@@ -22,6 +29,15 @@ void run_predict(PredictRun run) {
   const TrainedModel model = TrainedModel::load(run.model);
   const ModelMetadata& m = model.metadata();
   check_map_request(run.map_request, m);
+  if (run.detect_nuclei) {
+    STX_CHECK(run.slide.read.cells_path.empty(), ConfigError, "--detect-nuclei and --cells: give one source of cells");
+    STX_CHECK(is_image_path(run.slide.read.input), ConfigError,
+              "{}: --detect-nuclei needs an H&E image alone (.jpg, .png, .tif, .svs, ...)", run.slide.read.input);
+    NucleiRun nuclei{run.slide.read.input, run.slide.read.um_per_px, run.nuclei, nuclei_table_path(run.output),
+                     run.threads, run.force};
+    run_nuclei(nuclei);
+    run.slide.read.cells_path = nuclei.output;
+  }
 
   EncoderOptions encoder_options;
   encoder_options.name = m.encoder_name;

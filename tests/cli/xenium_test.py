@@ -7,10 +7,16 @@
 2. A bundle built here: sample 1's matrix and experiment.xenium, with a cells.parquet written
    by hyparquet-writer naming 20 of the 30 matrix cells plus 5 others. Then 20 cells are kept
    in the matrix's order, at µm / pixel_size, and both notes count what was left out.
-3. A damaged experiment.xenium: exit 2 and one line naming the field.
+3. The same bundle with the older cells.csv.gz (quoted fields) instead of cells.parquet.
+4. A post-Xenium H&E with Xenium Explorer's alignment: the 3 x 3 matrix (H&E px -> morphology
+   px) of a rotation, scale and shift, then keypoints (Xenium µm, H&E px) of the same map. The
+   cells must land at the matrix's inverse computed by numpy, with µm/px sqrt|det| x pixel_size.
+5. Bad input: --image without --alignment (a usage error, exit 1); collinear keypoints, a
+   projective matrix, a damaged experiment.xenium (exit 2): one line naming the file and field.
 
 Usage: xenium_test.py STX SHARED_DATA_DIR REPO_DIR
 """
+import gzip
 import json
 import pathlib
 import shutil
@@ -22,6 +28,7 @@ import anndata
 import h5py
 import numpy as np
 import scipy.sparse as sp
+from PIL import Image
 
 stx, shared, repo = sys.argv[1], pathlib.Path(sys.argv[2]), pathlib.Path(sys.argv[3])
 writer = repo / "tests" / "parquet" / "write_table.mjs"
@@ -30,9 +37,16 @@ if not (repo / "tests" / "parquet" / "node_modules" / "hyparquet-writer").is_dir
 passed = 0
 
 
-def ingest(folder, out):
-    done = subprocess.run([stx, "ingest", str(folder), "-o", str(out)], capture_output=True, text=True, timeout=120)
+def ingest(folder, out, *extra):
+    done = subprocess.run([stx, "ingest", str(folder), "-o", str(out), *map(str, extra)], capture_output=True,
+                          text=True, timeout=120)
     return done, done.stdout + done.stderr
+
+
+def one_line_error(done, text, *wanted, code=2):
+    lines = done.stderr.strip().splitlines()
+    assert done.returncode == code and len(lines) == 1 and all(w in lines[0] for w in wanted), (done.returncode, text)
+    return lines[0]
 
 
 def tenx_counts(path):
@@ -92,12 +106,76 @@ with tempfile.TemporaryDirectory() as tmp:
     print(f"ok constructed bundle: {a.n_obs} cells at µm / {pixel}, counts equal the matrix rows, notes count the rest")
     passed += 1
 
-    # Damaged experiment.xenium
+    # The older cells.csv.gz, quoted as Xenium Onboard Analysis 1.x writes it
+    csv_bundle = tmp / "csv_bundle"
+    shutil.copytree(bundle, csv_bundle)
+    (csv_bundle / "cells.parquet").unlink()
+    with gzip.open(csv_bundle / "cells.csv.gz", "wt") as f:
+        f.write('"cell_id","x_centroid","y_centroid","transcript_counts"\n')
+        for c, x, y in zip(named, x_um, y_um):
+            f.write(f'"{c}",{x!r},{y!r},12\n')
+    done, text = ingest(csv_bundle, tmp / "csv.h5ad")
+    assert done.returncode == 0, text
+    assert "5 of the 25 cells in cells.csv.gz have no matrix row" in text, text
+    b = anndata.read_h5ad(tmp / "csv.h5ad")
+    assert list(b.obs_names) == kept and np.allclose(b.obsm["spatial"], expected, rtol=0, atol=1e-9)
+    print("ok cells.csv.gz: the same cells at the same positions as from cells.parquet")
+    passed += 1
+
+    # A post-Xenium H&E at 0.3 µm/px, rotated by 30 degrees and shifted against the morphology image
+    he_um_per_px, theta = 0.3, np.radians(30)
+    rotation = np.array([[np.cos(theta), -np.sin(theta)], [np.sin(theta), np.cos(theta)]])
+    linear = rotation * he_um_per_px / pixel  # H&E px -> morphology px
+    um = np.stack([x_um, y_um], axis=1)
+    shift = np.array([-300.0, 900.0])
+    he = np.linalg.solve(linear, (um / pixel - shift).T).T  # every cell's H&E position
+    shift -= linear @ (40 - he.min(axis=0))  # moves the cells to 40 px or more inside the image
+    he = np.linalg.solve(linear, (um / pixel - shift).T).T
+    assert he.min() > 39.99
+    width, height = (he.max(axis=0) + 40).astype(int)
+    Image.new("RGB", (int(width), int(height)), (230, 180, 200)).save(tmp / "he.png")
+    matrix = np.vstack([np.hstack([linear, shift[:, None]]), [0, 0, 1]])
+    np.savetxt(tmp / "he_imagealignment.csv", matrix, delimiter=",", fmt="%.17g")
+    done, text = ingest(bundle, tmp / "he.h5ad", "--image", tmp / "he.png", "--alignment",
+                        tmp / "he_imagealignment.csv")
+    assert done.returncode == 0, text
+    assert "by its alignment matrix (0.3000 µm/px)" in text, text
+    c = anndata.read_h5ad(tmp / "he.h5ad")
+    want_he = np.array([he[at[k]] for k in kept])
+    assert np.allclose(c.obsm["spatial"], want_he, rtol=0, atol=1e-6), (c.obsm["spatial"][:2], want_he[:2])
+    assert abs(float(c.uns["stx"]["um_per_px"]) - he_um_per_px) < 1e-12
+    print(f"ok H&E by its alignment matrix: {c.n_obs} cells at numpy's inverse within 1e-6 px, 0.3 µm/px")
+    passed += 1
+
+    # The same map as Xenium Explorer keypoints: fixed = Xenium µm, alignment = H&E px
+    probe = np.array([[10.0, 20.0], [900.0, 40.0], [500.0, 700.0], [30.0, 650.0], [420.0, 300.0]])
+    fixed = (linear @ probe.T).T * pixel + shift * pixel
+    with open(tmp / "keypoints.csv", "w") as f:
+        f.write("fixedX,fixedY,alignmentX,alignmentY\n")
+        for (fx, fy), (ax, ay) in zip(fixed, probe):
+            f.write(f"{fx!r},{fy!r},{ax!r},{ay!r}\n")
+    done, text = ingest(bundle, tmp / "kp.h5ad", "--image", tmp / "he.png", "--alignment", tmp / "keypoints.csv")
+    assert done.returncode == 0, text
+    assert "by an affine fit to 5 keypoints (0.3000 µm/px, residual 0.00 µm rms)" in text, text
+    d = anndata.read_h5ad(tmp / "kp.h5ad")
+    assert np.allclose(d.obsm["spatial"], want_he, rtol=0, atol=1e-6)
+    print("ok H&E by 5 keypoints: the fitted map places the cells where the matrix does")
+    passed += 1
+
+    # Bad input
+    errors = [one_line_error(*ingest(bundle, tmp / "x.h5ad", "--image", tmp / "he.png"), "--image needs its alignment",
+                             code=1)]
+    with open(tmp / "line.csv", "w") as f:
+        f.write("fixedX,fixedY,alignmentX,alignmentY\n1,1,0,0\n2,2,1,1\n3,3,2,2\n")
+    errors.append(one_line_error(*ingest(bundle, tmp / "x.h5ad", "--image", tmp / "he.png", "--alignment",
+                                         tmp / "line.csv"), "line.csv: the 3 keypoints' H&E positions lie on one line"))
+    np.savetxt(tmp / "projective.csv", matrix + np.array([[0, 0, 0], [0, 0, 0], [1e-3, 0, 0]]), delimiter=",")
+    errors.append(one_line_error(*ingest(bundle, tmp / "x.h5ad", "--image", tmp / "he.png", "--alignment",
+                                         tmp / "projective.csv"), "projective.csv: line 3", "affine"))
     (bundle / "experiment.xenium").write_text(json.dumps({"pixel_size": "0.2125"}))
-    done, text = ingest(bundle, tmp / "bad.h5ad")
-    lines = done.stderr.strip().splitlines()
-    assert done.returncode == 2 and len(lines) == 1 and "experiment.xenium: field pixel_size" in lines[0], text
-    print(f"ok damaged experiment.xenium: {lines[0]}")
+    errors.append(one_line_error(*ingest(bundle, tmp / "bad.h5ad"), "experiment.xenium: field pixel_size"))
+    for line in errors:
+        print(f"ok refused: {line}")
     passed += 1
 
 print(f"{passed} passed, 0 failed")

@@ -1,7 +1,11 @@
 // The Parquet reader: the RLE / bit-packed hybrid on the format's own examples, the typed
 // table API on the real Xenium tables (values as hyparquet reads them; the whole files are
 // compared with hyparquet in tests/cli/parquet_test.py), and clear errors.
+#include <thrift/protocol/TCompactProtocol.h>
+#include <thrift/transport/TBufferTransports.h>
+
 #include <cmath>
+#include <memory>
 
 #include "parquet_pages.hpp"
 #include "stx/io/parquet.hpp"
@@ -60,6 +64,91 @@ TEST(ParquetOnSharedData, ReadsXeniumCellsWithTheirTypesAndNulls) {
   EXPECT_STX_ERROR(read_parquet(test::shared_data("xenium_multiqc/sample1/cells.parquet"), {"x_location"}),
                    FormatError, "no column 'x_location' (columns: cell_id, x_centroid");
   EXPECT_STX_ERROR(second.column("cell_id"), FormatError, "no column 'cell_id' (columns: nucleus_area)");
+}
+
+// A one-column file (INT32, required, PLAIN, uncompressed) written with libthrift's compact
+// protocol field by field as parquet.thrift numbers them: one row group, one data page v1
+// whose header may claim more values than it holds, under a footer of `footer_rows` rows.
+std::string int32_file(const std::vector<int32_t>& values, int32_t page_values, int64_t footer_rows) {
+  using namespace apache::thrift::protocol;
+  auto buffer = std::make_shared<apache::thrift::transport::TMemoryBuffer>();
+  TCompactProtocolT<apache::thrift::transport::TMemoryBuffer> out(buffer);
+  const auto i32 = [&](int16_t id, int32_t v) { out.writeFieldBegin("", T_I32, id); out.writeI32(v); };
+  const auto i64 = [&](int16_t id, int64_t v) { out.writeFieldBegin("", T_I64, id); out.writeI64(v); };
+  const auto begin = [&](int16_t id) { out.writeFieldBegin("", T_STRUCT, id); out.writeStructBegin(""); };
+  const auto end = [&] { out.writeFieldStop(); out.writeStructEnd(); };
+  const auto take = [&] { std::string s = buffer->getBufferAsString(); buffer->resetBuffer(); return s; };
+  const int32_t body_size = static_cast<int32_t>(4 * values.size());
+  out.writeStructBegin("PageHeader");
+  i32(1, 0);  // DATA_PAGE
+  i32(2, body_size);
+  i32(3, body_size);
+  begin(5);
+  i32(1, page_values);
+  i32(2, 0);  // PLAIN
+  i32(3, 3);  // RLE levels
+  i32(4, 3);
+  end();
+  out.writeFieldStop();
+  out.writeStructEnd();
+  std::string page = take();
+  page.append(reinterpret_cast<const char*>(values.data()), static_cast<size_t>(body_size));
+  out.writeStructBegin("FileMetaData");
+  i32(1, 1);
+  out.writeFieldBegin("", T_LIST, 2);
+  out.writeListBegin(T_STRUCT, 2);
+  out.writeStructBegin("");
+  out.writeFieldBegin("", T_STRING, 4);
+  out.writeString("schema");
+  i32(5, 1);
+  end();
+  out.writeStructBegin("");
+  i32(1, 1);  // INT32
+  i32(3, 0);  // REQUIRED
+  out.writeFieldBegin("", T_STRING, 4);
+  out.writeString("v");
+  end();
+  i64(3, footer_rows);
+  out.writeFieldBegin("", T_LIST, 4);
+  out.writeListBegin(T_STRUCT, 1);
+  out.writeStructBegin("");
+  out.writeFieldBegin("", T_LIST, 1);
+  out.writeListBegin(T_STRUCT, 1);
+  out.writeStructBegin("");
+  i64(2, 4);
+  begin(3);
+  i32(1, 1);
+  i32(4, 0);  // UNCOMPRESSED
+  i64(5, footer_rows);
+  i64(6, static_cast<int64_t>(page.size()));
+  i64(7, static_cast<int64_t>(page.size()));
+  i64(9, 4);
+  end();
+  end();
+  i64(2, static_cast<int64_t>(page.size()));
+  i64(3, footer_rows);
+  end();
+  out.writeFieldStop();
+  out.writeStructEnd();
+  const std::string footer = take();
+  const auto length = static_cast<uint32_t>(footer.size());
+  std::string file = "PAR1" + page + footer;
+  for (int b = 0; b < 4; ++b) file += static_cast<char>((length >> (8 * b)) & 0xff);
+  return file + "PAR1";
+}
+
+TEST(Parquet, PageAndRowCountsAreCappedBeforeAnythingIsSized) {
+  const ParquetTable table = read_parquet_bytes(int32_file({7, -1, 9}, 3, 3), "small.parquet");
+  ASSERT_EQ(table.rows, 3);
+  EXPECT_EQ(table.column("v").ints, (std::vector<int64_t>{7, -1, 9}));
+  // A page that claims 2^26 + 1 values holds three; the cap refuses it before decoding.
+  const int32_t too_many = (1 << 26) + 1;
+  EXPECT_STX_ERROR(read_parquet_bytes(int32_file({7, -1, 9}, too_many, too_many), "page.parquet"), FormatError,
+                   "page.parquet: column 'v': a page of 67108865 values (stx reads at most 67108864 a page)");
+  EXPECT_STX_ERROR(read_parquet_bytes(int32_file({7, -1, 9}, 3, (int64_t{1} << 31) + 1), "rows.parquet"),
+                   FormatError, "rows.parquet: the footer declares 2147483649 rows (0 to 2147483648 expected)");
+  EXPECT_STX_ERROR(read_parquet_bytes(int32_file({7, -1, 9}, 3, -1), "negative.parquet"), FormatError,
+                   "negative.parquet: the footer declares -1 rows");
 }
 
 TEST(Parquet, BadFilesAreOneLineErrors) {

@@ -24,6 +24,7 @@ struct ReadOptions {
   InputFormat format = InputFormat::kAuto;
   std::string spots_path;                 // legacy ST: spot selection table (default: found)
   std::string image_path;                 // full-resolution H&E (default: found, if any)
+  std::string alignment_path;             // Xenium: the H&E's alignment to the cells (he_alignment.hpp)
   std::string labels_path;                // per-spot annotation table (see attach_labels)
   std::string section;                    // legacy ST dataset root: which section to read
   double um_per_px = kUnknown;            // overrides what the reader infers
@@ -64,7 +65,8 @@ Slide read_legacy_st(const ReadOptions& options);
 Slide read_spaceranger(const ReadOptions& options);
 Slide read_h5ad(const ReadOptions& options);
 Slide read_tenx_h5(const ReadOptions& options);
-/// A Xenium output folder: cell_feature_matrix.h5, cells.parquet, experiment.xenium.
+/// A Xenium output folder: cell_feature_matrix.h5, cells.parquet (or cells.csv.gz),
+/// experiment.xenium; with --image and --alignment, the cells placed on a post-Xenium H&E.
 Slide read_xenium(const ReadOptions& options);
 /// Whether `dir` holds a Xenium bundle's matrix and its cells table or experiment file.
 bool looks_like_xenium(const std::string& dir);

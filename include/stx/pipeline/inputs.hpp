@@ -17,6 +17,9 @@ struct SlideInput {
   std::string format = "auto";
 };
 
+/// Whether `path` names an image file (by extension) rather than a slide.
+bool is_image_path(const std::string& path);
+
 /// A slide, or an H&E image alone (by extension), which gets pseudo-spots on its tissue; its
 /// µm/px comes from --um-per-px or the file.
 Slide read_slide_or_image(const ReadOptions& read, const PseudoSpotOptions& grid);

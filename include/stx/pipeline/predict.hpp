@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "stx/histology/nuclei.hpp"
 #include "stx/histology/tissue.hpp"
 #include "stx/outputs/prediction_maps.hpp"
 #include "stx/pipeline/inputs.hpp"
@@ -21,11 +22,16 @@ struct PredictRun {
   std::string weights;
   std::string stain_reference;
   std::string cache_dir = "stx-cache";
+  bool detect_nuclei = false;  // image alone: predict at the built-in detector's nuclei
+  NucleusOptions nuclei;
   int threads = 0;
   std::string device = "cpu";
   bool force = false;
 };
 
 void run_predict(PredictRun run);
+
+/// Where --detect-nuclei writes its centre table: beside the output, `<stem>.nuclei.tsv`.
+std::string nuclei_table_path(const std::string& output);
 
 }  // namespace stx

@@ -1,0 +1,33 @@
+#include "stx/pipeline/nuclei.hpp"
+
+#include <fmt/format.h>
+#include <omp.h>
+
+#include <chrono>
+#include <cmath>
+
+#include "stx/core/error.hpp"
+#include "stx/io/image.hpp"
+#include "stx/pipeline/inputs.hpp"
+
+namespace stx {
+
+int64_t run_nuclei(const NucleiRun& run) {
+  check_output_path(run.output, run.force);
+  const auto image = open_image(run.image);
+  const double um_per_px = std::isfinite(run.um_per_px) ? run.um_per_px : image->um_per_px();
+  STX_CHECK(std::isfinite(um_per_px), ConfigError, "{}: the image does not record its µm per pixel; pass --um-per-px",
+            run.image);
+  if (run.threads > 0) omp_set_num_threads(run.threads);
+  const auto start = std::chrono::steady_clock::now();
+  const DetectedNuclei nuclei = detect_nuclei(*image, um_per_px, run.options);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  write_nuclei_table(nuclei, um_per_px, run.output);
+  if (!run.quiet)
+    fmt::print("  nuclei    = {} of {} haematoxylin maxima (threshold {:.3f} OD{}), {:.1f} s\n  written   = {}\n",
+               nuclei.size(), nuclei.maxima, nuclei.threshold, std::isnan(run.options.threshold) ? ", Otsu's" : "",
+               seconds, run.output);
+  return static_cast<int64_t>(nuclei.size());
+}
+
+}  // namespace stx
