@@ -22,6 +22,11 @@ Action add_predict(CLI::App& app) {
                   "has expression), attention");
   cmd->add_option("--map-pathway", run->map_request.pathways,
                   "Pathway(s) for the attention and comparison maps (default: best predicted)");
+  cmd->add_option("--map-zoom", run->map_request.zoom_um,
+                  "With --maps: also every pathway over this window, X,Y,WIDTH,HEIGHT in µm from the image's top "
+                  "left (cells as dots at the window's scale)")
+      ->delimiter(',')
+      ->expected(4);
   cmd->add_option("--weights", run->weights,
                   "Encoder weights, when they moved since training (torchscript/vit)");
   add_grid_option(cmd, run->grid_kind);

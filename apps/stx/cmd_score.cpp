@@ -29,6 +29,8 @@ Action add_score(CLI::App& app) {
   cmd->add_option("--tsv", run->tsv, "Write the scores as TSV (spots x pathways)");
   cmd->add_option("--coverage", run->coverage,
                   "Write per gene set how many of its genes the data has (a panel's coverage), kept or dropped");
+  cmd->add_option("--panel-gmt", run->panel_gmt,
+                  "Write the kept gene sets cut to the data's genes, as a GMT for --genesets (a panel-aware GMT)");
   cmd->add_flag("--force", run->force, "Overwrite existing outputs");
   cmd->add_flag("--json", run->json, "Print the run summary and QC as JSON on stdout");
 

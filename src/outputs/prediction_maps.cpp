@@ -1,6 +1,7 @@
 #include "stx/outputs/prediction_maps.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <cmath>
@@ -81,6 +82,11 @@ cv::Mat attention_figure(const MapCanvas& canvas, const std::vector<size_t>& cho
 
 void check_map_request(const MapRequest& request, const ModelMetadata& m) {
   for (const auto& name : request.pathways) index_of(m.pathways, name);
+  const auto& z = request.zoom_um;
+  STX_CHECK(z.empty() || (z.size() == 4 && std::all_of(z.begin(), z.end(), [](double v) { return std::isfinite(v); }) &&
+                          z[2] > 0 && z[3] > 0),
+            ConfigError, "--map-zoom {}: expected X,Y,WIDTH,HEIGHT in µm, the width and height above 0",
+            fmt::join(z, ","));
 }
 
 std::string pathway_title(const std::string& name) {
@@ -119,6 +125,42 @@ std::vector<std::string> write_prediction_maps(const Slide& slide, const SlideDa
                     fmt::format("{}: predicted pathway activity ({} scores, {} spots)", slide.name,
                                 m.score_method, n)),
        run_folder::kPathwaysPredictedPng);
+
+  if (!request.zoom_um.empty()) {
+    // the spots inside the window; the canvas then shows just their bounding box, so cells
+    // are dots of their own spacing over the H&E at the window's scale
+    const double x0 = request.zoom_um[0] / slide.um_per_px, y0 = request.zoom_um[1] / slide.um_per_px;
+    const double x1 = x0 + request.zoom_um[2] / slide.um_per_px, y1 = y0 + request.zoom_um[3] / slide.um_per_px;
+    std::vector<size_t> inside;
+    for (size_t i = 0; i < static_cast<size_t>(n); ++i)
+      if (spots.pixel_x[i] >= x0 && spots.pixel_x[i] < x1 && spots.pixel_y[i] >= y0 && spots.pixel_y[i] < y1)
+        inside.push_back(i);
+    STX_CHECK(!inside.empty(), ConfigError, "--map-zoom {}: no spot or cell of the {} lies in that window (µm)",
+              fmt::join(request.zoom_um, ","), n);
+    SpotGeometry zoomed = geometry;
+    zoomed.x.clear();
+    zoomed.y.clear();
+    for (size_t i : inside) {
+      zoomed.x.push_back(spots.pixel_x[i]);
+      zoomed.y.push_back(spots.pixel_y[i]);
+    }
+    MapStyle medium;
+    medium.map_width_px = 320;
+    medium.font_px = 13;
+    const MapCanvas zoom(zoomed, medium);
+    std::vector<cv::Mat> panels;
+    for (size_t k = 0; k < n_p; ++k) {
+      const std::vector<double> all = column(p.pathways, n, n_p, k);
+      std::vector<double> values;
+      for (size_t i : inside) values.push_back(all[i]);
+      panels.push_back(zoom.continuous(values, pathway_title(m.pathways[k])));
+    }
+    save(with_heading(grid_panels(panels, 5),
+                      fmt::format("{}: predicted pathway activity, {:g} x {:g} µm at ({:g}, {:g}) µm ({} of {} spots)",
+                                  slide.name, request.zoom_um[2], request.zoom_um[3], request.zoom_um[0],
+                                  request.zoom_um[1], inside.size(), n)),
+         run_folder::kPathwaysZoomPng);
+  }
 
   std::vector<size_t> requested;
   for (const auto& name : request.pathways) requested.push_back(index_of(m.pathways, name));

@@ -22,10 +22,12 @@ void run_score(ScoreRun run) {
   run.score.ssgsea_normalize = !run.no_ssgsea_norm;
   STX_CHECK(!run.output.empty() || !run.tsv.empty(), ConfigError,
             "score: nothing to write; give -o FILE.h5ad and/or --tsv FILE.tsv");
-  check_distinct_outputs({{"-o", run.output}, {"--tsv", run.tsv}, {"--coverage", run.coverage}});
+  check_distinct_outputs(
+      {{"-o", run.output}, {"--tsv", run.tsv}, {"--coverage", run.coverage}, {"--panel-gmt", run.panel_gmt}});
   check_output_path(run.output, run.force);
   check_output_path(run.tsv, run.force);
   check_output_path(run.coverage, run.force);
+  check_output_path(run.panel_gmt, run.force);
   const auto gene_sets = load_gene_sets(run.gene_sets);
 
   const Slide slide = read_slide(run.slide.read);
@@ -44,6 +46,16 @@ void run_score(ScoreRun run) {
                           c.in_set > 0 ? static_cast<double>(c.found) / static_cast<double>(c.in_set) : 0.0,
                           c.kept ? "yes" : "no");
     write_text_atomically(run.coverage, text);
+  }
+  if (!run.panel_gmt.empty()) {
+    // name, description (the coverage), then the genes as the data spells them
+    std::string text;
+    for (const MatchedGeneSet& set : match.sets) {
+      text += fmt::format("{}\t{} of {} genes in {}", set.name, set.gene_indices.size(), set.n_total, slide.name);
+      for (int32_t g : set.gene_indices) text += "\t" + slide.gene_symbols[static_cast<size_t>(g)];
+      text += "\n";
+    }
+    write_text_atomically(run.panel_gmt, text);
   }
   if (!run.output.empty()) {
     Slide scored = slide;

@@ -11,7 +11,8 @@
    signal must be learnt (r > 0.3 for QuadFlow and ridge); the numbers are printed for the note;
 4. stx train on the left section, then stx predict on the right half's H&E alone with
    --detect-nuclei: the nuclei table it writes equals stx nuclei's, and its pathway activities
-   follow the right section's scores (stx score) on the planted pathways (r > 0.3).
+   follow the right section's scores (stx score) on the planted pathways (r > 0.3);
+5. --map-zoom draws every pathway over a 100 µm window; a window without cells is one line.
 
 Usage: synthetic_cells_test.py STX SHARED_DATA_DIR REPO_DIR
 """
@@ -85,7 +86,7 @@ with tempfile.TemporaryDirectory() as tmp:
 
     run("train", tmp / "left.h5ad", *cell_scale, *cache, "--epochs", "60", "--ensemble", "1", "-o", tmp / "model")
     run("predict", tmp / "right.png", "--detect-nuclei", "--um-per-px", UM_PER_PX, "-m", tmp / "model" / "model.pt",
-        *cache, "--threads", "2", "-o", tmp / "predicted.h5ad")
+        *cache, "--threads", "2", "-o", tmp / "predicted.h5ad", "--maps", tmp / "maps", "--map-zoom", "20,40,100,100")
     assert np.array_equal(centres(tmp / "predicted.nuclei.tsv"), centres(tmp / "right.tsv"))
     run("score", tmp / "right.h5ad", "--tsv", tmp / "scores.tsv")
     scores = list(csv.DictReader(open(tmp / "scores.tsv"), delimiter="\t"))
@@ -99,6 +100,20 @@ with tempfile.TemporaryDirectory() as tmp:
     print(f"ok train on the left, predict the right from its H&E alone at {p.n_obs} detected nuclei: planted "
           f"pathways r {np.mean(r_values):.3f} (" + ", ".join(f"{v:.2f}" for v in r_values) + ")")
     assert np.mean(r_values) > 0.3, r_values
+    passed += 1
+
+    # The zoomed maps: the cells inside the 100 µm window only, as dots at that window's scale
+    whole, zoom = Image.open(tmp / "maps" / "pathways_predicted.png"), Image.open(tmp / "maps" / "pathways_predicted_zoom.png")
+    inside = [(x, y) for x, y in centres(tmp / "right.tsv") * UM_PER_PX if 20 <= x < 120 and 40 <= y < 140]
+    assert zoom.width > whole.width and len(inside) > 10, (zoom.size, whole.size, len(inside))
+    done = subprocess.run([stx, "predict", tmp / "right.png", "--cells", tmp / "right.tsv", "--um-per-px", str(UM_PER_PX),
+                           "-m", tmp / "model" / "model.pt", *cache, "-o", tmp / "z.h5ad", "--maps", tmp / "zmaps",
+                           "--map-zoom", "5000,5000,10,10"], capture_output=True, text=True, timeout=300)
+    lines = done.stderr.strip().splitlines()
+    assert done.returncode == 1 and len(lines) == 1 and "no spot or cell of the 423" in lines[0], done.stderr
+    assert not (tmp / "z.h5ad").exists()
+    print(f"ok --map-zoom: {zoom.size[0]} x {zoom.size[1]} px of the {len(inside)} cells in a 100 µm window; "
+          f"an empty window: {lines[0]}")
     passed += 1
 
 print(f"{passed} passed, 0 failed")

@@ -1,6 +1,9 @@
 #include "stx/io/spot_graph.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <limits>
+#include <random>
 
 #include "stx/pathways/score_qc.hpp"
 #include "test_support.hpp"
@@ -35,6 +38,37 @@ TEST(SpotGraph, HexagonalGridHasSixNeighbours) {
   const SpotGraph g = adjacency_graph(x, y);
   const int64_t centre = 3 * 7 + 3;
   EXPECT_EQ(g.offsets[centre + 1] - g.offsets[centre], 6);
+}
+
+// The median over points of the nearest other point, by comparing every pair.
+double brute_force_median_nearest(const std::vector<double>& x, const std::vector<double>& y) {
+  std::vector<double> nearest(x.size(), std::numeric_limits<double>::infinity());
+  for (size_t i = 0; i < x.size(); ++i)
+    for (size_t j = 0; j < x.size(); ++j)
+      if (i != j) nearest[i] = std::min(nearest[i], std::hypot(x[i] - x[j], y[i] - y[j]));
+  std::sort(nearest.begin(), nearest.end());
+  return nearest[nearest.size() / 2];
+}
+
+TEST(SpotGraph, MedianNearestDistanceEqualsAllPairsWithOutliersAndClusters) {
+  std::mt19937 rng(5);
+  std::uniform_real_distribution<double> unit(0.0, 1.0);
+  for (int trial = 0; trial < 20; ++trial) {
+    std::vector<double> x, y;
+    const int n = 50 + trial * 40;
+    for (int i = 0; i < n; ++i) {  // a dense cluster, a sparse field and far isolated points
+      const double u = unit(rng);
+      const double spread = u < 0.4 ? 10.0 : (u < 0.97 ? 1000.0 : 1e6);
+      x.push_back(spread * unit(rng));
+      y.push_back(spread * unit(rng));
+    }
+    ASSERT_DOUBLE_EQ(median_nearest_distance(x, y), brute_force_median_nearest(x, y)) << "trial " << trial;
+  }
+  // Cells on a 10 px grid and two far away from everything: the median is the grid's pitch.
+  std::vector<double> x, y;
+  grid(300, 300, x, y);
+  x.push_back(1e7), y.push_back(0), x.push_back(0), y.push_back(1e7);
+  EXPECT_DOUBLE_EQ(median_nearest_distance(x, y), 10.0);
 }
 
 TEST(MoransI, CheckerboardIsMinusOneAndGradientPositive) {

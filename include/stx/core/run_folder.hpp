@@ -22,6 +22,7 @@ inline constexpr const char* kDomainStability = "domains_stability.tsv";  // k v
 
 // the PNGs of `stx predict --maps`
 inline constexpr const char* kPathwaysPredictedPng = "pathways_predicted.png";
+inline constexpr const char* kPathwaysZoomPng = "pathways_predicted_zoom.png";  // --map-zoom
 inline constexpr const char* kPathwaysComparedPng = "pathways_measured_vs_predicted.png";
 inline constexpr const char* kGenesComparedPng = "genes_measured_vs_predicted.png";
 inline constexpr const char* kAttentionPng = "attention.png";

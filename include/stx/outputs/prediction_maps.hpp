@@ -15,9 +15,12 @@ namespace stx {
 struct MapRequest {
   std::vector<std::string> pathways;  // attention (and comparison) maps; empty: chosen
   int top = 6;                        // pathways and genes compared when none are named
+  std::vector<double> zoom_um;        // x, y, width, height in µm from the image's top left:
+                                      // also every pathway over that window alone (cells as dots)
 };
 
-/// ConfigError when a requested pathway is not the model's (checked before any work).
+/// ConfigError when a requested pathway is not the model's, or the zoom is not 4 numbers
+/// with a positive width and height (checked before any work).
 void check_map_request(const MapRequest& request, const ModelMetadata& m);
 
 /// "HALLMARK_E2F_TARGETS" -> "E2F targets"-style short title.

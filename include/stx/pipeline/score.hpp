@@ -19,6 +19,7 @@ struct ScoreRun {
   bool no_ssgsea_norm = false;
   std::string output, tsv;
   std::string coverage;  // TSV: per gene set, its genes, those in the data, kept or dropped
+  std::string panel_gmt;  // GMT: the kept sets cut to the data's genes (a panel-aware GMT)
   bool force = false;
   bool json = false;
 };
