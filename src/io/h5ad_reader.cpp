@@ -231,12 +231,12 @@ std::string image_to_open(const h5::File& f, const ReadOptions& options, Slide& 
   return image;
 }
 
-// Every 2-D numeric obsm entry but 'spatial' (the coordinates) into slide.obsm.
+// Every 2-D numeric obsm entry but 'spatial' and 'spatial_um' (the coordinates) into slide.obsm.
 void read_obsm_slots(const h5::File& f, Slide& slide) {
   if (!f.is_group("/obsm")) return;
   for (const auto& key : f.children("/obsm")) {
     const std::string object = "/obsm/" + key;
-    if (key == "spatial" || !f.is_numeric_dataset(object)) continue;
+    if (key == "spatial" || key == kSpatialUmKey || !f.is_numeric_dataset(object)) continue;  // the coordinates
     const auto dims = f.dataset_dims(object);
     if (dims.size() != 2) {
       slide.notes.push_back(fmt::format("obsm['{}'] has {} dimension(s); not read", key, dims.size()));

@@ -147,6 +147,12 @@ void write_obsm(const Slide& slide, h5::File& f) {
     }
     f.write_numeric("/obsm/spatial", xy, {slide.pixel_x.size(), 2});
     encode(f, "/obsm/spatial", "array", "0.2.0");
+    if (std::isfinite(slide.um_per_px)) {
+      // the same in µm, the unit squidpy and spatialdata use for cells (spatial_key="spatial_um")
+      for (double& v : xy) v *= slide.um_per_px;
+      f.write_numeric("/obsm/" + std::string(kSpatialUmKey), xy, {slide.pixel_x.size(), 2});
+      encode(f, "/obsm/" + std::string(kSpatialUmKey), "array", "0.2.0");
+    }
   }
   for (const auto& [key, m] : slide.obsm) {  // rows checked by Slide::validate
     f.write_numeric("/obsm/" + key, m.values,

@@ -190,6 +190,7 @@ Slide read_xenium(const ReadOptions& options) {
     slide.notes.push_back(fmt::format("{} of the {} matrix cells are not in {}: dropped",
                                       n_matrix - static_cast<int64_t>(keep.size()), n_matrix, cells_file));
   slide.counts = matrix.counts.select_rows(keep);
+  slide.spot_diameter_px = kCellDiameterUm / placement.um_per_px;
   for (int64_t i : keep) {
     const auto& [x_um, y_um] = centroids.at(matrix.barcodes[i]);
     slide.spot_ids.push_back(matrix.barcodes[i]);

@@ -38,7 +38,7 @@ Slide read_image_only(const ReadOptions& read, const PseudoSpotOptions& grid) {
   slide.pixel_y = cells.y_px;
   slide.counts.n_rows = slide.n_spots();
   slide.counts.indptr.assign(static_cast<size_t>(slide.n_spots()) + 1, 0);
-  slide.spot_diameter_px = 8.0 / um_per_px;  // the maps draw a cell as a dot of about a nucleus
+  slide.spot_diameter_px = kCellDiameterUm / um_per_px;
   slide.image = std::move(image);
   check_inside_image(slide, read.cells_path);
   slide.notes.push_back(fmt::format("{} cells from {}", slide.n_spots(), read.cells_path));

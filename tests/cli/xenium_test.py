@@ -103,6 +103,11 @@ with tempfile.TemporaryDirectory() as tmp:
     assert np.allclose(a.obsm["spatial"], expected, rtol=0, atol=1e-9), (a.obsm["spatial"][:3], expected[:3])
     rows = [barcodes.index(c) for c in kept]
     assert np.array_equal(a.X.toarray() if sp.issparse(a.X) else a.X, want[rows])
+    # squidpy's unit for cells: obsm['spatial_um'] is x_centroid, y_centroid; a cell is an 8 µm spot for scanpy
+    want_um = np.array([[x_um[at[c]], y_um[at[c]]] for c in kept])
+    assert np.allclose(a.obsm["spatial_um"], want_um, rtol=0, atol=1e-9)
+    library = a.uns["spatial"][list(a.uns["spatial"])[0]]
+    assert abs(float(library["scalefactors"]["spot_diameter_fullres"]) - 8 / pixel) < 1e-9
     print(f"ok constructed bundle: {a.n_obs} cells at µm / {pixel}, counts equal the matrix rows, notes count the rest")
     passed += 1
 
@@ -144,6 +149,9 @@ with tempfile.TemporaryDirectory() as tmp:
     want_he = np.array([he[at[k]] for k in kept])
     assert np.allclose(c.obsm["spatial"], want_he, rtol=0, atol=1e-6), (c.obsm["spatial"][:2], want_he[:2])
     assert abs(float(c.uns["stx"]["um_per_px"]) - he_um_per_px) < 1e-12
+    # µm on the H&E's frame: rotated and shifted against Xenium's, with the same distances
+    distances = lambda p: np.hypot(*(p[:, None, :] - p[None, :, :]).transpose(2, 0, 1))
+    assert np.allclose(distances(c.obsm["spatial_um"]), distances(want_um), rtol=0, atol=1e-6)
     print(f"ok H&E by its alignment matrix: {c.n_obs} cells at numpy's inverse within 1e-6 px, 0.3 µm/px")
     passed += 1
 

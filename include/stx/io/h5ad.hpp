@@ -1,7 +1,8 @@
 // Writing a Slide as AnnData .h5ad (on-disk format 0.1.0 / element encodings 0.2.0, as
 // anndata >= 0.8 writes): X = raw counts (csr_matrix, float32), obs = spot ids, array
 // coordinates, in_tissue and labels; var = gene symbols (+ gene_ids); obsm['spatial'] =
-// (x, y) full-resolution pixels; uns['spatial'][name]['scalefactors'] as Space Ranger names
+// (x, y) full-resolution pixels, and obsm['spatial_um'] the same in µm when the scale is known
+// (squidpy's and spatialdata's unit for cells); uns['spatial'][name]['scalefactors'] as Space Ranger names
 // them, so scanpy's plotting finds them; Slide::obsm, obs_flags and uns_* as obsm, obs and
 // uns entries. Reading lives in read_slide.hpp (read_h5ad), which maps them back.
 #pragma once
@@ -13,6 +14,9 @@
 #include "stx/io/slide.hpp"
 
 namespace stx {
+
+/// obsm key of the coordinates in µm (written from obsm['spatial'] and µm/px; never read back).
+inline constexpr const char* kSpatialUmKey = "spatial_um";
 
 /// How write_h5ad writes what is not in the Slide.
 struct H5adWriteOptions {

@@ -25,6 +25,10 @@ inline constexpr double kUnknown = std::numeric_limits<double>::quiet_NaN();
 inline constexpr double kMinUmPerPx = 0.01, kMaxUmPerPx = 1000;
 inline bool plausible_um_per_px(double v) { return std::isfinite(v) && v >= kMinUmPerPx && v <= kMaxUmPerPx; }
 
+/// The "spot diameter" of a cell (about a nucleus): the dot the maps draw, and
+/// spot_diameter_fullres in uns['spatial'] for scanpy.
+inline constexpr double kCellDiameterUm = 8.0;
+
 /// One obsm entry: (n_spots, cols) row-major.
 struct SpotMatrix {
   int64_t cols = 0;
