@@ -143,6 +143,26 @@ TEST(NeighbourhoodAttention, PaddedSlotsGetNoWeight) {
   EXPECT_FALSE(torch::allclose(before[1], after[1]));
 }
 
+TEST(NeighbourhoodAttention, PredictingInBlocksOfSpotsEqualsOnePass) {
+  // More spots than one block of the offset-bias MLP: without gradients (predicting) the bias is
+  // computed a block at a time, with them in one pass; the outputs must agree.
+  torch::manual_seed(4);
+  std::vector<double> x, y;
+  const int side = 260;  // 67,600 spots > kBiasBlock = 65,536
+  square_grid(side, 100, x, y);
+  const int64_t n = static_cast<int64_t>(x.size()), d = 8;
+  ASSERT_GT(n, NeighbourhoodAttentionImpl::kBiasBlock);
+  const auto nb = build_neighbourhood(x, y, 13, 2.5);
+  NeighbourhoodAttention attention(d, 2, 0.0);
+  attention->eval();
+  const auto tokens = torch::randn({n, d});
+  const auto one_pass = attention->forward(tokens, nb).detach();  // gradients on: one pass
+  torch::NoGradGuard no_grad;
+  const auto blocks = attention->forward(tokens, nb);
+  const double max_diff = (one_pass - blocks).abs().max().item<double>();
+  EXPECT_LT(max_diff, 1e-6) << "max abs difference " << max_diff;
+}
+
 TEST(QuadFlow, StrictBottleneckGivesConstantGenesOutsideEveryGeneSet) {
   torch::manual_seed(3);
   auto o = small_options();

@@ -21,7 +21,13 @@ class NeighbourhoodAttentionImpl : public torch::nn::Module {
   /// tokens (N, D) -> (N, D)
   torch::Tensor forward(const torch::Tensor& tokens, const Neighbourhood& neighbourhood);
 
+  /// Spots per block of the offset-bias MLP when no gradient is recorded (predicting).
+  static constexpr int64_t kBiasBlock = int64_t{1} << 16;
+
  private:
+  /// offsets (N, K, 2) µm -> the attention bias (N, K, H); in blocks of spots when predicting
+  torch::Tensor offset_bias(const torch::Tensor& offset_um);
+
   int64_t heads_;
   torch::nn::Linear qkv_{nullptr}, out_{nullptr};
   torch::nn::Sequential offset_bias_{nullptr};  // (.., 2) µm/100 -> (.., H)
