@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <numeric>
 #include <unordered_map>
 
 #include "stx/core/error.hpp"
@@ -35,8 +34,6 @@ void check_options(const NucleusOptions& o) {
             o.tile_px);
 }
 
-// The maxima of one tile's core: the tile is read with a margin wide enough that smoothing and
-// the maximum filter see the same neighbours as on the whole slide.
 // The smoothed haematoxylin of tissue (at or above the floor: glass is left out) in bins of
 // kBinOd OD from the floor; Otsu's threshold over it splits nuclei from the rest of the tissue.
 constexpr double kBinOd = 0.005;
@@ -47,8 +44,10 @@ struct TileResult {
   std::vector<double> histogram = std::vector<double>(kBins, 0.0);
 };
 
+// The maxima of one tile's core: the tile is read with a margin wide enough that smoothing and
+// the maximum filter see the same neighbours as on the whole slide.
 TileResult tile_peaks(const Image& image, double scale, int64_t tx, int64_t ty, int core, int margin,
-                      double sigma_px, int distance_px, double floor) {
+                      double sigma_px, const cv::Mat& disc, double floor) {
   const int side = core + 2 * margin;
   const double x0 = static_cast<double>(tx * core - margin) * scale;
   const double y0 = static_cast<double>(ty * core - margin) * scale;
@@ -57,11 +56,6 @@ TileResult tile_peaks(const Image& image, double scale, int64_t tx, int64_t ty, 
   cv::extractChannel(stains, h, 0);
   cv::GaussianBlur(h, h, cv::Size(), sigma_px, sigma_px, cv::BORDER_REPLICATE);
   cv::Mat neighbourhood_max;
-  // a true disc (x² + y² <= r²), as scikit-image's disk(r); OpenCV's MORPH_ELLIPSE is narrower
-  cv::Mat disc(2 * distance_px + 1, 2 * distance_px + 1, CV_8U);
-  for (int dy = -distance_px; dy <= distance_px; ++dy)
-    for (int dx = -distance_px; dx <= distance_px; ++dx)
-      disc.at<uchar>(dy + distance_px, dx + distance_px) = dx * dx + dy * dy <= distance_px * distance_px ? 1 : 0;
   cv::dilate(h, neighbourhood_max, disc, cv::Point(-1, -1), 1, cv::BORDER_REPLICATE);
   TileResult out;
   const auto width = static_cast<double>(image.width()), height = static_cast<double>(image.height());
@@ -79,6 +73,15 @@ TileResult tile_peaks(const Image& image, double scale, int64_t tx, int64_t ty, 
     }
   }
   return out;
+}
+
+// A true disc (x² + y² <= r²), as scikit-image's disk(r); OpenCV's MORPH_ELLIPSE is narrower.
+cv::Mat disc_kernel(int radius) {
+  cv::Mat disc(2 * radius + 1, 2 * radius + 1, CV_8U);
+  for (int dy = -radius; dy <= radius; ++dy)
+    for (int dx = -radius; dx <= radius; ++dx)
+      disc.at<uchar>(dy + radius, dx + radius) = dx * dx + dy * dy <= radius * radius ? 1 : 0;
+  return disc;
 }
 
 // Keeps one of maxima within `distance` of each other. Inside the maximum filter's disc only
@@ -155,13 +158,14 @@ DetectedNuclei detect_nuclei(const Image& image, double um_per_px, const Nucleus
   const int64_t work_h = static_cast<int64_t>(std::ceil(static_cast<double>(image.height()) / scale));
   const int64_t tiles_x = (work_w + core - 1) / core, tiles_y = (work_h + core - 1) / core;
   const int64_t n_tiles = tiles_x * tiles_y;
+  const cv::Mat disc = disc_kernel(distance_px);  // one for every tile
   std::vector<TileResult> per_tile(static_cast<size_t>(n_tiles));
   FirstError first_error;
 #pragma omp parallel for schedule(dynamic, 1)
   for (int64_t t = 0; t < n_tiles; ++t) {
     first_error.run([&] {
       per_tile[static_cast<size_t>(t)] =
-          tile_peaks(image, scale, t % tiles_x, t / tiles_x, core, margin, sigma_px, distance_px, options.floor);
+          tile_peaks(image, scale, t % tiles_x, t / tiles_x, core, margin, sigma_px, disc, options.floor);
     });
   }
   first_error.rethrow();
