@@ -21,9 +21,12 @@ Action add_domains(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--k-max", run->options.clustering.k_max, "Largest k tried by silhouette")
       ->capture_default_str();
+  std::vector<std::string> features = domain_features().names();
+  features.push_back("auto");
   cmd->add_option("--features", run->features,
-                  "Domain features: expression (principal components), pathways, or combined")
-      ->check(CLI::IsMember(domain_features().names()))->capture_default_str();
+                  "Domain features: expression (principal components), pathways, combined, or "
+                  "auto (combined where the slide has counts, pathways on a prediction)")
+      ->check(CLI::IsMember(features))->capture_default_str();
   cmd->add_option("--spatial", run->spatial,
                   "Spatial step: neighbours (pool each spot's counts with its neighbours'), "
                   "smoothing (of the features), none")

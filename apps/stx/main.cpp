@@ -4,6 +4,7 @@
 #include <CLI/CLI.hpp>
 
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 #include <new>
 #include <string>
@@ -60,6 +61,10 @@ int run_stx(int argc, char** argv) {
     return static_cast<int>(ExitCode::kUsage);
   } catch (const stx::Error& e) {
     std::cerr << "stx: error: " << e.what() << "\n";
+    return static_cast<int>(ExitCode::kBadInput);
+  } catch (const std::filesystem::filesystem_error& e) {
+    // a path the system refuses (too long, not a folder, no permission): the input is at fault
+    std::cerr << "stx: error: " << e.path1().string() << ": " << e.code().message() << "\n";
     return static_cast<int>(ExitCode::kBadInput);
   } catch (const std::bad_alloc&) {
     std::cerr << "stx: error: out of memory\n";

@@ -18,24 +18,41 @@ bool has_counts(const Slide& slide) {
   return slide.counts.n_rows == slide.n_spots() && slide.counts.n_cols > 0;
 }
 
+// What a slide's X holds: counts, expression an `stx predict` run predicted (already on a log
+// scale), or nothing usable.
+enum class ExpressionSource { kCounts, kPredicted, kNone };
+
+ExpressionSource expression_source(const Slide& slide, bool x_is_counts) {
+  if (!has_counts(slide)) return ExpressionSource::kNone;
+  return x_is_counts ? ExpressionSource::kCounts : ExpressionSource::kPredicted;
+}
+
 // The comparison methods, in table order: scanpy's baseline (expression, no spatial step)
 // first, then each spatial step and feature set that the chosen method is judged against.
-std::vector<DomainMethod> comparison_methods(bool counts) {
+// A prediction's baseline is Hist2ST's protocol: k-means on the PCs of predicted expression.
+std::vector<DomainMethod> comparison_methods(ExpressionSource x) {
   using F = DomainFeatures;
   using S = DomainSpatial;
   using C = DomainClustering;
-  if (!counts)
+  if (x == ExpressionSource::kNone)
     return {{F::kPathways, S::kNone, C::kKmeans}, {F::kPathways, S::kSmoothing, C::kKmeans},
             {F::kPathways, S::kSmoothing, C::kPotts}};
+  if (x == ExpressionSource::kPredicted)
+    return {{F::kExpression, S::kNone, C::kKmeans},   {F::kExpression, S::kSmoothing, C::kKmeans},
+            {F::kPathways, S::kNone, C::kKmeans},     {F::kPathways, S::kSmoothing, C::kKmeans},
+            {F::kPathways, S::kSmoothing, C::kPotts}, {F::kCombined, S::kSmoothing, C::kKmeans},
+            {F::kCombined, S::kSmoothing, C::kPotts}};
   return {{F::kExpression, S::kNone, C::kKmeans},          {F::kExpression, S::kSmoothing, C::kKmeans},
           {F::kPathways, S::kSmoothing, C::kKmeans},        {F::kExpression, S::kNeighbourCounts, C::kKmeans},
           {F::kExpression, S::kNeighbourCounts, C::kPotts}, {F::kCombined, S::kNeighbourCounts, C::kKmeans},
           {F::kCombined, S::kNeighbourCounts, C::kPotts}};
 }
 
-// Without counts, expression-based features become the pathways, neighbour counts smoothing.
-DomainMethod without_counts(DomainMethod m) {
-  m.features = DomainFeatures::kPathways;
+// A method as it can run on the slide: without counts there are none to pool (smoothing
+// instead), and without any expression the expression-based features become the pathways.
+DomainMethod runnable(DomainMethod m, ExpressionSource x) {
+  if (x == ExpressionSource::kCounts) return m;
+  if (x == ExpressionSource::kNone) m.features = DomainFeatures::kPathways;
   if (m.spatial == DomainSpatial::kNeighbourCounts) m.spatial = DomainSpatial::kSmoothing;
   return m;
 }
@@ -124,6 +141,16 @@ DenseMatrix expression_pcs(const CsrMatrix& counts, int genes, int pcs) {
   return principal_components(standardise_columns(std::move(dense)), components);
 }
 
+DenseMatrix predicted_expression_pcs(const CsrMatrix& predicted, int pcs) {
+  DenseMatrix dense{predicted.n_rows, predicted.n_cols, {}};
+  dense.values.assign(static_cast<size_t>(dense.rows * dense.cols), 0.0);
+  for (int64_t i = 0; i < predicted.n_rows; ++i)
+    for (int64_t e = predicted.indptr[static_cast<size_t>(i)]; e < predicted.indptr[static_cast<size_t>(i) + 1]; ++e)
+      dense.at(i, predicted.indices[static_cast<size_t>(e)]) = predicted.data[static_cast<size_t>(e)];
+  const int components = static_cast<int>(std::min<int64_t>({pcs, dense.rows, dense.cols}));
+  return principal_components(standardise_columns(std::move(dense)), components);
+}
+
 namespace {
 
 // Clusters one slide by any method; the features of each (features, spatial step) are
@@ -131,9 +158,10 @@ namespace {
 class MethodRunner {
  public:
   MethodRunner(const Slide& slide, const DenseMatrix& pathways, std::string source,
-               const SlideDomainOptions& options)
-      : slide_(slide), pathways_(pathways), source_(std::move(source)), options_(options),
-        graph_(adjacency_graph(slide.pixel_x, slide.pixel_y)) {}
+               const SlideDomainOptions& options, ExpressionSource x)
+      : slide_(slide), pathways_(pathways), source_(std::move(source)), options_(options), x_(x),
+        graph_(adjacency_graph(slide.pixel_x, slide.pixel_y)),
+        expression_name_(x == ExpressionSource::kPredicted ? "predicted expression PCA" : "expression PCA") {}
 
   /// The run's printed feature name and its domains.
   std::pair<std::string, DomainResult> cluster(const DomainMethod& method, DomainOptions o) {
@@ -143,14 +171,16 @@ class MethodRunner {
     o.standardise = false;  // principal components keep their variances, as in scanpy
     const bool pooled = method.spatial == DomainSpatial::kNeighbourCounts;
     if (method.features == DomainFeatures::kExpression)
-      return {"expression PCA", spatial_domains(expression(pooled), graph_, o)};
-    return {"expression PCA + " + source_, spatial_domains(combined(pooled), graph_, o)};
+      return {expression_name_, spatial_domains(expression(pooled), graph_, o)};
+    return {expression_name_ + " + " + source_, spatial_domains(combined(pooled), graph_, o)};
   }
 
  private:
   const DenseMatrix& expression(bool pooled) {
     DenseMatrix& m = pooled ? pooled_pcs_ : pcs_;
-    if (m.rows == 0)
+    if (m.rows == 0 && x_ == ExpressionSource::kPredicted)
+      m = predicted_expression_pcs(slide_.counts, options_.expression_pcs);
+    else if (m.rows == 0)
       m = expression_pcs(pooled ? add_neighbour_counts(slide_.counts, graph_, options_.neighbour_weight)
                                 : slide_.counts,
                          options_.expression_genes, options_.expression_pcs);
@@ -178,7 +208,9 @@ class MethodRunner {
   const DenseMatrix& pathways_;
   std::string source_;
   const SlideDomainOptions& options_;
+  ExpressionSource x_;
   SpotGraph graph_;
+  std::string expression_name_;
   DenseMatrix pcs_, pooled_pcs_, combined_, pooled_combined_;
 };
 
@@ -225,10 +257,10 @@ SlideDomains slide_domains(const Slide& slide, const DenseMatrix& pathway_activi
   DomainOptions clustering = options.clustering;
   if (clustering.k == 0 && options.k_from_labels && out.label_classes >= 2)
     clustering.k = out.label_classes;
-  const bool counts = options.x_is_counts && has_counts(slide);
-  MethodRunner runner(slide, pathway_activity, pathway_source, options);
+  const ExpressionSource x = expression_source(slide, options.x_is_counts);
+  MethodRunner runner(slide, pathway_activity, pathway_source, options, x);
   auto run = [&](DomainMethod method, bool chosen) {
-    if (!counts) method = without_counts(method);
+    method = runnable(method, x);
     for (const auto& r : out.runs)
       if (r.method == method) return;  // already run (the chosen method is also a comparison)
     auto [name, result] = runner.cluster(method, clustering);
@@ -243,7 +275,7 @@ SlideDomains slide_domains(const Slide& slide, const DenseMatrix& pathway_activi
   run(options.method, true);
   if (options.stability) out.stability = neighbouring_k(runner, out.runs.front(), clustering, slide.n_spots());
   if (options.compare)
-    for (const DomainMethod& m : comparison_methods(counts)) run(m, false);
+    for (const DomainMethod& m : comparison_methods(x)) run(m, false);
   return out;
 }
 

@@ -54,8 +54,9 @@ DenseMatrix pathway_activity(const Slide& slide, const DomainsRun& args, std::st
 
 void run_domains(DomainsRun run) {
   run.slide.read.format = parse_input_format(run.slide.format);
-  run.options.method = {domain_features().parse(run.features), domain_spatial().parse(run.spatial),
-                        domain_clusterings().parse(run.cluster)};
+  const bool auto_features = run.features == "auto";
+  run.options.method = {auto_features ? DomainFeatures::kCombined : domain_features().parse(run.features),
+                        domain_spatial().parse(run.spatial), domain_clusterings().parse(run.cluster)};
   if (run.k == "silhouette") {
     run.options.k_from_labels = false;
   } else if (run.k != "auto") {
@@ -96,6 +97,9 @@ void run_domains(DomainsRun run) {
     const DenseMatrix activity = pathway_activity(slide, run, &source, &predicted, &names);
     SlideDomainOptions options = run.options;
     options.x_is_counts = !predicted;
+    // On a prediction, the predicted pathways alone agree best with the domains of the
+    // measured expression (docs/domains.md, "Slides without counts").
+    if (auto_features && predicted) options.method.features = DomainFeatures::kPathways;
     const SlideDomains d = slide_domains(slide, activity, source, options);
 
     const DomainRun& chosen = d.runs.front();

@@ -18,13 +18,18 @@ bool is_image_path(const std::string& path) {
   return false;
 }
 
+double image_um_per_px(const Image& image, double given, const std::string& path) {
+  const double um_per_px = std::isfinite(given) ? given : image.um_per_px();
+  STX_CHECK(std::isfinite(um_per_px), ConfigError, "{}: the image does not record its µm per pixel; pass --um-per-px",
+            path);
+  return um_per_px;
+}
+
 namespace {
 
 Slide read_image_only(const ReadOptions& read, const PseudoSpotOptions& grid) {
   auto image = open_image(read.input, 1.0, read.max_image_pixels);
-  const double um_per_px = std::isfinite(read.um_per_px) ? read.um_per_px : image->um_per_px();
-  STX_CHECK(std::isfinite(um_per_px), ConfigError,
-            "{}: the image does not record its µm per pixel; pass --um-per-px", read.input);
+  const double um_per_px = image_um_per_px(*image, read.um_per_px, read.input);
   if (read.cells_path.empty()) return pseudo_spot_slide(std::move(image), um_per_px, grid);
   // one spot per given cell centre
   const CellCentres cells = read_cell_centres(read.cells_path, um_per_px);

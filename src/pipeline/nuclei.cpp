@@ -15,9 +15,7 @@ namespace stx {
 int64_t run_nuclei(const NucleiRun& run) {
   check_output_path(run.output, run.force);
   const auto image = open_image(run.image);
-  const double um_per_px = std::isfinite(run.um_per_px) ? run.um_per_px : image->um_per_px();
-  STX_CHECK(std::isfinite(um_per_px), ConfigError, "{}: the image does not record its µm per pixel; pass --um-per-px",
-            run.image);
+  const double um_per_px = image_um_per_px(*image, run.um_per_px, run.image);
   if (run.threads > 0) omp_set_num_threads(run.threads);
   const auto start = std::chrono::steady_clock::now();
   const DetectedNuclei nuclei = detect_nuclei(*image, um_per_px, run.options);

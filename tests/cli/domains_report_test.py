@@ -105,8 +105,9 @@ stability = pd.read_csv(runs / "domains" / "domains_stability.tsv", sep="\t")
 c.check(list(stability.k) == [4, 5, 3, 4] and stability.ari.between(0, 1).all() and stability.nested.between(0, 1).all(),
         f"stability table: {stability.to_dict('list')}")
 
-# Predicted pathway activity: the .h5ad of `stx predict` is clustered on its obsm, without
-# the expression baseline (its X is predicted, not counts).
+# A prediction: the .h5ad of `stx predict` is clustered on its predicted pathways by default,
+# beside Hist2ST's protocol (k-means on the PCs of the predicted expression); no counts, so
+# nothing is pooled.
 r = run(stx, "train", str(her2st), "--sections", "C3,C4", "--epochs", "5", "--threads", "2",
         "--cache-dir", str(tmp / "cache"), "--out", str(tmp / "model"))
 c.check(r.returncode == 0, f"train exit {r.returncode}: {r.stderr[-500:]}")
@@ -117,8 +118,11 @@ r = run(stx, "domains", str(tmp / "C2_pred.h5ad"), "-o", str(tmp / "pred_domains
 c.check(r.returncode == 0, f"domains of a prediction exit {r.returncode}: {r.stderr[-500:]}")
 if r.returncode == 0:
     pm = pd.read_csv(tmp / "pred_domains" / "domains_metrics.tsv", sep="\t")
-    c.check(set(pm.features) == {"predicted pathways"} and len(pm) == 3 and (pm.k == 3).all()
-            and list(pm.spatial) == ["smoothing", "none", "smoothing"] and list(pm.chosen) == ["yes", "no", "no"],
+    methods = list(zip(pm.features, pm.spatial, pm.clustering))
+    c.check(methods[0] == ("predicted pathways", "smoothing", "kmeans") and list(pm.chosen) == ["yes"] + ["no"] * 6
+            and methods[1] == ("predicted expression PCA", "none", "kmeans")
+            and ("predicted expression PCA + predicted pathways", "smoothing", "kmeans") in methods
+            and "neighbours" not in set(pm.spatial) and len(set(methods)) == 7 and (pm.k == 3).all(),
             f"domains of a prediction: {pm.to_dict('list')}")
     # no labels: the ARI is missing, spelled as in every TSV stx writes
     raw = (tmp / "pred_domains" / "domains_metrics.tsv").read_text()

@@ -85,6 +85,9 @@ with tempfile.TemporaryDirectory() as tmp:
     # a missing second section: refused before B1 is clustered, and no figure of B1 is left
     expect("options", ["domains", str(demo), "--sections", "B1,Z9", "-o", str(tmp / "dz")], 1, "no section 'Z9'",
            [tmp / "dz" / "domains_B1.png", tmp / "dz" / "domains.tsv"])
+    # a path the system refuses (here, a name past NAME_MAX) is bad input, not an internal error
+    expect("options", ["domains", str(demo), "--sections", "B1", "-o", str(tmp / ("x" * 300))], 2,
+           "File name too long")
     expect("options", ["encode", str(image), "--um-per-px", "nan", "--cache-dir", str(tmp / "c")], 1, "--um-per-px")
     expect("options", ["encode", str(image), "--um-per-px", "1e-6", "--cache-dir", str(tmp / "c")], 1, "--um-per-px")
     expect("options", ["encode", str(image), "--um-per-px", "0.69", "--pitch-um", "0.5", "--cache-dir",

@@ -74,14 +74,19 @@ struct SlideDomainOptions {
 /// Labels that count for the index: not empty and not "undetermined".
 bool usable_label(const std::string& label);
 
-/// `pathway_activity` (N, P) for the slide's spots, named `pathway_source`. Methods that need
-/// counts fall back to the pathways when the slide has none (or `x_is_counts` is off: a
-/// prediction), with smoothing in place of neighbour counts.
+/// `pathway_activity` (N, P) for the slide's spots, named `pathway_source`. On a prediction
+/// (`x_is_counts` off) the expression features are the PCs of the predicted expression; on a
+/// slide without expression they fall back to the pathways. Without counts, smoothing stands
+/// in for neighbour counts.
 SlideDomains slide_domains(const Slide& slide, const DenseMatrix& pathway_activity,
                            const std::string& pathway_source, const SlideDomainOptions& options);
 
 /// log1p CP10k of the `genes` most variable genes, scaled, first `pcs` components.
 DenseMatrix expression_pcs(const CsrMatrix& counts, int genes, int pcs);
+
+/// A prediction's expression (already log-scaled, few genes): every gene scaled, first `pcs`
+/// components.
+DenseMatrix predicted_expression_pcs(const CsrMatrix& predicted, int pcs);
 
 /// The share of items whose label in `fine` has most of its items inside their label in
 /// `coarse` (1: `fine` refines `coarse` exactly).

@@ -18,7 +18,8 @@ struct DomainsRun {
   std::string k = "auto";
   std::string method = "rank";
   std::string gene_sets = "hallmarks";
-  std::string features = "combined", spatial = "neighbours", cluster = "kmeans";
+  // "auto": combined on counts, pathways on a prediction (docs/domains.md: the evidence)
+  std::string features = "auto", spatial = "neighbours", cluster = "kmeans";
   SlideDomainOptions options;
   std::string out;
   bool force = false;

@@ -24,6 +24,10 @@ bool is_image_path(const std::string& path);
 /// µm/px comes from --um-per-px or the file.
 Slide read_slide_or_image(const ReadOptions& read, const PseudoSpotOptions& grid);
 
+/// µm per pixel of an image: `given` (--um-per-px) when finite, else what the file records;
+/// ConfigError naming `path` when neither says.
+double image_um_per_px(const Image& image, double given, const std::string& path);
+
 /// Refuses an existing output without --force and a missing output folder, before any work.
 void check_output_path(const std::string& output, bool force);
 
