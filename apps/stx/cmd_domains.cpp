@@ -25,7 +25,7 @@ Action add_domains(CLI::App& app) {
   features.push_back("auto");
   cmd->add_option("--features", run->features,
                   "Domain features: expression (principal components), pathways, combined, or "
-                  "auto (combined where the slide has counts, pathways on a prediction)")
+                  "auto (expression where the slide has counts, pathways on a prediction)")
       ->check(CLI::IsMember(features))->capture_default_str();
   cmd->add_option("--spatial", run->spatial,
                   "Spatial step: neighbours (pool each spot's counts with its neighbours'), "
@@ -50,6 +50,9 @@ Action add_domains(CLI::App& app) {
   add_method_option(cmd, run->method, "Pathway scoring method for measured slides");
   cmd->add_option("--genesets", run->gene_sets, "'hallmarks' or a GMT file")->capture_default_str();
   cmd->add_option("--seed", run->options.clustering.seed, "k-means seed")->capture_default_str();
+  cmd->add_option("--restarts", run->options.clustering.restarts,
+                  "k-means restarts (k-means++ seeding); the lowest-inertia one is kept")
+      ->check(CLI::Range(1, 10000))->capture_default_str();
   cmd->add_option("-o,--out", run->out, "Output folder")->required();
   cmd->add_flag("--force", run->force, "Overwrite existing outputs");
 

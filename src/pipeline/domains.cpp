@@ -55,7 +55,7 @@ DenseMatrix pathway_activity(const Slide& slide, const DomainsRun& args, std::st
 void run_domains(DomainsRun run) {
   run.slide.read.format = parse_input_format(run.slide.format);
   const bool auto_features = run.features == "auto";
-  run.options.method = {auto_features ? DomainFeatures::kCombined : domain_features().parse(run.features),
+  run.options.method = {auto_features ? DomainFeatures::kExpression : domain_features().parse(run.features),
                         domain_spatial().parse(run.spatial), domain_clusterings().parse(run.cluster)};
   if (run.k == "silhouette") {
     run.options.k_from_labels = false;

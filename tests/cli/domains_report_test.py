@@ -36,7 +36,7 @@ spots = pd.read_csv(runs / "domains" / "domains.tsv", sep="\t", keep_default_na=
 metrics = pd.read_csv(runs / "domains" / "domains_metrics.tsv", sep="\t")
 c.check(len(metrics) == 14, f"{len(metrics)} metric rows, expected 2 slides x 7 methods")
 c.check(list(metrics[metrics.chosen == "yes"].drop_duplicates(["features", "spatial", "clustering"])
-             [["features", "spatial", "clustering"]].iloc[0]) == ["expression PCA + pathways", "neighbours", "kmeans"],
+             [["features", "spatial", "clustering"]].iloc[0]) == ["expression PCA", "neighbours", "kmeans"],
         f"the chosen method is not the documented default: {metrics[metrics.chosen == 'yes']}")
 c.check((metrics.groupby("slide").chosen.apply(lambda x: (x == "yes").sum()) == 1).all(), "one chosen run per slide")
 

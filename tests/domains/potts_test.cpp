@@ -44,7 +44,7 @@ int ring(int row, int col) {
 }
 int stripes(int, int col) { return (col / 6) % 3; }  // three kinds of stripe, four stripes
 
-// Over four noise draws, at the default beta: k-means alone recovers little (mean ARI 0.36
+// Over four noise draws, at the default beta: k-means alone recovers little (mean ARI 0.35
 // halves, 0.24 ring, 0.21 stripes when written), the Potts refinement most of the layout
 // (0.96, 0.76, 0.82; beta 1.5 reaches 0.98, 0.83, 0.91).
 void expect_potts_recovers(int (*domain_of)(int, int), int k) {

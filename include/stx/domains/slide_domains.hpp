@@ -27,7 +27,7 @@ const NameTable<DomainFeatures>& domain_features();  // "expression", "pathways"
 const NameTable<DomainSpatial>& domain_spatial();    // "none", "smoothing", "neighbours"
 
 struct DomainMethod {
-  DomainFeatures features = DomainFeatures::kCombined;  // docs/domains.md: the evidence
+  DomainFeatures features = DomainFeatures::kExpression;  // docs/domains.md: the evidence
   DomainSpatial spatial = DomainSpatial::kNeighbourCounts;
   DomainClustering clustering = DomainClustering::kKmeans;
   bool operator==(const DomainMethod& o) const {

@@ -18,7 +18,7 @@ struct DomainsRun {
   std::string k = "auto";
   std::string method = "rank";
   std::string gene_sets = "hallmarks";
-  // "auto": combined on counts, pathways on a prediction (docs/domains.md: the evidence)
+  // "auto": expression on counts, pathways on a prediction (docs/domains.md: the evidence)
   std::string features = "auto", spatial = "neighbours", cluster = "kmeans";
   SlideDomainOptions options;
   std::string out;
