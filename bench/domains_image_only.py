@@ -8,10 +8,10 @@ model trained without them: B4 (patient B) by a model of patient C's four sectio
 by models of the other three imaged sections. Each prediction and its measured counterpart
 are clustered at k = 3, 4, 5 and 6; every method of the prediction's table (predicted
 pathways, Hist2ST's protocol of k-means on the PCs of predicted expression, both together,
-with and without smoothing and Potts) is compared with the measured default. The measured
-default holds the measured pathways too, which the model was trained to predict; so each is
-also compared with the measured expression alone (pooled PCs, k-means) and with scanpy's
-baseline (unpooled PCs), whose features share nothing with the pathways.
+with and without smoothing and Potts) is compared with three domains of the measured data:
+the default (pooled expression PCs, k-means), the same with the measured pathways beside
+the PCs (which favours the predicted pathways: the model was trained to predict them), and
+scanpy's baseline (unpooled PCs).
 
 Usage: bench/domains_image_only.py STX SHARED_DATA OUT_DIR   (about 8 minutes on 2 cores)
 """
@@ -26,9 +26,9 @@ stx, shared, out = sys.argv[1], pathlib.Path(sys.argv[2]), pathlib.Path(sys.argv
 her2st = shared / "her2st"
 held_out = {"B4": "C2,C3,C4,C5", "C2": "C3,C4,C5,B4", "C4": "C2,C3,C5,B4"}
 ks = [3, 4, 5, 6]
-# columns of the measured domains.tsv: the default, pooled expression alone, scanpy's baseline
-references = {"domain": "default domains (expression PCA + pathways, neighbours, kmeans)",
-              "expression_PCA_neighbours_kmeans": "expression alone (PCA, neighbours, kmeans)",
+# columns of the measured domains.tsv: the default, with the pathways, scanpy's baseline
+references = {"domain": "default domains (expression PCA, neighbours, kmeans)",
+              "expression_PCA_pathways_neighbours_kmeans": "expression + pathways (neighbours, kmeans)",
               "expression_PCA_none_kmeans": "scanpy baseline (expression PCA, none, kmeans)"}
 out.mkdir(parents=True, exist_ok=True)
 cache = out / "cache"
