@@ -10,6 +10,7 @@
 #include <string>
 
 #include "stx/core/error.hpp"
+#include "test_paths.hpp"
 
 namespace stx::test {
 
@@ -17,7 +18,7 @@ namespace stx::test {
 /// named *OnSharedData, so that the unit tier runs on a clone without ../shared.
 inline std::string shared_data(const std::string& relative) {
   const char* overridden = std::getenv("STX_SHARED_DATA_DIR");
-  const std::filesystem::path root = overridden ? overridden : STX_SHARED_DATA_DIR;
+  const std::filesystem::path root = overridden ? overridden : kSharedDataDir;
   const std::filesystem::path p = root / relative;
   if (!std::filesystem::exists(p))
     throw std::runtime_error("test data missing: " + p.string() + " (is ../shared beside the repo?)");
@@ -25,7 +26,7 @@ inline std::string shared_data(const std::string& relative) {
 }
 
 inline std::string fixture(const std::string& relative) {
-  return (std::filesystem::path(STX_FIXTURES_DIR) / relative).string();
+  return (std::filesystem::path(kFixturesDir) / relative).string();
 }
 
 /// A fresh folder under the system temp dir, removed with everything in it.

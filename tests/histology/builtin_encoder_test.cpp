@@ -188,10 +188,10 @@ TEST(FeatureCache, StainReferenceChangesFeaturesAndKey) {
   // Demo section C5, normalised to the stains of a tile of section C2 (cut here).
   test::TempDir dir;
   ReadOptions read;
-  read.input = std::string(STX_DEMO_DIR) + "/her2st";
+  read.input = std::string(test::kDemoDir) + "/her2st";
   read.section = "C5";
   const Slide slide = read_slide(read);
-  const auto c2 = open_image(std::string(STX_DEMO_DIR) + "/her2st/images/C2.jpg");
+  const auto c2 = open_image(std::string(test::kDemoDir) + "/her2st/images/C2.jpg");
   cv::Mat tile, bgr;
   cv::cvtColor(c2->read_region(cv::Rect2d(2500, 2000, 800, 800), cv::Size(400, 400)), bgr, cv::COLOR_RGB2BGR);
   cv::imwrite(dir / "reference.png", bgr);

@@ -179,7 +179,7 @@ std::string file_bytes(const std::string& path) {
 }
 
 TEST(JpegDecode, MatchesOpenCvOnARealHAndE) {
-  const std::string path = std::string(STX_DEMO_DIR) + "/her2st/images/B4.jpg";
+  const std::string path = std::string(test::kDemoDir) + "/her2st/images/B4.jpg";
   const cv::Mat ours = decode_jpeg_rgb(path, kDefaultMaxImagePixels);
   cv::Mat theirs;
   cv::cvtColor(cv::imread(path, cv::IMREAD_COLOR), theirs, cv::COLOR_BGR2RGB);
@@ -201,7 +201,7 @@ TEST(JpegDecode, CorruptScanIsAnErrorWhereOpenCvPassesIt) {
   // The scan cut at 60 % with the end-of-image marker put back: libjpeg warns of corrupt
   // data and fills the rest grey; OpenCV returns that image as if whole.
   test::TempDir dir;
-  const std::string bytes = file_bytes(std::string(STX_DEMO_DIR) + "/her2st/images/B4.jpg");
+  const std::string bytes = file_bytes(std::string(test::kDemoDir) + "/her2st/images/B4.jpg");
   const std::string cut = dir / "cut.jpg";
   std::ofstream(cut, std::ios::binary) << bytes.substr(0, bytes.size() * 6 / 10) << "\xFF\xD9";
   EXPECT_FALSE(cv::imread(cut, cv::IMREAD_COLOR).empty());

@@ -84,7 +84,7 @@ TEST(LegacyStReaderOnSharedData, CountsFileWithExplicitTablesEqualsDatasetFolder
 
 TEST(LegacyStReaderOnSharedData, DemoBundleKeepsCountsAndShiftsPixels) {
   ReadOptions demo;
-  demo.input = std::string(STX_DEMO_DIR) + "/her2st";
+  demo.input = std::string(test::kDemoDir) + "/her2st";
   demo.section = "C2";
   demo.require_image = true;
   const Slide cropped = read_slide(demo);
