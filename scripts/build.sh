@@ -3,12 +3,7 @@
 # present). Usage: scripts/build.sh [extra cmake -D options]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-# ccache keys on paths relative to the checkout, so a fresh clone elsewhere (CI) reuses the
-# objects a developer's build left; without these it hashes absolute paths and misses.
-export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=true
-# LibTorch objects compile against a precompiled header, and tests expand __FILE__: ccache
-# caches them only with these (a cached test object may then name another clone's path)
-export CCACHE_SLOPPINESS=pch_defines,time_macros,include_file_mtime,include_file_ctime,file_macro
+source scripts/ccache_env.sh
 jobs=$(nproc 2>/dev/null || echo 2)
 cmake --preset release "$@" >/dev/null
 cmake --build build/release --parallel "$jobs"

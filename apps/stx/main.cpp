@@ -64,7 +64,8 @@ int run_stx(int argc, char** argv) {
     return static_cast<int>(ExitCode::kBadInput);
   } catch (const std::filesystem::filesystem_error& e) {
     // a path the system refuses (too long, not a folder, no permission): the input is at fault
-    std::cerr << "stx: error: " << e.path1().string() << ": " << e.code().message() << "\n";
+    const std::string path = e.path1().empty() ? "a path" : e.path1().string();
+    std::cerr << "stx: error: " << path << ": " << e.code().message() << "\n";
     return static_cast<int>(ExitCode::kBadInput);
   } catch (const std::bad_alloc&) {
     std::cerr << "stx: error: out of memory\n";

@@ -142,11 +142,8 @@ DenseMatrix expression_pcs(const CsrMatrix& counts, int genes, int pcs) {
 }
 
 DenseMatrix predicted_expression_pcs(const CsrMatrix& predicted, int pcs) {
-  DenseMatrix dense{predicted.n_rows, predicted.n_cols, {}};
-  dense.values.assign(static_cast<size_t>(dense.rows * dense.cols), 0.0);
-  for (int64_t i = 0; i < predicted.n_rows; ++i)
-    for (int64_t e = predicted.indptr[static_cast<size_t>(i)]; e < predicted.indptr[static_cast<size_t>(i) + 1]; ++e)
-      dense.at(i, predicted.indices[static_cast<size_t>(e)]) = predicted.data[static_cast<size_t>(e)];
+  const std::vector<float> values = predicted.to_dense();
+  DenseMatrix dense{predicted.n_rows, predicted.n_cols, {values.begin(), values.end()}};
   const int components = static_cast<int>(std::min<int64_t>({pcs, dense.rows, dense.cols}));
   return principal_components(standardise_columns(std::move(dense)), components);
 }
@@ -178,9 +175,10 @@ class MethodRunner {
  private:
   const DenseMatrix& expression(bool pooled) {
     DenseMatrix& m = pooled ? pooled_pcs_ : pcs_;
-    if (m.rows == 0 && x_ == ExpressionSource::kPredicted)
+    if (m.rows > 0) return m;
+    if (x_ == ExpressionSource::kPredicted)  // never pooled: runnable() turned that into smoothing
       m = predicted_expression_pcs(slide_.counts, options_.expression_pcs);
-    else if (m.rows == 0)
+    else
       m = expression_pcs(pooled ? add_neighbour_counts(slide_.counts, graph_, options_.neighbour_weight)
                                 : slide_.counts,
                          options_.expression_genes, options_.expression_pcs);
