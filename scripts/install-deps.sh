@@ -18,6 +18,7 @@ build_pkgs=(
   zlib1g-dev              # .tsv.gz counts
   libzip-dev              # .pth archives: entry sizes checked before LibTorch inflates them
   libthrift-dev libsnappy-dev libzstd-dev  # Parquet: the footer's Thrift compact protocol, page codecs
+  libboost-dev            # Thrift's headers include Boost's; libthrift-dev only recommends it
   libgloo-dev             # the headers of c10d ProcessGroupGloo (in libtorch_cpu): stx train --nproc
   libgoogle-perftools-dev # tcmalloc_minimal: avoids page-fault storms on fresh tensors
   libopenblas0-openmp     # Debian LibTorch uses the generic libblas.so.3: OpenBLAS takes

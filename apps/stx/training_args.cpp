@@ -114,6 +114,12 @@ void add_optimiser_options(CLI::App* cmd, TrainingInputs& a) {
       ->check(CLI::NonNegativeNumber)->capture_default_str();
   cmd->add_option("--smoothness", t.loss.smoothness, "Weight of the spatial smoothness penalty")
       ->check(finite_range(0, 1e6))->capture_default_str();
+  cmd->add_option("--map-structure", t.loss.map_structure,
+                  "Weight of the loss on the predicted pathway-pathway correlations against the measured ones")
+      ->check(finite_range(0, 1e6))->capture_default_str();
+  cmd->add_option("--map-contrast", t.loss.map_contrast,
+                  "Weight of the loss that makes each pathway's prediction closest to its own measured map")
+      ->check(finite_range(0, 1e6))->capture_default_str();
   cmd->add_option("--seed", t.seed, "Seed (weights, crops, dropout)")->check(CLI::NonNegativeNumber)->capture_default_str();
   add_threads_option(cmd, t.threads);
   add_device_option(cmd, t.device, "");

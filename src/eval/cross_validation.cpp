@@ -15,6 +15,7 @@
 #include "stx/core/run_folder.hpp"
 #include "stx/core/log.hpp"
 #include "stx/core/table_numbers.hpp"
+#include "stx/stats/map_specificity.hpp"
 #include "stx/stats/metrics.hpp"
 #include "stx/io/tsv_writer.hpp"
 
@@ -164,11 +165,27 @@ CvRow metrics_row(const FoldData& d, const std::string& method, const std::strin
                   const DenseMatrix& prediction, double seconds, const CvOptions& options) {
   const auto& [y_train, y_test] = d.truth.at(kind);
   const TargetMetrics m = target_metrics(y_test, prediction, &d.z_test);
-  CvRow row{d.fold->protocol, d.fold->held_out, method, kind, m.r, m.partial_r, m.mse};
+  CvRow row;
+  row.protocol = d.fold->protocol;
+  row.fold = d.fold->held_out;
+  row.method = method;
+  row.kind = kind;
+  row.r = m.r;
+  row.partial_r = m.partial_r;
+  row.mse = m.mse;
   row.mean_r = finite_mean(m.r, &row.undefined);
   row.top_mean_r = finite_mean_of(m.r, most_variable_columns(y_train, options.top_variable));
   row.mean_partial_r = finite_mean(m.partial_r);
   row.mean_mse = finite_mean(m.mse);
+  const MapSpecificity spec = map_specificity(y_test, prediction);
+  row.maps_between = spec.predicted_between;
+  row.measured_maps_between = spec.measured_between;
+  row.closest_measured = spec.closest_measured;
+  row.mean_maps_between = finite_mean(spec.predicted_between);
+  row.mean_measured_maps_between = finite_mean(spec.measured_between);
+  const OwnClosest own = count_own_closest(spec.closest_measured);
+  row.own_closest = own.own;
+  row.closest_defined = own.defined;
   row.seconds = seconds;
   return row;
 }
@@ -249,6 +266,12 @@ CvResult cross_validate(const Dataset& data, const CvOptions& options, const CvP
   return result;
 }
 
+namespace {
+std::string own_closest_cell(int64_t own, int64_t defined) {
+  return defined > 0 ? fmt::format("{} of {}", own, defined) : "—";
+}
+}  // namespace
+
 std::string cv_summary_markdown(const CvResult& result) {
   const auto find = [&](const std::string& protocol, const std::string& fold, const std::string& method,
                         const std::string& kind) {
@@ -272,11 +295,12 @@ std::string cv_summary_markdown(const CvResult& result) {
                          kind, protocol == kLeaveOnePatientOut ? "patient" : "section");
       out += "| method |";
       for (const auto& f : folds) out += " " + f + " |";
-      out += " mean r | top-50 r | partial r (| depth) | MSE |\n|---|";
-      for (size_t i = 0; i < folds.size() + 4; ++i) out += "---|";
+      out += " mean r | top-50 r | partial r (| depth) | MSE | maps' mean \\|r\\| (measured) | own map closest |\n|---|";
+      for (size_t i = 0; i < folds.size() + 6; ++i) out += "---|";
       out += "\n";
       for (const auto& method : result.methods) {
-        std::vector<double> r, top, partial, mse;
+        std::vector<double> r, top, partial, mse, between, measured_between;
+        int64_t own = 0, defined = 0;
         std::string line = "| " + method + " |";
         int undefined = 0;
         for (const auto& fold : folds) {
@@ -287,10 +311,15 @@ std::string cv_summary_markdown(const CvResult& result) {
           top.push_back(row->top_mean_r);
           partial.push_back(row->mean_partial_r);
           mse.push_back(row->mean_mse);
+          between.push_back(row->mean_maps_between);
+          measured_between.push_back(row->mean_measured_maps_between);
+          own += row->own_closest;
+          defined += row->closest_defined;
           undefined += row->undefined;
         }
-        line += fmt::format(" **{}** | {} | {} | {} |", cell(finite_mean(r)), cell(finite_mean(top)),
-                            cell(finite_mean(partial)), mse_cell(finite_mean(mse)));
+        line += fmt::format(" **{}** | {} | {} | {} | {} ({}) | {} |", cell(finite_mean(r)), cell(finite_mean(top)),
+                            cell(finite_mean(partial)), mse_cell(finite_mean(mse)), cell(finite_mean(between)),
+                            cell(finite_mean(measured_between)), own_closest_cell(own, defined));
         if (undefined > 0 && method == "mean") line += " (r undefined: constant prediction)";
         else if (undefined > 0) line += fmt::format(" ({} undefined r left out)", undefined);
         out += line + "\n";
@@ -306,7 +335,10 @@ void write_cv_tsv(const CvResult& result, const std::string& path) {
     const auto& names = row.kind == "gene" ? result.genes : result.pathways;
     for (size_t t = 0; t < names.size(); ++t) {
       tsv.text(row.protocol).text(row.fold).text(row.method).text(row.kind).text(names[t]);
-      tsv.number(row.r[t]).number(row.partial_r[t]).number(row.mse[t]).end_row();
+      tsv.number(row.r[t]).number(row.partial_r[t]).number(row.mse[t]);
+      tsv.number(row.maps_between[t]).number(row.measured_maps_between[t]);
+      const int64_t closest = row.closest_measured[t];
+      tsv.text(closest >= 0 ? names[static_cast<size_t>(closest)] : kTsvMissing).end_row();
     }
   }
   tsv.commit();

@@ -12,6 +12,28 @@ torch::Tensor mean_column_pearson(const torch::Tensor& prediction, const torch::
   return r.mean();
 }
 
+torch::Tensor cross_column_pearson(const torch::Tensor& a, const torch::Tensor& b) {
+  constexpr double kEps = 1e-8;
+  const auto za = a - a.mean(0, true), zb = b - b.mean(0, true);
+  const auto na = (za.pow(2).sum(0) + kEps).sqrt(), nb = (zb.pow(2).sum(0) + kEps).sqrt();  // (T)
+  return (za / na).t().mm(zb / nb);
+}
+
+torch::Tensor map_structure_loss(const torch::Tensor& prediction, const torch::Tensor& truth) {
+  const int64_t t = prediction.size(1);
+  if (t < 2) return torch::zeros({}, prediction.options());
+  const auto off = 1 - torch::eye(t, prediction.options());
+  const auto d = (cross_column_pearson(prediction, prediction) - cross_column_pearson(truth, truth)) * off;
+  return d.pow(2).sum() / static_cast<double>(t * (t - 1));
+}
+
+torch::Tensor map_contrast_loss(const torch::Tensor& prediction, const torch::Tensor& truth, double temperature) {
+  const int64_t t = prediction.size(1);
+  const auto logits = cross_column_pearson(prediction, truth) / temperature;  // (prediction, measured)
+  return torch::nn::functional::cross_entropy(logits, torch::arange(t, torch::TensorOptions().dtype(torch::kLong)
+                                                                          .device(prediction.device())));
+}
+
 LossTerms quadflow_loss(const QuadFlowOutput& out, const torch::Tensor& gene_targets,
                         const torch::Tensor& pathway_targets, const torch::Tensor& edges,
                         const LossWeights& w) {
@@ -28,6 +50,16 @@ LossTerms quadflow_loss(const QuadFlowOutput& out, const torch::Tensor& gene_tar
   }
   t.total = w.gene * (gene_mse + 1 - gene_r) + w.pathway * (pathway_mse + 1 - pathway_r) +
             w.smoothness * smoothness;
+  if (w.map_structure > 0) {
+    const auto structure = map_structure_loss(out.pathways, pathway_targets);
+    t.total = t.total + w.map_structure * structure;
+    t.map_structure = structure.item<double>();
+  }
+  if (w.map_contrast > 0) {
+    const auto contrast = map_contrast_loss(out.pathways, pathway_targets);
+    t.total = t.total + w.map_contrast * contrast;
+    t.map_contrast = contrast.item<double>();
+  }
   t.gene_mse = gene_mse.item<double>();
   t.gene_r = gene_r.item<double>();
   t.pathway_mse = pathway_mse.item<double>();

@@ -45,13 +45,16 @@ void from_json(const nlohmann::json& j, QuadFlowOptions& o) {
 }
 
 void to_json(nlohmann::json& j, const LossWeights& w) {
-  j = {{"gene", w.gene}, {"pathway", w.pathway}, {"smoothness", w.smoothness}};
+  j = {{"gene", w.gene}, {"pathway", w.pathway}, {"smoothness", w.smoothness},
+       {"map_structure", w.map_structure}, {"map_contrast", w.map_contrast}};
 }
 
 void from_json(const nlohmann::json& j, LossWeights& w) {
   j.at("gene").get_to(w.gene);
   j.at("pathway").get_to(w.pathway);
   j.at("smoothness").get_to(w.smoothness);
+  w.map_structure = j.value("map_structure", 0.0);  // models before these terms had neither
+  w.map_contrast = j.value("map_contrast", 0.0);
 }
 
 std::string describe(const QuadFlowOptions& o) {

@@ -11,8 +11,10 @@
 #include "stx/core/error.hpp"
 #include "stx/core/run_folder.hpp"
 #include "stx/stats/stats.hpp"
+#include "stx/stats/map_specificity.hpp"
 #include "stx/stats/metrics.hpp"
 #include "stx/viz/figure.hpp"
+#include "stx/viz/heatmap.hpp"
 #include "stx/viz/spot_map.hpp"
 
 namespace stx {
@@ -58,6 +60,32 @@ cv::Mat comparison_figure(const MapCanvas& canvas, const std::vector<size_t>& ch
                                        "predicted, " + fmt_r(r[c])));
   }
   return grid_panels(panels, 4, 10);
+}
+
+DenseMatrix as_dense(const std::vector<float>& m, int64_t rows, size_t cols) {
+  return DenseMatrix{rows, static_cast<int64_t>(cols), std::vector<double>(m.begin(), m.end())};
+}
+
+// The pathway-pathway correlation matrices over the spots, measured beside predicted, with
+// map specificity's numbers in the subtitles.
+cv::Mat correlations_figure(const std::vector<std::string>& pathways, const std::vector<float>& truth,
+                            const std::vector<float>& predicted, int64_t n) {
+  const DenseMatrix measured = as_dense(truth, n, pathways.size()), predicted_m = as_dense(predicted, n, pathways.size());
+  const MapSpecificity spec = map_specificity(measured, predicted_m);
+  const OwnClosest own = count_own_closest(spec.closest_measured);
+  HeatmapStyle style;
+  style.cell_w = style.cell_h = pathways.size() > 60 ? 6 : 12;
+  style.limit = 1.0;
+  style.column_swatches = false;
+  std::vector<std::string> rows, blank(pathways.size());
+  for (const auto& p : pathways) rows.push_back(pathway_title(p));
+  const cv::Mat left = heatmap(column_correlations(measured).values, rows, blank, "measured",
+                               fmt::format("mean |r| between maps {:.2f}", finite_mean(spec.measured_between)), style);
+  const cv::Mat right = heatmap(column_correlations(predicted_m).values, blank, blank, "predicted",
+                                fmt::format("mean |r| between maps {:.2f}; {} of {} closest to their own measured map",
+                                            finite_mean(spec.predicted_between), own.own, own.defined),
+                                style);
+  return hstack_panels({left, right}, 24);
 }
 
 // Each chosen pathway's predicted activity beside what its token attended to (x N, so
@@ -178,6 +206,10 @@ std::vector<std::string> write_prediction_maps(const Slide& slide, const SlideDa
                       fmt::format("{}: measured and predicted pathway activity (best predicted)",
                                   slide.name)),
          run_folder::kPathwaysComparedPng);
+    save(with_heading(correlations_figure(m.pathways, spots.pathways, p.pathways, n),
+                      fmt::format("{}: how alike the pathway maps are (r between pathways over {} spots)",
+                                  slide.name, n)),
+         run_folder::kPathwayCorrelationsPng);
     save(with_heading(comparison_figure(canvas, top_indices(gene_r, static_cast<size_t>(request.top)),
                                         m.genes, spots.genes, p.genes, gene_r, n, false),
                       fmt::format("{}: measured and predicted expression, {} (best predicted genes)",

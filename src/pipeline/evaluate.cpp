@@ -64,7 +64,7 @@ void run_evaluate(EvaluateRun run) {
   const std::string summary_path = (fs::path(run.out) / run_folder::kCvSummary).string();
   outputs.write(summary_path, summary);
   outputs.commit();
-  fmt::print("\nWrote {} and {} (per target r, partial r, MSE)\n", summary_path, run_folder::kCvMetrics);
+  fmt::print("\nWrote {} and {} (per target r, partial r, MSE, map specificity)\n", summary_path, run_folder::kCvMetrics);
 }
 
 }  // namespace stx

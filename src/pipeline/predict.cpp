@@ -9,6 +9,8 @@
 #include "stx/histology/feature_cache.hpp"
 #include "stx/outputs/prediction_files.hpp"
 #include "stx/pipeline/nuclei.hpp"
+#include "stx/stats/map_specificity.hpp"
+#include "stx/stats/stats.hpp"
 #include "stx/train/dataset.hpp"
 #include "stx/train/trained_model.hpp"
 
@@ -17,6 +19,30 @@ namespace stx {
 std::string nuclei_table_path(const std::string& output) {
   return std::filesystem::path(output).replace_extension(".nuclei.tsv").string();
 }
+
+namespace {
+
+// On a slide with expression: how well the pathway maps match, and whether they differ from
+// one another as much as the measured ones do (map_specificity.hpp).
+std::string truth_summary(const SlideData& spots, const Prediction& p, size_t n_pathways) {
+  const int64_t n = spots.n_spots(), cols = static_cast<int64_t>(n_pathways);
+  const DenseMatrix truth{n, cols, {spots.pathways.begin(), spots.pathways.end()}};
+  const DenseMatrix predicted{n, cols, {p.pathways.begin(), p.pathways.end()}};
+  FiniteMean r;
+  for (int64_t c = 0; c < cols; ++c) {
+    std::vector<double> x, y;
+    for (int64_t i = 0; i < n; ++i) x.push_back(truth.at(i, c)), y.push_back(predicted.at(i, c));
+    r.add(pearson(x, y));
+  }
+  const MapSpecificity spec = map_specificity(truth, predicted);
+  const OwnClosest own = count_own_closest(spec.closest_measured);
+  return fmt::format("mean pathway r {:.3f}; maps' mean |r| between pathways {:.3f} predicted, {:.3f} measured; "
+                     "{} of {} closest to their own measured map",
+                     r.value(), finite_mean(spec.predicted_between), finite_mean(spec.measured_between), own.own,
+                     own.defined);
+}
+
+}  // namespace
 
 void run_predict(PredictRun run) {
   run.slide.read.format = parse_input_format(run.slide.format);
@@ -75,6 +101,7 @@ void run_predict(PredictRun run) {
              slide.counts.n_rows == 0 ? ", pseudo-spots on the tissue" : "");
   fmt::print("  model     = {} (trained on {})\n", run.model, fmt::join(m.training_slides, ", "));
   fmt::print("  predicted = {} pathways, {} genes per spot\n", m.pathways.size(), m.genes.size());
+  if (spots.has_targets()) fmt::print("  measured  = {}\n", truth_summary(spots, p, m.pathways.size()));
   if (!run.maps.empty() && !spots.has_targets())
     fmt::print("  no measured-vs-predicted maps: {}\n", why_no_truth);
   fmt::print("Wrote {}{}\n", run.output, run.tsv.empty() ? "" : " and " + run.tsv);

@@ -38,7 +38,10 @@ figcaption{color:#666;font-size:13px}.note{color:#666;font-size:13px;max-width:9
 
 struct MetricRow {
   std::string protocol, fold, method, kind, target;
-  double r, partial_r, mse;
+  double r = NAN, partial_r = NAN, mse = NAN;
+  // map specificity; NaN and "" in a run written before it
+  double maps_between = NAN, measured_maps_between = NAN;
+  std::string closest_measured;
 };
 
 // Every (protocol, fold, method) has the same targets of each kind: a file cut short at a
@@ -62,13 +65,16 @@ std::vector<MetricRow> read_metrics(const fs::path& path) {
   TextLines in(path.string());
   std::string line;
   // Runs before the two protocols had no protocol column: one protocol, named as then.
+  // Runs before map specificity lack its three columns.
   std::vector<std::string> expected = run_folder::cv_metrics_columns();
   STX_CHECK(in.next(line), FormatError, "{}: empty; expected the columns {}", path.string(),
             fmt::join(expected, ", "));
+  const bool has_specificity = split_tabs(line) == expected;
+  if (!has_specificity) expected = run_folder::cv_metrics_columns_before_specificity();
   const bool has_protocol = split_tabs(line) == expected;
   if (!has_protocol) expected.erase(expected.begin());
-  STX_CHECK(split_tabs(line) == expected, FormatError, "{}: header must be the columns protocol, {}",
-            path.string(), fmt::join(expected, ", "));
+  STX_CHECK(split_tabs(line) == expected, FormatError, "{}: header must be the columns {}",
+            path.string(), fmt::join(run_folder::cv_metrics_columns(), ", "));
   std::vector<MetricRow> rows;
   while (in.next(line)) {
     if (line.empty()) continue;
@@ -79,8 +85,22 @@ std::vector<MetricRow> read_metrics(const fs::path& path) {
     if (has_protocol) f.erase(f.begin());
     STX_CHECK(f[2] == "gene" || f[2] == "pathway", FormatError,
               "{}: line {}: kind must be 'gene' or 'pathway', found '{}'", path.string(), in.line_number(), f[2]);
-    rows.push_back({protocol, f[0], f[1], f[2], f[3], parse_double(f[4], in, expected[4]),
-                    parse_double(f[5], in, expected[5]), parse_double(f[6], in, expected[6])});
+    const size_t o = has_protocol ? 1 : 0;  // f has lost the protocol column, expected has not
+    MetricRow row;
+    row.protocol = protocol;
+    row.fold = f[0];
+    row.method = f[1];
+    row.kind = f[2];
+    row.target = f[3];
+    row.r = parse_double(f[4], in, expected[4 + o]);
+    row.partial_r = parse_double(f[5], in, expected[5 + o]);
+    row.mse = parse_double(f[6], in, expected[6 + o]);
+    if (has_specificity) {
+      row.maps_between = parse_double(f[7], in, expected[7 + o]);
+      row.measured_maps_between = parse_double(f[8], in, expected[8 + o]);
+      row.closest_measured = f[9] == kTsvMissing ? "" : f[9];
+    }
+    rows.push_back(row);
   }
   STX_CHECK(!rows.empty(), FormatError, "{}: no metric rows", path.string());
   check_complete(rows, path);
@@ -101,12 +121,19 @@ void add_unique(std::vector<T>& list, const T& value) {
 std::string fold_table(const std::vector<MetricRow>& rows, const std::string& kind,
                        const std::vector<std::string>& methods, const std::vector<std::string>& folds) {
   std::map<std::pair<std::string, std::string>, FiniteMean> cell;
-  std::map<std::string, FiniteMean> partial, mse;
+  std::map<std::string, FiniteMean> partial, mse, between, measured_between;
+  std::map<std::string, std::pair<int, int>> own_closest;  // method -> (own, with a closest map)
   for (const auto& r : rows) {
     if (r.kind != kind) continue;
     cell[{r.method, r.fold}].add(r.r);
     partial[r.method].add(r.partial_r);
     mse[r.method].add(r.mse);
+    between[r.method].add(r.maps_between);
+    measured_between[r.method].add(r.measured_maps_between);
+    if (!r.closest_measured.empty()) {
+      own_closest[r.method].first += r.closest_measured == r.target;
+      own_closest[r.method].second += 1;
+    }
   }
   std::vector<std::string> columns = folds;
   columns.push_back("mean");
@@ -124,8 +151,8 @@ std::string fold_table(const std::vector<MetricRow>& rows, const std::string& ki
   t.header = {"method"};
   t.numeric = {false};
   for (const auto& c : columns) t.header.push_back(c), t.numeric.push_back(true);
-  t.header.insert(t.header.end(), {"partial r | depth", "MSE"});
-  t.numeric.insert(t.numeric.end(), {true, true});
+  t.header.insert(t.header.end(), {"partial r | depth", "MSE", "maps' mean |r| (measured)", "own map closest"});
+  t.numeric.insert(t.numeric.end(), {true, true, true, true});
   for (const auto& m : methods) {
     std::vector<std::string> row = {html::escape(m)};
     for (const auto& c : columns) {
@@ -137,6 +164,9 @@ std::string fold_table(const std::vector<MetricRow>& rows, const std::string& ki
     }
     row.push_back(number(partial[m].value()));
     row.push_back(three_significant(mse[m].value(), "&ndash;"));
+    row.push_back(number(between[m].value()) + " (" + number(measured_between[m].value()) + ")");
+    const auto [own, defined] = own_closest[m];
+    row.push_back(defined > 0 ? fmt::format("{} of {}", own, defined) : "&ndash;");
     t.rows.push_back(row);
   }
   return html::render(t);
@@ -208,6 +238,7 @@ std::vector<fs::path> pngs_in(const fs::path& dir) {
 std::string maps_section(const fs::path& dir) {
   const std::vector<std::pair<std::string, std::string>> known = {
       {run_folder::kPathwaysComparedPng, "Measured and predicted pathway activity on the held-out section (best predicted pathways; each panel on its own colour scale, 1st–99th percentile)"},
+      {run_folder::kPathwayCorrelationsPng, "How alike the pathway maps are: Pearson r between every two pathways over the held-out section's spots, measured (left) and predicted (right), in the same order. A model that draws one map fifty times shows a right panel that is red throughout"},
       {run_folder::kGenesComparedPng, "Measured and predicted expression of the best predicted genes (log1p CP10k)"},
       {run_folder::kPathwaysPredictedPng, "All pathways, predicted from the H&E image"},
       {run_folder::kAttentionPng, "Attention maps: the spots each pathway token attended to in the last layer (P←H weights × number of spots; 1 = uniform)"}};
@@ -249,7 +280,12 @@ std::string build_run_report(const std::string& run_dir) {
   body += "<h2>Model against baselines</h2>\n<p class=\"note\">Mean Pearson r over targets on "
           "each held-out patient or section; every method trained on the same spots and features in one "
           "run. Best per column in bold. &lsquo;partial r | depth&rsquo;: r after removing what "
-          "log library size explains. The mean predictor has no r (constant). Leaving a patient "
+          "log library size explains. &lsquo;maps&rsquo; mean |r|&rsquo;: how alike the predicted "
+          "maps are (mean |r| between each target's map and the others'), beside the measured "
+          "maps' value in brackets: a model that learned only cellularity draws one map many "
+          "times and scores far above the measured value. &lsquo;own map closest&rsquo;: "
+          "predictions that correlate best with their own measured map rather than another "
+          "target's (summed over folds). The mean predictor has no r (constant). Leaving a patient "
           "out is what a user sees on a new patient; a section held out while its patient's other "
           "sections train overstates it.</p>\n";
   for (const auto& protocol : protocols) {

@@ -25,12 +25,22 @@ inline constexpr const char* kPathwaysPredictedPng = "pathways_predicted.png";
 inline constexpr const char* kPathwaysZoomPng = "pathways_predicted_zoom.png";  // --map-zoom
 inline constexpr const char* kPathwaysComparedPng = "pathways_measured_vs_predicted.png";
 inline constexpr const char* kGenesComparedPng = "genes_measured_vs_predicted.png";
+inline constexpr const char* kPathwayCorrelationsPng = "pathway_correlations_measured_vs_predicted.png";
 inline constexpr const char* kAttentionPng = "attention.png";
 
-/// cv_metrics.tsv's header, in order.
+/// cv_metrics.tsv's header, in order. Map specificity: the mean |r| of the target's predicted
+/// map with the other predicted maps, the same among the measured maps, and the target whose
+/// measured map the prediction correlates with most (its own, in a specific model).
 inline const std::vector<std::string>& cv_metrics_columns() {
-  static const std::vector<std::string> columns = {"protocol", "fold",      "method", "kind", "target",
-                                                   "pearson_r", "partial_r_given_depth", "mse"};
+  static const std::vector<std::string> columns = {
+      "protocol", "fold", "method", "kind", "target", "pearson_r", "partial_r_given_depth", "mse",
+      "mean_abs_r_with_other_predicted_maps", "mean_abs_r_with_other_measured_maps", "closest_measured_map"};
+  return columns;
+}
+
+/// The columns cv_metrics.tsv had before map specificity (still read by `stx report`).
+inline const std::vector<std::string>& cv_metrics_columns_before_specificity() {
+  static const std::vector<std::string> columns(cv_metrics_columns().begin(), cv_metrics_columns().begin() + 8);
   return columns;
 }
 

@@ -8,8 +8,10 @@
 //   ridge, per-slide features   the same on features standardised over each slide's own spots
 //                 (QuadFlow's default input), so the gain of that step alone is visible
 //   quadflow      the model (and, with ablations, one variant per switched-off part)
-// Per target: Pearson r, partial r given log library size, MSE; per fold and method: means
-// over all targets and over the 50 most variable ones.
+// Per target: Pearson r, partial r given log library size, MSE, and map specificity (mean |r|
+// of its predicted map with the other predicted maps, the same among the measured maps, and
+// the measured map its prediction is closest to); per fold and method: means over all targets
+// and over the 50 most variable ones, and how many predictions are closest to their own map.
 #pragma once
 
 #include <functional>
@@ -47,7 +49,11 @@ struct CvRow {
   std::string method;
   std::string kind;    // "gene" or "pathway"
   std::vector<double> r, partial_r, mse;  // per target
+  std::vector<double> maps_between, measured_maps_between;  // per target (map_specificity.hpp)
+  std::vector<int64_t> closest_measured;                    // per target, -1 when undefined
   double mean_r = 0, top_mean_r = 0, mean_partial_r = 0, mean_mse = 0;
+  double mean_maps_between = 0, mean_measured_maps_between = 0;  // mean |r| between maps
+  int64_t own_closest = 0, closest_defined = 0;  // predictions closest to their own measured map
   int undefined = 0;   // targets whose r is undefined
   double seconds = 0;  // training + prediction time of the method in this fold
 };
@@ -68,10 +74,12 @@ CvResult cross_validate(const Dataset& data, const CvOptions& options,
                         const CvProgress& progress = {});
 
 /// Markdown tables, one per protocol and kind: per method, mean r per fold and their mean,
-/// then top-50 r, partial r and MSE means.
+/// then top-50 r, partial r, MSE means, the predicted maps' mean |r| between maps beside the
+/// measured maps' and the predictions closest to their own measured map.
 std::string cv_summary_markdown(const CvResult& result);
 
-/// One TSV row per (protocol, fold, method, kind, target): r, partial r, MSE.
+/// One TSV row per (protocol, fold, method, kind, target): r, partial r, MSE, the map
+/// specificity columns (run_folder.hpp).
 void write_cv_tsv(const CvResult& result, const std::string& path);
 
 }  // namespace stx

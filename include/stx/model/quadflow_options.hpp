@@ -78,6 +78,11 @@ struct LossWeights {
   double gene = 1.0;
   double pathway = 1.0;
   double smoothness = 0.05;
+  // Map specificity (loss.hpp): the predicted pathway-pathway correlations over the step's
+  // spots against the measured ones, and each predicted map's contrast between its own
+  // measured map and the others'. 0 = off.
+  double map_structure = 0.0;
+  double map_contrast = 0.0;
 };
 
 void to_json(nlohmann::json& j, const LossWeights& w);
