@@ -1,0 +1,152 @@
+#!/usr/bin/env python3
+"""Which builtin features carry pathway signal beyond depth from patient C to patient B?
+
+Ridge regression (the HEST protocol's baseline) trained on C2-C5 and tested on B4, on every
+group of the builtin encoder's features alone and with each group left out; for each: mean r
+over the 50 pathway targets, partial r given log library size, the predicted maps' mean |r|
+between maps (the measured maps': printed once) and how many predictions are closest to their
+own measured map. With --extra FILE.npz (per-slide arrays named like the slides, spots in the
+cache's order, plus 'names'), the extra features are added as one more group.
+
+Inputs: the feature cache that `stx evaluate`/`stx encode` wrote (--cache, *.h5) and `stx score`
+h5ad files of the same sections (--scores, SECTION.h5ad, with counts in X).
+Usage: feature_signal_across_patients.py --cache stx-cache --scores DIR [--extra F.npz]"""
+import argparse
+import glob
+import os
+
+import anndata
+import h5py
+import numpy as np
+
+TRAIN, TEST = ["C2", "C3", "C4", "C5"], "B4"
+LAMBDAS = [0.1, 1, 10, 100, 1000, 1e4]
+
+
+def load(cache, scores, section):
+    path = glob.glob(os.path.join(cache, f"{section}-builtin-v1-*.h5"))[0]
+    with h5py.File(path) as f:
+        x = f["features"][:].astype(float)
+        ids = [s.decode() if isinstance(s, bytes) else s for s in f["spot_ids"][:]]
+        names = [s.decode() if isinstance(s, bytes) else s for s in f["feature_names"][:]]
+    a = anndata.read_h5ad(os.path.join(scores, f"scores_{section}.h5ad"))
+    order = a.obs_names.get_indexer(ids)
+    y = np.asarray(a.obsm["pathway_activity"], dtype=float)[order]
+    depth = np.log1p(np.asarray(a.X.sum(1)).ravel())[order]
+    return x, y, depth, names
+
+
+def ridge(xtr, ytr, xte, lam):
+    mu, sd = xtr.mean(0), xtr.std(0) + 1e-9
+    ztr, zte = (xtr - mu) / sd, (xte - mu) / sd
+    ym = ytr.mean(0)
+    w = np.linalg.solve(ztr.T @ ztr + lam * np.eye(ztr.shape[1]), ztr.T @ (ytr - ym))
+    return zte @ w + ym
+
+
+def colcorr(a, b):
+    a = (a - a.mean(0)) / (a.std(0) + 1e-12)
+    b = (b - b.mean(0)) / (b.std(0) + 1e-12)
+    return a.T @ b / len(a)
+
+
+def metrics(y, p, depth):
+    k = y.shape[1]
+    cross = colcorr(p, y)
+    r = np.diag(cross)
+    rz_y = colcorr(y, depth[:, None])[:, 0]
+    rz_p = colcorr(p, depth[:, None])[:, 0]
+    partial = (r - rz_y * rz_p) / np.sqrt((1 - rz_y ** 2) * (1 - rz_p ** 2))
+    between = (np.abs(colcorr(p, p)).sum() - k) / (k * (k - 1))
+    own = int(np.sum(cross.argmax(1) == np.arange(k)))
+    return r.mean(), partial.mean(), between, own
+
+
+def fit(slides, columns):
+    """lambda by leave one training section out, then C2-C5 -> B4."""
+    best = None
+    for lam in LAMBDAS:
+        rs = []
+        for held in TRAIN:
+            tr = [s for s in TRAIN if s != held]
+            xtr = np.vstack([slides[s][0][:, columns] for s in tr])
+            ytr = np.vstack([slides[s][1] for s in tr])
+            p = ridge(xtr, ytr, slides[held][0][:, columns], lam)
+            rs.append(np.diag(colcorr(p, slides[held][1])).mean())
+        if best is None or np.mean(rs) > best[0]:
+            best = (np.mean(rs), lam)
+    xtr = np.vstack([slides[s][0][:, columns] for s in TRAIN])
+    ytr = np.vstack([slides[s][1] for s in TRAIN])
+    p = ridge(xtr, ytr, slides[TEST][0][:, columns], best[1])
+    return metrics(slides[TEST][1], p, slides[TEST][2]) + (best[1],)
+
+
+def fit_reverse(slides, columns, lam):
+    """B4 -> each section of patient C (the other patient fold; lambda from the forward fit):
+    the mean over the four sections of mean r and partial r."""
+    out = []
+    for held in TRAIN:
+        p = ridge(slides[TEST][0][:, columns], slides[TEST][1], slides[held][0][:, columns], lam)
+        out.append(metrics(slides[held][1], p, slides[held][2])[:2])
+    return np.mean(out, axis=0)
+
+
+def group_of(name):
+    base = name.split("_", 1)[1]
+    if base.startswith(("H_",)):
+        return "haematoxylin distribution"
+    if base.startswith("E_"):
+        return "eosin distribution"
+    if base.startswith(("L_", "a_", "b_")):
+        return "Lab colour"
+    if base.startswith(("gradient", "laplacian")):
+        return "gradients"
+    if base.startswith("glcm"):
+        return "texture (GLCM)"
+    if base.startswith(("nuclei", "nucleus", "nuclear")):
+        return "nuclei"
+    if base.startswith("tissue"):
+        return "tissue fraction"
+    return "extra"
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--cache", default="stx-cache")
+    ap.add_argument("--scores", required=True)
+    ap.add_argument("--extra")
+    a = ap.parse_args()
+    slides = {s: list(load(a.cache, a.scores, s)) for s in TRAIN + [TEST]}
+    names = slides[TEST][3]
+    groups = {}
+    for i, n in enumerate(names):
+        groups.setdefault(group_of(n), []).append(i)
+    if a.extra:
+        extra = np.load(a.extra, allow_pickle=True)
+        start = len(names)
+        for s in slides:
+            slides[s][0] = np.hstack([slides[s][0], extra[s]])
+        groups["extra"] = list(range(start, start + extra[TEST].shape[1]))
+    y, depth = slides[TEST][1], slides[TEST][2]
+    k = y.shape[1]
+    measured = (np.abs(colcorr(y, y)).sum() - k) / (k * (k - 1))
+    print(f"B4 measured maps' mean |r| between maps {measured:.3f}; train C2-C5, ridge, lambda by leave one section out\n")
+    print("| features | n | mean r | partial r | maps' mean \\|r\\| | own closest | lambda | B4 -> C: mean r | partial r |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    rows = [("builtin (all 60)", [i for g, c in groups.items() if g != "extra" for i in c])]
+    if a.extra:
+        rows.append(("builtin + extra", [i for c in groups.values() for i in c]))
+    everything = rows[-1][1]
+    for g, c in groups.items():
+        rows.append((f"only {g}", c))
+    for g, c in groups.items():
+        rows.append((f"all but {g}", [i for i in everything if i not in c]))
+    for label, columns in rows:
+        r, partial, between, own, lam = fit(slides, columns)
+        back_r, back_partial = fit_reverse(slides, columns, lam)
+        print(f"| {label} | {len(columns)} | {r:.3f} | {partial:.3f} | {between:.3f} | {own} of {k} | {lam:g} "
+              f"| {back_r:.3f} | {back_partial:.3f} |")
+
+
+if __name__ == "__main__":
+    main()
