@@ -5,12 +5,13 @@ Ridge regression (the HEST protocol's baseline) trained on C2-C5 and tested on B
 group of the builtin encoder's features alone and with each group left out; for each: mean r
 over the 50 pathway targets, partial r given log library size, the predicted maps' mean |r|
 between maps (the measured maps': printed once) and how many predictions are closest to their
-own measured map. With --extra FILE.npz (per-slide arrays named like the slides, spots in the
+own measured map. --remove-pcs K scores what is left of the targets after their first K
+principal components: the pathway-specific part beyond the shared axes. With --extra FILE.npz (per-slide arrays named like the slides, spots in the
 cache's order, plus 'names'), the extra features are added as one more group.
 
 Inputs: the feature cache that `stx evaluate`/`stx encode` wrote (--cache, *.h5) and `stx score`
 h5ad files of the same sections (--scores, SECTION.h5ad, with counts in X).
-Usage: feature_signal_across_patients.py --cache stx-cache --scores DIR [--extra F.npz]"""
+Usage: feature_signal_across_patients.py --cache stx-cache --scores DIR [--extra F.npz] [--remove-pcs K]"""
 import argparse
 import glob
 import os
@@ -78,7 +79,7 @@ def fit(slides, columns):
     xtr = np.vstack([slides[s][0][:, columns] for s in TRAIN])
     ytr = np.vstack([slides[s][1] for s in TRAIN])
     p = ridge(xtr, ytr, slides[TEST][0][:, columns], best[1])
-    return metrics(slides[TEST][1], p, slides[TEST][2]) + (best[1],)
+    return metrics(slides[TEST][1], p, slides[TEST][2]) + (best[1], best[0])
 
 
 def fit_reverse(slides, columns, lam):
@@ -115,8 +116,21 @@ def main():
     ap.add_argument("--cache", default="stx-cache")
     ap.add_argument("--scores", required=True)
     ap.add_argument("--extra")
+    ap.add_argument("--remove-pcs", type=int, default=0,
+                    help="score the targets left after removing their first K principal components "
+                         "(fitted on the training sections' standardised targets): pathway-specific signal")
     a = ap.parse_args()
     slides = {s: list(load(a.cache, a.scores, s)) for s in TRAIN + [TEST]}
+    if a.remove_pcs > 0:
+        y_train = np.vstack([slides[s][1] for s in TRAIN])
+        mu, sd = y_train.mean(0), y_train.std(0)
+        _, share, vt = np.linalg.svd((y_train - mu) / sd, full_matrices=False)
+        share = share ** 2 / np.sum(share ** 2)
+        print(f"removed the first {a.remove_pcs} components of the training targets "
+              f"({100 * share[:a.remove_pcs].sum():.0f} % of their variance)")
+        keep = np.eye(len(mu)) - vt[:a.remove_pcs].T @ vt[:a.remove_pcs]
+        for s in slides:
+            slides[s][1] = ((slides[s][1] - mu) / sd) @ keep
     names = slides[TEST][3]
     groups = {}
     for i, n in enumerate(names):
@@ -131,8 +145,8 @@ def main():
     k = y.shape[1]
     measured = (np.abs(colcorr(y, y)).sum() - k) / (k * (k - 1))
     print(f"B4 measured maps' mean |r| between maps {measured:.3f}; train C2-C5, ridge, lambda by leave one section out\n")
-    print("| features | n | mean r | partial r | maps' mean \\|r\\| | own closest | lambda | B4 -> C: mean r | partial r |")
-    print("|---|---|---|---|---|---|---|---|---|")
+    print("| features | n | mean r | partial r | maps' mean \\|r\\| | own closest | lambda | within C (LOSO) r | B4 -> C: mean r | partial r |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     rows = [("builtin (all 60)", [i for g, c in groups.items() if g != "extra" for i in c])]
     if a.extra:
         rows.append(("builtin + extra", [i for c in groups.values() for i in c]))
@@ -142,10 +156,10 @@ def main():
     for g, c in groups.items():
         rows.append((f"all but {g}", [i for i in everything if i not in c]))
     for label, columns in rows:
-        r, partial, between, own, lam = fit(slides, columns)
+        r, partial, between, own, lam, within = fit(slides, columns)
         back_r, back_partial = fit_reverse(slides, columns, lam)
         print(f"| {label} | {len(columns)} | {r:.3f} | {partial:.3f} | {between:.3f} | {own} of {k} | {lam:g} "
-              f"| {back_r:.3f} | {back_partial:.3f} |")
+              f"| {within:.3f} | {back_r:.3f} | {back_partial:.3f} |")
 
 
 if __name__ == "__main__":
