@@ -4,6 +4,7 @@
 #include "commands.hpp"
 #include "data_parallel_launch.hpp"
 #include "stx/core/error.hpp"
+#include "stx/core/log.hpp"
 #include "stx/pipeline/train.hpp"
 #include "training_args.hpp"
 
@@ -49,6 +50,8 @@ Action add_train(CLI::App& app) {
                 *nproc, worker->world);
       t.parallel = *worker;
     }
+    // -q: warnings only, the epochs' progress included
+    run->epoch_lines = log()->level() <= spdlog::level::info;
     run_train(*run);
     return 0;
   };

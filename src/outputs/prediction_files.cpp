@@ -39,9 +39,11 @@ Slide prediction_slide(const Slide& source, const SlideData& spots, const Predic
 
 void write_prediction_h5ad(const Slide& source, const SlideData& spots, const Prediction& p,
                            const ModelMetadata& m, const std::string& model_path,
-                           const std::string& version, const std::string& path) {
+                           const std::string& version, const std::vector<float>& out_of_domain,
+                           const std::string& path) {
   Slide out = prediction_slide(source, spots, p, m);
   out.set_obsm("pathway_activity", static_cast<int64_t>(m.pathways.size()), p.pathways);
+  if (!out_of_domain.empty()) out.set_obsm("stx_out_of_domain", 1, out_of_domain);
   out.uns_lists["pathway_names"] = m.pathways;
   out.uns_strings["pathway_method"] = m.score_method;
   out.uns_strings["stx_X"] = "QuadFlow-predicted " + describe(parse_gene_target_scale(m.gene_target_scale)) +
@@ -55,16 +57,18 @@ void write_prediction_h5ad(const Slide& source, const SlideData& spots, const Pr
 }
 
 void write_prediction_tsv(const SlideData& spots, const Prediction& p, const ModelMetadata& m,
-                          const std::string& path) {
+                          const std::vector<float>& out_of_domain, const std::string& path) {
   std::vector<std::string> columns = {"spot", "x_px", "y_px"};
   columns.insert(columns.end(), m.pathways.begin(), m.pathways.end());
   columns.insert(columns.end(), m.genes.begin(), m.genes.end());
+  if (!out_of_domain.empty()) columns.push_back("out_of_domain");
   TsvWriter tsv(path, columns);
   const size_t n_p = m.pathways.size(), n_g = m.genes.size();
   for (int64_t i = 0; i < p.n_spots; ++i) {
     tsv.text(spots.spot_ids[i]).number(spots.pixel_x[i]).number(spots.pixel_y[i]);
     for (size_t k = 0; k < n_p; ++k) tsv.number(p.pathways[i * n_p + k]);
     for (size_t k = 0; k < n_g; ++k) tsv.number(p.genes[i * n_g + k]);
+    if (!out_of_domain.empty()) tsv.number(out_of_domain[static_cast<size_t>(i)]);
     tsv.end_row();
   }
   tsv.commit();

@@ -6,12 +6,14 @@
 #include <filesystem>
 
 #include "stx/core/error.hpp"
+#include "stx/core/log.hpp"
 #include "stx/histology/feature_cache.hpp"
 #include "stx/outputs/prediction_files.hpp"
 #include "stx/pipeline/nuclei.hpp"
 #include "stx/stats/map_specificity.hpp"
 #include "stx/stats/stats.hpp"
 #include "stx/train/dataset.hpp"
+#include "stx/train/domain_shift.hpp"
 #include "stx/train/trained_model.hpp"
 
 namespace stx {
@@ -89,10 +91,19 @@ void run_predict(PredictRun run) {
                           m.encoder_tail.blocks);
   Prediction p = model.predict(spots, !run.maps.empty(), run.threads);
   clip_predicted_genes(p);
+  const std::string resolution = resolution_mismatch(slide.um_per_px, m);
+  if (!resolution.empty()) log()->warn("{}: outside the training domain: {}", slide.name, resolution);
+  const std::vector<float> out_of_domain = out_of_domain_share(spots, m);
+  const double median_out = median_share(out_of_domain);
+  if (median_out > kOutOfDomainMedianShare)
+    log()->warn("{}: outside the training domain: the median spot has {:.0f} % of its {} features beyond {:g} sd of "
+                "the model's training spots (training sections: under 5 %); its predictions are extrapolations. "
+                "Per spot: obsm['stx_out_of_domain']", slide.name, 100 * median_out, m.feature_mean.size(),
+                kOutOfDomainZ);
   // The .h5ad, the TSV and the maps appear together, or (on any error) none of them.
   StagedFiles outputs;
-  write_prediction_h5ad(slide, spots, p, m, run.model, STX_VERSION, outputs.reserve(run.output));
-  if (!run.tsv.empty()) write_prediction_tsv(spots, p, m, outputs.reserve(run.tsv));
+  write_prediction_h5ad(slide, spots, p, m, run.model, STX_VERSION, out_of_domain, outputs.reserve(run.output));
+  if (!run.tsv.empty()) write_prediction_tsv(spots, p, m, out_of_domain, outputs.reserve(run.tsv));
   std::vector<std::string> maps;
   if (!run.maps.empty())
     maps = write_prediction_maps(slide, spots, p, m, run.maps, run.map_request, outputs);

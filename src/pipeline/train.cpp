@@ -45,6 +45,7 @@ void run_train(TrainRun run) {
   std::set<int64_t> announced = {1};
   const TrainedModel model = train_quadflow(
       train, validation, data.metadata, t, [&](const EpochReport& r) {
+        if (!run.epoch_lines) return;
         if (announced.insert(r.member).second)
           fmt::print(stderr, "  model {}/{} (seed {})\n", r.member, r.members, t.seed + r.member - 1);
         if (r.epoch % run.print_every != 0 && r.epoch != r.epochs) return;

@@ -136,6 +136,10 @@ Dataset prepare_dataset(const std::vector<ReadOptions>& inputs, const DatasetOpt
   m.pathways = pathway_names;
   m.genes = genes;
   m.feature_names = encoder->feature_names();
+  const auto [finest, coarsest] = std::minmax_element(slides.begin(), slides.end(), [](const Slide& a, const Slide& b) {
+    return a.um_per_px < b.um_per_px;
+  });
+  m.training_um_per_px = {finest->um_per_px, coarsest->um_per_px};
   m.membership = gene_set_membership(sets, pathway_names, genes);
   m.pathway_overlap = gene_set_overlap(sets, pathway_names);
   return data;

@@ -55,7 +55,8 @@ nlohmann::json metadata_to_json(const ModelMetadata& m) {
           {"gene_sd", m.gene_sd},
           {"pathway_mean", m.pathway_mean},
           {"pathway_sd", m.pathway_sd},
-          {"training_slides", m.training_slides}};
+          {"training_slides", m.training_slides},
+          {"training_um_per_px", m.training_um_per_px}};
 }
 
 ModelMetadata metadata_from_json(const nlohmann::json& j, const std::string& source) {
@@ -103,9 +104,13 @@ ModelMetadata metadata_from_json(const nlohmann::json& j, const std::string& sou
     j.at("pathway_mean").get_to(m.pathway_mean);
     j.at("pathway_sd").get_to(m.pathway_sd);
     j.at("training_slides").get_to(m.training_slides);
+    if (j.contains("training_um_per_px")) j.at("training_um_per_px").get_to(m.training_um_per_px);
   } catch (const nlohmann::json::exception& e) {
     throw FormatError(fmt::format("{}: checkpoint metadata: {}", source, e.what()));
   }
+  const auto& um = m.training_um_per_px;
+  STX_CHECK(um.empty() || (um.size() == 2 && std::isfinite(um[0]) && std::isfinite(um[1]) && um[0] > 0 && um[0] <= um[1]),
+            FormatError, "{}: checkpoint metadata: training_um_per_px must be [min, max] with 0 < min <= max", source);
   // the sizes a model file may ask to be built with, before anything is allocated or multiplied
   const QuadFlowOptions& o = m.model;
   STX_CHECK(o.feature_dim >= 1 && o.feature_dim <= 1'000'000 && o.n_pathways >= 1 && o.n_pathways <= 100'000 &&

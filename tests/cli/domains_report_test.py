@@ -16,6 +16,7 @@ import subprocess
 import sys
 import tempfile
 
+import anndata
 import numpy as np
 import pandas as pd
 from PIL import Image
@@ -108,12 +109,55 @@ c.check(list(stability.k) == [4, 5, 3, 4] and stability.ari.between(0, 1).all() 
 # A prediction: the .h5ad of `stx predict` is clustered on its predicted pathways by default,
 # beside Hist2ST's protocol (k-means on the PCs of the predicted expression); no counts, so
 # nothing is pooled.
-r = run(stx, "train", str(her2st), "--sections", "C3,C4", "--epochs", "5", "--threads", "2",
-        "--cache-dir", str(tmp / "cache"), "--out", str(tmp / "model"))
+r = run(stx, "-q", "train", str(her2st), "--sections", "C3,C4", "--epochs", "5", "--threads", "2",
+        "--cache-dir", str(tmp / "cache"), "--out", str(tmp / "model"), "--print-every", "1")
 c.check(r.returncode == 0, f"train exit {r.returncode}: {r.stderr[-500:]}")
+c.check("epoch" not in r.stderr and "model 1/" not in r.stderr, f"stx -q train printed progress: {r.stderr[-500:]}")
 r = run(stx, "predict", str(her2st), "--section", "C2", "-m", str(tmp / "model" / "model.pt"),
         "--cache-dir", str(tmp / "cache"), "-o", str(tmp / "C2_pred.h5ad"))
 c.check(r.returncode == 0, f"predict exit {r.returncode}: {r.stderr[-500:]}")
+c.check("closest to their own measured map" in r.stdout, f"predict on C2 (with counts) printed no map specificity: {r.stdout}")
+c.check("outside the training domain" not in r.stderr, f"C2 (the training patient) called out of domain: {r.stderr}")
+c2 = anndata.read_h5ad(tmp / "C2_pred.h5ad")
+share = np.asarray(c2.obsm["stx_out_of_domain"])[:, 0]
+c.check(share.shape == (c2.n_obs,) and np.median(share) < 0.1 and share.min() >= 0 and share.max() <= 1,
+        f"C2's out-of-domain shares: median {np.median(share)}")
+
+
+def altered_c2(name, image, scale):
+    """A dataset folder with C2's counts and its H&E replaced (pixel coordinates scaled with it)."""
+    root = tmp / name / "her2st"
+    for sub in ("images", "spots", "counts"):
+        (root / sub).mkdir(parents=True)
+    (root / "counts" / "C2.tsv.gz").symlink_to((her2st / "counts" / "C2.tsv.gz").resolve())
+    spots = pd.read_csv(her2st / "spots" / "C2_selection.tsv", sep="\t")
+    spots["pixel_x"] *= scale
+    spots["pixel_y"] *= scale
+    spots.to_csv(root / "spots" / "C2_selection.tsv", sep="\t", index=False)
+    image.save(root / "images" / "C2.jpg", quality=90)
+    return root
+
+
+# Out of the training domain: a colour-inverted C2 (its features) and C2 at 4x coarser pixels
+# (2.75 um/px against the training sections' 0.69) are flagged on stderr; the share of each
+# spot's features beyond 3 sd is in obsm and the TSV's last column.
+he = Image.open(her2st / "images" / "C2.jpg").convert("RGB")
+variants = {"inverted": altered_c2("inverted", Image.fromarray(255 - np.asarray(he)), 1.0),
+            "4x coarser": altered_c2("coarse", he.resize((he.width // 4, he.height // 4), Image.LANCZOS), 0.25)}
+for name, root in variants.items():
+    out = tmp / f"{root.parent.name}.h5ad"
+    r = run(stx, "predict", str(root), "--section", "C2", "-m", str(tmp / "model" / "model.pt"), "--cache-dir",
+            str(tmp / "cache"), "-o", str(out), "--tsv", str(tmp / f"{root.parent.name}.tsv"))
+    warned = [l for l in r.stderr.splitlines() if "outside the training domain" in l]
+    expected = "sd of the model's training spots" if name == "inverted" else "coarser than the "
+    c.check(r.returncode == 0 and len(warned) >= 1 and all(l.count("C2:") == 1 for l in warned)
+            and any(expected in l for l in warned), f"{name} C2: {r.returncode} {r.stderr[-600:]}")
+    if r.returncode == 0:
+        share = np.asarray(anndata.read_h5ad(out).obsm["stx_out_of_domain"])[:, 0]
+        tsv = pd.read_csv(tmp / f"{root.parent.name}.tsv", sep="\t")
+        c.check(tsv.columns[-1] == "out_of_domain" and np.allclose(tsv["out_of_domain"], share, atol=1e-6)
+                and (name != "inverted" or np.median(share) > 0.1),
+                f"{name} C2: median share {np.median(share)}, TSV {list(tsv.columns[-2:])}")
 r = run(stx, "domains", str(tmp / "C2_pred.h5ad"), "-o", str(tmp / "pred_domains"), "--k", "3")
 c.check(r.returncode == 0, f"domains of a prediction exit {r.returncode}: {r.stderr[-500:]}")
 if r.returncode == 0:
@@ -148,14 +192,18 @@ c.check("What sets each domain apart" in page and "Domains at neighbouring k" in
 c.check("HALLMARK_" in page and "ridge" in page and "quadflow" in page, "metrics tables missing")
 c.check("<h3>Pathway activity, leave one section out within a patient</h3>" in page
         and "leave one patient out</h3>" not in page, "the report's tables do not name the protocol run")
-# a run folder from before the protocol column still reports, as one protocol
-old_runs = tmp / "old_runs"
-old_runs.mkdir()
-lines = (runs / "cv_metrics.tsv").read_text().splitlines()
-(old_runs / "cv_metrics.tsv").write_text("\n".join(l.split("\t", 1)[1] for l in lines) + "\n")
-r = run(stx, "report", str(old_runs))
-c.check(r.returncode == 0 and "leave one group out</h3>" in (old_runs / "report.html").read_text(),
-        f"report of a metrics file without a protocol column: {r.returncode} {r.stderr[-300:]}")
+# run folders from before map specificity (its three last columns) and from before the
+# protocol column (the first) still report, the latter as one protocol
+lines = [l.split("\t") for l in (runs / "cv_metrics.tsv").read_text().splitlines()]
+for name, first, protocol in (("before_specificity", 0, "leave one section out within a patient"),
+                              ("old_runs", 1, "leave one group out")):
+    folder = tmp / name
+    folder.mkdir()
+    (folder / "cv_metrics.tsv").write_text("\n".join("\t".join(l[first:-3]) for l in lines) + "\n")
+    r = run(stx, "report", str(folder))
+    page = (folder / "report.html").read_text() if r.returncode == 0 else ""
+    c.check(r.returncode == 0 and f"{protocol}</h3>" in page and "own map closest" in page,
+            f"report of a metrics file from {name}: {r.returncode} {r.stderr[-300:]}")
 
 chromium = shutil.which("chromium")
 c.check(chromium is not None, "chromium is not installed (scripts/install-deps.sh --with-tests)")

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "stx/io/slide.hpp"
 #include "stx/train/slide_data.hpp"
@@ -18,13 +19,16 @@ void clip_predicted_genes(Prediction& p);
 Slide prediction_slide(const Slide& source, const SlideData& spots, const Prediction& p,
                        const ModelMetadata& m);
 
-/// Writes `path` (.h5ad) atomically; `model_path` and `version` are recorded in uns.
+/// Writes `path` (.h5ad) atomically; `model_path` and `version` are recorded in uns, and
+/// `out_of_domain` (domain_shift.hpp; one per spot, or empty) as obsm['stx_out_of_domain'].
 void write_prediction_h5ad(const Slide& source, const SlideData& spots, const Prediction& p,
                            const ModelMetadata& m, const std::string& model_path,
-                           const std::string& version, const std::string& path);
+                           const std::string& version, const std::vector<float>& out_of_domain,
+                           const std::string& path);
 
-/// Writes `path` atomically: spot, x_px, y_px, then one column per pathway and gene.
+/// Writes `path` atomically: spot, x_px, y_px, one column per pathway and gene, then
+/// out_of_domain (when given).
 void write_prediction_tsv(const SlideData& spots, const Prediction& p, const ModelMetadata& m,
-                          const std::string& path);
+                          const std::vector<float>& out_of_domain, const std::string& path);
 
 }  // namespace stx

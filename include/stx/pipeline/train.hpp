@@ -16,6 +16,7 @@ struct TrainRun {
   std::string validation;  // a slide held out for early stopping; empty: none
   bool force = false;
   int64_t print_every = 10;  // epochs between progress lines
+  bool epoch_lines = true;   // false (stx -q train): no per-epoch progress lines
 };
 
 void run_train(TrainRun run);

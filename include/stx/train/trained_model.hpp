@@ -41,6 +41,7 @@ struct ModelMetadata {
   std::vector<float> gene_mean, gene_sd;        // (G)
   std::vector<float> pathway_mean, pathway_sd;  // (P)
   std::vector<std::string> training_slides;
+  std::vector<double> training_um_per_px;  // (2) min, max over the dataset's slides; empty before
 };
 
 struct Prediction {
