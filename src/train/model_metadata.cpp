@@ -65,6 +65,11 @@ ModelMetadata metadata_from_json(const nlohmann::json& j, const std::string& sou
     if (!j.contains("format") || !j.at("format").is_string()) return "none";
     return j.at("format").get<std::string>();
   }();
+  // a later stx may write stx-quadflow-2 and on: say so, rather than "not a checkpoint"
+  const std::string family = "stx-quadflow-";
+  STX_CHECK(format.rfind(family, 0) != 0 || format == "stx-quadflow-1", FormatError,
+            "{}: written by a newer stx (model format '{}'; this stx reads 'stx-quadflow-1'): update stx",
+            source, format);
   STX_CHECK(format == "stx-quadflow-1", FormatError,
             "{}: not a QuadFlow checkpoint (format '{}', expected 'stx-quadflow-1')", source, format);
   STX_CHECK(plain_numbers(j, 0), FormatError,

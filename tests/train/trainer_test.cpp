@@ -395,6 +395,18 @@ TEST(Trainer, ModelMetadataOutOfRangeIsRefused) {
   nlohmann::json genes = good;
   genes["model"]["n_genes"] = -1;
   EXPECT_STX_ERROR(metadata_from_json(genes, "m.pt"), FormatError, "pathways, -1 genes; expected");
+  nlohmann::json newer = good;
+  newer["format"] = "stx-quadflow-2";
+  EXPECT_STX_ERROR(metadata_from_json(newer, "m.pt"), FormatError,
+                   "m.pt: written by a newer stx (model format 'stx-quadflow-2'");
+  // the training slides' resolution: [min, max], or absent in models from before it
+  nlohmann::json um = good;
+  um["training_um_per_px"] = {0.5, 0.7};
+  EXPECT_EQ(metadata_from_json(um, "m.pt").training_um_per_px, (std::vector<double>{0.5, 0.7}));
+  um.erase("training_um_per_px");
+  EXPECT_TRUE(metadata_from_json(um, "m.pt").training_um_per_px.empty());
+  um["training_um_per_px"] = {0.7, 0.5};
+  EXPECT_STX_ERROR(metadata_from_json(um, "m.pt"), FormatError, "training_um_per_px must be [min, max]");
 }
 
 }  // namespace
