@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <spawn.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -26,6 +27,16 @@ namespace {
 constexpr const char* kWorkerVariable = "STX_DATA_PARALLEL";
 std::vector<std::string> command_line;
 
+// The workers, for the launcher's signal handler: a scheduler's SIGTERM (or Ctrl-C's SIGINT)
+// to the launcher alone is passed on, so that no worker trains on without it.
+constexpr int kMaxWorkers = 64;
+volatile sig_atomic_t worker_count = 0;
+pid_t worker_pids[kMaxWorkers] = {};
+
+extern "C" void forward_to_workers(int signal) {
+  for (sig_atomic_t i = 0; i < worker_count; ++i) ::kill(worker_pids[i], signal);
+}
+
 // A temporary folder for the store and the workers' stderr, removed when the launch ends.
 struct LaunchFolder {
   std::string path;
@@ -46,7 +57,7 @@ pid_t spawn_worker(int rank, int world, const LaunchFolder& folder) {
   std::vector<std::string> env_strings;
   for (char** e = environ; *e; ++e)
     if (std::strncmp(*e, kWorkerVariable, std::strlen(kWorkerVariable)) != 0) env_strings.emplace_back(*e);
-  env_strings.push_back(fmt::format("{}={},{},{}/store", kWorkerVariable, rank, world, folder.path));
+  env_strings.push_back(fmt::format("{}={},{},{},{}/store", kWorkerVariable, rank, world, ::getpid(), folder.path));
   std::vector<char*> env, args;
   for (auto& s : env_strings) env.push_back(s.data());
   env.push_back(nullptr);
@@ -84,17 +95,35 @@ std::optional<DataParallel> data_parallel_worker() {
   if (!value) return std::nullopt;
   DataParallel p;
   char store[4096] = {};
-  STX_CHECK(std::sscanf(value, "%d,%d,%4095s", &p.rank, &p.world, store) == 3 && p.world >= 1 && p.rank >= 0 &&
-                p.rank < p.world,
-            ConfigError, "{}='{}': expected RANK,WORLD,STORE (set by stx train --nproc)", kWorkerVariable, value);
+  int launcher = 0;
+  STX_CHECK(std::sscanf(value, "%d,%d,%d,%4095s", &p.rank, &p.world, &launcher, store) == 4 && p.world >= 1 &&
+                p.rank >= 0 && p.rank < p.world && launcher > 0,
+            ConfigError, "{}='{}': expected RANK,WORLD,LAUNCHER_PID,STORE (set by stx train --nproc)",
+            kWorkerVariable, value);
   p.store = store;
+  // A worker dies with its launcher (an OOM killer's or a scheduler's SIGKILL to the job):
+  // nothing trains on or writes a model after the launcher has reported its end. The
+  // launcher may have died before this line: then the parent is already another process.
+  ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+  STX_CHECK(::getppid() == static_cast<pid_t>(launcher), ConfigError,
+            "--nproc: the launching stx (pid {}) has ended; training process {} stops", launcher, p.rank + 1);
   return p;
 }
 
 int launch_data_parallel(int nproc) {
   LaunchFolder folder;
   std::map<pid_t, int> running;  // pid -> rank
-  for (int rank = 0; rank < nproc; ++rank) running[spawn_worker(rank, nproc, folder)] = rank;
+  STX_CHECK(nproc <= kMaxWorkers, ConfigError, "--nproc {}: at most {}", nproc, kMaxWorkers);
+  for (int rank = 0; rank < nproc; ++rank) {
+    const pid_t pid = spawn_worker(rank, nproc, folder);
+    running[pid] = rank;
+    worker_pids[rank] = pid;
+    worker_count = rank + 1;
+  }
+  struct sigaction forward = {};
+  forward.sa_handler = forward_to_workers;
+  sigemptyset(&forward.sa_mask);
+  for (const int signal : {SIGTERM, SIGINT, SIGHUP}) ::sigaction(signal, &forward, nullptr);
   int code = 0, failed_rank = -1, rank0_code = 0;
   while (!running.empty()) {
     int status = 0;

@@ -3,14 +3,19 @@ slides) against one process with the same global batch (`--slides-per-step 2`): 
 losses epoch by epoch and the same predictions within a stated tolerance (measured: equal to
 the last bit, as a+b = b+a and each step sums at most two slides' gradients). Three slides make
 steps of 2 and 1, so one step leaves the second process idle; an ensemble of 2 trains its
-members one after the other in both processes. Only process 1 writes the run folder.
+members one after the other in both processes. Only process 1 writes the run folder. The workers die with their launcher: a SIGKILL or SIGTERM
+to the launcher alone (an OOM killer, a batch scheduler) leaves no worker training and no model.
 
 Usage: data_parallel_test.py STX SHARED_DATA SOURCE_DIR
 """
 import json
+import os
 import pathlib
+import signal
+import subprocess
 import sys
 import tempfile
+import time
 
 import numpy as np
 import pandas as pd
@@ -74,5 +79,54 @@ with tempfile.TemporaryDirectory() as tmp:
     lines = r.stderr.strip().splitlines()
     c.check(r.returncode == 1 and len(lines) == 1 and "--nproc 3" in lines[0] and not (tmp / "three").exists(),
             f"--nproc 3 with 2 slides per step: exit {r.returncode}, {r.stderr!r}")
+
+    def children(pid):
+        """The processes whose parent is `pid` (from /proc)."""
+        found = []
+        for stat in pathlib.Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid and fields[0] != "Z":
+                found.append(int(stat.parent.name))
+        return found
+
+    def alive(pid):
+        try:
+            return pathlib.Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+        except OSError:
+            return False
+
+    for sig in (signal.SIGKILL, signal.SIGTERM):
+        out = tmp / f"killed_{sig.name}"
+        long = [a if common[i - 1] != "--epochs" else "400" for i, a in enumerate(common)]
+        launcher = subprocess.Popen([stx, "-q", *long, "--nproc", "2", "--out", str(out)],
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        workers, deadline = [], time.time() + 120
+        while time.time() < deadline and not (out / "metrics.jsonl").exists() and launcher.poll() is None:
+            workers = children(launcher.pid) or workers
+            time.sleep(0.2)
+        workers = children(launcher.pid) or workers
+        c.check(len(workers) == 2 and (out / "metrics.jsonl").exists(),
+                f"{sig.name}: the two workers did not start training: {workers}")
+        os.kill(launcher.pid, sig)
+        try:
+            launcher.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            launcher.kill()
+            c.check(False, f"{sig.name}: the launcher did not end within 60 s")
+        stderr = launcher.stderr.read()
+        time.sleep(3)
+        left = [w for w in workers if alive(w)]
+        for w in left:
+            os.kill(w, signal.SIGKILL)
+        c.check(not left, f"{sig.name} to the launcher: worker(s) {left} still running 3 s after it ended")
+        time.sleep(2)
+        c.check(not (out / "model.pt").exists(), f"{sig.name}: a model.pt was written after the launcher ended")
+        if sig == signal.SIGTERM:
+            lines = stderr.strip().splitlines()
+            c.check(launcher.returncode != 0 and len(lines) == 1 and lines[0].startswith("stx: error:"),
+                    f"SIGTERM: exit {launcher.returncode}, stderr {stderr!r}")
 
 c.finish()
