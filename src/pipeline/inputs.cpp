@@ -52,7 +52,14 @@ Slide read_image_only(const ReadOptions& read, const PseudoSpotOptions& grid) {
 
 }  // namespace
 
+void check_cells_need_an_image(const ReadOptions& read) {
+  STX_CHECK(read.cells_path.empty() || is_image_path(read.input), ConfigError,
+            "--cells {}: cell centres go on an H&E image alone, and {} is a slide with its own spots (give its "
+            "image, or leave out --cells)", read.cells_path, read.input);
+}
+
 Slide read_slide_or_image(const ReadOptions& read, const PseudoSpotOptions& grid) {
+  check_cells_need_an_image(read);
   return is_image_path(read.input) ? read_image_only(read, grid) : read_slide(read);
 }
 

@@ -51,6 +51,10 @@ void run_predict(PredictRun run) {
   run.slide.read.require_image = true;
   run.grid.kind = parse_grid_kind(run.grid_kind);
   check_distinct_outputs({{"-o", run.output}, {"--tsv", run.tsv}});
+  check_cells_need_an_image(run.slide.read);
+  STX_CHECK(run.maps.empty() ? run.map_request.zoom_um.empty() && run.map_request.pathways.empty() : true,
+            ConfigError, "{} draws into the maps folder: give --maps DIR as well",
+            run.map_request.zoom_um.empty() ? "--map-pathway" : "--map-zoom");
   check_output_path(run.output, run.force);
   check_output_path(run.tsv, run.force);
   if (!run.maps.empty()) make_output_folder(run.maps);

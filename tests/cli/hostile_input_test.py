@@ -98,6 +98,17 @@ with tempfile.TemporaryDirectory() as tmp:
                        "--cache-dir", str(tmp / "c")], 1, "takes no weights")
     expect("options", ["score", str(demo), "--section", "C2", "-o", str(tmp / "same"), "--tsv", str(tmp / "same")],
            1, "the same file", [tmp / "same"])
+    # options that would have no effect in this mode are refused, not ignored
+    predict = ["predict", str(demo), "--section", "C2", "-m", str(tmp / "none.pt"), "-o", str(tmp / "p.h5ad")]
+    expect("options", [*predict, "--map-zoom", "0,0,500,500"], 1, "--map-zoom draws into the maps folder",
+           [tmp / "p.h5ad"])
+    expect("options", [*predict, "--map-pathway", "HALLMARK_HYPOXIA"], 1, "--map-pathway draws into the maps folder",
+           [tmp / "p.h5ad"])
+    (tmp / "centres.csv").write_text("x,y\n10,10\n")
+    expect("options", [*predict, "--cells", str(tmp / "centres.csv")], 1, "is a slide with its own spots",
+           [tmp / "p.h5ad"])
+    expect("options", ["encode", str(demo), "--section", "C2", "--cells", str(tmp / "centres.csv"), "--cache-dir",
+                       str(tmp / "c")], 1, "is a slide with its own spots")
     (tmp / "a_file").write_text("not a folder")
     expect("options", ["encode", str(demo), "--section", "C2", "--cache-dir", str(tmp / "a_file" / "cache")], 2,
            "--cache-dir")

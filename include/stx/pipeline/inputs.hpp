@@ -20,8 +20,12 @@ struct SlideInput {
 /// Whether `path` names an image file (by extension) rather than a slide.
 bool is_image_path(const std::string& path);
 
+/// ConfigError when --cells is given with a slide, which has its own spots: cell centres are
+/// for an H&E image alone (they would be ignored).
+void check_cells_need_an_image(const ReadOptions& read);
+
 /// A slide, or an H&E image alone (by extension), which gets pseudo-spots on its tissue; its
-/// µm/px comes from --um-per-px or the file.
+/// µm/px comes from --um-per-px or the file. Checks check_cells_need_an_image first.
 Slide read_slide_or_image(const ReadOptions& read, const PseudoSpotOptions& grid);
 
 /// µm per pixel of an image: `given` (--um-per-px) when finite, else what the file records;
