@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "stx/core/error.hpp"
+#include "stx/stats/stats.hpp"
 
 namespace stx {
 namespace {
@@ -14,15 +15,8 @@ void check_per_spot(size_t size, int64_t n_spots, const char* field, const std::
             n_spots);
 }
 
-double median(std::vector<double> values) {
-  if (values.empty()) return 0.0;
-  const size_t mid = values.size() / 2;
-  std::nth_element(values.begin(), values.begin() + mid, values.end());
-  const double upper = values[mid];
-  if (values.size() % 2 == 1) return upper;
-  const double lower = *std::max_element(values.begin(), values.begin() + mid);
-  return 0.5 * (lower + upper);
-}
+// A slide without spots summarises as 0 counts and genes per spot.
+double median_or_zero(const std::vector<double>& values) { return values.empty() ? 0.0 : median(values); }
 
 }  // namespace
 
@@ -83,9 +77,9 @@ SlideSummary summarize(const Slide& slide) {
     s.total_counts += v;
     s.zero_count_spots += v == 0.0;
   }
-  s.median_counts_per_spot = median(sums);
+  s.median_counts_per_spot = median_or_zero(sums);
   const std::vector<int64_t> genes_per_spot = slide.counts.row_nonzeros();
-  s.median_genes_per_spot = median(std::vector<double>(genes_per_spot.begin(), genes_per_spot.end()));
+  s.median_genes_per_spot = median_or_zero(std::vector<double>(genes_per_spot.begin(), genes_per_spot.end()));
   const std::vector<int64_t> spots_per_gene = slide.counts.col_nonzeros();
   s.genes_detected = std::count_if(spots_per_gene.begin(), spots_per_gene.end(),
                                    [](int64_t n) { return n > 0; });

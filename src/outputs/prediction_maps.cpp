@@ -79,9 +79,9 @@ cv::Mat correlations_figure(const std::vector<std::string>& pathways, const std:
   style.column_swatches = false;
   std::vector<std::string> rows, blank(pathways.size());
   for (const auto& p : pathways) rows.push_back(pathway_title(p));
-  const cv::Mat left = heatmap(column_correlations(measured).values, rows, blank, "measured",
+  const cv::Mat left = heatmap(spec.measured_r.values, rows, blank, "measured",
                                fmt::format("mean |r| between maps {:.2f}", finite_mean(spec.measured_between)), style);
-  const cv::Mat right = heatmap(column_correlations(predicted_m).values, blank, blank, "predicted",
+  const cv::Mat right = heatmap(spec.predicted_r.values, blank, blank, "predicted",
                                 fmt::format("mean |r| between maps {:.2f}; {} of {} closest to their own measured map",
                                             finite_mean(spec.predicted_between), own.own, own.defined),
                                 style);
@@ -222,8 +222,7 @@ std::vector<std::string> write_prediction_maps(const Slide& slide, const SlideDa
     std::vector<size_t> chosen = requested;
     if (chosen.empty() && spots.has_targets()) chosen = top_indices(pathway_r, 3);
     if (chosen.empty()) {
-      const DenseMatrix predicted{n, static_cast<int64_t>(n_p), {p.pathways.begin(), p.pathways.end()}};
-      for (int64_t k : most_variable_columns(predicted, 3)) chosen.push_back(static_cast<size_t>(k));
+      for (int64_t k : most_variable_columns(as_dense(p.pathways, n, n_p), 3)) chosen.push_back(static_cast<size_t>(k));
     }
     save(with_heading(attention_figure(canvas, chosen, p, m.pathways),
                       fmt::format("{}: what the pathway tokens attended to (last layer, P<-H)",

@@ -11,7 +11,7 @@
 #include "stx/outputs/prediction_files.hpp"
 #include "stx/pipeline/nuclei.hpp"
 #include "stx/stats/map_specificity.hpp"
-#include "stx/stats/stats.hpp"
+#include "stx/stats/metrics.hpp"
 #include "stx/train/dataset.hpp"
 #include "stx/train/domain_shift.hpp"
 #include "stx/train/trained_model.hpp"
@@ -30,17 +30,12 @@ std::string truth_summary(const SlideData& spots, const Prediction& p, size_t n_
   const int64_t n = spots.n_spots(), cols = static_cast<int64_t>(n_pathways);
   const DenseMatrix truth{n, cols, {spots.pathways.begin(), spots.pathways.end()}};
   const DenseMatrix predicted{n, cols, {p.pathways.begin(), p.pathways.end()}};
-  FiniteMean r;
-  for (int64_t c = 0; c < cols; ++c) {
-    std::vector<double> x, y;
-    for (int64_t i = 0; i < n; ++i) x.push_back(truth.at(i, c)), y.push_back(predicted.at(i, c));
-    r.add(pearson(x, y));
-  }
+  const double mean_r = finite_mean(target_metrics(truth, predicted, nullptr).r);
   const MapSpecificity spec = map_specificity(truth, predicted);
   const OwnClosest own = count_own_closest(spec.closest_measured);
   return fmt::format("mean pathway r {:.3f}; maps' mean |r| between pathways {:.3f} predicted, {:.3f} measured; "
                      "{} of {} closest to their own measured map",
-                     r.value(), finite_mean(spec.predicted_between), finite_mean(spec.measured_between), own.own,
+                     mean_r, finite_mean(spec.predicted_between), finite_mean(spec.measured_between), own.own,
                      own.defined);
 }
 
@@ -52,7 +47,7 @@ void run_predict(PredictRun run) {
   run.grid.kind = parse_grid_kind(run.grid_kind);
   check_distinct_outputs({{"-o", run.output}, {"--tsv", run.tsv}});
   check_cells_need_an_image(run.slide.read);
-  STX_CHECK(run.maps.empty() ? run.map_request.zoom_um.empty() && run.map_request.pathways.empty() : true,
+  STX_CHECK(!run.maps.empty() || (run.map_request.zoom_um.empty() && run.map_request.pathways.empty()),
             ConfigError, "{} draws into the maps folder: give --maps DIR as well",
             run.map_request.zoom_um.empty() ? "--map-pathway" : "--map-zoom");
   check_output_path(run.output, run.force);
@@ -98,7 +93,7 @@ void run_predict(PredictRun run) {
   const std::string resolution = resolution_mismatch(slide.um_per_px, m);
   if (!resolution.empty()) log()->warn("{}: outside the training domain: {}", slide.name, resolution);
   const std::vector<float> out_of_domain = out_of_domain_share(spots, m);
-  const double median_out = median_share(out_of_domain);
+  const double median_out = median(std::vector<double>(out_of_domain.begin(), out_of_domain.end()));
   if (median_out > kOutOfDomainMedianShare)
     log()->warn("{}: outside the training domain: the median spot has {:.0f} % of its {} features beyond {:g} sd of "
                 "the model's training spots (training sections: under 5 %); its predictions are extrapolations. "

@@ -52,19 +52,17 @@ DenseMatrix to_dense(const RowMatrix& m) {
 
 }  // namespace
 
-DenseMatrix column_correlations(const DenseMatrix& m) {
-  const RowMatrix z = unit_columns(m);
-  return to_dense(z.transpose() * z);
-}
-
 MapSpecificity map_specificity(const DenseMatrix& truth, const DenseMatrix& prediction) {
   STX_CHECK(truth.rows == prediction.rows && truth.cols == prediction.cols, ShapeError,
             "map specificity: truth is {} x {}, prediction {} x {}", truth.rows, truth.cols,
             prediction.rows, prediction.cols);
   const RowMatrix t = unit_columns(truth), p = unit_columns(prediction);
   MapSpecificity out;
-  out.measured_between = mean_abs_with_others(t.transpose() * t);
-  out.predicted_between = mean_abs_with_others(p.transpose() * p);
+  const RowMatrix measured_r = t.transpose() * t, predicted_r = p.transpose() * p;
+  out.measured_between = mean_abs_with_others(measured_r);
+  out.predicted_between = mean_abs_with_others(predicted_r);
+  out.measured_r = to_dense(measured_r);
+  out.predicted_r = to_dense(predicted_r);
   const RowMatrix cross = p.transpose() * t;  // (prediction, measured)
   for (Eigen::Index i = 0; i < cross.rows(); ++i) {
     int64_t best = -1;

@@ -1,5 +1,6 @@
 #include "stx/stats/stats.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -40,6 +41,14 @@ double finite_mean_of(const std::vector<double>& values, const std::vector<int64
   for (int64_t c : columns) mean.add(values[static_cast<size_t>(c)]);
   if (undefined) *undefined = mean.skipped();
   return mean.value();
+}
+
+double median(std::vector<double> values) {
+  if (values.empty()) return std::numeric_limits<double>::quiet_NaN();
+  const auto mid = values.begin() + static_cast<std::ptrdiff_t>(values.size() / 2);
+  std::nth_element(values.begin(), mid, values.end());
+  if (values.size() % 2 == 1) return *mid;
+  return 0.5 * (*std::max_element(values.begin(), mid) + *mid);
 }
 
 }  // namespace stx

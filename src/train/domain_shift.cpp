@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <limits>
 
 #include <fmt/format.h>
 
@@ -31,14 +30,6 @@ std::string resolution_mismatch(double slide_um_per_px, const ModelMetadata& m) 
   const std::string trained = um[0] == um[1] ? fmt::format("{:.3g}", um[0]) : fmt::format("{:.3g}-{:.3g}", um[0], um[1]);
   return fmt::format("{:.3g} µm/px, coarser than the {} µm/px the model was trained at: its patches lack the "
                      "detail the features were learned from", slide_um_per_px, trained);
-}
-
-double median_share(std::vector<float> share) {
-  if (share.empty()) return std::numeric_limits<double>::quiet_NaN();
-  const auto mid = share.begin() + static_cast<std::ptrdiff_t>(share.size() / 2);
-  std::nth_element(share.begin(), mid, share.end());
-  if (share.size() % 2 == 1) return *mid;
-  return (static_cast<double>(*mid) + *std::max_element(share.begin(), mid)) / 2;
 }
 
 }  // namespace stx

@@ -37,16 +37,18 @@ TEST(MapSpecificity, MatchesNumPy) {
   EXPECT_EQ(own.defined, 4);
 }
 
-TEST(MapSpecificity, CorrelationMatrixMatchesPearson) {
-  const DenseMatrix r = column_correlations(kTruth);
-  ASSERT_EQ(r.rows, 4);
-  ASSERT_EQ(r.cols, 4);
-  for (int64_t a = 0; a < 4; ++a)
-    for (int64_t b = 0; b < 4; ++b) {
-      std::vector<double> x, y;
-      for (int64_t i = 0; i < 8; ++i) x.push_back(kTruth.at(i, a)), y.push_back(kTruth.at(i, b));
-      EXPECT_NEAR(r.at(a, b), pearson(x, y), 1e-12);
-    }
+TEST(MapSpecificity, CorrelationMatricesMatchPearson) {
+  const MapSpecificity s = map_specificity(kTruth, kPredicted);
+  for (const auto& [r, m] : {std::pair{&s.measured_r, &kTruth}, std::pair{&s.predicted_r, &kPredicted}}) {
+    ASSERT_EQ(r->rows, 4);
+    ASSERT_EQ(r->cols, 4);
+    for (int64_t a = 0; a < 4; ++a)
+      for (int64_t b = 0; b < 4; ++b) {
+        std::vector<double> x, y;
+        for (int64_t i = 0; i < 8; ++i) x.push_back(m->at(i, a)), y.push_back(m->at(i, b));
+        EXPECT_NEAR(r->at(a, b), pearson(x, y), 1e-12);
+      }
+  }
 }
 
 // One map drawn at four scales (and one sign flipped): every map correlates fully with the

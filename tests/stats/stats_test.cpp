@@ -17,5 +17,12 @@ TEST(Pearson, KnownValues) {
   EXPECT_TRUE(std::isnan(pearson({1, 2}, {1, 2})));                   // too few pairs
 }
 
+TEST(Median, OddEvenAndEmpty) {
+  EXPECT_DOUBLE_EQ(median({5, 1, 3}), 3.0);
+  EXPECT_DOUBLE_EQ(median({4, 1, 3, 2}), 2.5);  // the mean of the two middle values
+  EXPECT_DOUBLE_EQ(median({7}), 7.0);
+  EXPECT_TRUE(std::isnan(median({})));
+}
+
 }  // namespace
 }  // namespace stx

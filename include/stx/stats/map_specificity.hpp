@@ -18,13 +18,13 @@ struct MapSpecificity {
   std::vector<double> predicted_between, measured_between;
   // (T) the measured map that prediction t correlates with most (signed r); -1 when undefined
   std::vector<int64_t> closest_measured;
+  // (T, T) Pearson r between every two predicted maps and every two measured maps (NaN beside
+  // a constant map): what the means above summarise, and what a figure draws
+  DenseMatrix predicted_r, measured_r;
 };
 
 /// truth, prediction (N, T), the same spots and targets.
 MapSpecificity map_specificity(const DenseMatrix& truth, const DenseMatrix& prediction);
-
-/// The (T, T) Pearson r between the columns of m (NaN beside a constant column).
-DenseMatrix column_correlations(const DenseMatrix& m);
 
 /// How many targets t have closest_measured[t] == t, and how many have one at all.
 struct OwnClosest {

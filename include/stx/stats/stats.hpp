@@ -34,4 +34,7 @@ double finite_mean(const std::vector<double>& values, int* undefined = nullptr);
 double finite_mean_of(const std::vector<double>& values, const std::vector<int64_t>& columns,
                       int* undefined = nullptr);
 
+/// The median (the mean of the two middle values for an even count); NaN when empty.
+double median(std::vector<double> values);
+
 }  // namespace stx

@@ -27,7 +27,4 @@ inline constexpr double kResolutionFactor = 1.5;  // a slide this much coarser t
 /// slide's (a model that does not record them: ""); then a sentence saying how far off it is.
 std::string resolution_mismatch(double slide_um_per_px, const ModelMetadata& m);
 
-/// The median of `share`; NaN when empty.
-double median_share(std::vector<float> share);
-
 }  // namespace stx
