@@ -15,13 +15,14 @@ Action add_score(CLI::App& app) {
   cmd->add_option("--genesets", run->gene_sets, "'hallmarks' (built in) or a GMT file")
       ->capture_default_str();
   add_method_option(cmd, run->method, "zmean, control, rank (AUCell), ssgsea, ulm");
+  add_score_depth_options(cmd, run->score);
   cmd->add_option("--min-genes", run->match.min_genes, "Drop sets with fewer genes found")
       ->capture_default_str();
   cmd->add_option("--aliases", run->match.aliases_path, "TSV of alias<TAB>symbol for matching");
   cmd->add_option("--target-sum", run->score.target_sum, "Counts per spot after scaling")
       ->capture_default_str();
   add_threads_option(cmd, run->score.threads);
-  cmd->add_option("--seed", run->score.seed, "Seed for control genes and rank ties")
+  cmd->add_option("--seed", run->score.seed, "Seed for control genes, rank ties and thinning")
       ->capture_default_str();
   cmd->add_flag("--no-ssgsea-norm", run->no_ssgsea_norm,
                 "ssgsea: raw enrichment scores, not divided by their range over the slide");

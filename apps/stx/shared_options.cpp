@@ -46,6 +46,17 @@ CLI::Option* add_method_option(CLI::App* cmd, std::string& method, const std::st
       ->capture_default_str();
 }
 
+void add_score_depth_options(CLI::App* cmd, ScoreOptions& options) {
+  cmd->add_option("--max-rank", options.max_rank,
+                  "rank: score within each spot's top N genes (UCell's maxRank; a small N follows "
+                  "sequencing depth less) [0: the top 5% of the genes]")
+      ->check(CLI::Range(int64_t{0}, int64_t{1'000'000}))->capture_default_str();
+  cmd->add_option("--thin-to", options.thin_to,
+                  "Thin each spot's counts to about N (seeded binomial thinning) before scoring, so "
+                  "that scores do not follow depth [0: no thinning]")
+      ->check(CLI::Range(int64_t{0}, int64_t{1'000'000'000}))->capture_default_str();
+}
+
 CLI::Option* add_encoder_option(CLI::App* cmd, std::string& encoder, const std::string& description) {
   return cmd->add_option("--encoder", encoder, description)
       ->check(CLI::IsMember(encoder_names()))

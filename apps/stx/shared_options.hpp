@@ -9,6 +9,7 @@
 namespace stx {
 struct PatchGeometry;
 struct NucleusOptions;
+struct ScoreOptions;
 }
 
 namespace stx::cli {
@@ -27,6 +28,9 @@ CLI::Option* add_format_option(CLI::App* cmd, std::string& format);
 
 /// --method, one of score_methods().
 CLI::Option* add_method_option(CLI::App* cmd, std::string& method, const std::string& description);
+
+/// --max-rank and --thin-to: depth-robust variants of the pathway scores (issue #27).
+void add_score_depth_options(CLI::App* cmd, ScoreOptions& options);
 
 /// --encoder, one of encoder_names().
 CLI::Option* add_encoder_option(CLI::App* cmd, std::string& encoder, const std::string& description);

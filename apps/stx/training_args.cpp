@@ -27,6 +27,7 @@ void add_data_options(CLI::App* cmd, TrainingInputs& a) {
   cmd->add_option("--um-per-px", a.um_per_px, "Full-resolution µm per pixel (default: from the data)")
       ->check(finite_range(kMinUmPerPx, kMaxUmPerPx));
   add_method_option(cmd, a.method, "Pathway scoring for the targets");
+  add_score_depth_options(cmd, a.data.scoring);
   cmd->add_option("--genesets", a.data.gene_sets, "'hallmarks' (built in) or a GMT file")
       ->capture_default_str();
   cmd->add_option("--n-genes", a.data.targets.count, "Highly variable target genes")
@@ -36,7 +37,8 @@ void add_data_options(CLI::App* cmd, TrainingInputs& a) {
          "--target-norm", [&a](const std::string& v) { a.data.targets.scale = parse_gene_target_scale(v); },
          "Gene targets: log1p-cp10k (of the spot's total count), or log10-cp10k-over-genes (of "
          "its count over the target genes: the HER2ST protocol of Hist2ST and others, with "
-         "--genes their 785) [log1p-cp10k]")
+         "--genes their 785), or pearson-residuals (analytic Pearson residuals of the slide's counts: "
+         "expression beyond what the spot's depth predicts) [log1p-cp10k]")
       ->check(CLI::IsMember(gene_target_scales().names()));
   add_encoder_option(cmd, a.data.encoder.name, "builtin, torchscript, vit or swin");
   cmd->add_option("--weights", a.data.encoder.weights, "Encoder weights (torchscript, vit, swin)");

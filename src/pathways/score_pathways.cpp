@@ -7,6 +7,7 @@
 #include "score_methods.hpp"
 #include "stx/core/error.hpp"
 #include "stx/expression/normalize.hpp"
+#include "stx/expression/thinning.hpp"
 
 namespace stx {
 
@@ -45,6 +46,22 @@ ScoreMethod parse_score_method(const std::string& name) { return score_methods()
 
 std::string to_string(ScoreMethod method) { return score_methods().name(method); }
 
+std::string describe_scoring(const ScoreOptions& options) {
+  std::string out = to_string(options.method);
+  if (options.max_rank > 0) out += fmt::format(", top {} genes", options.max_rank);
+  if (options.thin_to > 0) out += fmt::format(", thinned to {} counts", options.thin_to);
+  return out;
+}
+
+void check_score_options(const ScoreOptions& options) {
+  STX_CHECK(options.max_rank == 0 || options.method == ScoreMethod::kRank, ConfigError,
+            "--max-rank applies to --method rank, not {}", to_string(options.method));
+  STX_CHECK(options.max_rank == 0 || options.max_rank >= 2, ConfigError,
+            "--max-rank must be 0 (the top 5% of genes) or at least 2, found {}", options.max_rank);
+  STX_CHECK(options.thin_to >= 0, ConfigError, "--thin-to must be 0 (no thinning) or positive, found {}",
+            options.thin_to);
+}
+
 PathwayScores score_log_expression(const CsrMatrix& x, const GeneSetMatch& match,
                                    const ScoreOptions& options) {
   for (const auto& set : match.sets)
@@ -56,6 +73,7 @@ PathwayScores score_log_expression(const CsrMatrix& x, const GeneSetMatch& match
     STX_CHECK(std::isfinite(v), FormatError,
               "expression contains NaN or infinite values; scores would be meaningless");
   if (options.threads > 0) omp_set_num_threads(options.threads);
+  check_score_options(options);
 
   PathwayScores out;
   out.method = to_string(options.method);
@@ -88,7 +106,10 @@ PathwayScores score_pathways(const CsrMatrix& counts, const GeneSetMatch& match,
     STX_CHECK(std::isfinite(v) && v >= 0, FormatError,
               "counts contain a negative, NaN or infinite value ({})", v);
   if (options.threads > 0) omp_set_num_threads(options.threads);
-  return score_log_expression(log_normalize(counts, {options.target_sum}), match, options);
+  if (options.thin_to == 0) return score_log_expression(log_normalize(counts, {options.target_sum}), match, options);
+  // a spot whose counts all thin away is flagged like one that had none
+  return score_log_expression(log_normalize(thin_counts(counts, options.thin_to, options.seed), {options.target_sum}),
+                              match, options);
 }
 
 }  // namespace stx

@@ -1,6 +1,6 @@
 // rank: AUCell (Aibar et al. 2017). Genes of one spot are ranked high -> low (rank 1 = most
 // expressed; ties broken at random, seeded per spot so results do not depend on threads).
-// With T = ceil(fraction * G), AUC = sum over set genes ranked r < T of (T - r), divided by
+// With T = ceil(fraction * G), or T = min(max_rank, G) when a max rank is given, AUC = sum over set genes ranked r < T of (T - r), divided by
 // its maximum sum_{i=1}^{min(k, T-1)} (T - i): the set's genes at the very top.
 // Zero-expressed genes share the bottom ranks; they matter only when a spot detects fewer
 // than T genes, and then their places among the zeros are drawn at random too.
@@ -15,8 +15,9 @@ namespace stx::scoring {
 
 void score_rank(const Context& c, PathwayScores& out) {
   const int64_t n = c.x.n_rows, n_genes = c.x.n_cols, n_sets = c.n_sets();
-  const int64_t top = static_cast<int64_t>(
-      std::ceil(c.options.aucell_max_rank_fraction * static_cast<double>(n_genes)));
+  const int64_t top = c.options.max_rank > 0
+                          ? std::min(c.options.max_rank, n_genes)
+                          : static_cast<int64_t>(std::ceil(c.options.aucell_max_rank_fraction * static_cast<double>(n_genes)));
   std::vector<double> max_auc(n_sets, 0.0);
   for (int64_t s = 0; s < n_sets; ++s) {
     const int64_t k = static_cast<int64_t>(c.match.sets[s].gene_indices.size());

@@ -20,6 +20,7 @@ void run_score(ScoreRun run) {
   run.slide.read.format = parse_input_format(run.slide.format);
   run.score.method = parse_score_method(run.method);
   run.score.ssgsea_normalize = !run.no_ssgsea_norm;
+  check_score_options(run.score);
   STX_CHECK(!run.output.empty() || !run.tsv.empty(), ConfigError,
             "score: nothing to write; give -o FILE.h5ad and/or --tsv FILE.tsv");
   check_distinct_outputs(
@@ -70,6 +71,8 @@ void run_score(ScoreRun run) {
     j["slide"] = slide.name;
     j["spots"] = slide.n_spots();
     j["method"] = scores.method;
+    j["max_rank"] = run.score.max_rank;
+    j["thin_to"] = run.score.thin_to;
     j["pathways"] = scores.pathways;
     j["dropped"] = match.dropped;
     j["flagged_spots"] = flagged;
@@ -86,7 +89,7 @@ void run_score(ScoreRun run) {
   }
   fmt::print("  slide      = {} ({} spots x {} genes)\n", slide.name, slide.n_spots(),
              slide.n_genes());
-  fmt::print("  method     = {}\n", scores.method);
+  fmt::print("  method     = {}\n", describe_scoring(run.score));
   fmt::print("  gene sets  = {} scored, {} dropped ({})\n", match.sets.size(),
              match.dropped.size(), run.gene_sets);
   fmt::print("  flagged    = {} spot(s) with no counts (scores NaN)\n", flagged);

@@ -75,6 +75,8 @@ void run_train(TrainRun run) {
                            {"device", t.device},
                            {"encoder", model.metadata().encoder_identity},
                            {"score_method", model.metadata().score_method},
+                           {"score_max_rank", model.metadata().score_max_rank},
+                           {"score_thin_to", model.metadata().score_thin_to},
                            {"genes", model.metadata().genes.size()}};
   outputs.write((fs::path(run.out) / "config.json").string(), config.dump(2) + "\n");
   outputs.commit();

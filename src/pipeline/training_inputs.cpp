@@ -17,6 +17,7 @@ std::vector<ReadOptions> resolve_training_inputs(TrainingInputs& a) {
   check_distinct_sections(a.sections);
   a.data.scoring.method = parse_score_method(a.method);
   a.data.scoring.threads = a.train.threads;
+  check_score_options(a.data.scoring);
   a.data.encoder.threads = a.train.threads;
   a.data.encoder.device = a.train.device;  // one --device for the encoder and the model
   a.data.finetune_blocks = a.train.finetune_blocks;
@@ -78,7 +79,7 @@ void print_training_setup(const TrainingInputs& a, const Dataset& data) {
   fmt::print("  slides    = {} ({} spots)\n", names, spots);
   fmt::print("  encoder   = {} ({} features)\n", m.encoder_identity, m.feature_names.size());
   fmt::print("  targets   = {} pathways ({} scores, {}), {} genes\n", m.pathways.size(),
-             m.score_method, m.gene_sets, m.genes.size());
+             describe_scoring(a.data.scoring), m.gene_sets, m.genes.size());
   QuadFlowOptions shown = a.train.model;
   fmt::print("  model     = QuadFlow, {}\n", describe(shown));
   if (a.train.finetune_blocks > 0)

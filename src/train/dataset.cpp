@@ -52,6 +52,8 @@ SlideData slide_data_for_model(const Slide& slide, const EncodedFeatures& featur
   if (why.empty()) {
     ScoreOptions scoring;
     scoring.method = parse_score_method(model.score_method);
+    scoring.max_rank = model.score_max_rank;
+    scoring.thin_to = model.score_thin_to;
     const GeneSetMatch match = match_gene_sets(load_gene_sets(model.gene_sets), slide.gene_symbols);
     const PathwayScores scores = score_pathways(slide.counts, match, scoring);
     if (scores.pathways == model.pathways) {
@@ -132,6 +134,8 @@ Dataset prepare_dataset(const std::vector<ReadOptions>& inputs, const DatasetOpt
   m.patch_size_um = options.encoder.patch.size_um;
   m.patch_size_px = options.encoder.patch.size_px;
   m.score_method = to_string(options.scoring.method);
+  m.score_max_rank = options.scoring.max_rank;
+  m.score_thin_to = options.scoring.thin_to;
   m.gene_sets = options.gene_sets;
   m.pathways = pathway_names;
   m.genes = genes;

@@ -42,6 +42,8 @@ nlohmann::json metadata_to_json(const ModelMetadata& m) {
           {"patch_size_um", m.patch_size_um},
           {"patch_size_px", m.patch_size_px},
           {"score_method", m.score_method},
+          {"score_max_rank", m.score_max_rank},
+          {"score_thin_to", m.score_thin_to},
           {"gene_sets", m.gene_sets},
           {"pathways", m.pathways},
           {"genes", m.genes},
@@ -95,6 +97,8 @@ ModelMetadata metadata_from_json(const nlohmann::json& j, const std::string& sou
     j.at("patch_size_um").get_to(m.patch_size_um);
     j.at("patch_size_px").get_to(m.patch_size_px);
     j.at("score_method").get_to(m.score_method);
+    m.score_max_rank = j.value("score_max_rank", int64_t{0});  // absent before depth-robust targets
+    m.score_thin_to = j.value("score_thin_to", int64_t{0});
     j.at("gene_sets").get_to(m.gene_sets);
     j.at("pathways").get_to(m.pathways);
     j.at("genes").get_to(m.genes);
@@ -113,6 +117,9 @@ ModelMetadata metadata_from_json(const nlohmann::json& j, const std::string& sou
   } catch (const nlohmann::json::exception& e) {
     throw FormatError(fmt::format("{}: checkpoint metadata: {}", source, e.what()));
   }
+  STX_CHECK((m.score_max_rank == 0 || m.score_max_rank >= 2) && m.score_thin_to >= 0, FormatError,
+            "{}: checkpoint metadata: score_max_rank must be 0 or >= 2 and score_thin_to >= 0 (found {} and {})",
+            source, m.score_max_rank, m.score_thin_to);
   const auto& um = m.training_um_per_px;
   STX_CHECK(um.empty() || (um.size() == 2 && std::isfinite(um[0]) && std::isfinite(um[1]) && um[0] > 0 && um[0] <= um[1]),
             FormatError, "{}: checkpoint metadata: training_um_per_px must be [min, max] with 0 < min <= max", source);

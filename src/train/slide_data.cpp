@@ -10,6 +10,7 @@
 #include "stx/core/text_lines.hpp"
 #include "stx/expression/highly_variable.hpp"
 #include "stx/expression/normalize.hpp"
+#include "stx/expression/pearson_residuals.hpp"
 
 namespace stx {
 
@@ -106,7 +107,9 @@ std::vector<float> gene_set_overlap(const std::vector<GeneSet>& sets,
 const NameTable<GeneTargetScale>& gene_target_scales() {
   static const NameTable<GeneTargetScale> table(
       "--target-norm", "gene target scale",
-      {{GeneTargetScale::kLog1pCp10k, "log1p-cp10k"}, {GeneTargetScale::kLog10Cp10kOverGenes, "log10-cp10k-over-genes"}});
+      {{GeneTargetScale::kLog1pCp10k, "log1p-cp10k"},
+       {GeneTargetScale::kLog10Cp10kOverGenes, "log10-cp10k-over-genes"},
+       {GeneTargetScale::kPearsonResiduals, "pearson-residuals"}});
   return table;
 }
 
@@ -115,7 +118,12 @@ GeneTargetScale parse_gene_target_scale(const std::string& name) { return gene_t
 std::string to_string(GeneTargetScale scale) { return gene_target_scales().name(scale); }
 
 std::string describe(GeneTargetScale scale) {
-  return scale == GeneTargetScale::kLog1pCp10k ? "log1p CP10k" : "log10 CP10k over the target genes";
+  switch (scale) {
+    case GeneTargetScale::kLog1pCp10k: return "log1p CP10k";
+    case GeneTargetScale::kLog10Cp10kOverGenes: return "log10 CP10k over the target genes";
+    case GeneTargetScale::kPearsonResiduals: return "Pearson residuals";
+  }
+  return "";
 }
 
 namespace {
@@ -198,6 +206,8 @@ SlideData make_slide_data(const Slide& slide, const EncodedFeatures& features,
   for (int64_t g = 0; g < n_genes; ++g) slot[static_cast<size_t>(gene_column[g])] = g;
   if (scale == GeneTargetScale::kLog10Cp10kOverGenes) {
     d.genes = log10_cp10k_over_genes(kept_counts, slot, n_genes);
+  } else if (scale == GeneTargetScale::kPearsonResiduals) {
+    d.genes = pearson_residuals(kept_counts, gene_column);
   } else {
     const CsrMatrix log_x = log_normalize(kept_counts);
     d.genes.assign(keep.size() * static_cast<size_t>(n_genes), 0.f);

@@ -57,6 +57,8 @@ nlohmann::json run_fingerprint(const ModelMetadata& m, const TrainOptions& o,
           {"slides_per_step", o.slides_per_step},
           {"slides", slides},         {"validation", validation ? validation->name : ""},
           {"genes", m.genes},         {"pathways", m.pathways}, {"encoder", m.encoder_identity},
+          {"score_method", m.score_method}, {"score_max_rank", m.score_max_rank},
+          {"score_thin_to", m.score_thin_to}, {"gene_target_scale", m.gene_target_scale},
           {"finetune_blocks", o.finetune_blocks}, {"finetune_lr_scale", o.finetune_lr_scale}};
 }
 

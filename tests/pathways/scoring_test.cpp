@@ -168,16 +168,19 @@ TEST(Scoring, SsgseaMatchesTheExplicitRandomWalk) {
   EXPECT_NEAR(normalised.at(0, 1), raw.at(0, 1) / (hi - lo), 1e-5);
 }
 
-TEST(Scoring, RankIsAucellOnDistinctValues) {
-  // One spot with distinct values: no ties, so AUCell is deterministic and exact.
+// One spot with distinct values: no ties, so AUCell is deterministic and exact. T = `top`;
+// max_rank 0 means the default T = ceil(5% of the genes).
+void expect_aucell_on_distinct_values(int64_t max_rank, int64_t top) {
   CsrMatrix counts;
   counts.n_cols = kGenes;
   std::vector<int32_t> cols(kGenes);
   std::vector<float> values(kGenes);
   for (int32_t g = 0; g < kGenes; ++g) cols[g] = g, values[g] = static_cast<float>((g * 37) % kGenes + 1);
   counts.append_row(cols, values);
-  const PathwayScores s = run(ScoreMethod::kRank, counts, 1);
-  const int64_t top = static_cast<int64_t>(std::ceil(0.05 * kGenes));  // T = 6
+  ScoreOptions options;
+  options.max_rank = max_rank;
+  options.threads = 1;
+  const PathwayScores s = score_pathways(counts, three_sets(), options);
   std::vector<int64_t> order(kGenes);
   std::iota(order.begin(), order.end(), 0);
   std::sort(order.begin(), order.end(), [&](int64_t a, int64_t b) { return values[a] > values[b]; });
@@ -190,8 +193,32 @@ TEST(Scoring, RankIsAucellOnDistinctValues) {
     }
     const int64_t k = static_cast<int64_t>(sets.sets[p].gene_indices.size());
     for (int64_t i = 1; i <= std::min<int64_t>(k, top - 1); ++i) max_auc += static_cast<double>(top - i);
-    EXPECT_NEAR(s.at(0, p), auc / max_auc, 1e-6) << p;
+    EXPECT_NEAR(s.at(0, p), auc / max_auc, 1e-6) << p << " top " << top;
   }
+}
+
+TEST(Scoring, RankIsAucellOnDistinctValues) { expect_aucell_on_distinct_values(0, 6); }  // ceil(0.05 * 120)
+
+TEST(Scoring, RankWithMaxRankIsAucellOfTheTopGenes) {
+  expect_aucell_on_distinct_values(30, 30);
+  expect_aucell_on_distinct_values(500, kGenes);  // more than the genes: all of them
+}
+
+TEST(Scoring, DepthOptionsAreChecked) {
+  ScoreOptions options;
+  options.method = ScoreMethod::kZmean;
+  options.max_rank = 50;
+  EXPECT_STX_ERROR(check_score_options(options), ConfigError, "--max-rank applies to --method rank, not zmean");
+  options.method = ScoreMethod::kRank;
+  options.max_rank = 1;
+  EXPECT_STX_ERROR(check_score_options(options), ConfigError, "at least 2, found 1");
+  options.max_rank = 0;
+  options.thin_to = -3;
+  EXPECT_STX_ERROR(check_score_options(options), ConfigError, "--thin-to must be 0");
+  EXPECT_EQ(describe_scoring(options), "rank");
+  options.thin_to = 500;
+  options.max_rank = 100;
+  EXPECT_EQ(describe_scoring(options), "rank, top 100 genes, thinned to 500 counts");
 }
 
 TEST(Scoring, ControlIsSetMeanMinusControlMean) {

@@ -407,6 +407,20 @@ TEST(Trainer, ModelMetadataOutOfRangeIsRefused) {
   EXPECT_TRUE(metadata_from_json(um, "m.pt").training_um_per_px.empty());
   um["training_um_per_px"] = {0.7, 0.5};
   EXPECT_STX_ERROR(metadata_from_json(um, "m.pt"), FormatError, "training_um_per_px must be [min, max]");
+  // the depth-robust target recipe round-trips, is 0 in models from before it, and is checked
+  nlohmann::json recipe = good;
+  recipe["score_max_rank"] = 250;
+  recipe["score_thin_to"] = 1000;
+  const ModelMetadata with_recipe = metadata_from_json(recipe, "m.pt");
+  EXPECT_EQ(with_recipe.score_max_rank, 250);
+  EXPECT_EQ(with_recipe.score_thin_to, 1000);
+  EXPECT_EQ(metadata_to_json(with_recipe).at("score_thin_to"), 1000);
+  recipe.erase("score_max_rank");
+  recipe.erase("score_thin_to");
+  EXPECT_EQ(metadata_from_json(recipe, "m.pt").score_max_rank, 0);
+  EXPECT_EQ(metadata_from_json(recipe, "m.pt").score_thin_to, 0);
+  recipe["score_thin_to"] = -5;
+  EXPECT_STX_ERROR(metadata_from_json(recipe, "m.pt"), FormatError, "score_thin_to >= 0 (found 0 and -5)");
 }
 
 }  // namespace

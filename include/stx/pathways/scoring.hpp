@@ -4,7 +4,8 @@
 //   control scanpy tl.score_genes: set mean minus the mean of control genes drawn from the
 //           same expression bins (25 bins, 50 genes per bin hit, seeded)
 //   rank    AUCell: area under the recovery curve of the set within the top 5% of the spot's
-//           genes ranked high to low (ties broken at random, seeded per spot)
+//           genes ranked high to low (ties broken at random, seeded per spot), or within a
+//           fixed top N genes (UCell's maxRank: less dependent on depth)
 //   ssgsea  single-sample GSEA as Bioconductor GSVA 1.46 method="ssgsea" (alpha 0.25,
 //           integer-truncated average ranks), with GSVA's normalisation by the range of all
 //           scores unless turned off
@@ -12,6 +13,7 @@
 //           spot's expression over all genes
 // zmean, control and normalised ssgsea depend on the other spots of the slide; rank, ulm and
 // raw ssgsea are computed from one spot alone. Spots with no counts get NaN and are flagged.
+// Optionally each spot is first thinned to a common depth (stx/expression/thinning.hpp).
 #pragma once
 
 #include <cstdint>
@@ -39,6 +41,8 @@ struct ScoreOptions {
   int control_bins = 25;  // scanpy n_bins
   int control_size = 50;  // scanpy ctrl_size
   double aucell_max_rank_fraction = 0.05;
+  int64_t max_rank = 0;   // rank: T = this many top genes (--max-rank); 0 = the fraction above
+  int64_t thin_to = 0;    // > 0: counts binomially thinned to about this many per spot first
   double ssgsea_alpha = 0.25;
   bool ssgsea_normalize = true;
 };
@@ -56,7 +60,13 @@ struct PathwayScores {
   }
 };
 
-/// Scores raw counts (normalised internally).
+/// "rank", "rank, top 100 genes", "zmean, thinned to 500 counts": the recipe as people read it.
+std::string describe_scoring(const ScoreOptions& options);
+
+/// ConfigError if the options make no sense together (a max rank for another method, ...).
+void check_score_options(const ScoreOptions& options);
+
+/// Scores raw counts (normalised internally, after thinning when options.thin_to > 0).
 PathwayScores score_pathways(const CsrMatrix& counts, const GeneSetMatch& sets,
                              const ScoreOptions& options = {});
 

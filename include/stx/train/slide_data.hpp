@@ -43,11 +43,13 @@ struct SlideData {
 ///   log10-cp10k-over-genes  log10(1 + 1e4 · count / the spot's count over the target genes
 ///                           only): the HER2ST protocol of HisToGene, Hist2ST, THItoGene and
 ///                           mclSTExp (with their 785 genes), for numbers comparable to theirs
-enum class GeneTargetScale { kLog1pCp10k, kLog10Cp10kOverGenes };
+///   pearson-residuals       analytic Pearson residuals of the slide's counts (theta 100, clip
+///                           sqrt(spots)): expression beyond what the spot's depth predicts
+enum class GeneTargetScale { kLog1pCp10k, kLog10Cp10kOverGenes, kPearsonResiduals };
 const NameTable<GeneTargetScale>& gene_target_scales();  // --target-norm
 GeneTargetScale parse_gene_target_scale(const std::string& name);  // ConfigError lists the choices
 std::string to_string(GeneTargetScale scale);
-/// For people: "log1p CP10k" or "log10 CP10k over the target genes".
+/// For people: "log1p CP10k", "log10 CP10k over the target genes", "Pearson residuals".
 std::string describe(GeneTargetScale scale);
 
 struct TargetGeneOptions {

@@ -30,6 +30,8 @@ struct ModelMetadata {
   double patch_size_um = 112.0;  // PatchGeometry's defaults until the dataset sets the encoder's
   int patch_size_px = 224;
   std::string score_method;             // how the pathway targets were scored
+  int64_t score_max_rank = 0;           // rank's top-N genes (0: 5% of the genes)
+  int64_t score_thin_to = 0;            // counts thinned to this depth before scoring (0: none)
   std::string gene_sets;                // "hallmarks" or the GMT path
   std::vector<std::string> pathways;    // (P)
   std::vector<std::string> genes;       // (G)
