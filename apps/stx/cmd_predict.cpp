@@ -14,7 +14,9 @@ Action add_predict(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand(
       "predict", "Predict pathway activity and gene expression from H&E alone");
   add_slide_options(cmd, run->slide, /*image_alone=*/true);
-  cmd->add_option("-m,--model", run->model, "model.pt written by stx train")->required();
+  cmd->add_option("-m,--model", run->model,
+                  "model.pt written by stx train, or a shipped model's name (stx models) [the shipped "
+                  "her2st-builtin]");
   cmd->add_option("-o,--output", run->output, "Write predictions as .h5ad")->required();
   cmd->add_option("--tsv", run->tsv, "Also write spots x (pathways, genes) as TSV");
   cmd->add_option("--maps", run->maps,

@@ -3,12 +3,14 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <algorithm>
 #include <filesystem>
 
 #include "stx/core/error.hpp"
 #include "stx/core/log.hpp"
 #include "stx/histology/feature_cache.hpp"
 #include "stx/outputs/prediction_files.hpp"
+#include "stx/pipeline/model_registry.hpp"
 #include "stx/pipeline/nuclei.hpp"
 #include "stx/stats/map_specificity.hpp"
 #include "stx/stats/metrics.hpp"
@@ -53,6 +55,8 @@ void run_predict(PredictRun run) {
   check_output_path(run.output, run.force);
   check_output_path(run.tsv, run.force);
   if (!run.maps.empty()) make_output_folder(run.maps);
+  const ModelEntry chosen = resolve_model(run.model);
+  run.model = chosen.path;
   const TrainedModel model = TrainedModel::load(run.model);
   const ModelMetadata& m = model.metadata();
   check_map_request(run.map_request, m);
@@ -109,9 +113,16 @@ void run_predict(PredictRun run) {
   outputs.commit();
   fmt::print("  slide     = {} ({} spots{})\n", slide.name, spots.n_spots(),
              slide.counts.n_rows == 0 ? ", pseudo-spots on the tissue" : "");
-  fmt::print("  model     = {} (trained on {})\n", run.model, fmt::join(m.training_slides, ", "));
+  fmt::print("  model     = {} (trained on {})\n", chosen.shipped ? chosen.name + ", shipped with stx" : run.model,
+             fmt::join(m.training_slides, ", "));
+  if (chosen.shipped && !chosen.card.empty()) fmt::print("  card      = {}\n", chosen.card);
   fmt::print("  predicted = {} pathways, {} genes per spot\n", m.pathways.size(), m.genes.size());
-  if (spots.has_targets()) fmt::print("  measured  = {}\n", truth_summary(spots, p, m.pathways.size()));
+  if (spots.has_targets()) {
+    fmt::print("  measured  = {}\n", truth_summary(spots, p, m.pathways.size()));
+    if (std::find(m.training_slides.begin(), m.training_slides.end(), slide.name) != m.training_slides.end())
+      fmt::print("  note      = a slide named {} is in the model's training data: these numbers are its fit to "
+                 "data it has seen, not its accuracy on a new slide\n", slide.name);
+  }
   if (!run.maps.empty() && !spots.has_targets())
     fmt::print("  no measured-vs-predicted maps: {}\n", why_no_truth);
   fmt::print("Wrote {}{}\n", run.output, run.tsv.empty() ? "" : " and " + run.tsv);

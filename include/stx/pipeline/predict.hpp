@@ -16,7 +16,7 @@ struct PredictRun {
   SlideInput slide;
   PseudoSpotOptions grid;
   std::string grid_kind = "hex";
-  std::string model;
+  std::string model;  // a model file or a shipped model's name; "" = the default shipped model
   std::string output, tsv, maps;
   MapRequest map_request;
   std::string weights;
