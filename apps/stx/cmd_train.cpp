@@ -18,10 +18,7 @@ Action add_train(CLI::App& app) {
   cmd->add_option("-o,--out", run->out, "Run folder (model.pt, config.json, metrics.jsonl, checkpoint.pt)")
       ->capture_default_str();
   cmd->add_option("--val", run->validation, "Slide held out for validation / early stopping");
-  cmd->add_option("--patience", options.patience, "Early stopping: epochs without a better validation loss (0: off)")
-      ->check(CLI::NonNegativeNumber)->capture_default_str();
-  cmd->add_option("--checkpoint-every", options.checkpoint_every, "Epochs between checkpoints")
-      ->check(CLI::PositiveNumber)->capture_default_str();
+  add_numeric_train_options(cmd, options, TrainOptionScope::kTrainCommand);
   cmd->add_flag("--resume", options.resume, "Continue from OUT/checkpoint.pt");
   cmd->add_flag("--force", run->force, "Overwrite a finished model in OUT");
   cmd->add_option("--print-every", run->print_every, "Epochs between progress lines")

@@ -4,6 +4,7 @@
 
 #include "shared_options.hpp"
 #include "stx/train/slide_data.hpp"
+#include "stx/train/train_option_table.hpp"
 
 namespace stx::cli {
 namespace {
@@ -47,22 +48,11 @@ void add_data_options(CLI::App* cmd, TrainingInputs& a) {
                   "Macenko-normalise patches to the stains of this H&E image (stx predict does the same)");
   add_patch_options(cmd, a.data.encoder.patch);
   cmd->add_option("--cache-dir", a.data.cache_dir, "Feature cache folder")->capture_default_str();
-  cmd->add_option("--finetune-blocks", a.train.finetune_blocks,
-                  "vit: train the encoder's last K blocks with QuadFlow (0: frozen encoder)")
-      ->check(CLI::NonNegativeNumber)->capture_default_str();
-  cmd->add_option("--finetune-lr-scale", a.train.finetune_lr_scale,
-                  "Learning rate of the fine-tuned blocks relative to --lr")
-      ->check(finite_range(1e-12, 100))->capture_default_str();
 }
 
 // QuadFlow's architecture.
 void add_model_options(CLI::App* cmd, TrainingInputs& a) {
   auto& m = a.train.model;
-  cmd->add_option("--width", m.width, "Token width D")->check(CLI::PositiveNumber)->capture_default_str();
-  cmd->add_option("--layers", m.layers, "QuadFlow layers")->check(CLI::PositiveNumber)->capture_default_str();
-  cmd->add_option("--heads", m.heads, "Attention heads")->check(CLI::PositiveNumber)->capture_default_str();
-  cmd->add_option("--neighbours", m.neighbours, "H<->H: spots each spot attends to (itself included)")
-      ->check(CLI::PositiveNumber)->capture_default_str();
   cmd->add_flag("--full-attention", m.full_attention, "H<->H over all spots (small slides only)");
   cmd->add_option_function<std::vector<std::string>>(
          "--flows",
@@ -94,34 +84,11 @@ void add_model_options(CLI::App* cmd, TrainingInputs& a) {
       ->check(CLI::IsMember({"slide", "training"}));
   cmd->add_flag("!--no-overlap-bias", m.overlap_bias,
                 "P<->P attention without the gene-set overlap bias");
-  cmd->add_option("--residual-rank", m.residual_rank, "Gene decoder residual rank (0: strict bottleneck)")
-      ->check(CLI::NonNegativeNumber)->capture_default_str();
-  cmd->add_option("--dropout", m.dropout, "Dropout")->check(finite_range(0.0, 0.9))->capture_default_str();
 }
 
 // The optimiser, the schedule and where it runs.
 void add_optimiser_options(CLI::App* cmd, TrainingInputs& a) {
   auto& t = a.train;
-  cmd->add_option("--epochs", t.epochs, "Epochs (passes over the training slides)")
-      ->check(CLI::Range(int64_t{1}, int64_t{1'000'000}))->capture_default_str();
-  cmd->add_option("--ensemble", t.ensemble,
-                  "Models trained with consecutive seeds whose predictions are averaged")
-      ->check(CLI::Range(1, 100))->capture_default_str();
-  cmd->add_option("--lr", t.learning_rate, "Peak learning rate (AdamW)")->check(finite_range(1e-12, 10))->capture_default_str();
-  cmd->add_option("--weight-decay", t.weight_decay, "AdamW weight decay")->check(finite_range(0, 100))->capture_default_str();
-  cmd->add_option("--slides-per-step", t.slides_per_step,
-                  "Slides whose mean gradient makes one optimiser step (with --nproc: the default is N)")
-      ->check(CLI::Range(int64_t{1}, int64_t{10'000}))->capture_default_str();
-  cmd->add_option("--crop-spots", t.crop_spots, "Train on random spatial crops of this many spots (0: whole slides)")
-      ->check(CLI::NonNegativeNumber)->capture_default_str();
-  cmd->add_option("--smoothness", t.loss.smoothness, "Weight of the spatial smoothness penalty")
-      ->check(finite_range(0, 1e6))->capture_default_str();
-  cmd->add_option("--map-structure", t.loss.map_structure,
-                  "Weight of the loss on the predicted pathway-pathway correlations against the measured ones")
-      ->check(finite_range(0, 1e6))->capture_default_str();
-  cmd->add_option("--map-contrast", t.loss.map_contrast,
-                  "Weight of the loss that makes each pathway's prediction closest to its own measured map")
-      ->check(finite_range(0, 1e6))->capture_default_str();
   cmd->add_option("--seed", t.seed, "Seed (weights, crops, dropout)")->check(CLI::NonNegativeNumber)->capture_default_str();
   add_threads_option(cmd, t.threads);
   add_device_option(cmd, t.device, "");
@@ -129,10 +96,26 @@ void add_optimiser_options(CLI::App* cmd, TrainingInputs& a) {
 
 }  // namespace
 
+void add_numeric_train_options(CLI::App* cmd, TrainOptions& options, TrainOptionScope scope) {
+  for (const auto& option : numeric_train_options()) {
+    if (option.flag.empty() || option.scope != scope) continue;
+    std::visit(
+        [&](auto* field) {
+          CLI::Option* added = cmd->add_option(option.flag, *field, option.help)->capture_default_str();
+          if (option.integer)
+            added->check(CLI::Range(static_cast<int64_t>(option.min), static_cast<int64_t>(option.max)));
+          else
+            added->check(finite_range(option.min, option.max));
+        },
+        option.field(options));
+  }
+}
+
 void add_training_options(CLI::App* cmd, TrainingInputs& inputs) {
   add_data_options(cmd, inputs);
   add_model_options(cmd, inputs);
   add_optimiser_options(cmd, inputs);
+  add_numeric_train_options(cmd, inputs.train, TrainOptionScope::kTraining);
 }
 
 }  // namespace stx::cli

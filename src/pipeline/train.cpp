@@ -10,6 +10,7 @@
 #include "stx/core/error.hpp"
 #include "stx/io/atomic_file.hpp"
 #include "stx/pipeline/inputs.hpp"
+#include "stx/train/train_option_table.hpp"
 
 namespace stx {
 namespace fs = std::filesystem;
@@ -58,26 +59,22 @@ void run_train(TrainRun run) {
   if (t.parallel.rank != 0) return;  // data-parallel: rank 0 writes what the run made
   StagedFiles outputs;  // the model and its config.json appear together, or neither does
   model.save(model_path.string(), outputs);
-  nlohmann::json config = {{"version", STX_VERSION},
-                           {"slides", model.metadata().training_slides},
-                           {"validation", run.validation},
-                           {"model", model.metadata().model},
-                           {"loss", t.loss},
-                           {"epochs", t.epochs},
-                           {"learning_rate", t.learning_rate},
-                           {"weight_decay", t.weight_decay},
-                           {"crop_spots", t.crop_spots},
-                           {"seed", t.seed},
-                           {"ensemble", t.ensemble},
-                           {"finetune_blocks", t.finetune_blocks},
-                           {"finetune_lr_scale", t.finetune_lr_scale},
-                           {"threads", t.threads},
-                           {"device", t.device},
-                           {"encoder", model.metadata().encoder_identity},
-                           {"score_method", model.metadata().score_method},
-                           {"score_max_rank", model.metadata().score_max_rank},
-                           {"score_thin_to", model.metadata().score_thin_to},
-                           {"genes", model.metadata().genes.size()}};
+  // every numeric option from the one table (train_option_table.hpp), then the rest
+  nlohmann::json config = train_options_json(t);
+  config.update({{"version", STX_VERSION},
+                 {"slides", model.metadata().training_slides},
+                 {"validation", run.validation},
+                 {"model", model.metadata().model},
+                 {"loss", t.loss},
+                 {"seed", t.seed},
+                 {"threads", t.threads},
+                 {"device", t.device},
+                 {"encoder", model.metadata().encoder_identity},
+                 {"score_method", model.metadata().score_method},
+                 {"score_max_rank", model.metadata().score_max_rank},
+                 {"score_thin_to", model.metadata().score_thin_to},
+                 {"gene_target_scale", model.metadata().gene_target_scale},
+                 {"genes", model.metadata().genes.size()}});
   outputs.write((fs::path(run.out) / "config.json").string(), config.dump(2) + "\n");
   outputs.commit();
   fmt::print("Wrote {} (and config.json, metrics.jsonl)\n", model_path.string());

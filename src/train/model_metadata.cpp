@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "stx/core/error.hpp"
+#include "stx/train/train_option_table.hpp"
 
 namespace stx {
 namespace {
@@ -129,13 +130,20 @@ ModelMetadata metadata_from_json(const nlohmann::json& j, const std::string& sou
                 o.n_genes >= 1 && o.n_genes <= 1'000'000 && o.n_pathways * o.n_genes <= 1'000'000'000,
             FormatError, "{}: checkpoint metadata: {} features, {} pathways, {} genes; expected 1..10^6, 1..10^5, "
             "1..10^6 and at most 10^9 pathway-gene pairs", source, o.feature_dim, o.n_pathways, o.n_genes);
-  STX_CHECK(o.width >= 1 && o.width <= 4096 && o.layers >= 1 && o.layers <= 64 && o.heads >= 1 &&
-                o.width % o.heads == 0 && o.neighbours >= 1 && o.neighbours <= 1024 && o.residual_rank >= 0 &&
-                o.residual_rank <= 4096 && std::isfinite(o.radius_pitches) && o.radius_pitches > 0 &&
-                o.radius_pitches <= 1000 && std::isfinite(o.dropout) && o.dropout >= 0 && o.dropout <= 0.9,
-            FormatError, "{}: checkpoint metadata: model '{}' is outside what stx trains (width 1..4096, layers "
-            "1..64, heads dividing the width, neighbours 1..1024, residual rank 0..4096, radius (0, 1000] pitches, "
-            "dropout [0, 0.9])", source, describe(o));
+  // the architecture's ranges are those `stx train` accepts (train_option_table)
+  TrainOptions as_trained;
+  as_trained.model = o;
+  bool trainable = o.heads >= 1 && o.width % o.heads == 0 && std::isfinite(o.radius_pitches) &&
+                   o.radius_pitches > 0 && o.radius_pitches <= 1000;
+  std::string ranges;
+  for (const auto& option : numeric_train_options()) {
+    if (!option.architecture) continue;
+    const double v = train_option_value(option, as_trained);
+    trainable = trainable && std::isfinite(v) && v >= option.min && v <= option.max;
+    ranges += fmt::format("{} {:g}..{:g}, ", option.key, option.min, option.max);
+  }
+  STX_CHECK(trainable, FormatError, "{}: checkpoint metadata: model '{}' is outside what stx trains ({}heads "
+            "dividing the width, radius (0, 1000] pitches)", source, describe(o), ranges);
   const ViTTailShape& t = m.encoder_tail;
   STX_CHECK(t.blocks >= 0 && t.blocks <= 64 &&
                 (t.blocks == 0 || (t.width >= 1 && t.width <= 4096 && t.heads >= 1 && t.width % t.heads == 0 &&

@@ -25,6 +25,7 @@
 #include "stx/core/error.hpp"
 #include "stx/core/log.hpp"
 #include "stx/io/atomic_file.hpp"
+#include "stx/train/train_option_table.hpp"
 #include "stx/torch/tensor_values.hpp"
 #include "gradient_sync.hpp"
 #include "slide_tensors.hpp"
@@ -50,16 +51,11 @@ nlohmann::json run_fingerprint(const ModelMetadata& m, const TrainOptions& o,
                                const std::vector<const SlideData*>& train, const SlideData* validation) {
   std::vector<std::string> slides;
   for (const SlideData* s : train) slides.push_back(s->name + ":" + std::to_string(s->n_spots()));
-  return {{"model", m.model},         {"loss", o.loss},       {"epochs", o.epochs},
-          {"learning_rate", o.learning_rate}, {"weight_decay", o.weight_decay},
-          {"warmup_fraction", o.warmup_fraction}, {"clip_norm", o.clip_norm},
-          {"crop_spots", o.crop_spots}, {"patience", o.patience}, {"seed", o.seed},
-          {"slides_per_step", o.slides_per_step},
-          {"slides", slides},         {"validation", validation ? validation->name : ""},
+  return {{"model", m.model},         {"options", train_options_json(o, /*fingerprint_only=*/true)},
+          {"seed", o.seed},           {"slides", slides},     {"validation", validation ? validation->name : ""},
           {"genes", m.genes},         {"pathways", m.pathways}, {"encoder", m.encoder_identity},
           {"score_method", m.score_method}, {"score_max_rank", m.score_max_rank},
-          {"score_thin_to", m.score_thin_to}, {"gene_target_scale", m.gene_target_scale},
-          {"finetune_blocks", o.finetune_blocks}, {"finetune_lr_scale", o.finetune_lr_scale}};
+          {"score_thin_to", m.score_thin_to}, {"gene_target_scale", m.gene_target_scale}};
 }
 
 void copy_weights(QuadFlow& from, QuadFlow& to) {
@@ -312,35 +308,15 @@ TrainedModel train_one(const std::vector<const SlideData*>& train, const SlideDa
 bool linear_path_by_default(int64_t ensemble) { return ensemble == 1; }
 
 void check_train_options(const TrainOptions& o) {
-  const auto in = [](double v, double lo, double hi) { return std::isfinite(v) && v >= lo && v <= hi; };
-  STX_CHECK(o.epochs >= 1 && o.epochs <= 1'000'000, ConfigError, "--epochs: expected 1 to 1000000, found {}", o.epochs);
-  STX_CHECK(o.ensemble >= 1 && o.ensemble <= 100, ConfigError, "--ensemble: expected 1 to 100, found {}", o.ensemble);
+  for (const auto& option : numeric_train_options()) {
+    const double v = train_option_value(option, o);
+    STX_CHECK(std::isfinite(v) && v >= option.min && v <= option.max, ConfigError, "{}: expected {} to {}, found {}",
+              option.flag.empty() ? option.key : option.flag, option.min, option.max, v);
+  }
   STX_CHECK(o.threads >= 0 && o.threads <= 1024, ConfigError, "--threads: expected 0 (all cores) to 1024, found {}",
             o.threads);
-  STX_CHECK(in(o.learning_rate, 1e-12, 10) , ConfigError, "--lr: expected a finite rate in (0, 10], found {}",
-            o.learning_rate);
-  STX_CHECK(in(o.weight_decay, 0, 100), ConfigError, "--weight-decay: expected a finite value in [0, 100], found {}",
-            o.weight_decay);
-  STX_CHECK(in(o.finetune_lr_scale, 1e-12, 100), ConfigError,
-            "--finetune-lr-scale: expected a finite value in (0, 100], found {}", o.finetune_lr_scale);
-  STX_CHECK(in(o.warmup_fraction, 0, 1) && in(o.clip_norm, 1e-12, 1e12), ConfigError,
-            "warmup fraction {} and clip norm {}: expected [0, 1] and > 0", o.warmup_fraction, o.clip_norm);
-  STX_CHECK(o.crop_spots >= 0 && o.patience >= 0 && o.checkpoint_every >= 1, ConfigError,
-            "--crop-spots {}, --patience {}, --checkpoint-every {}: expected >= 0, >= 0, >= 1", o.crop_spots,
-            o.patience, o.checkpoint_every);
-  STX_CHECK(in(o.model.dropout, 0, 0.9), ConfigError, "--dropout: expected a finite value in [0, 0.9], found {}",
-            o.model.dropout);
-  STX_CHECK(in(o.loss.smoothness, 0, 1e6) && in(o.loss.gene, 0, 1e6) && in(o.loss.pathway, 0, 1e6), ConfigError,
-            "--smoothness: expected a finite weight >= 0, found {}", o.loss.smoothness);
-  STX_CHECK(o.model.width >= 1 && o.model.width <= 4096 && o.model.layers >= 1 && o.model.layers <= 64 &&
-                o.model.heads >= 1 && o.model.width % o.model.heads == 0,
-            ConfigError, "--width {}, --layers {}, --heads {}: expected 1..4096, 1..64 and heads dividing the width",
-            o.model.width, o.model.layers, o.model.heads);
-  STX_CHECK(o.model.neighbours >= 1 && o.model.neighbours <= 1024 && o.model.residual_rank >= 0, ConfigError,
-            "--neighbours {} and --residual-rank {}: expected 1..1024 and >= 0", o.model.neighbours,
-            o.model.residual_rank);
-  STX_CHECK(o.slides_per_step >= 1 && o.slides_per_step <= 10'000, ConfigError,
-            "--slides-per-step: expected 1 to 10000, found {}", o.slides_per_step);
+  STX_CHECK(o.model.width % o.model.heads == 0, ConfigError, "--heads {} must divide --width {}", o.model.heads,
+            o.model.width);
   STX_CHECK(o.parallel.world >= 1 && o.parallel.world <= 64 && o.parallel.world <= o.slides_per_step, ConfigError,
             "--nproc {}: expected 1 to 64 processes and at most --slides-per-step ({}), so that each has a slide",
             o.parallel.world, o.slides_per_step);
