@@ -47,7 +47,7 @@ struct TileResult {
 // The maxima of one tile's core: the tile is read with a margin wide enough that smoothing and
 // the maximum filter see the same neighbours as on the whole slide.
 TileResult tile_peaks(const Image& image, double scale, int64_t tx, int64_t ty, int core, int margin,
-                      double sigma_px, const cv::Mat& disc, double floor) {
+                      double sigma_px, const cv::Mat& disc, const cv::Mat& blur_reach, double floor) {
   const int side = core + 2 * margin;
   const double x0 = static_cast<double>(tx * core - margin) * scale;
   const double y0 = static_cast<double>(ty * core - margin) * scale;
@@ -55,8 +55,21 @@ TileResult tile_peaks(const Image& image, double scale, int64_t tx, int64_t ty, 
   cv::Mat stains = deconvolve_he(rgb), h;
   cv::extractChannel(stains, h, 0);
   cv::GaussianBlur(h, h, cv::Size(), sigma_px, sigma_px, cv::BORDER_REPLICATE);
-  cv::Mat neighbourhood_max;
+  cv::Mat neighbourhood_max, around_min, around_max, plateau_value, plateau_in_disc, plateau_in_reach;
   cv::dilate(h, neighbourhood_max, disc, cv::Point(-1, -1), 1, cv::BORDER_REPLICATE);
+  // A pixel whose 8 neighbours all share its value lies inside a plateau wider than the
+  // smoothing (a uniform black border, a pen mark, a blank image): no nucleus is that flat
+  // after the blur. A pixel is no maximum when its disc holds a plateau of its own value (the
+  // plateau itself and its rim; on a uniform image scikit-image finds no peak either), and
+  // takes no part in Otsu's threshold when it is on a plateau or within the blur's reach of a
+  // higher one (a black border's blurred edge would pull the threshold above every nucleus).
+  const cv::Mat square = cv::Mat::ones(3, 3, CV_8U);
+  cv::erode(h, around_min, square, cv::Point(-1, -1), 1, cv::BORDER_REPLICATE);
+  cv::dilate(h, around_max, square, cv::Point(-1, -1), 1, cv::BORDER_REPLICATE);
+  plateau_value = cv::Mat(h.size(), CV_32F, cv::Scalar(-1.0f));
+  h.copyTo(plateau_value, (around_min == h) & (around_max == h));
+  cv::dilate(plateau_value, plateau_in_disc, disc, cv::Point(-1, -1), 1, cv::BORDER_REPLICATE);
+  cv::dilate(plateau_value, plateau_in_reach, blur_reach, cv::Point(-1, -1), 1, cv::BORDER_REPLICATE);
   TileResult out;
   const auto width = static_cast<double>(image.width()), height = static_cast<double>(image.height());
   for (int r = margin; r < margin + core; ++r) {
@@ -64,12 +77,14 @@ TileResult tile_peaks(const Image& image, double scale, int64_t tx, int64_t ty, 
     if (y >= height) break;
     const float* v = h.ptr<float>(r);
     const float* m = neighbourhood_max.ptr<float>(r);
+    const float* same_plateau = plateau_in_disc.ptr<float>(r);
+    const float* higher_plateau = plateau_in_reach.ptr<float>(r);
     for (int c = margin; c < margin + core; ++c) {
       const double x = x0 + (c + 0.5) * scale;
       if (x >= width) break;
-      if (v[c] < floor) continue;
+      if (v[c] < floor || higher_plateau[c] >= v[c]) continue;
       out.histogram[static_cast<size_t>(std::min(kBins - 1, static_cast<int>((v[c] - floor) / kBinOd)))] += 1;
-      if (v[c] >= m[c]) out.peaks.push_back({x, y, v[c]});
+      if (v[c] >= m[c] && same_plateau[c] < v[c]) out.peaks.push_back({x, y, v[c]});
     }
   }
   return out;
@@ -152,20 +167,26 @@ DetectedNuclei detect_nuclei(const Image& image, double um_per_px, const Nucleus
   const double scale = work_um_per_px / um_per_px;  // full-resolution px per working px
   const double sigma_px = options.radius_um / std::sqrt(2.0) / work_um_per_px;
   const int distance_px = std::max(1, static_cast<int>(std::lround(options.min_distance_um / work_um_per_px)));
-  const int margin = distance_px + static_cast<int>(std::ceil(4 * sigma_px)) + 1;
+  const int blur_px = static_cast<int>(std::ceil(4 * sigma_px));
+  // the smoothing, then the plateau test and the plateaus within a disc or the blur's reach
+  // see the same pixels as on the whole slide
+  const int margin = std::max(distance_px, 2 * blur_px) + blur_px + 1;
   const int core = options.tile_px;
   const int64_t work_w = static_cast<int64_t>(std::ceil(static_cast<double>(image.width()) / scale));
   const int64_t work_h = static_cast<int64_t>(std::ceil(static_cast<double>(image.height()) / scale));
   const int64_t tiles_x = (work_w + core - 1) / core, tiles_y = (work_h + core - 1) / core;
   const int64_t n_tiles = tiles_x * tiles_y;
-  const cv::Mat disc = disc_kernel(distance_px);  // one for every tile
+  // a plateau begins a blur's width inside its region, whose blurred edge reaches a blur's
+  // width beyond it
+  const cv::Mat disc = disc_kernel(distance_px), blur_reach = disc_kernel(2 * blur_px);  // one for every tile
   std::vector<TileResult> per_tile(static_cast<size_t>(n_tiles));
   FirstError first_error;
 #pragma omp parallel for schedule(dynamic, 1)
   for (int64_t t = 0; t < n_tiles; ++t) {
     first_error.run([&] {
       per_tile[static_cast<size_t>(t)] =
-          tile_peaks(image, scale, t % tiles_x, t / tiles_x, core, margin, sigma_px, disc, options.floor);
+          tile_peaks(image, scale, t % tiles_x, t / tiles_x, core, margin, sigma_px, disc, blur_reach,
+                     options.floor);
     });
   }
   first_error.rethrow();

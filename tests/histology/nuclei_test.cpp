@@ -82,6 +82,29 @@ TEST(Nuclei, FindsEveryDrawnNucleusAndNoSmudge) {
     EXPECT_TRUE(found.y_px[i - 1] < found.y_px[i] || (found.y_px[i - 1] == found.y_px[i] && found.x_px[i - 1] < found.x_px[i]));
 }
 
+// Uniform images and uniform regions (black borders, pen marks) hold no nuclei: a plateau is
+// no maximum and takes no part in the threshold. A black band over the smudges' third of the
+// drawn tissue leaves the nuclei found as they were.
+TEST(Nuclei, NoNucleiOnAPlateau) {
+  test::TempDir dir;
+  for (const auto& [name, bgr] : std::vector<std::pair<std::string, cv::Vec3b>>{
+           {"black", {0, 0, 0}}, {"purple", {160, 60, 120}}, {"white", {255, 255, 255}}}) {
+    cv::imwrite(dir / (name + ".png"), cv::Mat(400, 400, CV_8UC3, cv::Scalar(bgr[0], bgr[1], bgr[2])));
+    const DetectedNuclei found = detect_nuclei(*open_image(dir / (name + ".png")), kUmPerPx);
+    EXPECT_EQ(found.size(), 0u) << name;
+    EXPECT_EQ(found.maxima, 0) << name;
+  }
+  const Drawn drawn = draw_tissue(dir / "tissue.png");
+  cv::Mat tissue = cv::imread(dir / "tissue.png");
+  const int band = static_cast<int>(130 / kUmPerPx);  // x >= 130 µm: the smudges, no nucleus
+  cv::rectangle(tissue, {band, 0}, {kSide - 1, kSide - 1}, cv::Scalar(0, 0, 0), cv::FILLED);
+  cv::imwrite(dir / "bordered.png", tissue);
+  const DetectedNuclei found = detect_nuclei(*open_image(dir / "bordered.png"), kUmPerPx);
+  EXPECT_EQ(found.size(), drawn.nuclei.size()) << "threshold " << found.threshold << ", " << found.maxima << " maxima";
+  for (size_t i = 0; i < found.size(); ++i)
+    EXPECT_LT(nearest(drawn.nuclei, found.x_px[i], found.y_px[i]) * kUmPerPx, 0.75) << "detection " << i;
+}
+
 TEST(Nuclei, SmallTilesFindTheSameCentres) {
   test::TempDir dir;
   draw_tissue(dir / "tissue.png");
