@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "stx/core/error.hpp"
+#include "stx/core/utf8.hpp"
 
 namespace stx::h5 {
 namespace {
@@ -299,7 +300,17 @@ void File::write_scalar(const std::string& dataset, T value) {
   }
 }
 
+namespace {
+// anndata (h5py) cannot read a file whose UTF-8 strings are not UTF-8: refuse to write one.
+void check_utf8(const std::string& file, const std::string& dataset, const std::string& value) {
+  if (const auto bad = first_invalid_utf8(value))
+    throw FormatError(fmt::format("{}: '{}': the text '{}' is not UTF-8 (byte {}); anndata could not read it", file,
+                                  dataset, value.substr(0, *bad), *bad + 1));
+}
+}  // namespace
+
 void File::write_strings(const std::string& dataset, const std::vector<std::string>& values) {
+  for (const auto& v : values) check_utf8(path_, dataset, v);
   Handle type = vlen_utf8_string_type();
   const hsize_t n = values.size();
   Handle space(H5Screate_simple(1, &n, nullptr));
@@ -315,6 +326,7 @@ void File::write_strings(const std::string& dataset, const std::vector<std::stri
 }
 
 void File::write_string_scalar(const std::string& dataset, const std::string& value) {
+  check_utf8(path_, dataset, value);
   Handle type = vlen_utf8_string_type();
   Handle space(H5Screate(H5S_SCALAR));
   Handle d(H5Dcreate2(file_.get(), dataset.c_str(), type.get(), space.get(), H5P_DEFAULT,

@@ -6,6 +6,7 @@
 
 #include "stx/core/error.hpp"
 #include "stx/core/text_lines.hpp"
+#include "stx/core/utf8.hpp"
 #include "stx/pathways/gene_sets.hpp"
 
 namespace stx {
@@ -26,6 +27,10 @@ std::vector<GeneSet> parse_gmt(const std::string& text, const std::string& sourc
     STX_CHECK(fields.size() >= 2, FormatError,
               "{}: line {}: expected 'name<TAB>description<TAB>genes...', found {} field(s)",
               source, line_number, fields.size());
+    for (size_t i = 0; i < fields.size(); ++i)
+      if (const auto bad = first_invalid_utf8(fields[i]))
+        throw FormatError(fmt::format("{}: line {}: field {} is not UTF-8 text (byte {} of it): save the file as UTF-8",
+                                      source, line_number, i + 1, *bad + 1));
     GeneSet set{fields[0], fields[1], {}};
     STX_CHECK(!set.name.empty(), FormatError, "{}: line {}: empty set name", source, line_number);
     STX_CHECK(names.insert(set.name).second, FormatError, "{}: line {}: duplicate set name '{}'",

@@ -133,5 +133,14 @@ TEST(H5adWriter, RefusesToWriteIntoAMissingFolderAndLeavesNothing) {
   EXPECT_EQ(files, 1u) << "the temporary file must be gone after commit";
 }
 
+// anndata cannot read strings that are not UTF-8: such a file is never written.
+TEST(H5adWriter, RefusesTextThatIsNotUtf8) {
+  Slide s = read(test::fixture("anndata_csr.h5ad"));
+  s.spot_ids[2] = "spot\xe9";  // Latin-1
+  test::TempDir dir;
+  EXPECT_STX_ERROR(write_h5ad(s, dir / "latin.h5ad"), FormatError, "is not UTF-8 (byte 5); anndata could not read it");
+  EXPECT_FALSE(std::filesystem::exists(dir / "latin.h5ad"));
+}
+
 }  // namespace
 }  // namespace stx

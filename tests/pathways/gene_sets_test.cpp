@@ -38,6 +38,10 @@ TEST(Gmt, MalformedInput) {
   EXPECT_STX_ERROR(parse_gmt("lonely\n", "t.gmt"), FormatError, "line 1: expected 'name<TAB>description");
   EXPECT_STX_ERROR(parse_gmt("A\td\tG\nA\td\tH\n", "t.gmt"), FormatError, "line 2: duplicate set name 'A'");
   EXPECT_STX_ERROR(parse_gmt("\n# only comments\n", "t.gmt"), FormatError, "t.gmt: no gene sets");
+  // a Latin-1 file: anndata could not read the .h5ad its names would go into
+  EXPECT_STX_ERROR(parse_gmt("OK\td\tG\nCAF\xe9\td\tG\n", "t.gmt"), FormatError,
+                   "t.gmt: line 2: field 1 is not UTF-8 text (byte 4 of it)");
+  EXPECT_EQ(parse_gmt("CAF\xc3\x89\td\tG\n", "t.gmt").front().name, "CAF\xc3\x89");
   EXPECT_STX_ERROR(read_gmt("/no/such.gmt"), IoError, "/no/such.gmt: cannot open");
 }
 
