@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <map>
 
 #include "stx/core/error.hpp"
 #include "stx/io/slide_groups.hpp"
@@ -49,7 +50,12 @@ void apply_groups(const TrainingInputs& a, Dataset& data) {
   if (!a.sections.empty())
     for (auto& s : data.slides)
       if (const std::string patient = patient_of_section(s.name); !patient.empty()) s.group = patient;
+  std::map<std::string, std::pair<std::string, std::string>> given;  // slide -> (group, where)
   const auto assign = [&](const std::string& slide, const std::string& group, const std::string& where) {
+    const auto [earlier, first] = given.emplace(slide, std::make_pair(group, where));
+    STX_CHECK(first || earlier->second.first == group, ConfigError,
+              "{}: slide '{}' is already in group '{}' ({}): give each slide one group", where, slide,
+              earlier->second.first, earlier->second.second);
     bool found = false;
     for (auto& s : data.slides)
       if (s.name == slide) {

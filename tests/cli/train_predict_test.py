@@ -253,6 +253,10 @@ r = run(stx, "evaluate", str(her2st), "--sections", "C2,C3", "--cache-dir", str(
         "--group", "C9=x", "-o", str(tmp / "badgroup"))
 c.check(r.returncode == 1 and "--group 'C9=x': no slide named 'C9'" in r.stderr, f"--group C9: {r.returncode} {r.stderr}")
 r = run(stx, "evaluate", str(her2st), "--sections", "C2,C3", "--cache-dir", str(cache), "--epochs", "2",
+        "--group", "C2=A", "--group", "C2=B", "-o", str(tmp / "twogroups"))
+c.check(r.returncode == 1 and "--group 'C2=B': slide 'C2' is already in group 'A' (--group 'C2=A')" in r.stderr,
+        f"two groups for one slide: {r.returncode} {r.stderr}")
+r = run(stx, "evaluate", str(her2st), "--sections", "C2,C3", "--cache-dir", str(cache), "--epochs", "2",
         "--protocol", "patient", "-o", str(tmp / "onegroup"))
 c.check(r.returncode == 1 and "needs two groups" in r.stderr, f"one patient, by patient: {r.returncode} {r.stderr}")
 # the fold plan is checked before any slide is read
