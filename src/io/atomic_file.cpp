@@ -3,6 +3,7 @@
 #include "stx/io/atomic_file.hpp"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -28,6 +29,23 @@ AtomicFile::AtomicFile(std::string target_path) : target_path_(std::move(target_
   // A dot-prefixed name with the pid keeps concurrent writers apart and out of globs.
   temp_path_ = (dir / ("." + target.filename().string() + ".tmp." + std::to_string(::getpid())))
                    .string();
+}
+
+int remove_dead_temporaries(const std::string& folder) {
+  int removed = 0;
+  std::error_code error;
+  for (const auto& entry : fs::directory_iterator(folder, error)) {
+    const std::string name = entry.path().filename().string();
+    const size_t tmp = name.rfind(".tmp.");
+    if (name.empty() || name[0] != '.' || tmp == std::string::npos || tmp + 5 == name.size()) continue;
+    const std::string digits = name.substr(tmp + 5);
+    if (digits.size() > 9 || digits.find_first_not_of("0123456789") != std::string::npos) continue;
+    const pid_t pid = static_cast<pid_t>(std::stol(digits));
+    if (pid <= 0 || ::kill(pid, 0) == 0 || errno != ESRCH) continue;  // alive, or not ours to judge
+    std::error_code ignored;
+    if (fs::remove(entry.path(), ignored)) ++removed;
+  }
+  return removed;
 }
 
 AtomicFile::~AtomicFile() {

@@ -268,6 +268,11 @@ TrainedModel train_one(const std::vector<const SlideData*>& train, const SlideDa
   const int64_t first_epoch = state.epochs_done;
   const int64_t steps = steps_per_epoch(static_cast<int64_t>(slides.size()), o);
   const bool writes = !o.run_dir.empty() && o.parallel.rank == 0;  // the other processes only read
+  if (writes) {
+    // a run killed mid-write (Ctrl-C, SIGKILL) left its temporary checkpoint behind
+    if (const int removed = remove_dead_temporaries(o.run_dir); removed > 0)
+      log()->info("{}: removed {} temporary file(s) of a run that was killed", o.run_dir, removed);
+  }
   const auto start = std::chrono::steady_clock::now();
   for (int64_t epoch = first_epoch; epoch < o.epochs; ++epoch) {
     EpochReport report;

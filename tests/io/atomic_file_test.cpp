@@ -3,6 +3,9 @@
 // (no temporaries left either).
 #include "stx/io/atomic_file.hpp"
 
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -57,6 +60,25 @@ TEST(StagedFiles, AllOrNothing) {
   EXPECT_EQ(read(dir / "one.png"), "1");
   EXPECT_EQ(read(dir / "two.h5ad"), "2");
   EXPECT_EQ(entries(dir.path()), 2u);
+}
+
+// A killed run's temporaries go (its process is gone); a live process's and the user's files stay.
+TEST(AtomicFile, RemovesTheTemporariesOfDeadProcessesOnly) {
+  test::TempDir dir;
+  const pid_t child = ::fork();
+  if (child == 0) ::_exit(0);
+  ASSERT_GT(child, 0);
+  ::waitpid(child, nullptr, 0);  // reaped: no process has this pid now
+  const std::string dead = "." + std::string("checkpoint.pt.tmp.") + std::to_string(child);
+  const std::string alive = ".checkpoint.pt.tmp." + std::to_string(::getpid());
+  for (const std::string& name : {dead, alive, std::string("notes.tmp.12"), std::string(".model.pt.tmp.x1")})
+    std::ofstream(dir / name) << "partial";
+  EXPECT_EQ(remove_dead_temporaries(dir.path()), 1);
+  EXPECT_FALSE(fs::exists(dir / dead));
+  EXPECT_TRUE(fs::exists(dir / alive));
+  EXPECT_TRUE(fs::exists(dir / "notes.tmp.12"));
+  EXPECT_TRUE(fs::exists(dir / ".model.pt.tmp.x1"));
+  EXPECT_EQ(remove_dead_temporaries(dir / "missing"), 0);
 }
 
 }  // namespace

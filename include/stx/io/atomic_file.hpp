@@ -44,6 +44,11 @@ class StagedFiles {
   std::vector<std::unique_ptr<AtomicFile>> files_;
 };
 
+/// Removes from `folder` the temporaries of AtomicFiles whose process is gone (".NAME.tmp.PID"
+/// where no process PID runs: a run killed by SIGKILL or Ctrl-C, whose destructors never ran).
+/// Another live process's temporaries are kept. Returns how many were removed.
+int remove_dead_temporaries(const std::string& folder);
+
 /// Writes `text` to `path` through an AtomicFile; IoError if it cannot be written whole.
 void write_text_atomically(const std::string& path, const std::string& text);
 
