@@ -34,6 +34,13 @@ DenseMatrix pathway_activity(const Slide& slide, const DomainsRun& args, std::st
       names->clear();
       for (int64_t c = 0; c < obsm->cols; ++c) names->push_back(fmt::format("pathway {}", c + 1));
     }
+    // k-means and the heatmaps need a number for every spot (OpenCV's k-means asserts on NaN)
+    for (int64_t r = 0; r < slide.n_spots(); ++r)
+      for (int64_t c = 0; c < obsm->cols; ++c)
+        STX_CHECK(std::isfinite(obsm->values[static_cast<size_t>(r * obsm->cols + c)]), FormatError,
+                  "{}: obsm['pathway_activity'] is NaN or infinite at spot '{}' ({}): expected a finite activity "
+                  "for every spot; remove that spot", slide.source_path, slide.spot_ids[static_cast<size_t>(r)],
+                  (*names)[static_cast<size_t>(c)]);
     return DenseMatrix{slide.n_spots(), obsm->cols, {obsm->values.begin(), obsm->values.end()}};
   }
   ScoreOptions scoring;

@@ -123,6 +123,13 @@ with tempfile.TemporaryDirectory() as tmp:
         expect("h5ad values", ["ingest", str(path), "-o", str(written)], 2, message, [written])
 
     bad("no_spots", lambda a: a[:0].copy(), "no spots")
+    # NaN activity: k-means would assert inside OpenCV (exit 3, its raw message)
+    nan_activity = small_slide()
+    nan_activity.obsm["pathway_activity"] = np.ones((6, 3))
+    nan_activity.obsm["pathway_activity"][4, 1] = np.nan
+    nan_activity.write_h5ad(tmp / "nan_activity.h5ad")
+    expect("h5ad values", ["domains", str(tmp / "nan_activity.h5ad"), "-o", str(tmp / "nan_dom")], 2,
+           "obsm['pathway_activity'] is NaN or infinite at spot 's4'", [tmp / "nan_dom" / "domains.tsv"])
     bad("zero_diameter", lambda a: a.uns["spatial"]["lib"]["scalefactors"].update(spot_diameter_fullres=0.0),
         "spot_diameter_fullres")
     bad("negative_diameter", lambda a: a.uns["spatial"]["lib"]["scalefactors"].update(spot_diameter_fullres=-4.0),
