@@ -19,6 +19,9 @@ Action add_predict(CLI::App& app) {
                   "her2st-builtin]");
   cmd->add_option("-o,--output", run->output, "Write predictions as .h5ad")->required();
   cmd->add_option("--tsv", run->tsv, "Also write spots x (pathways, genes) as TSV");
+  cmd->add_option("--geojson", run->geojson,
+                  "Also write each spot or cell as a QuPath object with its predictions as measurements "
+                  "(.geojson, or .geojson.gz)");
   cmd->add_option("--maps", run->maps,
                   "Write PNG maps here: all pathways, measured vs predicted (when the slide "
                   "has expression), attention");

@@ -37,10 +37,9 @@ Slide prediction_slide(const Slide& source, const SlideData& spots, const Predic
   return out;
 }
 
-void write_prediction_h5ad(const Slide& source, const SlideData& spots, const Prediction& p,
-                           const ModelMetadata& m, const std::string& model_path,
-                           const std::string& version, const std::vector<float>& out_of_domain,
-                           const std::string& path) {
+Slide prediction_output_slide(const Slide& source, const SlideData& spots, const Prediction& p,
+                              const ModelMetadata& m, const std::string& model_path, const std::string& version,
+                              const std::vector<float>& out_of_domain) {
   Slide out = prediction_slide(source, spots, p, m);
   out.set_obsm("pathway_activity", static_cast<int64_t>(m.pathways.size()), p.pathways);
   if (!out_of_domain.empty()) out.set_obsm("stx_out_of_domain", 1, out_of_domain);
@@ -51,9 +50,13 @@ void write_prediction_h5ad(const Slide& source, const SlideData& spots, const Pr
   out.uns_strings["stx_model"] = fs::absolute(model_path).string();
   out.uns_strings["stx_encoder"] = m.encoder_identity;
   out.uns_strings["stx_version"] = version;
+  return out;
+}
+
+void write_prediction_h5ad(const Slide& prediction, const std::string& path) {
   H5adWriteOptions options;
   options.hires_image_px = 2000;
-  write_h5ad(out, path, options);
+  write_h5ad(prediction, path, options);
 }
 
 void write_prediction_tsv(const SlideData& spots, const Prediction& p, const ModelMetadata& m,

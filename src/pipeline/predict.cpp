@@ -9,6 +9,7 @@
 #include "stx/core/error.hpp"
 #include "stx/core/log.hpp"
 #include "stx/histology/feature_cache.hpp"
+#include "stx/outputs/geojson.hpp"
 #include "stx/outputs/prediction_files.hpp"
 #include "stx/pipeline/model_registry.hpp"
 #include "stx/pipeline/nuclei.hpp"
@@ -47,13 +48,14 @@ void run_predict(PredictRun run) {
   run.slide.read.format = parse_input_format(run.slide.format);
   run.slide.read.require_image = true;
   run.grid.kind = parse_grid_kind(run.grid_kind);
-  check_distinct_outputs({{"-o", run.output}, {"--tsv", run.tsv}});
+  check_distinct_outputs({{"-o", run.output}, {"--tsv", run.tsv}, {"--geojson", run.geojson}});
   check_cells_need_an_image(run.slide.read);
   STX_CHECK(!run.maps.empty() || (run.map_request.zoom_um.empty() && run.map_request.pathways.empty()),
             ConfigError, "{} draws into the maps folder: give --maps DIR as well",
             run.map_request.zoom_um.empty() ? "--map-pathway" : "--map-zoom");
   check_output_path(run.output, run.force);
   check_output_path(run.tsv, run.force);
+  check_output_path(run.geojson, run.force);
   if (!run.maps.empty()) make_output_folder(run.maps);
   const ModelEntry chosen = resolve_model(run.model);
   run.model = chosen.path;
@@ -105,7 +107,14 @@ void run_predict(PredictRun run) {
                 kOutOfDomainZ);
   // The .h5ad, the TSV and the maps appear together, or (on any error) none of them.
   StagedFiles outputs;
-  write_prediction_h5ad(slide, spots, p, m, run.model, STX_VERSION, out_of_domain, outputs.reserve(run.output));
+  const Slide prediction = prediction_output_slide(slide, spots, p, m, run.model, STX_VERSION, out_of_domain);
+  write_prediction_h5ad(prediction, outputs.reserve(run.output));
+  if (!run.geojson.empty()) {
+    GeoJsonOptions geojson;
+    geojson.objects = run.slide.read.cells_path.empty() ? GeoJsonObjects::kDetection : GeoJsonObjects::kCell;
+    geojson.gzip = is_gzip_name(run.geojson);
+    write_geojson(prediction, outputs.reserve(run.geojson), geojson);
+  }
   if (!run.tsv.empty()) write_prediction_tsv(spots, p, m, out_of_domain, outputs.reserve(run.tsv));
   std::vector<std::string> maps;
   if (!run.maps.empty())
@@ -125,7 +134,8 @@ void run_predict(PredictRun run) {
   }
   if (!run.maps.empty() && !spots.has_targets())
     fmt::print("  no measured-vs-predicted maps: {}\n", why_no_truth);
-  fmt::print("Wrote {}{}\n", run.output, run.tsv.empty() ? "" : " and " + run.tsv);
+  fmt::print("Wrote {}{}{}\n", run.output, run.tsv.empty() ? "" : " and " + run.tsv,
+             run.geojson.empty() ? "" : " and " + run.geojson + " (QuPath: File > Import objects)");
   for (const auto& path : maps) fmt::print("Wrote {}\n", path);
 }
 

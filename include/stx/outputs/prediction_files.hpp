@@ -19,12 +19,15 @@ void clip_predicted_genes(Prediction& p);
 Slide prediction_slide(const Slide& source, const SlideData& spots, const Prediction& p,
                        const ModelMetadata& m);
 
-/// Writes `path` (.h5ad) atomically; `model_path` and `version` are recorded in uns, and
+/// The prediction as a slide with everything its .h5ad holds: predicted genes in X,
+/// obsm['pathway_activity'] with uns['pathway_names'], `model_path` and `version` in uns, and
 /// `out_of_domain` (domain_shift.hpp; one per spot, or empty) as obsm['stx_out_of_domain'].
-void write_prediction_h5ad(const Slide& source, const SlideData& spots, const Prediction& p,
-                           const ModelMetadata& m, const std::string& model_path,
-                           const std::string& version, const std::vector<float>& out_of_domain,
-                           const std::string& path);
+Slide prediction_output_slide(const Slide& source, const SlideData& spots, const Prediction& p,
+                              const ModelMetadata& m, const std::string& model_path, const std::string& version,
+                              const std::vector<float>& out_of_domain);
+
+/// Writes `prediction` (prediction_output_slide) to `path` (.h5ad).
+void write_prediction_h5ad(const Slide& prediction, const std::string& path);
 
 /// Writes `path` atomically: spot, x_px, y_px, one column per pathway and gene, then
 /// out_of_domain (when given).

@@ -18,6 +18,7 @@ struct PredictRun {
   std::string grid_kind = "hex";
   std::string model;  // a model file or a shipped model's name; "" = the default shipped model
   std::string output, tsv, maps;
+  std::string geojson;  // QuPath objects (.geojson, or .geojson.gz)
   MapRequest map_request;
   std::string weights;
   std::string stain_reference;

@@ -1,0 +1,134 @@
+#include "stx/outputs/geojson.hpp"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+#include <zlib.h>
+
+#include <cmath>
+#include <cstdio>
+#include <memory>
+
+#include "stx/core/error.hpp"
+#include "stx/core/hash.hpp"
+
+namespace stx {
+namespace {
+
+constexpr double kLargestCellUm = 20.0;  // cells and nuclei are smaller; ST and Visium spots 100 and 55 µm
+
+// A stable UUID per slide and spot (QuPath wants one; random ones would change the file on
+// every run): 128 bits from two 64-bit hashes, version 4 and variant bits set as RFC 4122 asks.
+std::string feature_id(const std::string& slide, const std::string& spot) {
+  const std::string one = slide + '\n' + spot, two = spot + '\n' + slide + "#stx";
+  const uint64_t a = fnv1a64(one.data(), one.size()), b = fnv1a64(two.data(), two.size());
+  return fmt::format("{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}", a >> 32, (a >> 16) & 0xFFFF, a & 0xFFF,
+                     0x8000 | (b >> 48 & 0x3FFF), b & 0xFFFFFFFFFFFFULL);
+}
+
+// Output that is gzip-compressed when the name ends in .gz.
+class Sink {
+ public:
+  Sink(const std::string& path, bool gzip) : gzip_(gzip) {
+    if (gzip_) {
+      gz_ = gzopen(path.c_str(), "wb6");
+      STX_CHECK(gz_ != nullptr, IoError, "{}: cannot open for writing", path);
+    } else {
+      file_ = std::fopen(path.c_str(), "wb");
+      STX_CHECK(file_ != nullptr, IoError, "{}: cannot open for writing", path);
+    }
+    path_ = path;
+  }
+  ~Sink() { close(); }
+  void write(const std::string& text) {
+    const bool ok = gzip_ ? gzwrite(gz_, text.data(), static_cast<unsigned>(text.size())) ==
+                                static_cast<int>(text.size())
+                          : std::fwrite(text.data(), 1, text.size(), file_) == text.size();
+    STX_CHECK(ok, IoError, "{}: write failed (disk full?)", path_);
+  }
+  void close() {
+    bool ok = true;
+    if (gz_) ok = gzclose(gz_) == Z_OK, gz_ = nullptr;
+    if (file_) ok = std::fclose(file_) == 0 && ok, file_ = nullptr;
+    STX_CHECK(ok, IoError, "{}: write failed (disk full?)", path_);
+  }
+
+ private:
+  bool gzip_;
+  gzFile gz_ = nullptr;
+  std::FILE* file_ = nullptr;
+  std::string path_;
+};
+
+// Six significant digits: what a float holds, without the float-to-double tail (0.30000001).
+double shown(float v) { return std::stod(fmt::format("{:.6g}", v)); }
+
+}  // namespace
+
+bool is_gzip_name(const std::string& path) { return path.size() > 3 && path.compare(path.size() - 3, 3, ".gz") == 0; }
+
+GeoJsonObjects geojson_objects_of(const Slide& slide) {
+  const double diameter_um = slide.spot_diameter_px * slide.um_per_px;
+  return std::isfinite(diameter_um) && diameter_um < kLargestCellUm ? GeoJsonObjects::kCell
+                                                                     : GeoJsonObjects::kDetection;
+}
+
+void write_geojson(const Slide& slide, const std::string& path, const GeoJsonOptions& options) {
+  STX_CHECK(slide.has_coordinates(), FormatError, "{}: spots have no image coordinates to draw in QuPath",
+            slide.source_path);
+  const SpotMatrix* pathways = slide.find_obsm("pathway_activity");
+  std::vector<std::string> names;
+  if (pathways) {
+    const auto listed = slide.uns_lists.find("pathway_names");
+    STX_CHECK(listed != slide.uns_lists.end() && static_cast<int64_t>(listed->second.size()) == pathways->cols,
+              FormatError, "{}: obsm['pathway_activity'] has {} columns but uns['pathway_names'] does not name them",
+              slide.source_path, pathways->cols);
+    names = listed->second;
+  }
+  const bool genes = options.genes && slide.counts.n_rows == slide.n_spots() && slide.n_genes() > 0;
+  STX_CHECK(pathways || genes, FormatError, "{}: nothing to export: no pathway activity and no gene values",
+            slide.source_path);
+  double diameter = slide.spot_diameter_px;
+  if (!std::isfinite(diameter) || diameter <= 0)  // unknown: a Visium spot's size
+    diameter = std::isfinite(slide.um_per_px) && slide.um_per_px > 0 ? 55.0 / slide.um_per_px : 10.0;
+  const double radius = diameter / 2;
+  const char* object_type = options.objects == GeoJsonObjects::kCell ? "cell" : "detection";
+
+  {
+    Sink out(path, options.gzip);
+    out.write("{\"type\":\"FeatureCollection\",\"features\":[\n");
+    std::vector<float> gene_row(static_cast<size_t>(slide.n_genes()));
+    for (int64_t i = 0; i < slide.n_spots(); ++i) {
+      const double x = slide.pixel_x[static_cast<size_t>(i)], y = slide.pixel_y[static_cast<size_t>(i)];
+      nlohmann::ordered_json ring = nlohmann::ordered_json::array();
+      for (int v = 0; v <= options.vertices; ++v) {  // the last vertex repeats the first: a closed ring
+        const double angle = 2 * M_PI * (v % options.vertices) / options.vertices;
+        ring.push_back({std::round((x + radius * std::cos(angle)) * 100) / 100,
+                        std::round((y + radius * std::sin(angle)) * 100) / 100});
+      }
+      nlohmann::ordered_json measurements = nlohmann::ordered_json::object();
+      if (pathways)
+        for (int64_t p = 0; p < pathways->cols; ++p)
+          if (const float v = pathways->values[static_cast<size_t>(i * pathways->cols + p)]; std::isfinite(v))
+            measurements[names[static_cast<size_t>(p)]] = shown(v);
+      if (genes) {
+        std::fill(gene_row.begin(), gene_row.end(), 0.0f);
+        for (int64_t k = slide.counts.indptr[i]; k < slide.counts.indptr[i + 1]; ++k)
+          gene_row[static_cast<size_t>(slide.counts.indices[k])] = slide.counts.data[k];
+        for (size_t g = 0; g < gene_row.size(); ++g)
+          if (std::isfinite(gene_row[g])) measurements[slide.gene_symbols[g]] = shown(gene_row[g]);
+      }
+      const nlohmann::ordered_json feature = {
+          {"type", "Feature"},
+          {"id", feature_id(slide.name, slide.spot_ids[static_cast<size_t>(i)])},
+          {"geometry", {{"type", "Polygon"}, {"coordinates", nlohmann::ordered_json::array({ring})}}},
+          {"properties",
+           {{"objectType", object_type}, {"name", slide.spot_ids[static_cast<size_t>(i)]},
+            {"measurements", measurements}}}};
+      out.write((i == 0 ? "" : ",\n") + feature.dump());
+    }
+    out.write("\n]}\n");
+    out.close();
+  }
+}
+
+}  // namespace stx
