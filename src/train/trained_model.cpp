@@ -6,6 +6,7 @@
 #include "stx/core/error.hpp"
 #include "stx/core/log.hpp"
 #include "stx/io/atomic_file.hpp"
+#include "stx/torch/archive_code.hpp"
 
 namespace stx {
 
@@ -134,6 +135,7 @@ void TrainedModel::save(const std::string& path, StagedFiles& staged) const {
 
 TrainedModel TrainedModel::load(const std::string& path) {
   STX_CHECK(std::filesystem::is_regular_file(path), IoError, "{}: no such checkpoint", path);
+  check_archive_holds_no_code(path);
   torch::serialize::InputArchive archive;
   c10::IValue text, members;
   try {

@@ -6,6 +6,7 @@
 
 #include "stx/core/error.hpp"
 #include "stx/io/atomic_file.hpp"
+#include "stx/torch/archive_code.hpp"
 #include "trained_model_impl.hpp"
 
 namespace stx {
@@ -24,6 +25,7 @@ std::unique_ptr<torch::optim::AdamW> make_optimizer(const QuadFlow& model, doubl
 }
 
 void restore_checkpoint(const std::string& path, const std::string& fingerprint, TrainingState& state) {
+  check_archive_holds_no_code(path);
   torch::serialize::InputArchive archive, model_archive, best_archive, optimizer_archive;
   c10::IValue state_text;
   try {

@@ -83,6 +83,22 @@ with tempfile.TemporaryDirectory() as tmp:
         c.check(r.returncode in (1, 2) and len(lines) == 1 and "damaged.pt" in lines[0] and "Traceback" not in r.stderr,
                 f"truncated model, stx {args[0]}: exit {r.returncode}, {r.stderr!r}")
 
+    # a model file whose archive holds a method (LibTorch would compile and run a __setstate__
+    # at load): refused before LibTorch sees it
+    import zipfile
+    hostile = tmp / "hostile.pt"
+    with zipfile.ZipFile(model) as src, zipfile.ZipFile(hostile, "w", zipfile.ZIP_STORED) as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename.endswith("code/__torch__.py"):
+                data += b"  def __setstate__(self, state: Tuple[int]) -> None:\n    return None\n"
+            dst.writestr(info, data)
+    for args in (["models", str(hostile)], ["predict", *c5, "-m", str(hostile)]):
+        r = run(stx, *args)
+        c.check(r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1 and "is code, not a declaration" in r.stderr
+                and "refuses to load a model file that would run code" in r.stderr,
+                f"a model file with code, stx {args[0]}: exit {r.returncode}, {r.stderr!r}")
+
     # the card's numbers, from the command it names
     command = re.search(r"`stx (evaluate [^`]*) -o RUN`", text)
     c.check(command is not None, "the card names no stx evaluate command")
