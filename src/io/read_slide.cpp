@@ -9,15 +9,13 @@
 
 #include "stx/io/hdf5_file.hpp"
 #include "stx/core/error.hpp"
+#include "stx/core/text_lines.hpp"
 #include "stx/io/crash_guard.hpp"
 
 namespace stx {
 namespace fs = std::filesystem;
 namespace {
 
-bool ends_with(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
 
 void check_unique_spot_ids(const Slide& slide) {
   std::unordered_set<std::string> seen;

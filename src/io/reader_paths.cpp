@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "stx/core/error.hpp"
+#include "stx/core/text_lines.hpp"
 
 namespace stx {
 namespace fs = std::filesystem;
@@ -14,8 +15,7 @@ const std::vector<std::string> kImageExtensions = {".jpg", ".jpeg", ".png", ".ti
 
 std::string strip_counts_suffix(std::string name) {
   for (const std::string suffix : {".gz", ".tsv", ".txt"}) {
-    if (name.size() > suffix.size() && name.compare(name.size() - suffix.size(), suffix.size(),
-                                                    suffix) == 0) {
+    if (name.size() > suffix.size() && ends_with(name, suffix)) {
       name.resize(name.size() - suffix.size());
     }
   }

@@ -5,11 +5,12 @@
 #include <zlib.h>
 
 #include <cmath>
-#include <cstdio>
 #include <memory>
+#include <utility>
 
 #include "stx/core/error.hpp"
 #include "stx/core/hash.hpp"
+#include "stx/core/text_lines.hpp"
 
 namespace stx {
 namespace {
@@ -25,38 +26,30 @@ std::string feature_id(const std::string& slide, const std::string& spot) {
                      0x8000 | (b >> 48 & 0x3FFF), b & 0xFFFFFFFFFFFFULL);
 }
 
-// Output that is gzip-compressed when the name ends in .gz.
+// Output through zlib: gzip-compressed, or written as it is ("T", transparent) for plain text.
 class Sink {
  public:
-  Sink(const std::string& path, bool gzip) : gzip_(gzip) {
-    if (gzip_) {
-      gz_ = gzopen(path.c_str(), "wb6");
-      STX_CHECK(gz_ != nullptr, IoError, "{}: cannot open for writing", path);
-    } else {
-      file_ = std::fopen(path.c_str(), "wb");
-      STX_CHECK(file_ != nullptr, IoError, "{}: cannot open for writing", path);
-    }
-    path_ = path;
+  Sink(std::string path, bool gzip) : path_(std::move(path)), gz_(gzopen(path_.c_str(), gzip ? "wb6" : "wbT")) {
+    STX_CHECK(gz_ != nullptr, IoError, "{}: cannot open for writing", path_);
   }
-  ~Sink() { close(); }
+  ~Sink() {
+    if (gz_) gzclose(gz_);  // left unclosed by an error that is already on its way
+  }
+  Sink(const Sink&) = delete;
+  Sink& operator=(const Sink&) = delete;
   void write(const std::string& text) {
-    const bool ok = gzip_ ? gzwrite(gz_, text.data(), static_cast<unsigned>(text.size())) ==
-                                static_cast<int>(text.size())
-                          : std::fwrite(text.data(), 1, text.size(), file_) == text.size();
-    STX_CHECK(ok, IoError, "{}: write failed (disk full?)", path_);
+    STX_CHECK(gzwrite(gz_, text.data(), static_cast<unsigned>(text.size())) == static_cast<int>(text.size()),
+              IoError, "{}: write failed (disk full?)", path_);
   }
   void close() {
-    bool ok = true;
-    if (gz_) ok = gzclose(gz_) == Z_OK, gz_ = nullptr;
-    if (file_) ok = std::fclose(file_) == 0 && ok, file_ = nullptr;
-    STX_CHECK(ok, IoError, "{}: write failed (disk full?)", path_);
+    const int status = gzclose(gz_);
+    gz_ = nullptr;
+    STX_CHECK(status == Z_OK, IoError, "{}: write failed (disk full?)", path_);
   }
 
  private:
-  bool gzip_;
-  gzFile gz_ = nullptr;
-  std::FILE* file_ = nullptr;
   std::string path_;
+  gzFile gz_;
 };
 
 // Six significant digits: what a float holds, without the float-to-double tail (0.30000001).
@@ -64,7 +57,7 @@ double shown(float v) { return std::stod(fmt::format("{:.6g}", v)); }
 
 }  // namespace
 
-bool is_gzip_name(const std::string& path) { return path.size() > 3 && path.compare(path.size() - 3, 3, ".gz") == 0; }
+bool is_gzip_name(const std::string& path) { return path.size() > 3 && ends_with(path, ".gz"); }
 
 GeoJsonObjects geojson_objects_of(const Slide& slide) {
   const double diameter_um = slide.spot_diameter_px * slide.um_per_px;

@@ -11,6 +11,7 @@
 #include <map>
 
 #include "stx/core/error.hpp"
+#include "stx/core/text_lines.hpp"
 
 namespace stx {
 
@@ -84,7 +85,7 @@ ModelEntry resolve_model(const std::string& name_or_path) {
   std::vector<std::string> names;
   for (const auto& m : shipped) names.push_back(m.name);
   const bool looks_like_path =
-      wanted.find('/') != std::string::npos || (wanted.size() > 3 && wanted.rfind(".pt") == wanted.size() - 3);
+      wanted.find('/') != std::string::npos || (wanted.size() > 3 && ends_with(wanted, ".pt"));
   throw ConfigError(fmt::format(
       "{}: {}; shipped models: {} (searched {}; set STX_MODELS_DIR to add a folder)",
       wanted, looks_like_path ? "no such model file" : "not a shipped model's name nor a model file",

@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "stx/pathways/scoring.hpp"
+#include "stx/train/dataset.hpp"
 #include "stx/train/slide_data.hpp"
 #include "stx/train/trained_model.hpp"
 
@@ -15,17 +16,13 @@ namespace {
 ModelSummary summarise(const ModelEntry& entry) {
   const TrainedModel model = TrainedModel::load(entry.path);
   const ModelMetadata& m = model.metadata();
-  ScoreOptions scoring;
-  scoring.method = parse_score_method(m.score_method);
-  scoring.max_rank = m.score_max_rank;
-  scoring.thin_to = m.score_thin_to;
   ModelSummary s;
   s.entry = entry;
   s.training_slides = m.training_slides;
   s.training_um_per_px = m.training_um_per_px;
   s.encoder = m.encoder_identity;
   s.features = static_cast<int64_t>(m.feature_names.size());
-  s.pathway_targets = fmt::format("{} pathways ({}; {})", m.pathways.size(), describe_scoring(scoring), m.gene_sets);
+  s.pathway_targets = fmt::format("{} pathways ({}; {})", m.pathways.size(), describe_scoring(target_scoring(m)), m.gene_sets);
   s.gene_targets = fmt::format("{} genes ({})", m.genes.size(), describe(parse_gene_target_scale(m.gene_target_scale)));
   s.members = model.members();
   s.bytes = static_cast<int64_t>(fs::file_size(entry.path));

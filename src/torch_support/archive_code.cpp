@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "stx/core/error.hpp"
+#include "stx/core/text_lines.hpp"
 
 namespace stx {
 
@@ -24,7 +25,7 @@ void check_archive_holds_no_code(const std::string& path) {
     return;  // not an archive: the loader says so in its own words
   }
   for (const auto& name : zip->getAllRecords()) {
-    if (name.rfind("code/", 0) != 0 || name.size() < 3 || name.compare(name.size() - 3, 3, ".py") != 0) continue;
+    if (name.rfind("code/", 0) != 0 || !ends_with(name, ".py")) continue;
     auto [data, size] = zip->getRecord(name);
     STX_CHECK(size <= kMaxCodeBytes, FormatError, "{}: {} holds {} bytes of code; a model file holds declarations only",
               path, name, size);

@@ -30,6 +30,14 @@ std::vector<float> widen_to(const std::vector<float>& values, const std::vector<
 }
 }  // namespace
 
+ScoreOptions target_scoring(const ModelMetadata& model) {
+  ScoreOptions scoring;
+  scoring.method = parse_score_method(model.score_method);
+  scoring.max_rank = model.score_max_rank;
+  scoring.thin_to = model.score_thin_to;
+  return scoring;
+}
+
 SlideData slide_data_for_model(const Slide& slide, const EncodedFeatures& features,
                                const ModelMetadata& model, std::string* why_no_truth) {
   std::string why;
@@ -50,12 +58,8 @@ SlideData slide_data_for_model(const Slide& slide, const EncodedFeatures& featur
                   missing, model.genes.size());
   }
   if (why.empty()) {
-    ScoreOptions scoring;
-    scoring.method = parse_score_method(model.score_method);
-    scoring.max_rank = model.score_max_rank;
-    scoring.thin_to = model.score_thin_to;
     const GeneSetMatch match = match_gene_sets(load_gene_sets(model.gene_sets), slide.gene_symbols);
-    const PathwayScores scores = score_pathways(slide.counts, match, scoring);
+    const PathwayScores scores = score_pathways(slide.counts, match, target_scoring(model));
     if (scores.pathways == model.pathways) {
       if (why_no_truth) why_no_truth->clear();
       SlideData data = make_slide_data(slide, features, &scores, measured_genes, nullptr, scale);

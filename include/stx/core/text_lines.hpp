@@ -48,6 +48,11 @@ class TextLines {
 /// Splits on a single-character delimiter; views point into `line`.
 std::vector<std::string_view> split_fields(std::string_view line, char delimiter);
 
+/// Whether `text` ends with `suffix` (std::string::ends_with arrives with C++20).
+inline bool ends_with(std::string_view text, std::string_view suffix) {
+  return text.size() >= suffix.size() && text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
 /// Strict number parsing: the whole cell must be a number, else FormatError naming the file,
 /// line and column. parse_count also rejects negative and non-finite values.
 double parse_double(std::string_view cell, const TextLines& where, std::string_view column);

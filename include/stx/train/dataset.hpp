@@ -32,6 +32,10 @@ struct Dataset {
 
 Dataset prepare_dataset(const std::vector<ReadOptions>& inputs, const DatasetOptions& options);
 
+/// How `model`'s pathway targets were scored (method, max rank, thinning): how a slide's truth
+/// is scored for it.
+ScoreOptions target_scoring(const ModelMetadata& model);
+
 /// `slide` made ready for prediction by a model: its features joined and, when the slide has
 /// counts with every target gene and gene set of the model, its measured targets scored as in
 /// training, so that predictions can be set against the truth. Otherwise no targets, and

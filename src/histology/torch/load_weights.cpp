@@ -5,11 +5,12 @@
 #include <cstring>
 
 #include "stx/core/error.hpp"
+#include "stx/core/text_lines.hpp"
 
 namespace stx {
 namespace {
 bool skipped(const std::string& name) {
-  return name.size() >= 19 && name.compare(name.size() - 19, 19, "num_batches_tracked") == 0;
+  return ends_with(name, "num_batches_tracked");
 }
 bool all_start_with(const StateDict& w, const std::string& prefix) {
   for (const auto& [name, tensor] : w)
