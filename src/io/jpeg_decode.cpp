@@ -35,6 +35,22 @@ void on_message(j_common_ptr cinfo, int level) {
   on_error(cinfo);
 }
 
+// Print CMYK to screen RGB the way Adobe's files mean it: an Adobe marker says the channels
+// are stored inverted (255 = no ink), as Photoshop writes them; without one they hold ink.
+// Each colour is what its ink and the black ink leave of white.
+cv::Mat cmyk_to_rgb(const cv::Mat& cmyk, bool inverted) {
+  cv::Mat rgb(cmyk.size(), CV_8UC3);
+  for (int y = 0; y < cmyk.rows; ++y) {
+    const auto* in = cmyk.ptr<cv::Vec4b>(y);
+    auto* pixel = rgb.ptr<cv::Vec3b>(y);
+    for (int x = 0; x < cmyk.cols; ++x) {
+      const cv::Vec4b ink = inverted ? cv::Vec4b(255 - in[x][0], 255 - in[x][1], 255 - in[x][2], 255 - in[x][3]) : in[x];
+      for (int c = 0; c < 3; ++c) pixel[x][c] = static_cast<unsigned char>(((255 - ink[c]) * (255 - ink[3]) + 127) / 255);
+    }
+  }
+  return rgb;
+}
+
 // Runs the decode between setjmp and the calls that may longjmp; only trivially destructible
 // state lives in this frame, so the jump skips no destructor.
 bool decode(std::FILE* file, int64_t max_pixels, ErrorManager& errors, jpeg_decompress_struct& cinfo, cv::Mat& out) {
@@ -50,13 +66,16 @@ bool decode(std::FILE* file, int64_t max_pixels, ErrorManager& errors, jpeg_deco
                   static_cast<double>(max_pixels) / 1e6);
     return false;
   }
-  cinfo.out_color_space = JCS_RGB;
+  const bool cmyk = cinfo.jpeg_color_space == JCS_CMYK || cinfo.jpeg_color_space == JCS_YCCK;
+  // libjpeg converts CMYK to nothing but CMYK: decode the four channels, then mix them here.
+  cinfo.out_color_space = cmyk ? JCS_CMYK : JCS_RGB;
   jpeg_start_decompress(&cinfo);
-  out.create(static_cast<int>(cinfo.output_height), static_cast<int>(cinfo.output_width), CV_8UC3);
+  out.create(static_cast<int>(cinfo.output_height), static_cast<int>(cinfo.output_width), cmyk ? CV_8UC4 : CV_8UC3);
   while (cinfo.output_scanline < cinfo.output_height) {
     JSAMPROW row = out.ptr<unsigned char>(static_cast<int>(cinfo.output_scanline));
     jpeg_read_scanlines(&cinfo, &row, 1);
   }
+  if (cmyk) out = cmyk_to_rgb(out, cinfo.saw_Adobe_marker != 0);
   jpeg_finish_decompress(&cinfo);
   return true;
 }

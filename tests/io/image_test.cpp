@@ -187,6 +187,22 @@ TEST(JpegDecode, MatchesOpenCvOnARealHAndE) {
   EXPECT_EQ(cv::norm(ours, theirs, cv::NORM_INF), 0.0);
 }
 
+// A CMYK JPEG (Adobe's inverted channels, as Photoshop and Pillow write them) was read
+// through OpenCV before stx decoded JPEGs itself, then refused ("Unsupported color conversion
+// request"). It decodes again, to OpenCV's colours within rounding.
+TEST(JpegDecode, CmykJpegGivesOpenCvsColours) {
+  const std::string path = test::fixture("he_cmyk.jpg");
+  const cv::Mat ours = decode_jpeg_rgb(path, kDefaultMaxImagePixels);
+  cv::Mat theirs;
+  cv::cvtColor(cv::imread(path, cv::IMREAD_COLOR), theirs, cv::COLOR_BGR2RGB);
+  ASSERT_EQ(ours.size(), cv::Size(96, 64));
+  ASSERT_EQ(ours.type(), CV_8UC3);
+  EXPECT_LE(cv::norm(ours, theirs, cv::NORM_INF), 1.0);
+  cv::Scalar mean = cv::mean(ours);
+  EXPECT_LT(mean[1], mean[0]);  // H&E: less green than red, as a stain should be
+  EXPECT_EQ(open_image(path)->read_region(cv::Rect2d(0, 0, 96, 64), cv::Size(96, 64)).size(), cv::Size(96, 64));
+}
+
 // Found by fuzz_image: stx's header probe finds no frame in this 979-byte JPEG, but libjpeg
 // does, and it declares 939 Mpx (a 2.8 GB allocation). The limit is checked again on the
 // frame libjpeg reads, before anything is allocated.
