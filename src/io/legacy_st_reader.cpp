@@ -64,24 +64,35 @@ std::unordered_map<std::string, SpotRow> read_spot_table(const std::string& path
   return spots;
 }
 
-// Least-squares slope of pixel position against array position: pixels per array step.
-double pixels_per_step(const std::vector<double>& array_pos, const std::vector<double>& px) {
+struct LineFit {
+  double slope = kUnknown;  // pixels per array step
+  double r = 0;             // how well a line fits
+};
+
+// Least-squares line of pixel position against array position.
+LineFit fit_line(const std::vector<double>& array_pos, const std::vector<double>& px) {
   const double n = static_cast<double>(array_pos.size());
   double ma = 0, mp = 0;
   for (size_t i = 0; i < array_pos.size(); ++i) ma += array_pos[i] / n, mp += px[i] / n;
-  double sap = 0, saa = 0;
+  double sap = 0, saa = 0, spp = 0;
   for (size_t i = 0; i < array_pos.size(); ++i) {
     sap += (array_pos[i] - ma) * (px[i] - mp);
     saa += (array_pos[i] - ma) * (array_pos[i] - ma);
+    spp += (px[i] - mp) * (px[i] - mp);
   }
-  return saa > 0 ? std::abs(sap / saa) : kUnknown;
+  if (saa <= 0) return {};
+  return {std::abs(sap / saa), spp > 0 ? std::abs(sap) / std::sqrt(saa * spp) : 0.0};
 }
 
 // µm/px from the fitted array positions against the pixel positions (200 µm pitch), and the
-// 100 µm spot diameter in pixels.
+// 100 µm spot diameter in pixels. When pixel_x follows the array's y (an image turned by 90
+// degrees, or the table's pixel columns swapped) the scale comes from the axes that match,
+// and a note says so: fitted the other way, µm/px came out 2.386 instead of 0.688.
 void infer_scale(const std::vector<double>& fitted_x, const std::vector<double>& fitted_y, Slide& slide) {
-  const double step_px = 0.5 * (pixels_per_step(fitted_x, slide.pixel_x) +
-                                pixels_per_step(fitted_y, slide.pixel_y));
+  const LineFit xx = fit_line(fitted_x, slide.pixel_x), yy = fit_line(fitted_y, slide.pixel_y);
+  const LineFit xy = fit_line(fitted_x, slide.pixel_y), yx = fit_line(fitted_y, slide.pixel_x);
+  const bool crossed = xy.r + yx.r > xx.r + yy.r;
+  const double step_px = crossed ? 0.5 * (xy.slope + yx.slope) : 0.5 * (xx.slope + yy.slope);
   if (std::isfinite(step_px) && step_px > 0) {
     slide.um_per_px = kStArrayPitchUm / step_px;
     slide.spot_diameter_px = 100.0 / slide.um_per_px;  // legacy ST spots are 100 µm across
@@ -89,6 +100,10 @@ void infer_scale(const std::vector<double>& fitted_x, const std::vector<double>&
                                       "({:.1f} px per step)",
                                       slide.um_per_px, kStArrayPitchUm, step_px));
   }
+  if (crossed)
+    slide.warnings.push_back(
+        "pixel_x follows the array's y and pixel_y its x: the image is turned by 90 degrees or the spot "
+        "table's pixel columns are swapped; check that the spots lie on the tissue");
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 // alignment (--alignment, he_alignment.hpp) they are that H&E's pixels instead.
 #include <nlohmann/json.hpp>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -54,6 +55,14 @@ Experiment read_experiment(const std::string& path) {
 
 using Centroids = std::unordered_map<std::string, std::pair<double, double>>;
 
+// A Xenium slide is at most 75 x 25 mm: a centroid past 10 cm is damage, not tissue (1e300 µm
+// had been accepted, and overflowed the pixel coordinates downstream).
+constexpr double kMaxCentroidUm = 1e5;
+
+bool plausible_centroid(double x, double y) {
+  return std::isfinite(x) && std::isfinite(y) && std::abs(x) <= kMaxCentroidUm && std::abs(y) <= kMaxCentroidUm;
+}
+
 // cell_id -> (x, y) in µm, from cells.parquet.
 Centroids read_parquet_centroids(const std::string& path) {
   const ParquetTable cells = read_parquet(path, {"cell_id", "x_centroid", "y_centroid"});
@@ -62,8 +71,11 @@ Centroids read_parquet_centroids(const std::string& path) {
             FormatError, "{}: expected cell_id as strings and x_centroid, y_centroid as doubles (µm)", path);
   std::unordered_map<std::string, std::pair<double, double>> centroids;
   for (int64_t i = 0; i < cells.rows; ++i) {
-    STX_CHECK(id.valid[i] && x.valid[i] && y.valid[i] && std::isfinite(x.reals[i]) && std::isfinite(y.reals[i]),
-              FormatError, "{}: row {}: a cell without an id or a finite centroid", path, i);
+    STX_CHECK(id.valid[i] && x.valid[i] && y.valid[i], FormatError, "{}: row {}: a cell without an id or a centroid",
+              path, i);
+    STX_CHECK(plausible_centroid(x.reals[i], y.reals[i]), FormatError,
+              "{}: row {}: x_centroid, y_centroid ({}, {}) µm; expected finite values within ±{:g} µm", path, i,
+              x.reals[i], y.reals[i], kMaxCentroidUm);
     STX_CHECK(centroids.emplace(id.strings[i], std::make_pair(x.reals[i], y.reals[i])).second, FormatError,
               "{}: cell_id '{}' appears twice", path, id.strings[i]);
   }
@@ -93,8 +105,9 @@ Centroids read_csv_centroids(const std::string& path) {
     STX_CHECK(f.size() == columns.size(), FormatError, "{}: line {}: {} fields, the header has {}", path,
               lines.line_number(), f.size(), columns.size());
     const double cx = parse_double(unquoted(f[x]), lines, "x_centroid"), cy = parse_double(unquoted(f[y]), lines, "y_centroid");
-    STX_CHECK(std::isfinite(cx) && std::isfinite(cy), FormatError, "{}: line {}: a centroid at ({}, {})", path,
-              lines.line_number(), cx, cy);
+    STX_CHECK(plausible_centroid(cx, cy), FormatError,
+              "{}: line {}: x_centroid, y_centroid ({}, {}) µm; expected finite values within ±{:g} µm", path,
+              lines.line_number(), cx, cy, kMaxCentroidUm);
     const std::string name(unquoted(f[id]));
     STX_CHECK(centroids.emplace(name, std::make_pair(cx, cy)).second, FormatError, "{}: line {}: cell_id '{}' appears twice",
               path, lines.line_number(), name);

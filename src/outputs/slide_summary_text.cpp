@@ -62,6 +62,7 @@ nlohmann::json summary_json(const Slide& slide, const SlideSummary& s) {
   j["um_per_px"] = std::isfinite(s.um_per_px) ? nlohmann::json(s.um_per_px) : nlohmann::json();
   j["label_classes"] = label_classes(slide);
   j["notes"] = slide.notes;
+  j["warnings"] = slide.warnings;
   return j;
 }
 

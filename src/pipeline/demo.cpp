@@ -102,6 +102,7 @@ double ingest_and_score(const DemoPlan& plan, const fs::path& out) {
                fmt::format("{} x {}", s.image_width, s.image_height), s.um_per_px,
                scores.pathways.size(), qc.mean_abs_depth_r);
     for (const auto& note : slide.notes) log()->info("{}: {}", section, note);
+    for (const auto& warning : slide.warnings) log()->warn("{}: {}", section, warning);
     if (section == plan.held_out) held_out_um_per_px = slide.um_per_px;
   }
   fmt::print("\nPathway activity: 50 MSigDB Hallmarks scored with '{}' (depth |r| = mean |Pearson r|\n"

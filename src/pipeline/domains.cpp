@@ -93,6 +93,7 @@ void run_domains(DomainsRun run) {
   for (const auto& input : inputs) {
     slides.push_back(read_slide(input));
     for (const auto& note : slides.back().notes) log()->info("{}: {}", slides.back().name, note);
+    for (const auto& warning : slides.back().warnings) log()->warn("{}: {}", slides.back().name, warning);
   }
   DomainTables tables(out.string());
   fmt::print("  {:<6} {:1} {:<54} {:>3} {:>10} {:>7}\n", "slide", "", "features, spatial step, clustering",

@@ -16,6 +16,7 @@ void run_encode(EncodeRun run) {
   run.grid.kind = parse_grid_kind(run.grid_kind);
   const Slide slide = read_slide_or_image(run.slide.read, run.grid);
   for (const auto& note : slide.notes) log()->info("{}", note);
+  for (const auto& warning : slide.warnings) log()->warn("{}", warning);
   const auto start = std::chrono::steady_clock::now();
   const CacheResult result =
       encode_with_cache(slide, *encoder, run.encoder.patch, run.cache_dir, run.overwrite);

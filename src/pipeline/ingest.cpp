@@ -2,6 +2,7 @@
 
 #include <iostream>
 
+#include "stx/core/log.hpp"
 #include "stx/io/h5ad.hpp"
 #include "stx/outputs/slide_summary_text.hpp"
 
@@ -11,6 +12,7 @@ void run_ingest(IngestRun run) {
   run.slide.read.format = parse_input_format(run.slide.format);
   check_output_path(run.output, run.force);
   const Slide slide = read_slide(run.slide.read);
+  for (const auto& warning : slide.warnings) log()->warn("{}", warning);
   const SlideSummary summary = summarize(slide);
   if (!run.output.empty()) write_h5ad(slide, run.output);
   if (run.json) {

@@ -104,6 +104,7 @@ Dataset prepare_dataset(const std::vector<ReadOptions>& inputs, const DatasetOpt
     read.require_image = true;
     slides.push_back(read_slide(read));
     for (const auto& note : slides.back().notes) log()->info("{}: {}", slides.back().name, note);
+    for (const auto& warning : slides.back().warnings) log()->warn("{}: {}", slides.back().name, warning);
   }
   std::vector<const Slide*> pointers;
   for (const auto& s : slides) pointers.push_back(&s);

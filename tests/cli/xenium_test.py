@@ -180,6 +180,13 @@ with tempfile.TemporaryDirectory() as tmp:
     np.savetxt(tmp / "projective.csv", matrix + np.array([[0, 0, 0], [0, 0, 0], [1e-3, 0, 0]]), delimiter=",")
     errors.append(one_line_error(*ingest(bundle, tmp / "x.h5ad", "--image", tmp / "he.png", "--alignment",
                                          tmp / "projective.csv"), "projective.csv: line 3", "affine"))
+    far = tmp / "far_bundle"  # a centroid at 1e300 µm was accepted (#32)
+    shutil.copytree(csv_bundle, far)
+    with gzip.open(far / "cells.csv.gz", "wt") as f:
+        f.write('"cell_id","x_centroid","y_centroid"\n' f'"{named[0]}",1e300,5\n')
+    errors.append(one_line_error(*ingest(far, tmp / "far.h5ad"), "cells.csv.gz: line 2: x_centroid, y_centroid",
+                                 "within ±100000 µm"))
+    assert not (tmp / "far.h5ad").exists()
     (bundle / "experiment.xenium").write_text(json.dumps({"pixel_size": "0.2125"}))
     errors.append(one_line_error(*ingest(bundle, tmp / "bad.h5ad"), "experiment.xenium: field pixel_size"))
     for line in errors:

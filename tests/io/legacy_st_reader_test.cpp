@@ -2,8 +2,10 @@
 // Python's csv/gzip and numpy.polyfit over the same tables (see tests/cli for the per-section
 // cross-check of all 34 sections).
 #include <algorithm>
+#include <fstream>
 #include <map>
 
+#include "stx/core/text_lines.hpp"
 #include "stx/io/read_slide.hpp"
 #include "test_support.hpp"
 
@@ -97,6 +99,33 @@ TEST(LegacyStReaderOnSharedData, DemoBundleKeepsCountsAndShiftsPixels) {
     EXPECT_NEAR(full.pixel_y[i] - cropped.pixel_y[i], 3210.0, 0.006);
   }
   EXPECT_NEAR(cropped.um_per_px, full.um_per_px, 1e-6);
+}
+
+// pixel_x and pixel_y swapped in the spot table (or an image turned by 90 degrees): the scale
+// is fitted on the axes that match, as for the table as published, and a warning says so
+// (#32: µm/px had come out 2.386 without a word).
+TEST(LegacyStReaderOnSharedData, SwappedPixelColumnsKeepTheScaleAndWarn) {
+  test::TempDir dir;
+  {
+    TextLines in(test::shared_data("her2st/spots/C2_selection.tsv"));
+    std::ofstream out(dir / "C2_selection.tsv");
+    std::string line;
+    in.next(line);
+    out << line << "\n";      // x y new_x new_y pixel_x pixel_y selected
+    while (in.next(line)) {  // the values swapped under the header
+      auto f = split_fields(line, '\t');
+      std::swap(f[4], f[5]);
+      for (size_t i = 0; i < f.size(); ++i) out << f[i] << (i + 1 < f.size() ? "\t" : "\n");
+    }
+  }
+  ReadOptions options;
+  options.input = test::shared_data("her2st/counts/C2.tsv.gz");
+  options.spots_path = dir / "C2_selection.tsv";
+  const Slide swapped = read_slide(options);
+  EXPECT_NEAR(swapped.um_per_px, 0.6880980086, 1e-9);
+  ASSERT_EQ(swapped.warnings.size(), 1u);
+  EXPECT_NE(swapped.warnings[0].find("pixel_x follows the array's y"), std::string::npos) << swapped.warnings[0];
+  EXPECT_TRUE(read_section("C2").warnings.empty());
 }
 
 TEST(LegacyStReaderOnSharedData, MissingSectionListsTheChoices) {

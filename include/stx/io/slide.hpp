@@ -63,7 +63,8 @@ struct Slide {
   std::map<std::string, std::string> uns_strings;
   std::map<std::string, std::vector<std::string>> uns_lists;
 
-  std::vector<std::string> notes;  // what the reader dropped, inferred or assumed
+  std::vector<std::string> notes;     // what the reader dropped, inferred or assumed
+  std::vector<std::string> warnings;  // what the user should check: shown even with -q
 
   int64_t n_spots() const { return static_cast<int64_t>(spot_ids.size()); }
   int64_t n_genes() const { return static_cast<int64_t>(gene_symbols.size()); }
