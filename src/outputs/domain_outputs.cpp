@@ -33,13 +33,9 @@ std::string domain_label(int label) { return fmt::format("domain {}", label + 1)
 
 DomainTables::DomainTables(std::string dir)
     : dir_(std::move(dir)),
-      metrics_((fs::path(dir_) / run_folder::kDomainMetrics).string(),
-               {"slide", "features", "spatial", "clustering", "chosen", "k", "silhouette", "ari",
-                "labelled_spots", "label_classes"}),
-      pathways_((fs::path(dir_) / run_folder::kDomainPathways).string(),
-                {"slide", "domain", "spots", "pathway", "mean_z", "difference", "auc", "p", "q"}),
-      stability_((fs::path(dir_) / run_folder::kDomainStability).string(),
-                 {"slide", "k", "k_next", "ari", "nested"}) {}
+      metrics_((fs::path(dir_) / run_folder::kDomainMetrics).string(), run_folder::domain_metrics_columns()),
+      pathways_((fs::path(dir_) / run_folder::kDomainPathways).string(), run_folder::domain_pathways_columns()),
+      stability_((fs::path(dir_) / run_folder::kDomainStability).string(), run_folder::domain_stability_columns()) {}
 
 std::string short_pathway_name(const std::string& name) {
   if (name.rfind("HALLMARK_", 0) != 0) return name;  // a set of the user's GMT: as named

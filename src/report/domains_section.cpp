@@ -9,28 +9,32 @@
 
 #include "html.hpp"
 #include "tab_fields.hpp"
+#include "stx/core/error.hpp"
 #include "stx/core/run_folder.hpp"
-#include "stx/core/text_lines.hpp"
 
 namespace stx {
 namespace fs = std::filesystem;
 namespace {
 
-// A TSV as an HTML table; columns from `first_numeric` on are right-aligned.
-std::string tsv_table(const fs::path& path, size_t first_numeric) {
-  TextLines in(path.string());
+// A TSV that stx domains wrote as an HTML table; columns from `first_numeric` on are right-aligned.
+std::string checked_table(const fs::path& path, const std::vector<std::string>& columns, size_t first_numeric) {
   html::Table t;
-  std::string line;
-  if (in.next(line)) t.header = split_tabs(line);
+  t.header = columns;
   t.numeric.assign(t.header.size(), false);
   for (size_t c = first_numeric; c < t.numeric.size(); ++c) t.numeric[c] = true;
-  while (in.next(line)) {
-    if (line.empty()) continue;
-    std::vector<std::string> row;
-    for (const auto& cell : split_tabs(line)) row.push_back(html::escape(cell));
-    t.rows.push_back(row);
+  for (auto& row : read_checked_tsv(path, t.header)) {
+    for (auto& cell : row) cell = html::escape(cell);
+    t.rows.push_back(std::move(row));
   }
   return html::render(t);
+}
+
+double number_cell(const std::string& cell, const fs::path& path, const std::string& column) {
+  char* end = nullptr;
+  const double value = std::strtod(cell.c_str(), &end);
+  STX_CHECK(!cell.empty() && end == cell.c_str() + cell.size(), FormatError,
+            "{}: column {}: '{}' is not a number", path.string(), column, cell);
+  return value;
 }
 
 // The three pathways with the largest positive difference at q < 0.05, per slide and domain.
@@ -40,16 +44,12 @@ std::string top_pathways_table(const fs::path& path) {
     double difference, auc, q;
   };
   std::map<std::pair<std::string, int>, std::pair<std::string, std::vector<Hit>>> by_domain;
-  TextLines in(path.string());
-  std::string line;
-  in.next(line);  // slide domain spots pathway mean_z difference auc p q
-  while (in.next(line)) {
-    const auto f = split_tabs(line);
-    if (f.size() < 9) continue;
-    auto& entry = by_domain[{f[0], std::atoi(f[1].c_str())}];
+  // slide domain spots pathway mean_z difference auc p q
+  for (const auto& f : read_checked_tsv(path, run_folder::domain_pathways_columns())) {
+    auto& entry = by_domain[{f[0], static_cast<int>(number_cell(f[1], path, "domain"))}];
     entry.first = f[2];
-    const double q = std::strtod(f[8].c_str(), nullptr), difference = std::strtod(f[5].c_str(), nullptr);
-    if (q < 0.05 && difference > 0) entry.second.push_back({f[3], difference, std::strtod(f[6].c_str(), nullptr), q});
+    const double q = number_cell(f[8], path, "q"), difference = number_cell(f[5], path, "difference");
+    if (q < 0.05 && difference > 0) entry.second.push_back({f[3], difference, number_cell(f[6], path, "auc"), q});
   }
   html::Table t;
   t.header = {"slide", "domain", "spots", "top pathways (difference in slide sd, AUC, q)"};
@@ -61,7 +61,8 @@ std::string top_pathways_table(const fs::path& path) {
     for (size_t i = 0; i < std::min<size_t>(3, hits.size()); ++i)
       cell += fmt::format("{}{} ({:+.2f}, {:.2f}, {:.1e})", i ? "; " : "", html::escape(hits[i].pathway),
                           hits[i].difference, hits[i].auc, hits[i].q);
-    t.rows.push_back({html::escape(key.first), std::to_string(key.second), entry.first, cell.empty() ? "none at q &lt; 0.05" : cell});
+    t.rows.push_back({html::escape(key.first), std::to_string(key.second), html::escape(entry.first),
+                      cell.empty() ? "none at q &lt; 0.05" : cell});
   }
   return html::render(t);
 }
@@ -76,7 +77,7 @@ std::string domains_section(const fs::path& dir) {
       "comparison is scanpy's recipe: expression principal components, no spatial step). ARI: adjusted "
       "Rand index against the pathologist labels on labelled spots (&lsquo;undetermined&rsquo; left "
       "out).</p>\n";
-  out += tsv_table(dir / run_folder::kDomainMetrics, 5);
+  out += checked_table(dir / run_folder::kDomainMetrics, run_folder::domain_metrics_columns(), 5);
   std::vector<fs::path> maps, heatmaps;
   for (const auto& e : fs::directory_iterator(dir)) {
     const std::string name = e.path().filename().string();
@@ -99,7 +100,7 @@ std::string domains_section(const fs::path& dir) {
     out += "<h3>Domains at neighbouring k</h3>\n<p class=\"note\">The chosen method at k and k + 1: "
            "their ARI, and the share of spots whose k + 1 domain lies mostly inside their k domain "
            "(1 = nested).</p>\n";
-    out += tsv_table(dir / run_folder::kDomainStability, 1);
+    out += checked_table(dir / run_folder::kDomainStability, run_folder::domain_stability_columns(), 1);
   }
   return out;
 }

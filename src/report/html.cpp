@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
 
 #include <algorithm>
 
@@ -49,8 +50,19 @@ std::string base64(const std::string& bytes) {
 }
 
 std::string image_figure(const std::string& path, const std::string& caption) {
-  const cv::Mat image = cv::imread(path, cv::IMREAD_COLOR);
+  cv::Mat image = cv::imread(path, cv::IMREAD_COLOR);
   STX_CHECK(!image.empty(), IoError, "{}: cannot read as an image", path);
+  // WebP stores at most 16,383 px a side: a larger map (a whole slide at a fine zoom) is shown
+  // shrunk to fit, and the file beside the report keeps every pixel.
+  constexpr int kWebpMaxSide = 16383;
+  if (std::max(image.cols, image.rows) > kWebpMaxSide) {
+    const double scale = static_cast<double>(kWebpMaxSide) / std::max(image.cols, image.rows);
+    cv::Mat shrunk;
+    cv::resize(image, shrunk, cv::Size(std::clamp(static_cast<int>(image.cols * scale), 1, kWebpMaxSide),
+                                       std::clamp(static_cast<int>(image.rows * scale), 1, kWebpMaxSide)),
+               0, 0, cv::INTER_AREA);
+    image = shrunk;
+  }
   std::vector<unsigned char> bytes;
   STX_CHECK(cv::imencode(".webp", image, bytes, {cv::IMWRITE_WEBP_QUALITY, 90}), FormatError,
             "{}: cannot encode as WebP", path);

@@ -18,6 +18,7 @@
 #include "stx/stats/stats.hpp"
 #include "stx/core/table_numbers.hpp"
 #include "stx/core/text_lines.hpp"
+#include "stx/core/utf8.hpp"
 
 namespace stx {
 namespace fs = std::filesystem;
@@ -78,6 +79,7 @@ std::vector<MetricRow> read_metrics(const fs::path& path) {
   std::vector<MetricRow> rows;
   while (in.next(line)) {
     if (line.empty()) continue;
+    STX_CHECK(!first_invalid_utf8(line), FormatError, "{}: line {}: not UTF-8 text", path.string(), in.line_number());
     auto f = split_tabs(line);
     STX_CHECK(f.size() == expected.size(), FormatError, "{}: line {}: {} columns, expected {}",
               path.string(), in.line_number(), f.size(), expected.size());

@@ -1,6 +1,9 @@
-// The cells of one line of the TSVs the report reads, as strings.
+// The TSVs that `stx report` reads back from a run folder, as strings: each line's cells, and
+// a whole table checked against the columns its writer declares, so that a damaged or foreign
+// file is refused with one line instead of rendered.
 #pragma once
 
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -12,5 +15,10 @@ inline std::vector<std::string> split_tabs(const std::string& line) {
   const auto fields = split_fields(line, '\t');
   return {fields.begin(), fields.end()};
 }
+
+/// The rows of a TSV whose header must be `columns`: every line UTF-8 and as many cells as
+/// the header; a FormatError names the file and line otherwise.
+std::vector<std::vector<std::string>> read_checked_tsv(const std::filesystem::path& path,
+                                                       const std::vector<std::string>& columns);
 
 }  // namespace stx

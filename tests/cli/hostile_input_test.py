@@ -275,6 +275,10 @@ with tempfile.TemporaryDirectory() as tmp:
     (run_folder / "cv_metrics.tsv").write_text(header + "".join(rows))
     r = run(stx, "-q", "report", str(run_folder))
     c.check(r.returncode == 0 and (run_folder / "report.html").exists(), f"the whole metrics report: {r.stderr}")
+    (run_folder / "report.html").unlink()
+    (run_folder / "domains").mkdir()  # random bytes as a domains table were rendered as a table
+    (run_folder / "domains" / "domains_metrics.tsv").write_bytes(np.random.default_rng(5).bytes(4096))
+    expect("run folders", ["report", str(run_folder)], 2, "domains_metrics.tsv:", [run_folder / "report.html"])
 
     valid = tmp / "valid.h5ad"
     small_slide().write_h5ad(valid)

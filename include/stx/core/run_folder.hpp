@@ -38,6 +38,26 @@ inline const std::vector<std::string>& cv_metrics_columns() {
   return columns;
 }
 
+/// domains_metrics.tsv's header: one row per slide and clustering method.
+inline const std::vector<std::string>& domain_metrics_columns() {
+  static const std::vector<std::string> columns = {"slide", "features", "spatial", "clustering", "chosen",
+                                                   "k", "silhouette", "ari", "labelled_spots", "label_classes"};
+  return columns;
+}
+
+/// domain_pathways.tsv's header: one row per slide, domain and pathway.
+inline const std::vector<std::string>& domain_pathways_columns() {
+  static const std::vector<std::string> columns = {"slide", "domain", "spots", "pathway", "mean_z",
+                                                   "difference", "auc", "p", "q"};
+  return columns;
+}
+
+/// domains_stability.tsv's header: the chosen method at k against k + 1, per slide.
+inline const std::vector<std::string>& domain_stability_columns() {
+  static const std::vector<std::string> columns = {"slide", "k", "k_next", "ari", "nested"};
+  return columns;
+}
+
 /// The columns cv_metrics.tsv had before map specificity (still read by `stx report`).
 inline const std::vector<std::string>& cv_metrics_columns_before_specificity() {
   static const std::vector<std::string> columns(cv_metrics_columns().begin(), cv_metrics_columns().begin() + 8);

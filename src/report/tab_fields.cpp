@@ -1,0 +1,33 @@
+#include "tab_fields.hpp"
+
+#include <fmt/format.h>
+
+#include "stx/core/error.hpp"
+#include "stx/core/utf8.hpp"
+
+namespace stx {
+
+std::vector<std::vector<std::string>> read_checked_tsv(const std::filesystem::path& path,
+                                                       const std::vector<std::string>& columns) {
+  TextLines in(path.string());
+  std::string line;
+  const auto check_text = [&] {
+    STX_CHECK(!first_invalid_utf8(line), FormatError, "{}: line {}: not UTF-8 text (is this the file stx wrote?)",
+              path.string(), in.line_number());
+  };
+  STX_CHECK(in.next(line), FormatError, "{}: empty; expected the columns {}", path.string(), fmt::join(columns, ", "));
+  check_text();
+  STX_CHECK(split_tabs(line) == columns, FormatError, "{}: header must be the columns {}", path.string(),
+            fmt::join(columns, ", "));
+  std::vector<std::vector<std::string>> rows;
+  while (in.next(line)) {
+    if (line.empty()) continue;
+    check_text();
+    rows.push_back(split_tabs(line));
+    STX_CHECK(rows.back().size() == columns.size(), FormatError, "{}: line {}: {} columns, expected {}",
+              path.string(), in.line_number(), rows.back().size(), columns.size());
+  }
+  return rows;
+}
+
+}  // namespace stx
