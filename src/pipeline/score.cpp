@@ -39,14 +39,16 @@ void run_score(ScoreRun run) {
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
-  if (!run.tsv.empty()) write_scores_tsv(scores, slide.spot_ids, run.tsv);
+  // The outputs appear together or not at all: a failure writing the last leaves none of them.
+  StagedFiles outputs;
+  if (!run.tsv.empty()) write_scores_tsv(scores, slide.spot_ids, outputs.reserve(run.tsv));
   if (!run.coverage.empty()) {
     std::string text = "gene_set\tgenes_in_set\tgenes_in_data\tcoverage\tkept\n";
     for (const auto& c : match.coverage)
       text += fmt::format("{}\t{}\t{}\t{:.3f}\t{}\n", c.name, c.in_set, c.found,
                           c.in_set > 0 ? static_cast<double>(c.found) / static_cast<double>(c.in_set) : 0.0,
                           c.kept ? "yes" : "no");
-    write_text_atomically(run.coverage, text);
+    outputs.write(run.coverage, text);
   }
   if (!run.panel_gmt.empty()) {
     // name, description (the coverage), then the genes as the data spells them
@@ -56,13 +58,14 @@ void run_score(ScoreRun run) {
       for (int32_t g : set.gene_indices) text += "\t" + slide.gene_symbols[static_cast<size_t>(g)];
       text += "\n";
     }
-    write_text_atomically(run.panel_gmt, text);
+    outputs.write(run.panel_gmt, text);
   }
   if (!run.output.empty()) {
     Slide scored = slide;
     add_scores_to_slide(scores, run.gene_sets, scored);
-    write_h5ad(scored, run.output);
+    write_h5ad(scored, outputs.reserve(run.output));
   }
+  outputs.commit();
   int64_t flagged = 0;
   for (uint8_t f : scores.flagged) flagged += f;
   const ScoreQc qc = score_qc(scores, slide);

@@ -250,6 +250,10 @@ with tempfile.TemporaryDirectory() as tmp:
             # HDF5 segfaulted at exit after its failed write (exit 139) before main left by _Exit
             expect("full disk", ["ingest", str(demo), "--section", "B1", "-o", str(full / "b1.h5ad")], 2,
                    "cannot write", [full / "b1.h5ad"])
+            # score wrote its TSV and then failed on the .h5ad: now neither appears
+            expect("full disk", ["score", str(demo), "--section", "C2", "--tsv", str(tmp / "scores.tsv"),
+                                 "-o", str(full / "scores.h5ad")], 2, "scores.h5ad",
+                   [tmp / "scores.tsv", full / "scores.h5ad"])
             expect("full disk", ["domains", str(demo), "--sections", "B1", "-o", str(full / "dom")], 2,
                    "disk full", [full / "dom" / "domains.tsv", full / "dom" / "domains_B1.png"])
             # LibTorch's archive writer threw from its destructor (std::terminate, exit 134 and a
