@@ -138,7 +138,9 @@ Slide read_slide(const ReadOptions& options) {
   }
   if (!options.labels_path.empty()) attach_labels(slide, options.labels_path);
   STX_CHECK(!options.require_image || slide.image, IoError,
-            "{}: no H&E image found; pass --image", options.input);
+            "{}: no H&E image found; a dataset folder holds a section's as images/SECTION.jpg (.jpeg, .png, .tif, "
+            ".tiff), and ingest, encode, score, domains and predict also take --image",
+            options.input);
   slide.validate();
   check_values(slide);
   check_unique_spot_ids(slide);

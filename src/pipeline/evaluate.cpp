@@ -24,7 +24,8 @@ void run_evaluate(EvaluateRun run) {
   options.folds.by_patient = run.protocol != "section";
   options.folds.by_section = run.protocol != "patient";
   options.folds.held_out = run.held_out;
-  if (!run.training.sections.empty()) {  // slide names known before reading: check the plan now
+  // Slide names known before reading: check the plan now (stripes of one slide are planned later).
+  if (!run.training.sections.empty() && run.spatial_folds == 0) {
     Dataset named;
     for (const auto& section : run.training.sections) {
       named.slides.emplace_back();

@@ -284,6 +284,13 @@ with tempfile.TemporaryDirectory() as tmp:
     (run_folder / "domains" / "domains_metrics.tsv").write_bytes(np.random.default_rng(5).bytes(4096))
     expect("run folders", ["report", str(run_folder)], 2, "domains_metrics.tsv:", [run_folder / "report.html"])
 
+    # valid input once refused: a dataset section cut into stripes (the counts-file form worked)
+    r = run(stx, "-q", "evaluate", str(demo), "--sections", "C2", "--spatial-folds", "3", "--epochs", "2",
+            "--ensemble", "1", "--threads", "2", "-o", str(tmp / "stripes"))
+    folds = set(line.split("\t")[1] for line in (tmp / "stripes" / "cv_metrics.tsv").read_text().splitlines()[1:]) \
+        if r.returncode == 0 else set()
+    c.check(folds == {"C2:1/3", "C2:2/3", "C2:3/3"}, f"evaluate DATASET --sections C2 --spatial-folds 3: {folds} {r.stderr}")
+
     valid = tmp / "valid.h5ad"
     small_slide().write_h5ad(valid)
     r = run(stx, "ingest", str(valid), "-o", str(out))

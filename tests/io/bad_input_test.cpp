@@ -90,7 +90,7 @@ TEST(BadInput, MissingColumnListsWhatWasFound) {
 TEST(BadInput, MissingImage) {
   TinySection t(kCounts, kSpots, /*image_px=*/0);
   t.options.require_image = true;
-  EXPECT_STX_ERROR(read_slide(t.options), IoError, "no H&E image found; pass --image");
+  EXPECT_STX_ERROR(read_slide(t.options), IoError, "no H&E image found; a dataset folder holds a section's as images/SECTION.jpg");
   t.options.image_path = t.dir / "images/absent.jpg";
   EXPECT_STX_ERROR(read_slide(t.options), IoError, "absent.jpg: image file not found");
 }
