@@ -13,6 +13,7 @@ build_pkgs=(
   libopenslide-dev        # whole-slide images
   libtiff-dev             # plain TIFFs: the size is read before the image is decoded whole
   libjpeg-dev             # JPEGs decoded by libjpeg-turbo, which reports corrupt data
+  libpng-dev              # PNGs decoded by libpng, whose errors become stx's one line
   nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev
   libeigen3-dev           # ridge regression and small dense linear algebra
   zlib1g-dev              # .tsv.gz counts

@@ -1,6 +1,7 @@
 // The two Image implementations, hidden behind open_image().
 #pragma once
 
+#include <exception>
 #include <mutex>
 
 #include "stx/io/image.hpp"
@@ -31,6 +32,7 @@ class RasterImage final : public Image {
 
  private:
   const cv::Mat& pixels() const;  // RGB, decoded on first call
+  cv::Mat decode() const;
 
   std::string path_;
   double scale_;  // image pixels per full-resolution pixel
@@ -38,6 +40,7 @@ class RasterImage final : public Image {
   int64_t width_ = 0, height_ = 0;
   mutable std::once_flag decoded_;
   mutable cv::Mat rgb_;
+  mutable std::exception_ptr failure_;  // a failed decode, thrown again without decoding again
 };
 
 /// Any format OpenSlide reads: regions come from the pyramid level closest to the request.

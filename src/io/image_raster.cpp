@@ -13,6 +13,7 @@
 
 #include "image_backends.hpp"
 #include "jpeg_decode.hpp"
+#include "png_decode.hpp"
 #include "stx/core/error.hpp"
 
 namespace stx {
@@ -143,23 +144,35 @@ RasterImage::RasterImage(std::string path, double image_px_per_fullres_px, int64
 double RasterImage::um_per_px() const { return std::nan(""); }
 
 const cv::Mat& RasterImage::pixels() const {
+  // Decoded once: a failure is kept and thrown again, so a damaged file read for every spot
+  // is decoded (and reported) once, not once per spot.
   std::call_once(decoded_, [this] {
-    STX_CHECK(!is_png(path_) || png_has_end_chunk(path_), FormatError,
-              "{}: not a readable image (a truncated PNG: no IEND chunk at the end)", path_);
-    if (is_jpeg(path_)) {  // libjpeg directly: a corrupt scan is an error, not a grey patch
-      rgb_ = decode_jpeg_rgb(path_, max_pixels_);
-      return;
-    }
-    cv::Mat bgr;
     try {
-      bgr = cv::imread(path_, cv::IMREAD_COLOR);
-    } catch (const cv::Exception& e) {  // a decoder's own error: bad input, not a crash
-      throw FormatError(fmt::format("{}: not a readable image ({})", path_, e.msg));
+      rgb_ = decode();
+    } catch (...) {
+      failure_ = std::current_exception();
     }
-    STX_CHECK(!bgr.empty(), FormatError, "{}: not a readable image (or truncated)", path_);
-    cv::cvtColor(bgr, rgb_, cv::COLOR_BGR2RGB);
   });
+  if (failure_) std::rethrow_exception(failure_);
   return rgb_;
+}
+
+cv::Mat RasterImage::decode() const {
+  STX_CHECK(!is_png(path_) || png_has_end_chunk(path_), FormatError,
+            "{}: not a readable image (a truncated PNG: no IEND chunk at the end)", path_);
+  // libjpeg and libpng directly: a corrupt scan is an error, not a grey patch, and their
+  // messages become stx's one line instead of a raw one on stderr
+  if (is_jpeg(path_)) return decode_jpeg_rgb(path_, max_pixels_);
+  if (is_png(path_)) return decode_png_rgb(path_, max_pixels_);
+  cv::Mat bgr, rgb;
+  try {
+    bgr = cv::imread(path_, cv::IMREAD_COLOR);
+  } catch (const cv::Exception& e) {  // a decoder's own error: bad input, not a crash
+    throw FormatError(fmt::format("{}: not a readable image ({})", path_, e.msg));
+  }
+  STX_CHECK(!bgr.empty(), FormatError, "{}: not a readable image (or truncated)", path_);
+  cv::cvtColor(bgr, rgb, cv::COLOR_BGR2RGB);
+  return rgb;
 }
 
 cv::Mat RasterImage::read_region(const cv::Rect2d& region, cv::Size out_size) const {

@@ -232,6 +232,15 @@ with tempfile.TemporaryDirectory() as tmp:
         f.attrs["encoding-type"], f.attrs["encoding-version"] = "anndata", "0.1.0"
     expect("damaged files", ["ingest", str(tmp / "huge_x.h5ad"), "-o", str(tmp / "huge_out.h5ad")], 2,
            "stores only 0 bytes", [tmp / "huge_out.h5ad"])
+    # a PNG with damaged rows: libpng's raw line was printed once per spot beside stx's error
+    from PIL import Image
+    Image.open(image).crop((0, 0, 600, 600)).save(tmp / "whole.png")
+    png = bytearray((tmp / "whole.png").read_bytes())
+    for i in range(len(png) // 3, len(png) // 3 + 200):
+        png[i] ^= 0x5A
+    (tmp / "damaged.png").write_bytes(bytes(png))
+    expect("damaged files", ["nuclei", str(tmp / "damaged.png"), "--um-per-px", "0.69", "-o", str(tmp / "n.tsv")], 2,
+           "damaged.png: not a readable PNG (", [tmp / "n.tsv"])
     sidecar = tmp / "sidecar.json"  # a TorchScript encoder's sidecar with a numeric name
     sidecar.write_text('{"name": 5, "input_size": 64, "mean": [0, 0, 0], "std": [1, 1, 1], "output": "mean"}')
     expect("damaged files", ["encode", str(image), "--um-per-px", "0.69", "--encoder", "torchscript", "--weights",
