@@ -4,7 +4,11 @@
 
 #include <hdf5.h>
 
+#include <fmt/format.h>
+
+#include <algorithm>
 #include <filesystem>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "stx/io/hdf5_file.hpp"
@@ -22,6 +26,56 @@ void check_unique_spot_ids(const Slide& slide) {
   for (const auto& id : slide.spot_ids)
     STX_CHECK(seen.insert(id).second, FormatError, "{}: duplicate spot id '{}'",
               slide.source_path, id);
+}
+
+// Gene names that appear more than once (two Ensembl ids of one symbol in a 10x matrix, a
+// table's repeated column) are summed into the first column of that name, so that a gene set
+// counts all of the gene once, and a note names them: the first column had won without a word.
+void sum_duplicate_genes(Slide& slide) {
+  std::unordered_map<std::string, int32_t> first;
+  std::vector<int32_t> merged_column(slide.gene_symbols.size());
+  std::vector<std::string> names, ids, repeated;
+  for (size_t g = 0; g < slide.gene_symbols.size(); ++g) {
+    const auto [at, is_new] = first.emplace(slide.gene_symbols[g], static_cast<int32_t>(names.size()));
+    merged_column[g] = at->second;
+    if (is_new) {
+      names.push_back(slide.gene_symbols[g]);
+      if (!slide.gene_ids.empty()) ids.push_back(slide.gene_ids[g]);
+    } else if (std::find(repeated.begin(), repeated.end(), slide.gene_symbols[g]) == repeated.end()) {
+      repeated.push_back(slide.gene_symbols[g]);
+    }
+  }
+  if (repeated.empty()) return;
+  CsrMatrix merged;
+  merged.n_cols = static_cast<int64_t>(names.size());
+  std::vector<std::pair<int32_t, float>> row;
+  std::vector<int32_t> cols;
+  std::vector<float> values;
+  for (int64_t i = 0; i < slide.counts.n_rows; ++i) {
+    row.clear();
+    for (int64_t k = slide.counts.indptr[i]; k < slide.counts.indptr[i + 1]; ++k)
+      row.emplace_back(merged_column[static_cast<size_t>(slide.counts.indices[k])], slide.counts.data[k]);
+    std::sort(row.begin(), row.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    cols.clear();
+    values.clear();
+    for (const auto& [column, value] : row) {
+      if (!cols.empty() && cols.back() == column) {
+        values.back() += value;
+      } else {
+        cols.push_back(column);
+        values.push_back(value);
+      }
+    }
+    merged.append_row(cols, values);
+  }
+  const size_t shown = std::min<size_t>(repeated.size(), 5);
+  slide.notes.push_back(fmt::format("{} gene name(s) appear more than once ({}{}): their counts are summed into one "
+                                    "column each",
+                                    repeated.size(), fmt::join(repeated.begin(), repeated.begin() + static_cast<long>(shown), ", "),
+                                    repeated.size() > shown ? ", ..." : ""));
+  slide.counts = std::move(merged);
+  slide.gene_symbols = std::move(names);
+  if (!slide.gene_ids.empty()) slide.gene_ids = std::move(ids);
 }
 
 // What every reader's output must hold, whatever the format: spots and genes, finite
@@ -145,6 +199,7 @@ Slide read_slide(const ReadOptions& options) {
   check_values(slide);
   check_unique_spot_ids(slide);
   check_inside_image(slide, slide.source_path);
+  sum_duplicate_genes(slide);
   return slide;
 }
 

@@ -46,6 +46,18 @@ TEST(BadInput, TheTinySectionItselfIsGood) {
   EXPECT_NEAR(s.um_per_px, 200.0 / 290.0, 1e-12);
 }
 
+// A gene named twice (#32: the first column won without a word): the two are summed, by hand
+// 0+1, 5+0, 2+2, and a note names the gene.
+TEST(BadInput, DuplicateGeneNamesAreSummedWithANote) {
+  TinySection t(replace(kCounts, "GENE_C", "GENE_A"));
+  const Slide s = read_slide(t.options);
+  EXPECT_EQ(s.gene_symbols, (std::vector<std::string>{"GENE_A", "GENE_B"}));
+  EXPECT_EQ(s.counts.to_dense(), (std::vector<float>{1, 3, 5, 0, 4, 2}));
+  ASSERT_FALSE(s.notes.empty());
+  EXPECT_NE(s.notes.back().find("1 gene name(s) appear more than once (GENE_A): their counts are summed"),
+            std::string::npos) << s.notes.back();
+}
+
 TEST(BadInput, NonNumericCount) {
   TinySection t(replace(kCounts, "5\t0", "five\t0"));
   EXPECT_STX_ERROR(read_slide(t.options), FormatError,
