@@ -72,3 +72,29 @@ metadata = {
     "gene_mean": [0.0, 1.0, 2.0], "gene_sd": [1.0, 1.0, 1.0], "pathway_mean": [0.0, 0.0],
     "pathway_sd": [1.0, 0.5], "training_slides": ["C2", "C3"]}
 (corpus / "model_metadata" / "tiny_model.json").write_text(json.dumps(metadata))
+
+# pyramid: edits of tests/fixtures/pyramid_jpeg.tif's single-value tags, 5 bytes each (the
+# slot's index among the SHORT/LONG entries holding one value, then the new value, little
+# endian), as fuzz_pyramid applies them; the lies #32's tester told, and the file as written
+import struct
+
+
+def tiff_slots(data):
+    slots, ifd, directory = [], struct.unpack_from("<I", data, 4)[0], 0
+    while ifd:
+        entries = struct.unpack_from("<H", data, ifd)[0]
+        for e in range(entries):
+            tag, kind, count = struct.unpack_from("<HHI", data, ifd + 2 + 12 * e)
+            if kind in (3, 4) and count == 1:
+                slots.append((directory, tag))
+        ifd, directory = struct.unpack_from("<I", data, ifd + 2 + 12 * entries)[0], directory + 1
+    return slots
+
+
+slots = tiff_slots(pathlib.Path("tests/fixtures/pyramid_jpeg.tif").read_bytes())
+edit = lambda directory, tag, value: struct.pack("<BI", slots.index((directory, tag)), value)
+(corpus / "pyramid").mkdir(exist_ok=True)
+for name, edits in {"as_written": [(0, 322, 128)], "tiles_65520": [(0, 322, 65520), (0, 323, 65520)],
+                    "tile_width_250": [(0, 322, 250)], "level1_larger": [(1, 256, 24464), (1, 257, 24464)],
+                    "offset_outside": [(1, 324, 10**9)]}.items():
+    (corpus / "pyramid" / name).write_bytes(b"".join(edit(*e) for e in edits))

@@ -16,7 +16,7 @@ tests=()
 if ((${#targets[@]} == 0)); then
   tests=(stx_sanitized_tests)
   targets=(fuzz_pickle fuzz_safetensors fuzz_gmt fuzz_image fuzz_mtx fuzz_h5 fuzz_legacy_st fuzz_spaceranger
-           fuzz_torchscript_sidecar fuzz_torch_zip fuzz_model_metadata fuzz_parquet)
+           fuzz_torchscript_sidecar fuzz_torch_zip fuzz_model_metadata fuzz_parquet fuzz_pyramid)
 fi
 CC=clang CXX=clang++ cmake -S . -B build/fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DSTX_FUZZ=ON -DSTX_BUILD_TESTS=OFF >/dev/null

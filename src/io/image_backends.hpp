@@ -67,6 +67,8 @@ class OpenSlideImage final : public Image {
   int32_t level_for(const cv::Rect2d& region, cv::Size out_size) const;
 
  private:
+  void check_levels();  // closes the slide and throws when a level's size is impossible
+
   std::string path_;
   openslide_t* osr_ = nullptr;
   std::unique_ptr<TiffTiles> tiles_;  // level 0 straight from libtiff, where it can

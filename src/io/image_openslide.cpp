@@ -1,6 +1,7 @@
 // OpenSlideImage: region reads at the pyramid level nearest the requested downsample, so a
 // gigapixel slide is never decoded whole.
 #include <openslide.h>
+#include <tiffio.h>
 
 #include <opencv2/imgproc.hpp>
 
@@ -17,7 +18,14 @@ namespace stx {
 
 OpenSlideImage::OpenSlideImage(std::string path)
     : path_(std::move(path)), um_per_px_(std::nan("")) {
-  osr_ = openslide_open(path_.c_str());
+  check_tiff_directories(path_);  // before OpenSlide allocates what the tags declare
+  {  // libtiff's messages through OpenSlide would be raw lines on stderr: the error we raise is the one
+    const TIFFErrorHandler errors = TIFFSetErrorHandler(nullptr);
+    const TIFFErrorHandler warnings = TIFFSetWarningHandler(nullptr);
+    osr_ = openslide_open(path_.c_str());
+    TIFFSetErrorHandler(errors);
+    TIFFSetWarningHandler(warnings);
+  }
   STX_CHECK(osr_ != nullptr, FormatError, "{}: not a whole-slide image OpenSlide can read",
             path_);
   if (const char* error = openslide_get_error(osr_)) {
@@ -27,6 +35,7 @@ OpenSlideImage::OpenSlideImage(std::string path)
     throw FormatError(fmt::format("{}: OpenSlide: {}", path_, message));
   }
   openslide_get_level0_dimensions(osr_, &width_, &height_);
+  check_levels();
   const char* mpp_x = openslide_get_property_value(osr_, OPENSLIDE_PROPERTY_NAME_MPP_X);
   const char* mpp_y = openslide_get_property_value(osr_, OPENSLIDE_PROPERTY_NAME_MPP_Y);
   if (mpp_x != nullptr && mpp_y != nullptr)  // scanners record µm per level-0 pixel
@@ -35,6 +44,28 @@ OpenSlideImage::OpenSlideImage(std::string path)
   const char* vendor = openslide_get_property_value(osr_, OPENSLIDE_PROPERTY_NAME_VENDOR);
   if (vendor != nullptr && (std::strcmp(vendor, "generic-tiff") == 0 || std::strcmp(vendor, "aperio") == 0))
     tiles_ = TiffTiles::open(path_, width_, height_);
+}
+
+// Every level at most level 0's size and downsampled by at least 1: a level declared larger
+// than level 0 reached OpenCV's allocator.
+void OpenSlideImage::check_levels() {
+  const int32_t levels = openslide_get_level_count(osr_);
+  const auto fail = [&](const std::string& what) {
+    openslide_close(osr_);
+    osr_ = nullptr;
+    throw FormatError(fmt::format("{}: {}", path_, what));
+  };
+  if (levels < 1 || width_ <= 0 || height_ <= 0)
+    fail(fmt::format("{} pyramid levels, level 0 of {} x {} px; expected a positive size", levels, width_, height_));
+  for (int32_t level = 1; level < levels; ++level) {
+    int64_t w = -1, h = -1;
+    openslide_get_level_dimensions(osr_, level, &w, &h);
+    const double downsample = openslide_get_level_downsample(osr_, level);
+    if (w <= 0 || h <= 0 || w > width_ || h > height_ || !(downsample >= 1.0))
+      fail(fmt::format("level {} is {} x {} px (downsample {}); expected a positive size no larger than level 0's "
+                       "{} x {}",
+                       level, w, h, downsample, width_, height_));
+  }
 }
 
 OpenSlideImage::~OpenSlideImage() {

@@ -3,8 +3,10 @@
 #include <tiffio.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <cstdarg>
 #include <cstdio>
+#include <cstring>
 #include <vector>
 
 #include "stx/core/error.hpp"
@@ -17,6 +19,7 @@ namespace {
 // handlers, which other threads may be using): the first error becomes the exception's text.
 struct Messages {
   std::string first_error;
+  std::string tile_table_warning;  // libtiff dropped a tile table that disagrees with the size
 };
 
 int keep_error(TIFF*, void* user, const char* module, const char* format, va_list args) {
@@ -29,14 +32,24 @@ int keep_error(TIFF*, void* user, const char* module, const char* format, va_lis
   return 1;
 }
 
-int drop_warning(TIFF*, void*, const char*, const char*, va_list) { return 1; }
+// Warnings are dropped (an unknown tag in an SVS is common and harmless), except a tile or strip
+// table dropped for its count: libtiff then reads zeros where the tiles' offsets should be.
+int keep_table_warning(TIFF*, void* user, const char* module, const char* format, va_list args) {
+  auto* messages = static_cast<Messages*>(user);
+  if (module != nullptr && std::strcmp(module, "TIFFFetchStripThing") == 0 && messages->tile_table_warning.empty()) {
+    char text[512];
+    std::vsnprintf(text, sizeof text, format, args);
+    messages->tile_table_warning = text;
+  }
+  return 1;
+}
 
 class Handle {
  public:
   Handle(const std::string& path, bool ycbcr_jpeg) {
     TIFFOpenOptions* options = TIFFOpenOptionsAlloc();
     TIFFOpenOptionsSetErrorHandlerExtR(options, keep_error, &messages_);
-    TIFFOpenOptionsSetWarningHandlerExtR(options, drop_warning, nullptr);
+    TIFFOpenOptionsSetWarningHandlerExtR(options, keep_table_warning, &messages_);
     tiff_ = TIFFOpenExt(path.c_str(), "r", options);
     TIFFOpenOptionsFree(options);
     if (tiff_ && ycbcr_jpeg) TIFFSetField(tiff_, TIFFTAG_JPEGCOLORMODE, JPEGCOLORMODE_RGB);
@@ -48,6 +61,7 @@ class Handle {
   Handle& operator=(const Handle&) = delete;
   TIFF* get() const { return tiff_; }
   const std::string& error() const { return messages_.first_error; }
+  const std::string& tile_table_warning() const { return messages_.tile_table_warning; }
 
  private:
   Messages messages_;
@@ -60,7 +74,55 @@ T field(TIFF* tiff, uint32_t tag, T otherwise) {
   return TIFFGetField(tiff, tag, &value) == 1 ? value : otherwise;
 }
 
+constexpr uint32_t kMaxTileSide = 8192;
+
+// Every tile's bytes lie inside the file, and some tile has bytes. libtiff drops a TileOffsets
+// whose count disagrees with the declared size (a warning only) and reads zeros; OpenSlide then
+// orders the levels by that size, so a level claiming more than level 0 became level 0.
+void check_tiles_in_file(TIFF* tiff, uint64_t file_size, const std::string& path, int directory, uint32_t w,
+                         uint32_t h) {
+  const uint32_t tiles = TIFFNumberOfTiles(tiff);
+  bool any = false;
+  for (uint32_t t = 0; t < tiles; ++t) {
+    int error = 0;
+    const uint64_t offset = TIFFGetStrileOffsetWithErr(tiff, t, &error), bytes = TIFFGetStrileByteCountWithErr(tiff, t, &error);
+    STX_CHECK(error == 0 && offset <= file_size && bytes <= file_size - offset, FormatError,
+              "{}: directory {}: tile {} of {} lies outside the file ({} bytes at offset {}, file of {} bytes)", path,
+              directory, t, tiles, bytes, offset, file_size);
+    any = any || bytes > 0;
+  }
+  STX_CHECK(any, FormatError, "{}: directory {}: none of its {} tiles of {} x {} px has bytes in the file (TileOffsets "
+            "and TileByteCounts missing, or a size its tile tables do not fill)", path, directory, tiles, w, h);
+}
+
 }  // namespace
+
+void check_tiff_directories(const std::string& path) {
+  const Handle handle(path, false);
+  TIFF* tiff = handle.get();
+  if (!tiff) return;
+  const uint64_t file_size = std::filesystem::file_size(path);
+  int directory = 0;
+  do {
+    const auto w = field<uint32_t>(tiff, TIFFTAG_IMAGEWIDTH, 0), h = field<uint32_t>(tiff, TIFFTAG_IMAGELENGTH, 0);
+    STX_CHECK(handle.tile_table_warning().empty(), FormatError, "{}: directory {}: {}", path, directory,
+              handle.tile_table_warning());
+    STX_CHECK(w > 0 && h > 0, FormatError, "{}: directory {}: ImageWidth x ImageLength {} x {}; expected a positive size",
+              path, directory, w, h);
+    if (TIFFIsTiled(tiff)) {
+      const auto tile_w = field<uint32_t>(tiff, TIFFTAG_TILEWIDTH, 0);
+      const auto tile_h = field<uint32_t>(tiff, TIFFTAG_TILELENGTH, 0);
+      STX_CHECK(tile_w > 0 && tile_h > 0 && tile_w % 16 == 0 && tile_h % 16 == 0 && tile_w <= kMaxTileSide &&
+                    tile_h <= kMaxTileSide,
+                FormatError, "{}: directory {}: TileWidth x TileLength {} x {}; expected multiples of 16 up to {} px",
+                path, directory, tile_w, tile_h, kMaxTileSide);
+      check_tiles_in_file(tiff, file_size, path, directory, w, h);
+    }
+    ++directory;
+  } while (TIFFReadDirectory(tiff) == 1);
+  // TIFFReadDirectory also stops at a directory it cannot read (its error kept in the handle)
+  STX_CHECK(handle.error().empty(), FormatError, "{}: directory {}: {}", path, directory, handle.error());
+}
 
 std::unique_ptr<TiffTiles> TiffTiles::open(const std::string& path, int64_t width, int64_t height) {
   const Handle handle(path, false);
@@ -76,7 +138,7 @@ std::unique_ptr<TiffTiles> TiffTiles::open(const std::string& path, int64_t widt
   const bool ycbcr_jpeg = photometric == PHOTOMETRIC_YCBCR && compression == COMPRESSION_JPEG;
   const bool rgb = photometric == PHOTOMETRIC_RGB || ycbcr_jpeg;
   // sizes up to 2^31 keep every offset in range for OpenCV's int indices
-  if (w != width || h != height || tile_w == 0 || tile_h == 0 || tile_w > 8192 || tile_h > 8192 || bits != 8 ||
+  if (w != width || h != height || tile_w == 0 || tile_h == 0 || tile_w > kMaxTileSide || tile_h > kMaxTileSide || bits != 8 ||
       samples != 3 || planar != PLANARCONFIG_CONTIG || !rgb || TIFFIsCODECConfigured(compression) != 1)
     return nullptr;
   return std::unique_ptr<TiffTiles>(new TiffTiles(path, width, height, tile_w, tile_h, ycbcr_jpeg));

@@ -11,6 +11,13 @@
 
 namespace stx {
 
+/// Refuses a TIFF whose directories declare what no reader should allocate (FormatError naming
+/// the file, the directory and the tag): a zero size, a tile that is not a multiple of 16 px
+/// (TIFF 6.0's rule; libtiff only warns, and OpenSlide then reads garbled pixels) or larger than
+/// 8192 px a side (OpenSlide's allocator aborts on 65520 px tiles). Files libtiff cannot open
+/// are left to the caller's reader.
+void check_tiff_directories(const std::string& path);
+
 class TiffTiles {
  public:
   /// A reader of directory 0 of `path` when it is `width` x `height`, tiled, 8-bit RGB in one

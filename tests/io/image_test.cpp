@@ -14,6 +14,7 @@
 #include "png_decode.hpp"
 #include "stx/io/image.hpp"
 #include "test_support.hpp"
+#include "tiff_tag_patch.hpp"
 
 namespace stx {
 namespace {
@@ -313,6 +314,56 @@ TEST(PngDecode, DamagedRowsAreOneErrorWithLibpngsMessage) {
     EXPECT_STX_ERROR(image->read_region(cv::Rect2d(0, 0, 64, 64), cv::Size(64, 64)), FormatError,
                      "bad.png: not a readable PNG (");
   EXPECT_STX_ERROR(decode_png_rgb(good, 1000), FormatError, "above the limit of 0 Mpx");
+}
+
+}  // namespace
+}  // namespace stx
+
+namespace stx {
+namespace {
+
+// A real pyramid whose tags lie (#32): each was a crash or a silent wrong answer behind
+// OpenSlide, and is now one FormatError naming the file, the directory or level and the tag.
+class LyingPyramid : public ::testing::Test {
+ protected:
+  std::string with(int directory, uint16_t tag, uint32_t value, uint16_t tag2 = 0, uint32_t value2 = 0) {
+    std::string bytes = file_bytes(test::fixture("pyramid_jpeg.tif"));
+    EXPECT_TRUE(test::set_tag(bytes, directory, tag, value)) << tag;
+    if (tag2 != 0) {
+      EXPECT_TRUE(test::set_tag(bytes, directory, tag2, value2)) << tag2;
+    }
+    const std::string path = dir_ / ("lying" + std::to_string(++count_) + ".tif");
+    test::write_text(path, bytes);
+    return path;
+  }
+  test::TempDir dir_;
+  int count_ = 0;
+};
+
+TEST_F(LyingPyramid, TheFixtureAsWrittenReads) {
+  const std::string path = with(0, 322, 128);  // TileWidth as it is
+  EXPECT_EQ(open_image(path)->read_region(cv::Rect2d(0, 0, 64, 64), cv::Size(64, 64)).size(), cv::Size(64, 64));
+}
+
+TEST_F(LyingPyramid, HugeTilesAreRefusedBeforeOpenSlideAllocatesThem) {
+  EXPECT_STX_ERROR(open_image(with(0, 322, 65520, 323, 65520)), FormatError,
+                   "directory 0: TileWidth x TileLength 65520 x 65520; expected multiples of 16 up to 8192 px");
+}
+
+TEST_F(LyingPyramid, ATileWidthThatIsNotAMultipleOf16IsRefused) {
+  EXPECT_STX_ERROR(open_image(with(0, 322, 250)), FormatError, "directory 0: TileWidth x TileLength 250 x 128");
+}
+
+// OpenSlide orders levels by their declared size, so a level 1 that claims more than level 0
+// would become level 0, its tiles read from offsets libtiff had dropped.
+TEST_F(LyingPyramid, ATileOutsideTheFileIsRefused) {  // level 1 is one tile: its offset is in place
+  EXPECT_STX_ERROR(open_image(with(1, 324, 1000000000)), FormatError,
+                   "directory 1: tile 0 of 1 lies outside the file");
+}
+
+TEST_F(LyingPyramid, ALevelLargerThanItsTilesIsRefused) {
+  EXPECT_STX_ERROR(open_image(with(1, 256, 24464, 257, 24464)), FormatError,
+                   "lying1.tif: directory 1: Incorrect count for \"TileOffsets\"; tag ignored");
 }
 
 }  // namespace
