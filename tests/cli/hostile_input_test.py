@@ -241,6 +241,29 @@ with tempfile.TemporaryDirectory() as tmp:
     (tmp / "damaged.png").write_bytes(bytes(png))
     expect("damaged files", ["nuclei", str(tmp / "damaged.png"), "--um-per-px", "0.69", "-o", str(tmp / "n.tsv")], 2,
            "damaged.png: not a readable PNG (", [tmp / "n.tsv"])
+    # pyramids whose tags lie (#32), made from the fixture as fuzz_pyramid's seeds edit it
+    import struct
+    real = (source / "tests" / "fixtures" / "pyramid_jpeg.tif").read_bytes()
+    slots, ifd, directory = [], struct.unpack_from("<I", real, 4)[0], 0
+    while ifd:  # the single-value SHORT and LONG entries: (directory, tag) -> (type, offset)
+        n = struct.unpack_from("<H", real, ifd)[0]
+        for e in range(n):
+            tag, kind, count = struct.unpack_from("<HHI", real, ifd + 2 + 12 * e)
+            if kind in (3, 4) and count == 1:
+                slots.append(((directory, tag), kind, ifd + 2 + 12 * e + 8))
+        ifd, directory = struct.unpack_from("<I", real, ifd + 2 + 12 * n)[0], directory + 1
+    for name, edits, message in [
+            ("tiles_65520", [(0, 322, 65520), (0, 323, 65520)], "TileWidth x TileLength 65520 x 65520"),
+            ("tile_width_250", [(0, 322, 250)], "TileWidth x TileLength 250 x 128"),
+            ("level1_larger", [(1, 256, 24464), (1, 257, 24464)], 'Incorrect count for "TileOffsets"'),
+            ("offset_outside", [(1, 324, 10**9)], "tile 0 of 1 lies outside the file")]:
+        lying = bytearray(real)
+        for d, tag, value in edits:
+            kind, at = next((k, a) for s, k, a in slots if s == (d, tag))
+            struct.pack_into("<H" if kind == 3 else "<I", lying, at, value)
+        (tmp / f"{name}.tif").write_bytes(bytes(lying))
+        expect("pyramids", ["encode", str(tmp / f"{name}.tif"), "--um-per-px", "0.5", "--cache-dir",
+                            str(tmp / "pc")], 2, f"{name}.tif: directory", [tmp / "pc"])
     sidecar = tmp / "sidecar.json"  # a TorchScript encoder's sidecar with a numeric name
     sidecar.write_text('{"name": 5, "input_size": 64, "mean": [0, 0, 0], "std": [1, 1, 1], "output": "mean"}')
     expect("damaged files", ["encode", str(image), "--um-per-px", "0.69", "--encoder", "torchscript", "--weights",
