@@ -44,6 +44,36 @@ std::string truth_summary(const SlideData& spots, const Prediction& p, size_t n_
 
 }  // namespace
 
+EncoderOptions model_encoder_options(const ModelMetadata& m, const std::string& weights,
+                                     const std::string& stain_reference) {
+  EncoderOptions options;
+  options.name = m.encoder_name;
+  options.weights = weights.empty() ? m.encoder_weights : weights;
+  options.bf16 = m.encoder_bf16;
+  options.stain_reference = stain_reference.empty() ? m.stain_reference : stain_reference;
+  options.patch.size_um = m.patch_size_um;
+  options.patch.size_px = m.patch_size_px;
+  return options;
+}
+
+SlidePrediction predict_slide(const TrainedModel& model, const Slide& slide, const EncoderOptions& encoder_options,
+                              const std::string& cache_dir, bool attention, const std::string& model_name) {
+  const ModelMetadata& m = model.metadata();
+  const auto encoder = make_encoder(encoder_options);
+  STX_CHECK(encoder_identity(*encoder) == m.encoder_identity, ConfigError,
+            "{}: the model was trained on features of '{}', but the encoder now gives '{}' "
+            "(different weights or stain reference?)", model_name, m.encoder_identity, encoder_identity(*encoder));
+  const CacheResult cached = encode_with_cache(slide, *encoder, encoder_options.patch, cache_dir, false);
+  SlidePrediction out;
+  out.spots = slide_data_for_model(slide, cached.features, m, &out.why_no_truth);
+  if (m.encoder_tail.blocks > 0)
+    add_finetuning_tokens(out.spots, slide, *finetuning_vit(encoder_options, m.encoder_tail.blocks), encoder_options,
+                          m.encoder_tail.blocks);
+  out.prediction = model.predict(out.spots, attention, encoder_options.threads);
+  clip_predicted_genes(out.prediction);
+  return out;
+}
+
 void run_predict(PredictRun run) {
   run.slide.read.format = parse_input_format(run.slide.format);
   run.slide.read.require_image = true;
@@ -72,30 +102,14 @@ void run_predict(PredictRun run) {
     run.slide.read.cells_path = nuclei.output;
   }
 
-  EncoderOptions encoder_options;
-  encoder_options.name = m.encoder_name;
-  encoder_options.weights = run.weights.empty() ? m.encoder_weights : run.weights;
-  encoder_options.bf16 = m.encoder_bf16;
-  encoder_options.stain_reference = run.stain_reference.empty() ? m.stain_reference : run.stain_reference;
-  encoder_options.patch.size_um = m.patch_size_um;
-  encoder_options.patch.size_px = m.patch_size_px;
+  EncoderOptions encoder_options = model_encoder_options(m, run.weights, run.stain_reference);
   encoder_options.threads = run.threads;
   encoder_options.device = run.device;
-  const auto encoder = make_encoder(encoder_options);
-  STX_CHECK(encoder_identity(*encoder) == m.encoder_identity, ConfigError,
-            "{}: the model was trained on features of '{}', but the encoder now gives '{}' "
-            "(different weights or stain reference?)", run.model, m.encoder_identity, encoder_identity(*encoder));
-
   const Slide slide = read_slide_or_image(run.slide.read, run.grid);
-  const CacheResult cached =
-      encode_with_cache(slide, *encoder, encoder_options.patch, run.cache_dir, false);
-  std::string why_no_truth;
-  SlideData spots = slide_data_for_model(slide, cached.features, m, &why_no_truth);
-  if (m.encoder_tail.blocks > 0)
-    add_finetuning_tokens(spots, slide, *finetuning_vit(encoder_options, m.encoder_tail.blocks), encoder_options,
-                          m.encoder_tail.blocks);
-  Prediction p = model.predict(spots, !run.maps.empty(), run.threads);
-  clip_predicted_genes(p);
+  SlidePrediction predicted = predict_slide(model, slide, encoder_options, run.cache_dir, !run.maps.empty(), run.model);
+  const SlideData& spots = predicted.spots;
+  const Prediction& p = predicted.prediction;
+  const std::string& why_no_truth = predicted.why_no_truth;
   const std::string resolution = resolution_mismatch(slide.um_per_px, m);
   if (!resolution.empty()) log()->warn("{}: outside the training domain: {}", slide.name, resolution);
   const std::vector<float> out_of_domain = out_of_domain_share(spots, m);

@@ -5,10 +5,12 @@
 
 #include <string>
 
+#include "stx/histology/encoder.hpp"
 #include "stx/histology/nuclei.hpp"
 #include "stx/histology/tissue.hpp"
 #include "stx/outputs/prediction_maps.hpp"
 #include "stx/pipeline/inputs.hpp"
+#include "stx/train/trained_model.hpp"
 
 namespace stx {
 
@@ -31,6 +33,26 @@ struct PredictRun {
 };
 
 void run_predict(PredictRun run);
+
+/// The encoder a model's features came from, as `stx predict` rebuilds it: the model's own
+/// weights and stain reference unless others are given (threads and device left to the caller).
+EncoderOptions model_encoder_options(const ModelMetadata& model, const std::string& weights = "",
+                                     const std::string& stain_reference = "");
+
+/// One slide as a model sees it and what the model predicts for it.
+struct SlidePrediction {
+  SlideData spots;           // the features; the measured targets too when the slide has them
+  Prediction prediction;     // genes clipped to the range the model was trained on
+  std::string why_no_truth;  // why `spots` holds no measured targets ("" when it does)
+};
+
+/// Predicts `slide` (spots, cells or pseudo-spots; read_slide or read_slide_or_image) with
+/// features of the model's own encoder, checked against the model's record of it (ConfigError
+/// naming `model_name` otherwise); features are read from or written to `cache_dir`, as by
+/// `stx predict --cache-dir`.
+SlidePrediction predict_slide(const TrainedModel& model, const Slide& slide, const EncoderOptions& encoder,
+                              const std::string& cache_dir = "stx-cache", bool attention = false,
+                              const std::string& model_name = "the model");
 
 /// Where --detect-nuclei writes its centre table: beside the output, `<stem>.nuclei.tsv`.
 std::string nuclei_table_path(const std::string& output);
