@@ -19,11 +19,15 @@ Action add_export(CLI::App& app) {
                   "detection (spots), cell, or auto: cells when the spots are under 20 µm across")
       ->check(CLI::IsMember({"auto", "detection", "cell"}))->capture_default_str();
   cmd->add_flag("--no-genes", run->no_genes, "Pathway activities only, not a prediction's genes");
+  cmd->add_option("--domains", run->domains,
+                  "domains.tsv of stx domains: each spot's chosen domain becomes its QuPath classification, "
+                  "coloured as on the domain maps");
   cmd->add_flag("--force", run->force, "Overwrite an existing output");
   return [run, cmd]() -> int {
     if (!cmd->parsed()) return -1;
-    const int64_t n = run_export(*run);
-    fmt::print("Wrote {} ({} objects; QuPath: File > Import objects)\n", run->geojson, n);
+    const ExportResult result = run_export(*run);
+    fmt::print("Wrote {} ({} objects{}; QuPath: File > Import objects)\n", run->geojson, result.objects,
+               run->domains.empty() ? "" : fmt::format(", {} classified by domain", result.classified));
     return 0;
   };
 }

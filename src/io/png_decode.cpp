@@ -81,6 +81,10 @@ cv::Mat decode_png_rgb(const std::string& path, int64_t max_pixels) {
   const Declared size = declared_size(file.get());
   STX_CHECK(size.width > 0 && size.height > 0, FormatError, "{}: not a readable PNG (no PNG signature and header)",
             path);
+  // PNG's sizes are at most 2^31 - 1 (found by fuzz_image: 2^32 - 1 by 2^32 - 1 overflowed the product)
+  STX_CHECK(size.width <= PNG_UINT_31_MAX && size.height <= PNG_UINT_31_MAX, FormatError,
+            "{}: not a readable PNG (its header declares {} x {} px; PNG allows at most 2^31 - 1 a side)", path,
+            size.width, size.height);
   STX_CHECK(size.width * size.height <= max_pixels, FormatError,
             "{}: its header declares {} x {} = {:.0f} Mpx, above the limit of {:.0f} Mpx for images decoded whole",
             path, size.width, size.height, static_cast<double>(size.width * size.height) / 1e6,

@@ -5,10 +5,12 @@
 #include <zlib.h>
 
 #include <cmath>
+#include <map>
 #include <memory>
 #include <utility>
 
 #include "stx/core/error.hpp"
+#include "stx/viz/colours.hpp"
 #include "stx/core/hash.hpp"
 #include "stx/core/text_lines.hpp"
 
@@ -85,6 +87,10 @@ void write_geojson(const Slide& slide, const std::string& path, const GeoJsonOpt
     diameter = std::isfinite(slide.um_per_px) && slide.um_per_px > 0 ? 55.0 / slide.um_per_px : 10.0;
   const double radius = diameter / 2;
   const char* object_type = options.objects == GeoJsonObjects::kCell ? "cell" : "detection";
+  STX_CHECK(options.classes.empty() || static_cast<int64_t>(options.classes.size()) == slide.n_spots(), ShapeError,
+            "GeoJSON classes: {} for {} spots", options.classes.size(), slide.n_spots());
+  // the domain maps' colours (a class is coloured by its rank among the sorted names)
+  const std::map<std::string, size_t> class_index = viz::category_indices(options.classes);
 
   {
     Sink out(path, options.gzip);
@@ -110,13 +116,20 @@ void write_geojson(const Slide& slide, const std::string& path, const GeoJsonOpt
         for (size_t g = 0; g < gene_row.size(); ++g)
           if (std::isfinite(gene_row[g])) measurements[slide.gene_symbols[g]] = shown(gene_row[g]);
       }
+      nlohmann::ordered_json properties = {{"objectType", object_type},
+                                           {"name", slide.spot_ids[static_cast<size_t>(i)]}};
+      if (!options.classes.empty() && !options.classes[static_cast<size_t>(i)].empty()) {
+        const std::string& name = options.classes[static_cast<size_t>(i)];
+        const cv::Scalar bgr = viz::category_colour(class_index.at(name));
+        properties["classification"] = {{"name", name}, {"color", {static_cast<int>(bgr[2]), static_cast<int>(bgr[1]),
+                                                                   static_cast<int>(bgr[0])}}};
+      }
+      properties["measurements"] = measurements;
       const nlohmann::ordered_json feature = {
           {"type", "Feature"},
           {"id", feature_id(slide.name, slide.spot_ids[static_cast<size_t>(i)])},
           {"geometry", {{"type", "Polygon"}, {"coordinates", nlohmann::ordered_json::array({ring})}}},
-          {"properties",
-           {{"objectType", object_type}, {"name", slide.spot_ids[static_cast<size_t>(i)]},
-            {"measurements", measurements}}}};
+          {"properties", properties}};
       out.write((i == 0 ? "" : ",\n") + feature.dump());
     }
     out.write("\n]}\n");

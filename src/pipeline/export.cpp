@@ -1,14 +1,59 @@
 #include "stx/pipeline/export.hpp"
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <cmath>
+#include <set>
+#include <unordered_map>
+
 #include "stx/core/error.hpp"
+#include "stx/core/text_lines.hpp"
 #include "stx/io/atomic_file.hpp"
 #include "stx/io/read_slide.hpp"
 #include "stx/outputs/geojson.hpp"
 #include "stx/pipeline/inputs.hpp"
 
 namespace stx {
+namespace {
 
-int64_t run_export(const ExportRun& run) {
+// Each spot's chosen domain from `stx domains`' domains.tsv (slide, spot, ..., domain, ...), as
+// the domain maps name it ("domain 3"); "" for a spot the table does not hold.
+std::vector<std::string> domain_classes(const std::string& path, const Slide& slide, int64_t& classified) {
+  TextLines in(path);
+  std::string line;
+  STX_CHECK(in.next(line), FormatError, "{}: empty; expected the domains.tsv of stx domains", path);
+  const std::vector<std::string_view> header = split_fields(line, '\t');
+  const std::vector<std::string> names(header.begin(), header.end());
+  const std::vector<std::string_view> columns(names.begin(), names.end());
+  const size_t slide_at = require_column(columns, "slide", in), spot_at = require_column(columns, "spot", in),
+               domain_at = require_column(columns, "domain", in);
+  std::unordered_map<std::string, std::string> by_spot;
+  std::set<std::string> slides;
+  while (in.next(line)) {
+    if (line.empty()) continue;
+    const auto f = split_fields(line, '\t');
+    STX_CHECK(f.size() == columns.size(), FormatError, "{}: line {}: {} fields, the header has {}", path,
+              in.line_number(), f.size(), columns.size());
+    slides.emplace(f[slide_at]);
+    if (f[slide_at] != slide.name) continue;
+    const double domain = parse_double(f[domain_at], in, "domain");
+    STX_CHECK(domain >= 1 && domain == std::floor(domain) && domain < 1e6, FormatError,
+              "{}: line {}: domain {}; expected a whole number from 1", path, in.line_number(), domain);
+    by_spot[std::string(f[spot_at])] = fmt::format("domain {}", static_cast<int64_t>(domain));
+  }
+  STX_CHECK(!by_spot.empty(), ConfigError, "{}: no domains of slide '{}' (it holds {})", path, slide.name,
+            fmt::join(slides, ", "));
+  std::vector<std::string> classes(static_cast<size_t>(slide.n_spots()));
+  classified = 0;
+  for (size_t i = 0; i < classes.size(); ++i)
+    if (const auto it = by_spot.find(slide.spot_ids[i]); it != by_spot.end()) classes[i] = it->second, ++classified;
+  return classes;
+}
+
+}  // namespace
+
+ExportResult run_export(const ExportRun& run) {
   STX_CHECK(!run.geojson.empty(), ConfigError, "export: nothing to write; give --geojson FILE");
   STX_CHECK(run.objects == "auto" || run.objects == "detection" || run.objects == "cell", ConfigError,
             "--objects: choose auto, detection or cell, found '{}'", run.objects);
@@ -23,10 +68,13 @@ int64_t run_export(const ExportRun& run) {
   // a prediction's X is its predicted genes; a measured slide's X is every raw count
   options.genes = !run.no_genes && slide.uns_strings.count("stx_X") > 0;
   options.gzip = is_gzip_name(run.geojson);
+  ExportResult result;
+  if (!run.domains.empty()) options.classes = domain_classes(run.domains, slide, result.classified);
   AtomicFile file(run.geojson);
   write_geojson(slide, file.temp_path(), options);
   file.commit();
-  return slide.n_spots();
+  result.objects = slide.n_spots();
+  return result;
 }
 
 }  // namespace stx

@@ -1,4 +1,4 @@
-#include "colours.hpp"
+#include "stx/viz/colours.hpp"
 
 #include <opencv2/imgproc.hpp>
 

@@ -6,7 +6,7 @@
 #include <algorithm>
 #include <fstream>
 
-#include "colours.hpp"
+#include "stx/viz/colours.hpp"
 #include "stx/core/error.hpp"
 #include "stx/io/atomic_file.hpp"
 #include "text.hpp"

@@ -7,7 +7,7 @@
 #include <cmath>
 #include <map>
 
-#include "colours.hpp"
+#include "stx/viz/colours.hpp"
 #include "stx/core/error.hpp"
 #include "stx/io/spot_graph.hpp"
 #include "text.hpp"

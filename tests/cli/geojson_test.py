@@ -82,6 +82,31 @@ with tempfile.TemporaryDirectory() as tmp:
     c.check(r.returncode == 0, f"export --objects cell --no-genes: {r.stderr}")
     check_collection(json.loads((tmp / "cells.geojson").read_text()), adata, False, "cell", "cells, no genes")
 
+    # domains as QuPath classes: stx domains of the prediction, then export --domains
+    r = run(stx, "domains", str(tmp / "c5.h5ad"), "-o", str(tmp / "dom"), "--k", "3")
+    c.check(r.returncode == 0, f"domains of the prediction: {r.stderr}")
+    r = run(stx, "export", str(tmp / "c5.h5ad"), "--geojson", str(tmp / "classes.geojson"), "--domains",
+            str(tmp / "dom" / "domains.tsv"), "--no-genes")
+    c.check(r.returncode == 0 and "181 classified by domain" in r.stdout, f"export --domains: {r.stdout} {r.stderr}")
+    if r.returncode == 0:
+        table = {row.split("\t")[1]: row.split("\t")[5]
+                 for row in (tmp / "dom" / "domains.tsv").read_text().splitlines()[1:]}
+        tab10 = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728"]  # matplotlib's, as the domain maps colour
+        names = sorted({f"domain {d}" for d in table.values()})
+        wrong = 0
+        for f in json.loads((tmp / "classes.geojson").read_text())["features"]:
+            cls = f["properties"].get("classification", {})
+            want = f"domain {table[f['properties']['name']]}"
+            rgb = "#" + "".join(f"{v:02x}" for v in cls.get("color", []))
+            wrong += cls.get("name") != want or rgb != tab10[names.index(want)]
+            wrong += list(f["properties"]) != ["objectType", "name", "classification", "measurements"]
+        c.check(len(names) == 3 and wrong == 0, f"classes: {wrong} features differ from domains.tsv ({names})")
+        print(f"ok classification: every object's class is its domain in domains.tsv, coloured as the maps ({names})")
+    (tmp / "other.tsv").write_text("slide\tspot\tdomain\nZ9\t10x10\t1\n")
+    r = run(stx, "export", str(tmp / "c5.h5ad"), "--geojson", str(tmp / "x.geojson"), "--domains", str(tmp / "other.tsv"))
+    c.check(r.returncode == 1 and "no domains of slide 'C5' (it holds Z9)" in r.stderr and not (tmp / "x.geojson").exists(),
+            f"domains of another slide: {r.returncode} {r.stderr}")
+
     r = run(stx, "export", str(tmp / "c5.h5ad"), "--geojson", str(tmp / "c5.geojson"))
     c.check(r.returncode == 1 and "exists" in r.stderr and len(r.stderr.strip().splitlines()) == 1,
             f"export over an existing file: {r.returncode} {r.stderr}")

@@ -297,6 +297,13 @@ TEST(PngDecode, EveryKindGivesOpenCvsPixels) {
   }
 }
 
+// Found by fuzz_image in the new decoder: an IHDR declaring 2^32 - 1 px a side overflowed the
+// pixel count (signed multiplication) before the limit was checked.
+TEST(PngDecode, SidesBeyondPngsLimitAreRefusedBeforeTheyAreMultiplied) {
+  EXPECT_STX_ERROR(decode_png_rgb(test::fixture("hostile/png_ihdr_4g_sides.png"), kDefaultMaxImagePixels), FormatError,
+                   "its header declares 4294967295 x 4294967295 px; PNG allows at most 2^31 - 1 a side");
+}
+
 // A PNG whose compressed rows were damaged (its IEND chunk intact): OpenCV printed libpng's
 // raw line and returned nothing, once for every spot that asked for pixels. Now the error is
 // one FormatError with libpng's message, decoded once.

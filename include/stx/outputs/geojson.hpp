@@ -6,6 +6,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "stx/io/slide.hpp"
 
@@ -18,6 +19,9 @@ struct GeoJsonOptions {
   int vertices = 24;       // of each circle
   bool genes = true;       // the slide's X (predicted expression) as measurements too
   bool gzip = false;       // gzip-compressed (for a name ending in .gz: see is_gzip_name)
+  // (N) or empty: each spot's class ("" = none), written as properties.classification with the
+  // colour the domain maps give that name
+  std::vector<std::string> classes;
 };
 
 /// Whether an output named `path` should be gzip-compressed (it ends in .gz).

@@ -11,10 +11,15 @@ struct ExportRun {
   std::string geojson;  // .geojson or .geojson.gz
   std::string objects = "auto";  // auto | detection | cell
   bool no_genes = false;         // pathways only (a prediction's genes are exported by default)
+  std::string domains;           // stx domains' domains.tsv: each spot's domain as its QuPath class
   bool force = false;
 };
 
-/// Returns the number of objects written.
-int64_t run_export(const ExportRun& run);
+struct ExportResult {
+  int64_t objects = 0;     // features written
+  int64_t classified = 0;  // of them, with a domain as their class
+};
+
+ExportResult run_export(const ExportRun& run);
 
 }  // namespace stx
