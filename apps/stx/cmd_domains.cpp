@@ -13,8 +13,7 @@ Action add_domains(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand(
       "domains", "Spatial domains from expression and pathway activity, beside the scanpy baseline");
   add_slide_options(cmd, run->slide);
-  cmd->add_option("--sections", run->sections, "Legacy ST dataset folder: sections to use")
-      ->delimiter(',');
+  add_sections_option(cmd, run->sections);
   cmd->add_option("--k", run->k,
                   "Number of domains, or 'silhouette'; 'auto' = the number of label classes "
                   "when the slide has labels, else silhouette")
@@ -48,13 +47,13 @@ Action add_domains(CLI::App& app) {
   cmd->add_option("--rounds", run->options.clustering.smoothing_rounds, "Smoothing rounds")
       ->check(CLI::NonNegativeNumber)->capture_default_str();
   add_method_option(cmd, run->method, "Pathway scoring method for measured slides");
-  cmd->add_option("--genesets", run->gene_sets, "'hallmarks' or a GMT file")->capture_default_str();
-  cmd->add_option("--seed", run->options.clustering.seed, "k-means seed")->capture_default_str();
+  add_genesets_option(cmd, run->gene_sets);
+  add_seed_option(cmd, run->options.clustering.seed, "k-means");
   cmd->add_option("--restarts", run->options.clustering.restarts,
                   "k-means restarts (k-means++ seeding); the lowest-inertia one is kept")
       ->check(CLI::Range(1, 10000))->capture_default_str();
-  cmd->add_option("-o,--out", run->out, "Output folder")->required();
-  cmd->add_flag("--force", run->force, "Overwrite existing outputs");
+  add_out_folder_option(cmd, run->out, "Output folder")->required();
+  add_force_flag(cmd, run->force, "existing outputs");
 
   return [run, cmd]() -> int {
     if (!cmd->parsed()) return -1;

@@ -17,24 +17,22 @@ Action add_encode(CLI::App& app) {
                      "builtin (morphology features; no weights), torchscript (--weights model.pt), "
                   "vit (UNI, Phikon: timm, torchvision or Hugging Face names) or swin (CTransPath, "
                   "torchvision swin_t); vit and swin read .safetensors, .pth or .bin");
-  cmd->add_option("--weights", run->encoder.weights,
-                  "torchscript: model.pt; vit, swin: .safetensors, .pth or .bin (see docs/histology.md)");
+  add_weights_option(cmd, run->encoder.weights,
+                     "torchscript: model.pt; vit, swin: .safetensors, .pth or .bin (see docs/histology.md)");
   cmd->add_option("--encoder-config", run->encoder.config,
                   "torchscript: JSON sidecar (default: the weights path with .json)");
-  cmd->add_flag("--bf16", run->encoder.bf16,
+  add_bf16_flag(cmd, run->encoder.bf16,
                "vit, swin: run in bfloat16 (about 3x faster on CPUs with avx512_bf16; features "
                "correlate r > 0.9999 with float32)");
   add_device_option(cmd, run->encoder.device, "vit, swin");
-  cmd->add_option("--stain-reference", run->encoder.stain_reference,
-                  "Macenko-normalise patches to the stains of this H&E image")
+  add_stain_reference_option(cmd, run->encoder.stain_reference, "Macenko-normalise patches to the stains of this H&E image")
       ->check(CLI::ExistingFile);
   cmd->add_option("--batch-size", run->encoder.batch_size, "Patches per forward pass")
       ->check(CLI::PositiveNumber)->capture_default_str();
   add_patch_options(cmd, run->encoder.patch);
   add_grid_option(cmd, run->grid_kind);
-  cmd->add_option("--pitch-um", run->grid.pitch_um, "Image only: pseudo-spot pitch in µm")
-      ->check(finite_range(1, 10000))->capture_default_str();
-  cmd->add_option("--cache-dir", run->cache_dir, "Feature cache folder")->capture_default_str();
+  add_pitch_option(cmd, run->grid.pitch_um);
+  add_cache_dir_option(cmd, run->cache_dir);
   cmd->add_flag("--overwrite", run->overwrite, "Recompute even when cached features match");
   add_threads_option(cmd, run->encoder.threads);
 

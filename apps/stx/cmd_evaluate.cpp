@@ -2,6 +2,7 @@
 #include <memory>
 
 #include "commands.hpp"
+#include "shared_options.hpp"
 #include "stx/pipeline/evaluate.hpp"
 #include "training_args.hpp"
 
@@ -12,11 +13,11 @@ Action add_evaluate(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand(
       "evaluate", "Cross-validate QuadFlow against mean, library-size and ridge baselines");
   add_training_options(cmd, run->training);
-  cmd->add_option("-o,--out", run->out, "Output folder (cv_metrics.tsv, cv_summary.md)")
+  add_out_folder_option(cmd, run->out, "Output folder (cv_metrics.tsv, cv_summary.md)")
       ->capture_default_str();
   cmd->add_flag("--ablations", run->ablations,
                 "Also train each ablation (every flow off, strict bottleneck, no smoothness)");
-  cmd->add_flag("--force", run->force, "Overwrite an existing output folder's results");
+  add_force_flag(cmd, run->force, "an existing output folder's results");
   cmd->add_option("--protocol", run->protocol,
                   "patient: leave one patient out; section: leave one section out within a patient; "
                   "both, side by side")

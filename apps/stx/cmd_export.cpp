@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "commands.hpp"
+#include "shared_options.hpp"
 #include "stx/pipeline/export.hpp"
 
 namespace stx::cli {
@@ -12,7 +13,7 @@ Action add_export(CLI::App& app) {
   auto run = std::make_shared<ExportRun>();
   CLI::App* cmd = app.add_subcommand("export", "Write an .h5ad of stx predict or stx score for other tools (QuPath)");
   cmd->add_option("input", run->input, "An .h5ad written by stx predict or stx score")->required();
-  cmd->add_option("--geojson", run->geojson,
+  add_geojson_option(cmd, run->geojson,
                   "QuPath objects, one per spot or cell, its pathways (and predicted genes) as measurements "
                   "(.geojson, or .geojson.gz); QuPath: File > Import objects");
   cmd->add_option("--objects", run->objects,
@@ -22,7 +23,7 @@ Action add_export(CLI::App& app) {
   cmd->add_option("--domains", run->domains,
                   "domains.tsv of stx domains: each spot's chosen domain becomes its QuPath classification, "
                   "coloured as on the domain maps");
-  cmd->add_flag("--force", run->force, "Overwrite an existing output");
+  add_force_flag(cmd, run->force, "an existing output");
   return [run, cmd]() -> int {
     if (!cmd->parsed()) return -1;
     const ExportResult result = run_export(*run);

@@ -2,6 +2,7 @@
 #include <memory>
 
 #include "commands.hpp"
+#include "shared_options.hpp"
 #include "read_options.hpp"
 #include "stx/pipeline/ingest.hpp"
 
@@ -13,9 +14,9 @@ Action add_ingest(CLI::App& app) {
       "ingest", "Read a slide (legacy ST, Space Ranger, AnnData, 10x .h5), summarise it, "
                 "optionally write .h5ad");
   add_slide_options(cmd, run->slide);
-  cmd->add_option("-o,--output", run->output, "Write the slide as AnnData .h5ad here");
-  cmd->add_flag("--force", run->force, "Overwrite an existing output");
-  cmd->add_flag("--json", run->json, "Print the summary as JSON on stdout");
+  add_output_option(cmd, run->output, "Write the slide as AnnData .h5ad here");
+  add_force_flag(cmd, run->force, "an existing output");
+  add_json_flag(cmd, run->json, "the summary");
 
   return [run, cmd]() -> int {
     if (!cmd->parsed()) return -1;

@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "commands.hpp"
+#include "shared_options.hpp"
 #include "stx/pipeline/models.hpp"
 
 namespace stx::cli {
@@ -62,7 +63,7 @@ Action add_models(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand(
       "models", "List the shipped models (and any model files given) with their training data and accuracy");
   cmd->add_option("models", *paths, "Your own model files (model.pt) or stx train run folders to describe too");
-  cmd->add_flag("--json", *json, "Print the list as JSON");
+  add_json_flag(cmd, *json, "the list");
   return [paths, json, cmd]() -> int {
     if (!cmd->parsed()) return -1;
     const auto models = list_models(*paths);

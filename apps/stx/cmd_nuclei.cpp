@@ -13,12 +13,11 @@ Action add_nuclei(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand(
       "nuclei", "Find nuclei on an H&E image (maxima of the haematoxylin channel) for stx predict --cells");
   cmd->add_option("image", run->image, "H&E image (.jpg, .png, .tif, .svs, ...)")->required()->check(CLI::ExistingFile);
-  cmd->add_option("-o,--output", run->output, "Centre table (TSV: cell_id, x, y in pixels, x_um, y_um)")->required();
-  cmd->add_option("--um-per-px", run->um_per_px, "Full-resolution µm per pixel (default: from the file)")
-      ->check(finite_range(kMinUmPerPx, kMaxUmPerPx));
+  add_output_option(cmd, run->output, "Centre table (TSV: cell_id, x, y in pixels, x_um, y_um)")->required();
+  add_um_per_px_option(cmd, run->um_per_px, "the file");
   add_nucleus_options(cmd, run->options);
   add_threads_option(cmd, run->threads);
-  cmd->add_flag("--force", run->force, "Overwrite an existing table");
+  add_force_flag(cmd, run->force, "an existing table");
   return [run, cmd]() -> int {
     if (!cmd->parsed()) return -1;
     run_nuclei(*run);

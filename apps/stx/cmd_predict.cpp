@@ -17,9 +17,9 @@ Action add_predict(CLI::App& app) {
   cmd->add_option("-m,--model", run->model,
                   "model.pt written by stx train, or a shipped model's name (stx models) [the shipped "
                   "her2st-builtin]");
-  cmd->add_option("-o,--output", run->output, "Write predictions as .h5ad")->required();
-  cmd->add_option("--tsv", run->tsv, "Also write spots x (pathways, genes) as TSV");
-  cmd->add_option("--geojson", run->geojson,
+  add_output_option(cmd, run->output, "Write predictions as .h5ad")->required();
+  add_tsv_option(cmd, run->tsv, "Also write spots x (pathways, genes) as TSV");
+  add_geojson_option(cmd, run->geojson,
                   "Also write each spot or cell as a QuPath object with its predictions as measurements "
                   "(.geojson, or .geojson.gz)");
   cmd->add_option("--maps", run->maps,
@@ -32,21 +32,19 @@ Action add_predict(CLI::App& app) {
                   "left (cells as dots at the window's scale)")
       ->delimiter(',')
       ->expected(4);
-  cmd->add_option("--weights", run->weights,
-                  "Encoder weights, when they moved since training (torchscript/vit)");
+  add_weights_option(cmd, run->weights, "Encoder weights, when they moved since training (torchscript/vit)");
   add_grid_option(cmd, run->grid_kind);
-  cmd->add_option("--pitch-um", run->grid.pitch_um, "Image only: pseudo-spot pitch in µm")
-      ->check(finite_range(1, 10000))->capture_default_str();
-  cmd->add_option("--stain-reference", run->stain_reference,
-                  "Macenko reference image (default: the one the model was trained with, if any)");
-  cmd->add_option("--cache-dir", run->cache_dir, "Feature cache folder")->capture_default_str();
+  add_pitch_option(cmd, run->grid.pitch_um);
+  add_stain_reference_option(cmd, run->stain_reference,
+                             "Macenko reference image (default: the one the model was trained with, if any)");
+  add_cache_dir_option(cmd, run->cache_dir);
   cmd->add_flag("--detect-nuclei", run->detect_nuclei,
                 "Image only: predict per cell at the nuclei the built-in detector finds (written beside -o as "
                 "<stem>.nuclei.tsv)");
   add_nucleus_options(cmd, run->nuclei);
   add_threads_option(cmd, run->threads);
   add_device_option(cmd, run->device, "vit, swin encoders");
-  cmd->add_flag("--force", run->force, "Overwrite existing outputs");
+  add_force_flag(cmd, run->force, "existing outputs");
 
   return [run, cmd]() -> int {
     if (!cmd->parsed()) return -1;

@@ -2,6 +2,7 @@
 #include <memory>
 
 #include "commands.hpp"
+#include "shared_options.hpp"
 #include "stx/pipeline/report.hpp"
 
 namespace stx::cli {
@@ -13,8 +14,8 @@ Action add_report(CLI::App& app) {
                   "Run folder: cv_metrics.tsv (stx evaluate), optional run.json, maps/ "
                   "(stx predict --maps), domains/ (stx domains)")
       ->required();
-  cmd->add_option("-o,--output", run->output, "HTML file (default: RUN/report.html)");
-  cmd->add_flag("--force", run->force, "Overwrite an existing report");
+  add_output_option(cmd, run->output, "HTML file (default: RUN/report.html)");
+  add_force_flag(cmd, run->force, "an existing report");
   return [run, cmd]() -> int {
     if (!cmd->parsed()) return -1;
     run_report(*run);

@@ -2,6 +2,7 @@
 #include <memory>
 
 #include "commands.hpp"
+#include "shared_options.hpp"
 #include "data_parallel_launch.hpp"
 #include "stx/core/error.hpp"
 #include "stx/core/log.hpp"
@@ -15,12 +16,12 @@ Action add_train(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand("train", "Train QuadFlow on slides with H&E and expression");
   add_training_options(cmd, run->training);
   auto& options = run->training.train;
-  cmd->add_option("-o,--out", run->out, "Run folder (model.pt, config.json, metrics.jsonl, checkpoint.pt)")
+  add_out_folder_option(cmd, run->out, "Run folder (model.pt, config.json, metrics.jsonl, checkpoint.pt)")
       ->capture_default_str();
   cmd->add_option("--val", run->validation, "Slide held out for validation / early stopping");
   add_numeric_train_options(cmd, options, TrainOptionScope::kTrainCommand);
   cmd->add_flag("--resume", options.resume, "Continue from OUT/checkpoint.pt");
-  cmd->add_flag("--force", run->force, "Overwrite a finished model in OUT");
+  add_force_flag(cmd, run->force, "a finished model in OUT");
   cmd->add_option("--print-every", run->print_every, "Epochs between progress lines")
       ->check(CLI::PositiveNumber)->capture_default_str();
   auto nproc = std::make_shared<int>(1);

@@ -23,9 +23,7 @@ void add_slide_options(CLI::App* cmd, SlideInput& args, bool image_alone) {
       ->check(CLI::ExistingFile);
   cmd->add_option("--labels", args.read.labels_path,
                   "Per-spot annotation table (HER2ST pathologist labels, or spot id + label)");
-  cmd->add_option("--um-per-px", args.read.um_per_px,
-                  "Full-resolution µm per pixel (default: from the data)")
-      ->check(finite_range(kMinUmPerPx, kMaxUmPerPx));
+  add_um_per_px_option(cmd, args.read.um_per_px, "the data");
   cmd->add_option("--max-image-pixels", args.read.max_image_pixels,
                   "Refuse JPEG/PNG/plain TIFF images larger than this (decoded whole)")
       ->capture_default_str();

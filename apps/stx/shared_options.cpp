@@ -88,4 +88,67 @@ void add_nucleus_options(CLI::App* cmd, NucleusOptions& options) {
       ->check(finite_range(0.05, 4))->capture_default_str();
 }
 
+CLI::Option* add_force_flag(CLI::App* cmd, bool& force, const std::string& what) {
+  return cmd->add_flag("--force", force, "Overwrite " + what);
+}
+
+CLI::Option* add_json_flag(CLI::App* cmd, bool& json, const std::string& what) {
+  return cmd->add_flag("--json", json, "Print " + what + " as JSON on stdout");
+}
+
+CLI::Option* add_seed_option(CLI::App* cmd, uint64_t& seed, const std::string& what) {
+  return cmd->add_option("--seed", seed, "Seed for " + what)->check(CLI::NonNegativeNumber)->capture_default_str();
+}
+
+CLI::Option* add_genesets_option(CLI::App* cmd, std::string& gene_sets) {
+  return cmd->add_option("--genesets", gene_sets, "'hallmarks' (built in) or a GMT file")->capture_default_str();
+}
+
+CLI::Option* add_cache_dir_option(CLI::App* cmd, std::string& cache_dir) {
+  return cmd->add_option("--cache-dir", cache_dir, "Feature cache folder")->capture_default_str();
+}
+
+CLI::Option* add_weights_option(CLI::App* cmd, std::string& weights, const std::string& help) {
+  return cmd->add_option("--weights", weights, help);
+}
+
+CLI::Option* add_stain_reference_option(CLI::App* cmd, std::string& image, const std::string& help) {
+  return cmd->add_option("--stain-reference", image, help);
+}
+
+CLI::Option* add_output_option(CLI::App* cmd, std::string& path, const std::string& help) {
+  return cmd->add_option("-o,--output", path, help);
+}
+
+CLI::Option* add_out_folder_option(CLI::App* cmd, std::string& folder, const std::string& help) {
+  return cmd->add_option("-o,--out", folder, help);
+}
+
+CLI::Option* add_tsv_option(CLI::App* cmd, std::string& path, const std::string& help) {
+  return cmd->add_option("--tsv", path, help);
+}
+
+CLI::Option* add_geojson_option(CLI::App* cmd, std::string& path, const std::string& help) {
+  return cmd->add_option("--geojson", path, help);
+}
+
+CLI::Option* add_um_per_px_option(CLI::App* cmd, double& um_per_px, const std::string& from) {
+  return cmd->add_option("--um-per-px", um_per_px, "Full-resolution µm per pixel (default: from " + from + ")")
+      ->check(finite_range(kMinUmPerPx, kMaxUmPerPx));
+}
+
+CLI::Option* add_sections_option(CLI::App* cmd, std::vector<std::string>& sections) {
+  return cmd->add_option("--sections", sections, "Legacy ST dataset folder: sections to use")->delimiter(',');
+}
+
+CLI::Option* add_pitch_option(CLI::App* cmd, double& pitch_um) {
+  return cmd->add_option("--pitch-um", pitch_um, "Image only: pseudo-spot pitch in µm")
+      ->check(finite_range(1, 10000))
+      ->capture_default_str();
+}
+
+CLI::Option* add_bf16_flag(CLI::App* cmd, bool& bf16, const std::string& help) {
+  return cmd->add_flag("--bf16", bf16, help);
+}
+
 }  // namespace stx::cli

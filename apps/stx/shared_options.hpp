@@ -4,7 +4,9 @@
 
 #include <CLI/CLI.hpp>
 
+#include <cstdint>
 #include <string>
+#include <vector>
 
 namespace stx {
 struct PatchGeometry;
@@ -44,5 +46,51 @@ void add_nucleus_options(CLI::App* cmd, NucleusOptions& options);
 
 /// --grid, one of grid_kinds(), for an image alone.
 CLI::Option* add_grid_option(CLI::App* cmd, std::string& grid);
+
+// The options that several subcommands share, each named here only ("no option registered in
+// two files", issue #31); `what` finishes the help line in the subcommand's own words.
+
+/// --force: "Overwrite <what>".
+CLI::Option* add_force_flag(CLI::App* cmd, bool& force, const std::string& what);
+
+/// --json: "Print <what> as JSON on stdout".
+CLI::Option* add_json_flag(CLI::App* cmd, bool& json, const std::string& what);
+
+/// --seed N (non-negative): "Seed for <what>".
+CLI::Option* add_seed_option(CLI::App* cmd, uint64_t& seed, const std::string& what);
+
+/// --genesets: 'hallmarks' (built in) or a GMT file.
+CLI::Option* add_genesets_option(CLI::App* cmd, std::string& gene_sets);
+
+/// --cache-dir: the feature cache folder.
+CLI::Option* add_cache_dir_option(CLI::App* cmd, std::string& cache_dir);
+
+/// --weights: the encoder's weights file, described by `help`.
+CLI::Option* add_weights_option(CLI::App* cmd, std::string& weights, const std::string& help);
+
+/// --stain-reference: a Macenko reference H&E image, described by `help`.
+CLI::Option* add_stain_reference_option(CLI::App* cmd, std::string& image, const std::string& help);
+
+/// -o,--output: the command's output file, described by `help`.
+CLI::Option* add_output_option(CLI::App* cmd, std::string& path, const std::string& help);
+
+/// -o,--out: the command's output folder, described by `help`.
+CLI::Option* add_out_folder_option(CLI::App* cmd, std::string& folder, const std::string& help);
+
+/// --tsv and --geojson: further outputs, described by `help`.
+CLI::Option* add_tsv_option(CLI::App* cmd, std::string& path, const std::string& help);
+CLI::Option* add_geojson_option(CLI::App* cmd, std::string& path, const std::string& help);
+
+/// --um-per-px, within the plausible range: "Full-resolution µm per pixel (default: from <from>)".
+CLI::Option* add_um_per_px_option(CLI::App* cmd, double& um_per_px, const std::string& from);
+
+/// --sections A,B,...: the sections of a legacy ST dataset folder.
+CLI::Option* add_sections_option(CLI::App* cmd, std::vector<std::string>& sections);
+
+/// --pitch-um: pseudo-spot pitch on an image alone.
+CLI::Option* add_pitch_option(CLI::App* cmd, double& pitch_um);
+
+/// --bf16: run vit or swin in bfloat16, described by `help`.
+CLI::Option* add_bf16_flag(CLI::App* cmd, bool& bf16, const std::string& help);
 
 }  // namespace stx::cli

@@ -15,8 +15,7 @@ void add_data_options(CLI::App* cmd, TrainingInputs& a) {
                   "Slides with H&E and expression (Space Ranger folders, .h5ad, legacy ST "
                   "counts), or one legacy ST dataset folder with --sections")
       ->required();
-  cmd->add_option("--sections", a.sections, "Legacy ST dataset folder: sections to use")
-      ->delimiter(',');
+  add_sections_option(cmd, a.sections);
   cmd->add_option("--group", a.groups,
                   "SLIDE=GROUP: the slide's patient (cross-validation group); default: a legacy ST "
                   "section's letters (HER2ST B4 -> B), else one group per slide")
@@ -25,12 +24,10 @@ void add_data_options(CLI::App* cmd, TrainingInputs& a) {
                   "TSV with 'slide' and 'patient' (or 'group') columns: each slide's patient")
       ->check(CLI::ExistingFile);
   add_format_option(cmd, a.format);
-  cmd->add_option("--um-per-px", a.um_per_px, "Full-resolution µm per pixel (default: from the data)")
-      ->check(finite_range(kMinUmPerPx, kMaxUmPerPx));
+  add_um_per_px_option(cmd, a.um_per_px, "the data");
   add_method_option(cmd, a.method, "Pathway scoring for the targets");
   add_score_depth_options(cmd, a.data.scoring);
-  cmd->add_option("--genesets", a.data.gene_sets, "'hallmarks' (built in) or a GMT file")
-      ->capture_default_str();
+  add_genesets_option(cmd, a.data.gene_sets);
   cmd->add_option("--n-genes", a.data.targets.count, "Highly variable target genes")
       ->check(CLI::PositiveNumber)->capture_default_str();
   cmd->add_option("--genes", a.genes_file, "File of target gene symbols, one per line");
@@ -42,12 +39,12 @@ void add_data_options(CLI::App* cmd, TrainingInputs& a) {
          "expression beyond what the spot's depth predicts) [log1p-cp10k]")
       ->check(CLI::IsMember(gene_target_scales().names()));
   add_encoder_option(cmd, a.data.encoder.name, "builtin, torchscript, vit or swin");
-  cmd->add_option("--weights", a.data.encoder.weights, "Encoder weights (torchscript, vit, swin)");
-  cmd->add_flag("--bf16", a.data.encoder.bf16, "vit, swin: run the encoder in bfloat16");
-  cmd->add_option("--stain-reference", a.data.encoder.stain_reference,
-                  "Macenko-normalise patches to the stains of this H&E image (stx predict does the same)");
+  add_weights_option(cmd, a.data.encoder.weights, "Encoder weights (torchscript, vit, swin)");
+  add_bf16_flag(cmd, a.data.encoder.bf16, "vit, swin: run the encoder in bfloat16");
+  add_stain_reference_option(cmd, a.data.encoder.stain_reference,
+                             "Macenko-normalise patches to the stains of this H&E image (stx predict does the same)");
   add_patch_options(cmd, a.data.encoder.patch);
-  cmd->add_option("--cache-dir", a.data.cache_dir, "Feature cache folder")->capture_default_str();
+  add_cache_dir_option(cmd, a.data.cache_dir);
 }
 
 // QuadFlow's architecture.
@@ -89,7 +86,7 @@ void add_model_options(CLI::App* cmd, TrainingInputs& a) {
 // The optimiser, the schedule and where it runs.
 void add_optimiser_options(CLI::App* cmd, TrainingInputs& a) {
   auto& t = a.train;
-  cmd->add_option("--seed", t.seed, "Seed (weights, crops, dropout)")->check(CLI::NonNegativeNumber)->capture_default_str();
+  add_seed_option(cmd, t.seed, "weights, crops, dropout");
   add_threads_option(cmd, t.threads);
   add_device_option(cmd, t.device, "");
 }
