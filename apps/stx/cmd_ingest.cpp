@@ -1,4 +1,7 @@
 // `stx ingest <input>`: the options of run_ingest (stx/pipeline/ingest.hpp).
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
 #include <memory>
 
 #include "commands.hpp"
@@ -20,7 +23,15 @@ Action add_ingest(CLI::App& app) {
 
   return [run, cmd]() -> int {
     if (!cmd->parsed()) return -1;
-    run_ingest(*run);
+    const IngestResult result = run_ingest(*run);
+    if (run->json) {
+      nlohmann::json j = summary_json(result.slide, result.summary);
+      if (!run->output.empty()) j["output"] = run->output;
+      fmt::print("{}\n", j.dump(2));
+    } else {
+      fmt::print("{}", format_summary(result.slide, result.summary));
+      if (!run->output.empty()) fmt::print("  wrote {}\n", run->output);
+    }
     return 0;
   };
 }

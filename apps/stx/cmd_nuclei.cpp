@@ -1,4 +1,6 @@
 // `stx nuclei IMAGE -o nuclei.tsv`: the options of run_nuclei (stx/pipeline/nuclei.hpp).
+#include <fmt/format.h>
+
 #include <memory>
 
 #include "commands.hpp"
@@ -20,7 +22,7 @@ Action add_nuclei(CLI::App& app) {
   add_force_flag(cmd, run->force, "an existing table");
   return [run, cmd]() -> int {
     if (!cmd->parsed()) return -1;
-    run_nuclei(*run);
+    fmt::print("{}", describe(run_nuclei(*run)));
     return 0;
   };
 }

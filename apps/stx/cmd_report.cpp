@@ -1,4 +1,6 @@
 // `stx report RUN`: the options of run_report (stx/pipeline/report.hpp).
+#include <fmt/format.h>
+
 #include <memory>
 
 #include "commands.hpp"
@@ -18,7 +20,8 @@ Action add_report(CLI::App& app) {
   add_force_flag(cmd, run->force, "an existing report");
   return [run, cmd]() -> int {
     if (!cmd->parsed()) return -1;
-    run_report(*run);
+    const ReportResult report = run_report(*run);
+    fmt::print("Wrote {} ({:.1f} MB, self-contained)\n", report.output, static_cast<double>(report.bytes) / 1e6);
     return 0;
   };
 }

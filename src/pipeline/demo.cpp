@@ -213,7 +213,8 @@ void run_demo(const DemoRun& run) {
   ReportRun report;
   report.folder = run.out;
   report.force = true;
-  run_report(report);
+  const ReportResult written = run_report(report);
+  fmt::print("Wrote {} ({:.1f} MB, self-contained)\n", written.output, static_cast<double>(written.bytes) / 1e6);
   fmt::print("\nDone in {:.1f} min. Open the report: {}\n", minutes_since(start),
              fs::absolute(out / "report.html").lexically_normal().string());
 }

@@ -12,7 +12,7 @@
 
 namespace stx {
 
-int64_t run_nuclei(const NucleiRun& run) {
+NucleiResult run_nuclei(const NucleiRun& run) {
   check_output_path(run.output, run.force);
   const auto image = open_image(run.image);
   const double um_per_px = image_um_per_px(*image, run.um_per_px, run.image);
@@ -21,11 +21,13 @@ int64_t run_nuclei(const NucleiRun& run) {
   const DetectedNuclei nuclei = detect_nuclei(*image, um_per_px, run.options);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   write_nuclei_table(nuclei, um_per_px, run.output);
-  if (!run.quiet)
-    fmt::print("  nuclei    = {} of {} haematoxylin maxima (threshold {:.3f} OD{}), {:.1f} s\n  written   = {}\n",
-               nuclei.size(), nuclei.maxima, nuclei.threshold, std::isnan(run.options.threshold) ? ", Otsu's" : "",
-               seconds, run.output);
-  return static_cast<int64_t>(nuclei.size());
+  return {static_cast<int64_t>(nuclei.size()), static_cast<int64_t>(nuclei.maxima), nuclei.threshold,
+          std::isnan(run.options.threshold), seconds, run.output};
+}
+
+std::string describe(const NucleiResult& r) {
+  return fmt::format("  nuclei    = {} of {} haematoxylin maxima (threshold {:.3f} OD{}), {:.1f} s\n  written   = {}\n",
+                     r.nuclei, r.maxima, r.threshold, r.otsu ? ", Otsu's" : "", r.seconds, r.output);
 }
 
 }  // namespace stx

@@ -98,7 +98,7 @@ void run_predict(PredictRun run) {
               "{}: --detect-nuclei needs an H&E image alone (.jpg, .png, .tif, .svs, ...)", run.slide.read.input);
     NucleiRun nuclei{run.slide.read.input, run.slide.read.um_per_px, run.nuclei, nuclei_table_path(run.output),
                      run.threads, run.force};
-    run_nuclei(nuclei);
+    fmt::print("{}", describe(run_nuclei(nuclei)));
     run.slide.read.cells_path = nuclei.output;
   }
 

@@ -1,7 +1,5 @@
 #include "stx/pipeline/report.hpp"
 
-#include <fmt/format.h>
-
 #include <filesystem>
 
 #include "stx/core/error.hpp"
@@ -12,13 +10,13 @@
 namespace stx {
 namespace fs = std::filesystem;
 
-void run_report(ReportRun run) {
+ReportResult run_report(ReportRun run) {
   STX_CHECK(fs::is_directory(run.folder), IoError, "{}: not a run folder", run.folder);
   if (run.output.empty()) run.output = (fs::path(run.folder) / "report.html").string();
   check_output_path(run.output, run.force);
   const std::string page = build_run_report(run.folder);
   write_text_atomically(run.output, page);
-  fmt::print("Wrote {} ({:.1f} MB, self-contained)\n", run.output, static_cast<double>(page.size()) / 1e6);
+  return {run.output, page.size()};
 }
 
 }  // namespace stx

@@ -1,11 +1,9 @@
 #include "stx/pipeline/score.hpp"
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
 #include <chrono>
 #include <cmath>
-#include <iostream>
 
 #include "stx/core/error.hpp"
 #include "stx/core/log.hpp"
@@ -16,7 +14,7 @@
 
 namespace stx {
 
-void run_score(ScoreRun run) {
+ScoreResult run_score(ScoreRun run) {
   run.slide.read.format = parse_input_format(run.slide.format);
   run.score.method = parse_score_method(run.method);
   run.score.ssgsea_normalize = !run.no_ssgsea_norm;
@@ -66,48 +64,18 @@ void run_score(ScoreRun run) {
     write_h5ad(scored, outputs.reserve(run.output));
   }
   outputs.commit();
-  int64_t flagged = 0;
-  for (uint8_t f : scores.flagged) flagged += f;
-  const ScoreQc qc = score_qc(scores, slide);
-  if (run.json) {
-    nlohmann::json j;
-    j["slide"] = slide.name;
-    j["spots"] = slide.n_spots();
-    j["method"] = scores.method;
-    j["max_rank"] = run.score.max_rank;
-    j["thin_to"] = run.score.thin_to;
-    j["pathways"] = scores.pathways;
-    j["dropped"] = match.dropped;
-    j["flagged_spots"] = flagged;
-    j["seconds"] = seconds;
-    j["mean_abs_depth_r"] = qc.mean_abs_depth_r;
-    j["mean_morans_i"] = std::isfinite(qc.mean_morans_i) ? nlohmann::json(qc.mean_morans_i)
-                                                          : nlohmann::json();
-    j["mean_residual_morans_i"] = std::isfinite(qc.mean_residual_morans_i)
-                                      ? nlohmann::json(qc.mean_residual_morans_i)
-                                      : nlohmann::json();
-    j["undefined_qc_pathways"] = qc.undefined;
-    std::cout << j.dump(2) << "\n";
-    return;
-  }
-  fmt::print("  slide      = {} ({} spots x {} genes)\n", slide.name, slide.n_spots(),
-             slide.n_genes());
-  fmt::print("  method     = {}\n", describe_scoring(run.score));
-  fmt::print("  gene sets  = {} scored, {} dropped ({})\n", match.sets.size(),
-             match.dropped.size(), run.gene_sets);
-  fmt::print("  flagged    = {} spot(s) with no counts (scores NaN)\n", flagged);
-  fmt::print("  depth |r|  = {:.3f} (mean over pathways of |Pearson r| with log library size)\n",
-             qc.mean_abs_depth_r);
-  fmt::print("  Moran's I  = {:.3f} (mean over pathways; adjacent spots)\n", qc.mean_morans_i);
-  fmt::print("  Moran's I  = {:.3f} after regressing out log library size\n",
-             qc.mean_residual_morans_i);
-  if (qc.undefined > 0)
-    fmt::print("  undefined  = {} pathway(s) with constant scores, left out of the means\n",
-               qc.undefined);
-  fmt::print("  time       = {:.3f} s ({:.0f} spots/s)\n", seconds,
-             static_cast<double>(slide.n_spots()) / std::max(seconds, 1e-9));
-  if (!run.output.empty()) fmt::print("  wrote {}\n", run.output);
-  if (!run.tsv.empty()) fmt::print("  wrote {}\n", run.tsv);
+  ScoreResult result;
+  result.slide = slide.name;
+  result.spots = slide.n_spots();
+  result.genes = slide.n_genes();
+  result.scoring = describe_scoring(run.score);
+  result.method = scores.method;
+  result.pathways = scores.pathways;
+  result.dropped = match.dropped;
+  for (uint8_t f : scores.flagged) result.flagged += f;
+  result.qc = score_qc(scores, slide);
+  result.seconds = seconds;
+  return result;
 }
 
 }  // namespace stx

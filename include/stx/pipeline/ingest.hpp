@@ -1,8 +1,10 @@
-// `stx ingest`: read any supported input, print its summary, optionally write .h5ad.
+// `stx ingest`: read any supported input, summarise it, optionally write .h5ad.
 #pragma once
 
 #include <string>
 
+#include "stx/io/slide.hpp"
+#include "stx/outputs/slide_summary_text.hpp"
 #include "stx/pipeline/inputs.hpp"
 
 namespace stx {
@@ -14,6 +16,13 @@ struct IngestRun {
   bool json = false;   // the summary as JSON on stdout
 };
 
-void run_ingest(IngestRun run);
+struct IngestResult {
+  Slide slide;
+  SlideSummary summary;
+};
+
+/// Reads the input, writes it as .h5ad when asked; the caller prints the summary
+/// (format_summary or summary_json, stx/outputs/slide_summary_text.hpp).
+IngestResult run_ingest(IngestRun run);
 
 }  // namespace stx

@@ -16,10 +16,21 @@ struct NucleiRun {
   std::string output;
   int threads = 0;
   bool force = false;
-  bool quiet = false;
 };
 
-/// Detects the nuclei of `run.image` and writes `run.output`; returns how many were found.
-int64_t run_nuclei(const NucleiRun& run);
+struct NucleiResult {
+  int64_t nuclei = 0;        // found (the table's rows)
+  int64_t maxima = 0;        // haematoxylin maxima considered
+  double threshold = 0;      // optical density a maximum had to reach
+  bool otsu = false;         // the threshold was Otsu's (none was given)
+  double seconds = 0;
+  std::string output;
+};
+
+/// Detects the nuclei of `run.image` and writes `run.output`.
+NucleiResult run_nuclei(const NucleiRun& run);
+
+/// What `stx nuclei` prints of a result: two lines.
+std::string describe(const NucleiResult& result);
 
 }  // namespace stx

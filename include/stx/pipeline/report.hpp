@@ -2,6 +2,7 @@
 // gathers). Refuses a folder without metrics, and an existing output without --force.
 #pragma once
 
+#include <cstddef>
 #include <string>
 
 namespace stx {
@@ -12,6 +13,11 @@ struct ReportRun {
   bool force = false;
 };
 
-void run_report(ReportRun run);
+struct ReportResult {
+  std::string output;  // the HTML file written
+  size_t bytes = 0;
+};
+
+ReportResult run_report(ReportRun run);
 
 }  // namespace stx

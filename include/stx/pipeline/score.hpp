@@ -1,10 +1,11 @@
 // `stx score`: per-spot pathway activities from measured expression, written as .h5ad and/or
-// TSV, with the run's QC printed (or as JSON).
+// TSV, with the run's QC (apps/stx prints it, or writes it as JSON).
 #pragma once
 
 #include <string>
 
 #include "stx/pathways/gene_sets.hpp"
+#include "stx/pathways/score_qc.hpp"
 #include "stx/pathways/scoring.hpp"
 #include "stx/pipeline/inputs.hpp"
 
@@ -24,6 +25,19 @@ struct ScoreRun {
   bool json = false;
 };
 
-void run_score(ScoreRun run);
+struct ScoreResult {
+  std::string slide;
+  int64_t spots = 0, genes = 0;
+  std::string scoring;               // describe_scoring: the method and its depth options
+  std::string method;                // the method's name
+  std::vector<std::string> pathways; // scored
+  std::vector<std::string> dropped;  // sets with too few genes in the data
+  int64_t flagged = 0;               // spots without counts (their scores NaN)
+  ScoreQc qc;
+  double seconds = 0;                // scoring alone
+};
+
+/// Scores the slide's pathways and writes the asked outputs (staged: all or none).
+ScoreResult run_score(ScoreRun run);
 
 }  // namespace stx
