@@ -1,4 +1,6 @@
 // `stx domains`: the options of run_domains (stx/pipeline/domains.hpp).
+#include <fmt/format.h>
+
 #include <memory>
 
 #include "commands.hpp"
@@ -57,7 +59,7 @@ Action add_domains(CLI::App& app) {
 
   return [run, cmd]() -> int {
     if (!cmd->parsed()) return -1;
-    run_domains(*run);
+    fmt::print("{}", describe(run_domains(*run)));
     return 0;
   };
 }

@@ -1,4 +1,7 @@
 // `stx encode <slide>`: the options of run_encode (stx/pipeline/encode.hpp).
+#include <fmt/format.h>
+
+#include <algorithm>
 #include <memory>
 
 #include "commands.hpp"
@@ -7,6 +10,23 @@
 #include "stx/pipeline/encode.hpp"
 
 namespace stx::cli {
+namespace {
+
+void print(const EncodeResult& r, const EncodeRun& run) {
+  fmt::print("  slide     = {} ({} spots)\n", r.slide, r.spots);
+  fmt::print("  encoder   = {} ({} features per spot)\n", r.encoder, r.features);
+  fmt::print("  patch     = {} µm at {} px ({:.3f} µm/px)\n", run.encoder.patch.size_um,
+             run.encoder.patch.size_px, run.encoder.patch.um_per_px());
+  fmt::print("  off image = {} spot(s) whose patch extends past the image (padded white)\n", r.off_image);
+  if (r.reused)
+    fmt::print("  features  = reused from the cache ({:.3f} s)\n", r.seconds);
+  else
+    fmt::print("  features  = computed in {:.2f} s ({:.0f} spots/s, including patch reading)\n",
+               r.seconds, static_cast<double>(r.spots) / std::max(r.seconds, 1e-9));
+  fmt::print("  wrote {}\n", r.path);
+}
+
+}  // namespace
 
 Action add_encode(CLI::App& app) {
   auto run = std::make_shared<EncodeRun>();
@@ -38,7 +58,7 @@ Action add_encode(CLI::App& app) {
 
   return [run, cmd]() -> int {
     if (!cmd->parsed()) return -1;
-    run_encode(*run);
+    print(run_encode(*run), *run);
     return 0;
   };
 }

@@ -205,7 +205,7 @@ void run_demo(const DemoRun& run) {
     domains.sections = plan.labelled;
     domains.out = (out / run_folder::kDomains).string();
     domains.force = true;
-    run_domains(domains);
+    fmt::print("{}", describe(run_domains(domains)));
   }
 
   step(5, "report");

@@ -59,7 +59,7 @@ DenseMatrix pathway_activity(const Slide& slide, const DomainsRun& args, std::st
 
 }  // namespace
 
-void run_domains(DomainsRun run) {
+DomainsResult run_domains(DomainsRun run) {
   run.slide.read.format = parse_input_format(run.slide.format);
   const bool auto_features = run.features == "auto";
   run.options.method = {auto_features ? DomainFeatures::kExpression : domain_features().parse(run.features),
@@ -96,8 +96,8 @@ void run_domains(DomainsRun run) {
     for (const auto& warning : slides.back().warnings) log()->warn("{}: {}", slides.back().name, warning);
   }
   DomainTables tables(out.string());
-  fmt::print("  {:<6} {:1} {:<54} {:>3} {:>10} {:>7}\n", "slide", "", "features, spatial step, clustering",
-             "k", "silhouette", "ARI");
+  DomainsResult result;
+  result.out = out.string();
   for (const Slide& slide : slides) {
     std::string source;
     bool predicted = false;
@@ -113,21 +113,29 @@ void run_domains(DomainsRun run) {
     const DomainRun& chosen = d.runs.front();
     const DomainSummary summary = summarise_domains(activity, chosen.result.labels, chosen.result.k);
     tables.add(slide, d, summary, names);
-    for (const auto& r : d.runs) {
-      fmt::print("  {:<6} {:1} {:<54} {:>3} {:>10.3f} {:>7}\n", slide.name, r.chosen ? "*" : "",
-                 describe(r), r.result.k, r.result.silhouette,
-                 std::isnan(r.ari) ? "-" : fmt::format("{:.3f}", r.ari));
-    }
+    for (const auto& r : d.runs)
+      result.rows.push_back({slide.name, r.chosen, describe(r), r.result.k, r.result.silhouette, r.ari});
     for (const auto& s : d.stability)
       log()->info("{}: domains at k = {} and {}: ARI {:.3f}, {:.0f}% of spots nested", slide.name, s.k,
                   s.k + 1, s.ari, 100 * s.nested);
   }
   tables.commit();
-  fmt::print("*: the domains asked for (--features, --spatial, --cluster); the other rows compare.\n"
-             "ARI: adjusted Rand index against the labels, on labelled spots ('undetermined' "
-             "left out).\nWrote {}/domains.tsv, domains_metrics.tsv, domain_pathways.tsv, "
-             "domains_stability.tsv, and per slide domains_<slide>.png and domain_heatmap_<slide>.png\n",
-             out.string());
+  return result;
+}
+
+std::string describe(const DomainsResult& result) {
+  std::string text = fmt::format("  {:<6} {:1} {:<54} {:>3} {:>10} {:>7}\n", "slide", "",
+                                 "features, spatial step, clustering", "k", "silhouette", "ARI");
+  for (const auto& r : result.rows)
+    text += fmt::format("  {:<6} {:1} {:<54} {:>3} {:>10.3f} {:>7}\n", r.slide, r.chosen ? "*" : "",
+                        r.description, r.k, r.silhouette, std::isnan(r.ari) ? "-" : fmt::format("{:.3f}", r.ari));
+  text += fmt::format(
+      "*: the domains asked for (--features, --spatial, --cluster); the other rows compare.\n"
+      "ARI: adjusted Rand index against the labels, on labelled spots ('undetermined' "
+      "left out).\nWrote {}/domains.tsv, domains_metrics.tsv, domain_pathways.tsv, "
+      "domains_stability.tsv, and per slide domains_<slide>.png and domain_heatmap_<slide>.png\n",
+      result.out);
+  return text;
 }
 
 }  // namespace stx

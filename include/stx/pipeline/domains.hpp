@@ -25,6 +25,25 @@ struct DomainsRun {
   bool force = false;
 };
 
-void run_domains(DomainsRun run);
+// One clustering of one slide: the one asked for (chosen) or one it is compared with.
+struct DomainsRow {
+  std::string slide;
+  bool chosen = false;
+  std::string description;  // features, spatial step, clustering
+  int k = 0;
+  double silhouette = 0;
+  double ari = 0;           // NaN without pathologist labels
+};
+
+struct DomainsResult {
+  std::string out;          // the folder written
+  std::vector<DomainsRow> rows;
+};
+
+/// Clusters every slide, writes the tables and figures to run.out; apps/stx prints the rows.
+DomainsResult run_domains(DomainsRun run);
+
+/// The rows as a table, with what the columns mean and what was written.
+std::string describe(const DomainsResult& result);
 
 }  // namespace stx

@@ -2,6 +2,7 @@
 // cached on disk.
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 #include "stx/histology/encoder.hpp"
@@ -19,6 +20,18 @@ struct EncodeRun {
   bool overwrite = false;
 };
 
-void run_encode(EncodeRun run);
+struct EncodeResult {
+  std::string slide;
+  int64_t spots = 0;
+  std::string encoder;     // the encoder's identity
+  int64_t features = 0;    // per spot
+  int64_t off_image = 0;   // spots whose patch extends past the image (padded white)
+  bool reused = false;     // read from the cache, not computed
+  double seconds = 0;      // encoding or reading the cache
+  std::string path;        // the cache file
+};
+
+/// Encodes (or reads from the cache) every spot's patch; apps/stx prints the result.
+EncodeResult run_encode(EncodeRun run);
 
 }  // namespace stx
