@@ -2,6 +2,7 @@
 #include <memory>
 
 #include "commands.hpp"
+#include "stdout_say.hpp"
 #include "shared_options.hpp"
 #include "stx/pipeline/demo.hpp"
 
@@ -23,6 +24,7 @@ Action add_demo(CLI::App& app) {
 
   return [run, cmd]() -> int {
     if (!cmd->parsed()) return -1;
+    run->say = stdout_say();
     run_demo(*run);
     return 0;
   };

@@ -2,6 +2,7 @@
 #include <memory>
 
 #include "commands.hpp"
+#include "stdout_say.hpp"
 #include "shared_options.hpp"
 #include "stx/pipeline/evaluate.hpp"
 #include "training_args.hpp"
@@ -31,7 +32,8 @@ Action add_evaluate(CLI::App& app) {
 
   return [run, cmd]() -> int {
     if (!cmd->parsed()) return -1;
-    run_evaluate(*run);
+    run->say = stdout_say();
+    fmt::print("{}", describe(run_evaluate(*run)));
     return 0;
   };
 }

@@ -1,5 +1,7 @@
 // `stx predict <slide or H&E image> --model model.pt`: the options of run_predict
 // (stx/pipeline/predict.hpp).
+#include <fmt/format.h>
+
 #include <memory>
 
 #include "commands.hpp"
@@ -48,7 +50,7 @@ Action add_predict(CLI::App& app) {
 
   return [run, cmd]() -> int {
     if (!cmd->parsed()) return -1;
-    run_predict(*run);
+    fmt::print("{}", describe(run_predict(*run)));
     return 0;
   };
 }

@@ -2,6 +2,7 @@
 #include <memory>
 
 #include "commands.hpp"
+#include "stdout_say.hpp"
 #include "shared_options.hpp"
 #include "data_parallel_launch.hpp"
 #include "stx/core/error.hpp"
@@ -50,7 +51,8 @@ Action add_train(CLI::App& app) {
     }
     // -q: warnings only, the epochs' progress included
     run->epoch_lines = log()->level() <= spdlog::level::info;
-    run_train(*run);
+    run->say = stdout_say();
+    fmt::print("{}", describe(run_train(*run)));
     return 0;
   };
 }

@@ -37,7 +37,7 @@ struct DemoPlan {
   std::string held_out, held_out_patient;  // the patient with the fewest imaged sections
 };
 
-void step(int n, const std::string& what) { fmt::print("\n== {}/5 {} ==\n", n, what); }
+void step(const Say& say, int n, const std::string& what) { tell(say, fmt::format("\n== {}/5 {} ==\n", n, what)); }
 
 std::vector<std::string> sections_with(const fs::path& root, const std::string& folder,
                                        const std::string& suffix,
@@ -79,11 +79,11 @@ DemoPlan plan_demo(const std::string& data) {
 }
 
 // Step 1; returns the held-out section's µm per pixel (for the image-only prediction).
-double ingest_and_score(const DemoPlan& plan, const fs::path& out) {
+double ingest_and_score(const DemoPlan& plan, const fs::path& out, const Say& say) {
   const auto hallmarks = builtin_hallmarks();
   const ScoreOptions scoring;
-  fmt::print("  {:<7} {:>6} {:>7} {:>14} {:>15} {:>8} {:>9} {:>10}\n", "section", "spots",
-             "genes", "median counts", "image (px)", "um/px", "pathways", "depth |r|");
+  tell(say, fmt::format("  {:<7} {:>6} {:>7} {:>14} {:>15} {:>8} {:>9} {:>10}\n", "section", "spots", "genes",
+                        "median counts", "image (px)", "um/px", "pathways", "depth |r|"));
   double held_out_um_per_px = 0;
   for (const auto& section : plan.imaged) {
     ReadOptions options;
@@ -97,19 +97,19 @@ double ingest_and_score(const DemoPlan& plan, const fs::path& out) {
     const ScoreQc qc = score_qc(scores, slide);
     add_scores_to_slide(scores, "hallmarks", slide);
     write_h5ad(slide, (out / (section + ".h5ad")).string());
-    fmt::print("  {:<7} {:>6} {:>7} {:>14.0f} {:>15} {:>8.4f} {:>9} {:>10.3f}\n", section,
-               s.n_spots, s.n_genes, s.median_counts_per_spot,
-               fmt::format("{} x {}", s.image_width, s.image_height), s.um_per_px,
-               scores.pathways.size(), qc.mean_abs_depth_r);
+    tell(say, fmt::format("  {:<7} {:>6} {:>7} {:>14.0f} {:>15} {:>8.4f} {:>9} {:>10.3f}\n", section, s.n_spots,
+                          s.n_genes, s.median_counts_per_spot,
+                          fmt::format("{} x {}", s.image_width, s.image_height), s.um_per_px,
+                          scores.pathways.size(), qc.mean_abs_depth_r));
     for (const auto& note : slide.notes) log()->info("{}: {}", section, note);
     for (const auto& warning : slide.warnings) log()->warn("{}: {}", section, warning);
     if (section == plan.held_out) held_out_um_per_px = slide.um_per_px;
   }
-  fmt::print("\nPathway activity: 50 MSigDB Hallmarks scored with '{}' (depth |r| = mean |Pearson r|\n"
-             "of the scores with log library size; see docs/pathway-scoring.md).\n",
-             to_string(scoring.method));
-  fmt::print("Wrote {} AnnData files to {}/ (scanpy.read_h5ad; scores in obsm['pathway_activity']).\n",
-             plan.imaged.size(), out.string());
+  tell(say, fmt::format("\nPathway activity: 50 MSigDB Hallmarks scored with '{}' (depth |r| = mean |Pearson r|\n"
+                        "of the scores with log library size; see docs/pathway-scoring.md).\n",
+                        to_string(scoring.method)));
+  tell(say, fmt::format("Wrote {} AnnData files to {}/ (scanpy.read_h5ad; scores in obsm['pathway_activity']).\n",
+                        plan.imaged.size(), out.string()));
   return held_out_um_per_px;
 }
 
@@ -131,7 +131,8 @@ void train_and_predict(const DemoPlan& plan, const DemoRun& run, double held_out
   train.out = (out / "model").string();
   train.print_every = 50;
   train.force = true;
-  run_train(train);
+  train.say = run.say;
+  tell(run.say, describe(run_train(train)));
 
   PredictRun at_spots;  // the section's own spots: maps against the measured truth
   at_spots.slide.read.input = plan.root.string();
@@ -144,12 +145,12 @@ void train_and_predict(const DemoPlan& plan, const DemoRun& run, double held_out
   at_spots.output = (out / (plan.held_out + "_predicted.h5ad")).string();
   at_spots.tsv = (out / (plan.held_out + "_predicted.tsv")).string();
   at_spots.maps = (out / run_folder::kMaps).string();
-  run_predict(at_spots);
+  tell(run.say, describe(run_predict(at_spots)));
   image_only.slide.read.input = (plan.root / "images" / (plan.held_out + ".jpg")).string();
   image_only.slide.read.section.clear();
   image_only.slide.read.um_per_px = held_out_um_per_px;
   image_only.output = (out / (plan.held_out + "_image_only.h5ad")).string();
-  run_predict(image_only);
+  tell(run.say, describe(run_predict(image_only)));
 }
 
 void write_run_facts(const DemoPlan& plan, const fs::path& out, double minutes) {
@@ -177,46 +178,49 @@ void run_demo(const DemoRun& run) {
   make_output_folder(run.out);
   const fs::path out(run.out);
   const auto start = std::chrono::steady_clock::now();
-  fmt::print("SpatialTranscriptomer demo: {} HER2ST sections with H&E images from {}\n",
-             plan.imaged.size(), fs::relative(plan.root).string());
-  step(1, "ingest and score pathways");
-  const double held_out_um_per_px = ingest_and_score(plan, out);
+  const Say& say = run.say;
+  tell(say, fmt::format("SpatialTranscriptomer demo: {} HER2ST sections with H&E images from {}\n",
+                        plan.imaged.size(), fs::relative(plan.root).string()));
+  step(say, 1, "ingest and score pathways");
+  const double held_out_um_per_px = ingest_and_score(plan, out, say);
 
   // The steps' reader notes and progress logs repeat what step 1 printed: warnings only,
   // unless -v asked for more.
   if (log()->level() == spdlog::level::info) set_verbosity(0);
-  step(2, "cross-validation: QuadFlow against baselines, one patient held out, then one section within a patient");
+  step(say, 2, "cross-validation: QuadFlow against baselines, one patient held out, then one section within a patient");
   EvaluateRun evaluate;
   evaluate.training = demo_training(plan, run, plan.imaged);
   evaluate.out = run.out;
   evaluate.force = true;
-  run_evaluate(evaluate);
+  evaluate.say = say;
+  tell(say, describe(run_evaluate(evaluate)));
 
-  step(3, fmt::format("train on {}, predict {} (patient {}, never seen) from its H&E",
+  step(say, 3, fmt::format("train on {}, predict {} (patient {}, never seen) from its H&E",
                       fmt::join(plan.train_on, ", "), plan.held_out, plan.held_out_patient));
   train_and_predict(plan, run, held_out_um_per_px);
 
-  step(4, "spatial domains of the labelled sections");
+  step(say, 4, "spatial domains of the labelled sections");
   if (plan.labelled.empty()) {
-    fmt::print("no section with pathologist labels in {}: skipped\n", plan.root.string());
+    tell(say, fmt::format("no section with pathologist labels in {}: skipped\n", plan.root.string()));
   } else {
     DomainsRun domains;
     domains.slide.read.input = plan.root.string();
     domains.sections = plan.labelled;
     domains.out = (out / run_folder::kDomains).string();
     domains.force = true;
-    fmt::print("{}", describe(run_domains(domains)));
+    tell(say, describe(run_domains(domains)));
   }
 
-  step(5, "report");
+  step(say, 5, "report");
   write_run_facts(plan, out, minutes_since(start));
   ReportRun report;
   report.folder = run.out;
   report.force = true;
   const ReportResult written = run_report(report);
-  fmt::print("Wrote {} ({:.1f} MB, self-contained)\n", written.output, static_cast<double>(written.bytes) / 1e6);
-  fmt::print("\nDone in {:.1f} min. Open the report: {}\n", minutes_since(start),
-             fs::absolute(out / "report.html").lexically_normal().string());
+  tell(say, fmt::format("Wrote {} ({:.1f} MB, self-contained)\n", written.output,
+                        static_cast<double>(written.bytes) / 1e6));
+  tell(say, fmt::format("\nDone in {:.1f} min. Open the report: {}\n", minutes_since(start),
+                        fs::absolute(out / "report.html").lexically_normal().string()));
 }
 
 }  // namespace stx

@@ -16,7 +16,7 @@
 namespace stx {
 namespace fs = std::filesystem;
 
-void run_evaluate(EvaluateRun run) {
+EvaluateResult run_evaluate(EvaluateRun run) {
   const auto reads = resolve_training_inputs(run.training);
   CvOptions options;
   options.train = run.training.train;
@@ -41,31 +41,38 @@ void run_evaluate(EvaluateRun run) {
   make_output_folder(run.out);
   Dataset data = prepare_dataset(reads, run.training.data);
   apply_groups(run.training, data);
-  print_training_setup(run.training, data);
+  tell(run.say, describe_training_setup(run.training, data));
   if (run.spatial_folds > 0) {
     data.slides = spatial_stripes(data.slides.front(), run.spatial_folds);
     options.folds.group_protocol = kLeaveOneStripeOut;
-    fmt::print("  protocol  = {} spatial stripes of one slide, each held out in turn: tissue the models did not "
-               "train on, but from the same section (optimistic next to a held-out patient)\n",
-               run.spatial_folds);
+    tell(run.say, fmt::format("  protocol  = {} spatial stripes of one slide, each held out in turn: tissue the "
+                              "models did not train on, but from the same section (optimistic next to a "
+                              "held-out patient)\n", run.spatial_folds));
   }
   for (const Fold& fold : plan_cv_folds(data.slides, options.folds)) {
     std::vector<std::string> train;
     for (size_t i : fold.train) train.push_back(data.slides[i].name);
-    fmt::print("  fold      = {}: hold out {}, train on {}\n", fold.protocol, fold.held_out, fmt::join(train, ", "));
+    tell(run.say, fmt::format("  fold      = {}: hold out {}, train on {}\n", fold.protocol, fold.held_out,
+                              fmt::join(train, ", ")));
   }
   const CvResult result = cross_validate(data, options, [](const std::string& fold, const std::string& method) {
     log()->info("held out {}: {}", fold, method);
   });
-  const std::string summary = cv_summary_markdown(result);
-  fmt::print("{}", summary);
+  EvaluateResult r;
+  r.summary = cv_summary_markdown(result);
   // The metrics and the summary appear together or, on any error, neither.
   StagedFiles outputs;
-  write_cv_tsv(result, outputs.reserve((fs::path(run.out) / run_folder::kCvMetrics).string()));
-  const std::string summary_path = (fs::path(run.out) / run_folder::kCvSummary).string();
-  outputs.write(summary_path, summary);
+  r.metrics_path = (fs::path(run.out) / run_folder::kCvMetrics).string();
+  r.summary_path = (fs::path(run.out) / run_folder::kCvSummary).string();
+  write_cv_tsv(result, outputs.reserve(r.metrics_path));
+  outputs.write(r.summary_path, r.summary);
   outputs.commit();
-  fmt::print("\nWrote {} and {} (per target r, partial r, MSE, map specificity)\n", summary_path, run_folder::kCvMetrics);
+  return r;
+}
+
+std::string describe(const EvaluateResult& r) {
+  return r.summary + fmt::format("\nWrote {} and {} (per target r, partial r, MSE, map specificity)\n",
+                                 r.summary_path, run_folder::kCvMetrics);
 }
 
 }  // namespace stx

@@ -74,7 +74,8 @@ SlidePrediction predict_slide(const TrainedModel& model, const Slide& slide, con
   return out;
 }
 
-void run_predict(PredictRun run) {
+PredictResult run_predict(PredictRun run) {
+  PredictResult r;
   run.slide.read.format = parse_input_format(run.slide.format);
   run.slide.read.require_image = true;
   run.grid.kind = parse_grid_kind(run.grid_kind);
@@ -98,7 +99,7 @@ void run_predict(PredictRun run) {
               "{}: --detect-nuclei needs an H&E image alone (.jpg, .png, .tif, .svs, ...)", run.slide.read.input);
     NucleiRun nuclei{run.slide.read.input, run.slide.read.um_per_px, run.nuclei, nuclei_table_path(run.output),
                      run.threads, run.force};
-    fmt::print("{}", describe(run_nuclei(nuclei)));
+    r.nuclei = run_nuclei(nuclei);
     run.slide.read.cells_path = nuclei.output;
   }
 
@@ -134,23 +135,45 @@ void run_predict(PredictRun run) {
   if (!run.maps.empty())
     maps = write_prediction_maps(slide, spots, p, m, run.maps, run.map_request, outputs);
   outputs.commit();
-  fmt::print("  slide     = {} ({} spots{})\n", slide.name, spots.n_spots(),
-             slide.counts.n_rows == 0 ? ", pseudo-spots on the tissue" : "");
-  fmt::print("  model     = {} (trained on {})\n", chosen.shipped ? chosen.name + ", shipped with stx" : run.model,
-             fmt::join(m.training_slides, ", "));
-  if (chosen.shipped && !chosen.card.empty()) fmt::print("  card      = {}\n", chosen.card);
-  fmt::print("  predicted = {} pathways, {} genes per spot\n", m.pathways.size(), m.genes.size());
+  r.slide = slide.name;
+  r.spots = spots.n_spots();
+  r.pseudo_spots = slide.counts.n_rows == 0;
+  r.model = chosen.shipped ? chosen.name + ", shipped with stx" : run.model;
+  r.training_slides = m.training_slides;
+  if (chosen.shipped) r.card = chosen.card;
+  r.pathways = static_cast<int64_t>(m.pathways.size());
+  r.genes = static_cast<int64_t>(m.genes.size());
   if (spots.has_targets()) {
-    fmt::print("  measured  = {}\n", truth_summary(spots, p, m.pathways.size()));
-    if (std::find(m.training_slides.begin(), m.training_slides.end(), slide.name) != m.training_slides.end())
-      fmt::print("  note      = a slide named {} is in the model's training data: these numbers are its fit to "
-                 "data it has seen, not its accuracy on a new slide\n", slide.name);
+    r.measured = truth_summary(spots, p, m.pathways.size());
+    r.slide_in_training =
+        std::find(m.training_slides.begin(), m.training_slides.end(), slide.name) != m.training_slides.end();
   }
-  if (!run.maps.empty() && !spots.has_targets())
-    fmt::print("  no measured-vs-predicted maps: {}\n", why_no_truth);
-  fmt::print("Wrote {}{}{}\n", run.output, run.tsv.empty() ? "" : " and " + run.tsv,
-             run.geojson.empty() ? "" : " and " + run.geojson + " (QuPath: File > Import objects)");
-  for (const auto& path : maps) fmt::print("Wrote {}\n", path);
+  if (!run.maps.empty() && !spots.has_targets()) r.why_no_maps = why_no_truth;
+  r.output = run.output;
+  r.tsv = run.tsv;
+  r.geojson = run.geojson;
+  r.maps = maps;
+  return r;
+}
+
+std::string describe(const PredictResult& r) {
+  std::string text = r.nuclei ? describe(*r.nuclei) : std::string();
+  text += fmt::format("  slide     = {} ({} spots{})\n", r.slide, r.spots,
+                      r.pseudo_spots ? ", pseudo-spots on the tissue" : "");
+  text += fmt::format("  model     = {} (trained on {})\n", r.model, fmt::join(r.training_slides, ", "));
+  if (!r.card.empty()) text += fmt::format("  card      = {}\n", r.card);
+  text += fmt::format("  predicted = {} pathways, {} genes per spot\n", r.pathways, r.genes);
+  if (!r.measured.empty()) {
+    text += fmt::format("  measured  = {}\n", r.measured);
+    if (r.slide_in_training)
+      text += fmt::format("  note      = a slide named {} is in the model's training data: these numbers are its fit "
+                          "to data it has seen, not its accuracy on a new slide\n", r.slide);
+  }
+  if (!r.why_no_maps.empty()) text += fmt::format("  no measured-vs-predicted maps: {}\n", r.why_no_maps);
+  text += fmt::format("Wrote {}{}{}\n", r.output, r.tsv.empty() ? "" : " and " + r.tsv,
+                      r.geojson.empty() ? "" : " and " + r.geojson + " (QuPath: File > Import objects)");
+  for (const auto& path : r.maps) text += fmt::format("Wrote {}\n", path);
+  return text;
 }
 
 }  // namespace stx

@@ -15,7 +15,7 @@
 namespace stx {
 namespace fs = std::filesystem;
 
-void run_train(TrainRun run) {
+TrainResult run_train(TrainRun run) {
   auto& t = run.training.train;
   const auto reads = resolve_training_inputs(run.training);
   const fs::path model_path = fs::path(run.out) / "model.pt";
@@ -37,9 +37,8 @@ void run_train(TrainRun run) {
   }
   STX_CHECK(run.validation.empty() || validation, ConfigError,
             "--val '{}': no such slide among the inputs", run.validation);
-  print_training_setup(run.training, data);
-  if (validation) fmt::print("  validate  = {} (not trained on)\n", validation->name);
-  std::fflush(stdout);  // the setup before the progress lines on stderr
+  tell(run.say, describe_training_setup(run.training, data) +
+                    (validation ? fmt::format("  validate  = {} (not trained on)\n", validation->name) : ""));
 
   data.metadata.version = STX_VERSION;
   // Ensemble members may train side by side: each line names its member.
@@ -56,7 +55,7 @@ void run_train(TrainRun run) {
                    r.seconds, r.eta_seconds,
                    r.members > 1 ? fmt::format("  (model {})", r.member) : std::string());
       });
-  if (t.parallel.rank != 0) return;  // data-parallel: rank 0 writes what the run made
+  if (t.parallel.rank != 0) return {};  // data-parallel: rank 0 writes what the run made
   StagedFiles outputs;  // the model and its config.json appear together, or neither does
   model.save(model_path.string(), outputs);
   // every numeric option from the one table (train_option_table.hpp), then the rest
@@ -77,7 +76,11 @@ void run_train(TrainRun run) {
                  {"genes", model.metadata().genes.size()}});
   outputs.write((fs::path(run.out) / "config.json").string(), config.dump(2) + "\n");
   outputs.commit();
-  fmt::print("Wrote {} (and config.json, metrics.jsonl)\n", model_path.string());
+  return {model_path.string()};
+}
+
+std::string describe(const TrainResult& r) {
+  return r.model.empty() ? std::string() : fmt::format("Wrote {} (and config.json, metrics.jsonl)\n", r.model);
 }
 
 }  // namespace stx

@@ -74,7 +74,7 @@ void apply_groups(const TrainingInputs& a, Dataset& data) {
   }
 }
 
-void print_training_setup(const TrainingInputs& a, const Dataset& data) {
+std::string describe_training_setup(const TrainingInputs& a, const Dataset& data) {
   int64_t spots = 0;
   std::string names;
   for (const auto& s : data.slides) {
@@ -82,28 +82,30 @@ void print_training_setup(const TrainingInputs& a, const Dataset& data) {
     names += (names.empty() ? "" : ", ") + s.name + (s.group != s.name ? "(" + s.group + ")" : "");
   }
   const auto& m = data.metadata;
-  fmt::print("  slides    = {} ({} spots)\n", names, spots);
-  fmt::print("  encoder   = {} ({} features)\n", m.encoder_identity, m.feature_names.size());
-  fmt::print("  targets   = {} pathways ({} scores, {}), {} genes\n", m.pathways.size(),
-             describe_scoring(a.data.scoring), m.gene_sets, m.genes.size());
+  std::string text;
+  text += fmt::format("  slides    = {} ({} spots)\n", names, spots);
+  text += fmt::format("  encoder   = {} ({} features)\n", m.encoder_identity, m.feature_names.size());
+  text += fmt::format("  targets   = {} pathways ({} scores, {}), {} genes\n", m.pathways.size(),
+                      describe_scoring(a.data.scoring), m.gene_sets, m.genes.size());
   QuadFlowOptions shown = a.train.model;
-  fmt::print("  model     = QuadFlow, {}\n", describe(shown));
+  text += fmt::format("  model     = QuadFlow, {}\n", describe(shown));
   if (a.train.finetune_blocks > 0)
-    fmt::print("  finetune  = the ViT's last {} block(s), learning rate x {:g}\n", a.train.finetune_blocks,
-               a.train.finetune_lr_scale);
-  fmt::print("  training  = {} epochs, AdamW lr {:g} wd {:g}, {} steps, seed {}, smoothness {:g}{}\n",
-             a.train.epochs, a.train.learning_rate, a.train.weight_decay,
-             a.train.crop_spots > 0 ? fmt::format("crops of {} spots", a.train.crop_spots)
-                                    : std::string("whole-slide"),
-             a.train.seed, a.train.loss.smoothness,
-             a.train.ensemble > 1 ? fmt::format(", mean of {} models (seeds {}..{})", a.train.ensemble,
-                                                a.train.seed, a.train.seed + a.train.ensemble - 1)
-                                  : std::string());
+    text += fmt::format("  finetune  = the ViT's last {} block(s), learning rate x {:g}\n", a.train.finetune_blocks,
+                        a.train.finetune_lr_scale);
+  text += fmt::format("  training  = {} epochs, AdamW lr {:g} wd {:g}, {} steps, seed {}, smoothness {:g}{}\n",
+                      a.train.epochs, a.train.learning_rate, a.train.weight_decay,
+                      a.train.crop_spots > 0 ? fmt::format("crops of {} spots", a.train.crop_spots)
+                                             : std::string("whole-slide"),
+                      a.train.seed, a.train.loss.smoothness,
+                      a.train.ensemble > 1 ? fmt::format(", mean of {} models (seeds {}..{})", a.train.ensemble,
+                                                         a.train.seed, a.train.seed + a.train.ensemble - 1)
+                                           : std::string());
   if (a.train.slides_per_step > 1 || a.train.parallel.world > 1)
-    fmt::print("  steps     = {} slides each{}\n", a.train.slides_per_step,
-               a.train.parallel.world > 1
-                   ? fmt::format(", shared by {} processes (c10d Gloo, gradients summed)", a.train.parallel.world)
-                   : std::string());
+    text += fmt::format("  steps     = {} slides each{}\n", a.train.slides_per_step,
+                        a.train.parallel.world > 1
+                            ? fmt::format(", shared by {} processes (c10d Gloo, gradients summed)", a.train.parallel.world)
+                            : std::string());
+  return text;
 }
 
 }  // namespace stx

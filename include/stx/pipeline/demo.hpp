@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <string>
 
+#include "stx/pipeline/say.hpp"
 #include "stx/train/trainer.hpp"
 
 namespace stx {
@@ -22,6 +23,7 @@ struct DemoRun {
   std::string out = "stx-demo-out";
   int threads = 0;
   int64_t ensemble = TrainOptions{}.ensemble;  // models averaged in steps 2 and 3
+  Say say;  // every step's narration and results (apps/stx: stdout)
 };
 
 void run_demo(const DemoRun& run);

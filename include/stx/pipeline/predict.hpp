@@ -3,13 +3,17 @@
 // spots gets pseudo-spots on its tissue.
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "stx/histology/encoder.hpp"
 #include "stx/histology/nuclei.hpp"
 #include "stx/histology/tissue.hpp"
 #include "stx/outputs/prediction_maps.hpp"
 #include "stx/pipeline/inputs.hpp"
+#include "stx/pipeline/nuclei.hpp"
 #include "stx/train/trained_model.hpp"
 
 namespace stx {
@@ -32,7 +36,27 @@ struct PredictRun {
   bool force = false;
 };
 
-void run_predict(PredictRun run);
+struct PredictResult {
+  std::optional<NucleiResult> nuclei;  // --detect-nuclei: the detector's run
+  std::string slide;
+  int64_t spots = 0;
+  bool pseudo_spots = false;           // an image alone: pseudo-spots on the tissue
+  std::string model;                   // its file, or "NAME, shipped with stx"
+  std::vector<std::string> training_slides;
+  std::string card;                    // a shipped model's card
+  int64_t pathways = 0, genes = 0;
+  std::string measured;                // against the slide's measured truth; empty without one
+  bool slide_in_training = false;      // a slide of that name trained the model
+  std::string why_no_maps;             // maps asked for, but the slide has no truth to compare
+  std::string output, tsv, geojson;
+  std::vector<std::string> maps;
+};
+
+/// Predicts the slide and writes the asked outputs (staged: all or none).
+PredictResult run_predict(PredictRun run);
+
+/// What was predicted and written, as `stx predict` prints it.
+std::string describe(const PredictResult& result);
 
 /// The encoder a model's features came from, as `stx predict` rebuilds it: the model's own
 /// weights and stain reference unless others are given (threads and device left to the caller).

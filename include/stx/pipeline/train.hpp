@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <string>
 
+#include "stx/pipeline/say.hpp"
 #include "stx/pipeline/training_inputs.hpp"
 
 namespace stx {
@@ -17,8 +18,17 @@ struct TrainRun {
   bool force = false;
   int64_t print_every = 10;  // epochs between progress lines
   bool epoch_lines = true;   // false (stx -q train): no per-epoch progress lines
+  Say say;                   // the setup, before training starts
 };
 
-void run_train(TrainRun run);
+struct TrainResult {
+  std::string model;  // model.pt (beside it config.json, metrics.jsonl); empty on a data-parallel worker
+};
+
+/// Trains and writes the model and its config.json (staged: both or neither).
+TrainResult run_train(TrainRun run);
+
+/// What was written, as `stx train` prints it.
+std::string describe(const TrainResult& result);
 
 }  // namespace stx

@@ -33,7 +33,7 @@ std::vector<ReadOptions> resolve_training_inputs(TrainingInputs& args);
 /// then the --group-table rows, then --group SECTION=GROUP pairs, each overriding the last.
 void apply_groups(const TrainingInputs& args, Dataset& data);
 
-/// Prints the resolved parameters as aligned `name = value` lines.
-void print_training_setup(const TrainingInputs& args, const Dataset& data);
+/// The resolved parameters as aligned `name = value` lines.
+std::string describe_training_setup(const TrainingInputs& args, const Dataset& data);
 
 }  // namespace stx
