@@ -90,25 +90,38 @@ TenxMatrix read_tenx_h5_matrix(const std::string& path) {
   return read_h5_matrix(path);
 }
 
-TenxMatrix read_tenx_mtx_dir(const std::string& dir) {
-  const std::string base = (fs::path(dir) / "").string();
-  const std::string matrix_path = first_existing({base + "matrix.mtx.gz", base + "matrix.mtx"});
-  const std::string barcodes_path =
-      first_existing({base + "barcodes.tsv.gz", base + "barcodes.tsv"});
-  const std::string features_path = first_existing(
-      {base + "features.tsv.gz", base + "features.tsv", base + "genes.tsv.gz", base + "genes.tsv"});
-  STX_CHECK(!matrix_path.empty() && !barcodes_path.empty() && !features_path.empty(), IoError,
-            "{}: a 10x matrix folder needs matrix.mtx[.gz], barcodes.tsv[.gz] and "
-            "features.tsv[.gz] (or genes.tsv)",
-            dir);
-  TenxMatrix m;
-  m.barcodes = read_first_column(barcodes_path, 0);
-  std::vector<std::string> types;
-  m.feature_ids = read_first_column(features_path, 0);
-  m.feature_names = read_first_column(features_path, 1, &types);
-  if (std::any_of(types.begin(), types.end(), [](const auto& t) { return !t.empty(); }))
-    m.feature_types = types;
+namespace {
 
+// One entry of a MatrixMarket file, 0-based: (barcode, feature, value).
+struct Entry {
+  int64_t barcode;
+  int32_t feature;
+  float value;
+};
+
+// Entries in any order, bucketed by barcode: the spots x genes matrix.
+CsrMatrix entries_to_csr(std::vector<Entry>& entries, int64_t n_barcodes, int64_t n_features,
+                         const std::string& path) {
+  std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
+    return a.barcode != b.barcode ? a.barcode < b.barcode : a.feature < b.feature;
+  });
+  CsrMatrix counts;
+  counts.n_rows = n_barcodes;
+  counts.n_cols = n_features;
+  counts.indptr.assign(static_cast<size_t>(n_barcodes + 1), 0);
+  for (const Entry& e : entries) {
+    ++counts.indptr[e.barcode + 1];
+    counts.indices.push_back(e.feature);
+    counts.data.push_back(e.value);
+  }
+  std::partial_sum(counts.indptr.begin(), counts.indptr.end(), counts.indptr.begin());
+  counts.validate(path);
+  return counts;
+}
+
+// matrix.mtx: a MatrixMarket coordinate file of features x barcodes, transposed into spots x
+// genes; its size line must agree with the features and barcodes files.
+CsrMatrix read_matrix_market(const std::string& matrix_path, int64_t features, int64_t barcodes) {
   TextLines lines(matrix_path);
   std::string line;
   STX_CHECK(lines.next(line) && line.rfind("%%MatrixMarket matrix coordinate", 0) == 0,
@@ -123,17 +136,10 @@ TenxMatrix read_tenx_mtx_dir(const std::string& dir) {
   const int64_t n_features = parse_int(size[0], lines, "rows");
   const int64_t n_barcodes = parse_int(size[1], lines, "cols");
   const int64_t n_entries = parse_int(size[2], lines, "entries");
-  STX_CHECK(n_features == static_cast<int64_t>(m.feature_ids.size()) &&
-                n_barcodes == static_cast<int64_t>(m.barcodes.size()),
-            FormatError, "{}: size {} x {} disagrees with {} features and {} barcodes",
-            matrix_path, n_features, n_barcodes, m.feature_ids.size(), m.barcodes.size());
+  STX_CHECK(n_features == features && n_barcodes == barcodes, FormatError,
+            "{}: size {} x {} disagrees with {} features and {} barcodes", matrix_path, n_features, n_barcodes,
+            features, barcodes);
 
-  // Entries are (feature, barcode, value), 1-based, in any order: bucket by barcode.
-  struct Entry {
-    int64_t barcode;
-    int32_t feature;
-    float value;
-  };
   // At most one entry per cell: a header claiming 10^15 entries is refused rather than
   // reserved (the reservation is capped too; more entries than claimed are refused below).
   const double cells = static_cast<double>(n_features) * static_cast<double>(n_barcodes);
@@ -158,19 +164,32 @@ TenxMatrix read_tenx_mtx_dir(const std::string& dir) {
   STX_CHECK(static_cast<int64_t>(entries.size()) == n_entries, FormatError,
             "{}: header promises {} entries, found {} (truncated?)", matrix_path, n_entries,
             entries.size());
-  std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
-    return a.barcode != b.barcode ? a.barcode < b.barcode : a.feature < b.feature;
-  });
-  m.counts.n_rows = n_barcodes;
-  m.counts.n_cols = n_features;
-  m.counts.indptr.assign(static_cast<size_t>(n_barcodes + 1), 0);
-  for (const Entry& e : entries) {
-    ++m.counts.indptr[e.barcode + 1];
-    m.counts.indices.push_back(e.feature);
-    m.counts.data.push_back(e.value);
-  }
-  std::partial_sum(m.counts.indptr.begin(), m.counts.indptr.end(), m.counts.indptr.begin());
-  m.counts.validate(matrix_path);
+  return entries_to_csr(entries, n_barcodes, n_features, matrix_path);
+}
+
+}  // namespace
+
+TenxMatrix read_tenx_mtx_dir(const std::string& dir) {
+  const std::string base = (fs::path(dir) / "").string();
+  const std::string matrix_path = first_existing({base + "matrix.mtx.gz", base + "matrix.mtx"});
+  const std::string barcodes_path =
+      first_existing({base + "barcodes.tsv.gz", base + "barcodes.tsv"});
+  const std::string features_path = first_existing(
+      {base + "features.tsv.gz", base + "features.tsv", base + "genes.tsv.gz", base + "genes.tsv"});
+  STX_CHECK(!matrix_path.empty() && !barcodes_path.empty() && !features_path.empty(), IoError,
+            "{}: a 10x matrix folder needs matrix.mtx[.gz], barcodes.tsv[.gz] and "
+            "features.tsv[.gz] (or genes.tsv)",
+            dir);
+  TenxMatrix m;
+  m.barcodes = read_first_column(barcodes_path, 0);
+  std::vector<std::string> types;
+  m.feature_ids = read_first_column(features_path, 0);
+  m.feature_names = read_first_column(features_path, 1, &types);
+  if (std::any_of(types.begin(), types.end(), [](const auto& t) { return !t.empty(); }))
+    m.feature_types = types;
+
+  m.counts = read_matrix_market(matrix_path, static_cast<int64_t>(m.feature_ids.size()),
+                                static_cast<int64_t>(m.barcodes.size()));
   return m;
 }
 

@@ -57,12 +57,10 @@ DenseMatrix pathway_activity(const Slide& slide, const DomainsRun& args, std::st
                      {scores.values.begin(), scores.values.end()}};
 }
 
-}  // namespace
-
-DomainsResult run_domains(DomainsRun run) {
+// The named choices (--features, --spatial, --cluster, --k) into the options.
+void parse_choices(DomainsRun& run) {
   run.slide.read.format = parse_input_format(run.slide.format);
-  const bool auto_features = run.features == "auto";
-  run.options.method = {auto_features ? DomainFeatures::kExpression : domain_features().parse(run.features),
+  run.options.method = {run.features == "auto" ? DomainFeatures::kExpression : domain_features().parse(run.features),
                         domain_spatial().parse(run.spatial), domain_clusterings().parse(run.cluster)};
   if (run.k == "silhouette") {
     run.options.k_from_labels = false;
@@ -75,6 +73,13 @@ DomainsResult run_domains(DomainsRun run) {
     STX_CHECK(run.options.clustering.k >= 2, ConfigError,
               "--k: expected an integer >= 2, 'auto' or 'silhouette', got '{}'", run.k);
   }
+}
+
+}  // namespace
+
+DomainsResult run_domains(DomainsRun run) {
+  parse_choices(run);
+  const bool auto_features = run.features == "auto";
   check_distinct_sections(run.sections);
   const fs::path out(run.out);
   STX_CHECK(run.force || !fs::exists(out / run_folder::kDomainMetrics), ConfigError,

@@ -74,8 +74,10 @@ SlidePrediction predict_slide(const TrainedModel& model, const Slide& slide, con
   return out;
 }
 
-PredictResult run_predict(PredictRun run) {
-  PredictResult r;
+namespace {
+
+// The options, resolved and checked before the model is read.
+void prepare_run(PredictRun& run) {
   run.slide.read.format = parse_input_format(run.slide.format);
   run.slide.read.require_image = true;
   run.grid.kind = parse_grid_kind(run.grid_kind);
@@ -88,20 +90,46 @@ PredictResult run_predict(PredictRun run) {
   check_output_path(run.tsv, run.force);
   check_output_path(run.geojson, run.force);
   if (!run.maps.empty()) make_output_folder(run.maps);
+}
+
+// --detect-nuclei: the built-in detector's nuclei become the cells to predict at.
+NucleiResult detect_nuclei_first(PredictRun& run) {
+  STX_CHECK(run.slide.read.cells_path.empty(), ConfigError, "--detect-nuclei and --cells: give one source of cells");
+  STX_CHECK(is_image_path(run.slide.read.input), ConfigError,
+            "{}: --detect-nuclei needs an H&E image alone (.jpg, .png, .tif, .svs, ...)", run.slide.read.input);
+  NucleiRun nuclei{run.slide.read.input, run.slide.read.um_per_px, run.nuclei, nuclei_table_path(run.output),
+                   run.threads, run.force};
+  NucleiResult found = run_nuclei(nuclei);
+  run.slide.read.cells_path = nuclei.output;
+  return found;
+}
+
+// Per spot, the share of its features beyond kOutOfDomainZ sd of the training spots; a warning
+// when the median spot is far out (a new stain, scanner or resolution).
+std::vector<float> warn_outside_training(const Slide& slide, const SlideData& spots, const ModelMetadata& m) {
+  const std::string resolution = resolution_mismatch(slide.um_per_px, m);
+  if (!resolution.empty()) log()->warn("{}: outside the training domain: {}", slide.name, resolution);
+  std::vector<float> out_of_domain = out_of_domain_share(spots, m);
+  const double median_out = median(std::vector<double>(out_of_domain.begin(), out_of_domain.end()));
+  if (median_out > kOutOfDomainMedianShare)
+    log()->warn("{}: outside the training domain: the median spot has {:.0f} % of its {} features beyond {:g} sd of "
+                "the model's training spots (training sections: under 5 %); its predictions are extrapolations. "
+                "Per spot: obsm['stx_out_of_domain']", slide.name, 100 * median_out, m.feature_mean.size(),
+                kOutOfDomainZ);
+  return out_of_domain;
+}
+
+}  // namespace
+
+PredictResult run_predict(PredictRun run) {
+  PredictResult r;
+  prepare_run(run);
   const ModelEntry chosen = resolve_model(run.model);
   run.model = chosen.path;
   const TrainedModel model = TrainedModel::load(run.model);
   const ModelMetadata& m = model.metadata();
   check_map_request(run.map_request, m);
-  if (run.detect_nuclei) {
-    STX_CHECK(run.slide.read.cells_path.empty(), ConfigError, "--detect-nuclei and --cells: give one source of cells");
-    STX_CHECK(is_image_path(run.slide.read.input), ConfigError,
-              "{}: --detect-nuclei needs an H&E image alone (.jpg, .png, .tif, .svs, ...)", run.slide.read.input);
-    NucleiRun nuclei{run.slide.read.input, run.slide.read.um_per_px, run.nuclei, nuclei_table_path(run.output),
-                     run.threads, run.force};
-    r.nuclei = run_nuclei(nuclei);
-    run.slide.read.cells_path = nuclei.output;
-  }
+  if (run.detect_nuclei) r.nuclei = detect_nuclei_first(run);
 
   EncoderOptions encoder_options = model_encoder_options(m, run.weights, run.stain_reference);
   encoder_options.threads = run.threads;
@@ -111,15 +139,7 @@ PredictResult run_predict(PredictRun run) {
   const SlideData& spots = predicted.spots;
   const Prediction& p = predicted.prediction;
   const std::string& why_no_truth = predicted.why_no_truth;
-  const std::string resolution = resolution_mismatch(slide.um_per_px, m);
-  if (!resolution.empty()) log()->warn("{}: outside the training domain: {}", slide.name, resolution);
-  const std::vector<float> out_of_domain = out_of_domain_share(spots, m);
-  const double median_out = median(std::vector<double>(out_of_domain.begin(), out_of_domain.end()));
-  if (median_out > kOutOfDomainMedianShare)
-    log()->warn("{}: outside the training domain: the median spot has {:.0f} % of its {} features beyond {:g} sd of "
-                "the model's training spots (training sections: under 5 %); its predictions are extrapolations. "
-                "Per spot: obsm['stx_out_of_domain']", slide.name, 100 * median_out, m.feature_mean.size(),
-                kOutOfDomainZ);
+  const std::vector<float> out_of_domain = warn_outside_training(slide, spots, m);
   // The .h5ad, the TSV and the maps appear together, or (on any error) none of them.
   StagedFiles outputs;
   const Slide prediction = prediction_output_slide(slide, spots, p, m, run.model, STX_VERSION, out_of_domain);

@@ -14,7 +14,10 @@
 
 namespace stx {
 
-ScoreResult run_score(ScoreRun run) {
+namespace {
+
+// The options, resolved and checked before the slide is read.
+void prepare_run(ScoreRun& run) {
   run.slide.read.format = parse_input_format(run.slide.format);
   run.score.method = parse_score_method(run.method);
   run.score.ssgsea_normalize = !run.no_ssgsea_norm;
@@ -27,6 +30,34 @@ ScoreResult run_score(ScoreRun run) {
   check_output_path(run.tsv, run.force);
   check_output_path(run.coverage, run.force);
   check_output_path(run.panel_gmt, run.force);
+}
+
+// --coverage: per gene set, its genes, those the data has, and whether it was kept.
+std::string coverage_tsv(const GeneSetMatch& match) {
+  std::string text = "gene_set\tgenes_in_set\tgenes_in_data\tcoverage\tkept\n";
+  for (const auto& c : match.coverage)
+    text += fmt::format("{}\t{}\t{}\t{:.3f}\t{}\n", c.name, c.in_set, c.found,
+                        c.in_set > 0 ? static_cast<double>(c.found) / static_cast<double>(c.in_set) : 0.0,
+                        c.kept ? "yes" : "no");
+  return text;
+}
+
+// --panel-gmt: each kept set's name, its coverage as the description, then the genes as the
+// data spells them.
+std::string panel_gmt(const GeneSetMatch& match, const Slide& slide) {
+  std::string text;
+  for (const MatchedGeneSet& set : match.sets) {
+    text += fmt::format("{}\t{} of {} genes in {}", set.name, set.gene_indices.size(), set.n_total, slide.name);
+    for (int32_t g : set.gene_indices) text += "\t" + slide.gene_symbols[static_cast<size_t>(g)];
+    text += "\n";
+  }
+  return text;
+}
+
+}  // namespace
+
+ScoreResult run_score(ScoreRun run) {
+  prepare_run(run);
   const auto gene_sets = load_gene_sets(run.gene_sets);
 
   const Slide slide = read_slide(run.slide.read);
@@ -40,24 +71,8 @@ ScoreResult run_score(ScoreRun run) {
   // The outputs appear together or not at all: a failure writing the last leaves none of them.
   StagedFiles outputs;
   if (!run.tsv.empty()) write_scores_tsv(scores, slide.spot_ids, outputs.reserve(run.tsv));
-  if (!run.coverage.empty()) {
-    std::string text = "gene_set\tgenes_in_set\tgenes_in_data\tcoverage\tkept\n";
-    for (const auto& c : match.coverage)
-      text += fmt::format("{}\t{}\t{}\t{:.3f}\t{}\n", c.name, c.in_set, c.found,
-                          c.in_set > 0 ? static_cast<double>(c.found) / static_cast<double>(c.in_set) : 0.0,
-                          c.kept ? "yes" : "no");
-    outputs.write(run.coverage, text);
-  }
-  if (!run.panel_gmt.empty()) {
-    // name, description (the coverage), then the genes as the data spells them
-    std::string text;
-    for (const MatchedGeneSet& set : match.sets) {
-      text += fmt::format("{}\t{} of {} genes in {}", set.name, set.gene_indices.size(), set.n_total, slide.name);
-      for (int32_t g : set.gene_indices) text += "\t" + slide.gene_symbols[static_cast<size_t>(g)];
-      text += "\n";
-    }
-    outputs.write(run.panel_gmt, text);
-  }
+  if (!run.coverage.empty()) outputs.write(run.coverage, coverage_tsv(match));
+  if (!run.panel_gmt.empty()) outputs.write(run.panel_gmt, panel_gmt(match, slide));
   if (!run.output.empty()) {
     Slide scored = slide;
     add_scores_to_slide(scores, run.gene_sets, scored);

@@ -15,6 +15,31 @@
 namespace stx {
 namespace fs = std::filesystem;
 
+namespace {
+
+// config.json: every numeric option from the one table (train_option_table.hpp), then the rest.
+std::string config_json(const TrainRun& run, const ModelMetadata& m) {
+  const TrainOptions& t = run.training.train;
+  nlohmann::json config = train_options_json(t);
+  config.update({{"version", STX_VERSION},
+                 {"slides", m.training_slides},
+                 {"validation", run.validation},
+                 {"model", m.model},
+                 {"loss", t.loss},
+                 {"seed", t.seed},
+                 {"threads", t.threads},
+                 {"device", t.device},
+                 {"encoder", m.encoder_identity},
+                 {"score_method", m.score_method},
+                 {"score_max_rank", m.score_max_rank},
+                 {"score_thin_to", m.score_thin_to},
+                 {"gene_target_scale", m.gene_target_scale},
+                 {"genes", m.genes.size()}});
+  return config.dump(2) + "\n";
+}
+
+}  // namespace
+
 TrainResult run_train(TrainRun run) {
   auto& t = run.training.train;
   const auto reads = resolve_training_inputs(run.training);
@@ -58,23 +83,7 @@ TrainResult run_train(TrainRun run) {
   if (t.parallel.rank != 0) return {};  // data-parallel: rank 0 writes what the run made
   StagedFiles outputs;  // the model and its config.json appear together, or neither does
   model.save(model_path.string(), outputs);
-  // every numeric option from the one table (train_option_table.hpp), then the rest
-  nlohmann::json config = train_options_json(t);
-  config.update({{"version", STX_VERSION},
-                 {"slides", model.metadata().training_slides},
-                 {"validation", run.validation},
-                 {"model", model.metadata().model},
-                 {"loss", t.loss},
-                 {"seed", t.seed},
-                 {"threads", t.threads},
-                 {"device", t.device},
-                 {"encoder", model.metadata().encoder_identity},
-                 {"score_method", model.metadata().score_method},
-                 {"score_max_rank", model.metadata().score_max_rank},
-                 {"score_thin_to", model.metadata().score_thin_to},
-                 {"gene_target_scale", model.metadata().gene_target_scale},
-                 {"genes", model.metadata().genes.size()}});
-  outputs.write((fs::path(run.out) / "config.json").string(), config.dump(2) + "\n");
+  outputs.write((fs::path(run.out) / "config.json").string(), config_json(run, model.metadata()));
   outputs.commit();
   return {model_path.string()};
 }

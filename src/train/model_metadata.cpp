@@ -62,21 +62,10 @@ nlohmann::json metadata_to_json(const ModelMetadata& m) {
           {"training_um_per_px", m.training_um_per_px}};
 }
 
-ModelMetadata metadata_from_json(const nlohmann::json& j, const std::string& source) {
-  const auto format = [&]() -> std::string {
-    if (!j.is_object()) return "not an object";
-    if (!j.contains("format") || !j.at("format").is_string()) return "none";
-    return j.at("format").get<std::string>();
-  }();
-  // a later stx may write stx-quadflow-2 and on: say so, rather than "not a checkpoint"
-  const std::string family = "stx-quadflow-";
-  STX_CHECK(format.rfind(family, 0) != 0 || format == "stx-quadflow-1", FormatError,
-            "{}: written by a newer stx (model format '{}'; this stx reads 'stx-quadflow-1'): update stx",
-            source, format);
-  STX_CHECK(format == "stx-quadflow-1", FormatError,
-            "{}: not a QuadFlow checkpoint (format '{}', expected 'stx-quadflow-1')", source, format);
-  STX_CHECK(plain_numbers(j, 0), FormatError,
-            "{}: checkpoint metadata: a number beyond 1e15 in magnitude, or nesting deeper than 8 levels", source);
+namespace {
+
+// The fields, as written; absent optional ones take the value older files meant.
+ModelMetadata read_metadata_fields(const nlohmann::json& j, const std::string& source) {
   ModelMetadata m;
   try {
     j.at("model").get_to(m.model);
@@ -118,6 +107,11 @@ ModelMetadata metadata_from_json(const nlohmann::json& j, const std::string& sou
   } catch (const nlohmann::json::exception& e) {
     throw FormatError(fmt::format("{}: checkpoint metadata: {}", source, e.what()));
   }
+  return m;
+}
+
+// What a model file may ask for, checked before anything is allocated or multiplied.
+void check_metadata(const ModelMetadata& m, const std::string& source) {
   STX_CHECK((m.score_max_rank == 0 || m.score_max_rank >= 2) && m.score_thin_to >= 0, FormatError,
             "{}: checkpoint metadata: score_max_rank must be 0 or >= 2 and score_thin_to >= 0 (found {} and {})",
             source, m.score_max_rank, m.score_thin_to);
@@ -168,6 +162,27 @@ ModelMetadata metadata_from_json(const nlohmann::json& j, const std::string& sou
     for (float sd : *scale)
       STX_CHECK(std::isfinite(sd) && sd > 0, FormatError, "{}: checkpoint metadata: a standard deviation of {}",
                 source, sd);
+}
+
+}  // namespace
+
+ModelMetadata metadata_from_json(const nlohmann::json& j, const std::string& source) {
+  const auto format = [&]() -> std::string {
+    if (!j.is_object()) return "not an object";
+    if (!j.contains("format") || !j.at("format").is_string()) return "none";
+    return j.at("format").get<std::string>();
+  }();
+  // a later stx may write stx-quadflow-2 and on: say so, rather than "not a checkpoint"
+  const std::string family = "stx-quadflow-";
+  STX_CHECK(format.rfind(family, 0) != 0 || format == "stx-quadflow-1", FormatError,
+            "{}: written by a newer stx (model format '{}'; this stx reads 'stx-quadflow-1'): update stx",
+            source, format);
+  STX_CHECK(format == "stx-quadflow-1", FormatError,
+            "{}: not a QuadFlow checkpoint (format '{}', expected 'stx-quadflow-1')", source, format);
+  STX_CHECK(plain_numbers(j, 0), FormatError,
+            "{}: checkpoint metadata: a number beyond 1e15 in magnitude, or nesting deeper than 8 levels", source);
+  ModelMetadata m = read_metadata_fields(j, source);
+  check_metadata(m, source);
   return m;
 }
 
