@@ -33,27 +33,58 @@ std::vector<std::string> dataframe_index(const h5::File& f, const std::string& f
   return f.read_strings(frame + "/" + index);
 }
 
-CsrMatrix read_x(const h5::File& f) {
+// A dense /X, stored as CSR (its zeros dropped).
+CsrMatrix read_dense_x(const h5::File& f) {
+  const auto dims = f.dataset_dims("/X");
+  STX_CHECK(dims.size() == 2, FormatError, "{}: '/X' must be 2-D, found {}-D", f.path(), dims.size());
+  const std::vector<float> dense = f.read_numeric<float>("/X");
   CsrMatrix x;
-  if (f.is_dataset("/X")) {
-    const auto dims = f.dataset_dims("/X");
-    STX_CHECK(dims.size() == 2, FormatError, "{}: '/X' must be 2-D, found {}-D", f.path(),
-              dims.size());
-    const std::vector<float> dense = f.read_numeric<float>("/X");
-    x.n_cols = dims[1];
-    std::vector<int32_t> cols;
-    std::vector<float> values;
-    for (int64_t r = 0; r < dims[0]; ++r) {
-      cols.clear();
-      values.clear();
-      for (int64_t c = 0; c < dims[1]; ++c) {
-        const float v = dense[static_cast<size_t>(r * dims[1] + c)];
-        if (v != 0.0f) cols.push_back(static_cast<int32_t>(c)), values.push_back(v);
-      }
-      x.append_row(cols, values);
+  x.n_cols = dims[1];
+  std::vector<int32_t> cols;
+  std::vector<float> values;
+  for (int64_t r = 0; r < dims[0]; ++r) {
+    cols.clear();
+    values.clear();
+    for (int64_t c = 0; c < dims[1]; ++c) {
+      const float v = dense[static_cast<size_t>(r * dims[1] + c)];
+      if (v != 0.0f) cols.push_back(static_cast<int32_t>(c)), values.push_back(v);
     }
-    return x;
+    x.append_row(cols, values);
   }
+  return x;
+}
+
+// A CSC matrix's arrays, checked, transposed into CSR with a counting pass.
+CsrMatrix csc_to_csr(const h5::File& f, const std::vector<int64_t>& shape, const std::vector<int64_t>& indptr,
+                     const std::vector<int32_t>& indices, const std::vector<float>& data) {
+  STX_CHECK(static_cast<int64_t>(indptr.size()) == shape[1] + 1, FormatError,
+            "{}: '/X/indptr' has {} entries, expected {}", f.path(), indptr.size(), shape[1] + 1);
+  STX_CHECK(indices.size() == data.size() && indptr.front() == 0 &&
+                indptr.back() == static_cast<int64_t>(indices.size()) && std::is_sorted(indptr.begin(), indptr.end()),
+            FormatError, "{}: '/X/indptr' must rise from 0 to the {} stored values", f.path(), indices.size());
+  CsrMatrix x;
+  x.n_rows = shape[0];
+  x.n_cols = shape[1];
+  x.indptr.assign(static_cast<size_t>(shape[0] + 1), 0);
+  for (int32_t r : indices) {
+    STX_CHECK(r >= 0 && r < shape[0], FormatError, "{}: '/X/indices' value {} out of range", f.path(), r);
+    ++x.indptr[r + 1];
+  }
+  for (int64_t r = 0; r < shape[0]; ++r) x.indptr[r + 1] += x.indptr[r];
+  x.indices.resize(indices.size());
+  x.data.resize(data.size());
+  std::vector<int64_t> next(x.indptr.begin(), x.indptr.end() - 1);
+  for (int64_t c = 0; c < shape[1]; ++c)
+    for (int64_t k = indptr[c]; k < indptr[c + 1]; ++k) {
+      const int64_t slot = next[indices[k]]++;
+      x.indices[slot] = static_cast<int32_t>(c);
+      x.data[slot] = data[k];
+    }
+  return x;
+}
+
+CsrMatrix read_x(const h5::File& f) {
+  if (f.is_dataset("/X")) return read_dense_x(f);
   const std::string type = encoding_type(f, "/X");
   STX_CHECK(type == "csr_matrix" || type == "csc_matrix", FormatError,
             "{}: '/X': expected a dense array, csr_matrix or csc_matrix, found '{}'", f.path(),
@@ -66,38 +97,15 @@ CsrMatrix read_x(const h5::File& f) {
   const auto indptr = f.read_numeric<int64_t>("/X/indptr");
   const auto indices = f.read_numeric<int32_t>("/X/indices");
   const auto data = f.read_numeric<float>("/X/data");
+  CsrMatrix x;
   if (type == "csr_matrix") {
     x.n_rows = shape[0];
     x.n_cols = shape[1];
     x.indptr = indptr;
     x.indices = indices;
     x.data = data;
-  } else {  // CSC: transpose the compressed axis with a counting pass.
-    STX_CHECK(static_cast<int64_t>(indptr.size()) == shape[1] + 1, FormatError,
-              "{}: '/X/indptr' has {} entries, expected {}", f.path(), indptr.size(),
-              shape[1] + 1);
-    STX_CHECK(indices.size() == data.size() && indptr.front() == 0 &&
-                  indptr.back() == static_cast<int64_t>(indices.size()) &&
-                  std::is_sorted(indptr.begin(), indptr.end()),
-              FormatError, "{}: '/X/indptr' must rise from 0 to the {} stored values", f.path(), indices.size());
-    x.n_rows = shape[0];
-    x.n_cols = shape[1];
-    x.indptr.assign(static_cast<size_t>(shape[0] + 1), 0);
-    for (int32_t r : indices) {
-      STX_CHECK(r >= 0 && r < shape[0], FormatError, "{}: '/X/indices' value {} out of range",
-                f.path(), r);
-      ++x.indptr[r + 1];
-    }
-    for (int64_t r = 0; r < shape[0]; ++r) x.indptr[r + 1] += x.indptr[r];
-    x.indices.resize(indices.size());
-    x.data.resize(data.size());
-    std::vector<int64_t> next(x.indptr.begin(), x.indptr.end() - 1);
-    for (int64_t c = 0; c < shape[1]; ++c)
-      for (int64_t k = indptr[c]; k < indptr[c + 1]; ++k) {
-        const int64_t slot = next[indices[k]]++;
-        x.indices[slot] = static_cast<int32_t>(c);
-        x.data[slot] = data[k];
-      }
+  } else {
+    x = csc_to_csr(f, shape, indptr, indices, data);
   }
   x.validate(f.path() + ": '/X'");
   return x;

@@ -106,6 +106,34 @@ void infer_scale(const std::vector<double>& fitted_x, const std::vector<double>&
         "table's pixel columns are swapped; check that the spots lie on the tissue");
 }
 
+// A counts row's spot: its id and array position, its pixel position as the table says, and the
+// fitted array position (for the scale).
+void add_spot(const std::string& id, const SpotRow& spot, Slide& slide, std::vector<double>& fitted_x,
+              std::vector<double>& fitted_y) {
+  slide.spot_ids.push_back(id);
+  slide.array_col.push_back(spot.x);
+  slide.array_row.push_back(spot.y);
+  slide.pixel_x.push_back(spot.pixel_x);
+  slide.pixel_y.push_back(spot.pixel_y);
+  fitted_x.push_back(spot.fitted_x);
+  fitted_y.push_back(spot.fitted_y);
+}
+
+// One counts row's non-zero genes (field 0 is the spot id): their columns and values.
+void parse_nonzero_counts(const std::vector<std::string_view>& fields, const std::vector<std::string_view>& header,
+                          const TextLines& lines, std::vector<int32_t>& cols, std::vector<float>& values) {
+  cols.clear();
+  values.clear();
+  for (size_t g = 1; g < fields.size(); ++g) {
+    if (fields[g] == "0") continue;  // the common case, skip parsing
+    const float v = parse_count(fields[g], lines, header[g]);
+    if (v != 0.0f) {
+      cols.push_back(static_cast<int32_t>(g - 1));
+      values.push_back(v);
+    }
+  }
+}
+
 }  // namespace
 
 Slide read_legacy_st(const ReadOptions& options) {
@@ -146,35 +174,17 @@ Slide read_legacy_st(const ReadOptions& options) {
               paths.counts, lines.line_number(), id, paths.spots);
     STX_CHECK(seen.emplace(id, lines.line_number()).second, FormatError,
               "{}: line {}: duplicate spot '{}'", paths.counts, lines.line_number(), id);
-    cols.clear();
-    values.clear();
-    for (size_t g = 1; g < f.size(); ++g) {
-      if (f[g] == "0") continue;  // the common case, skip parsing
-      const float v = parse_count(f[g], lines, header[g]);
-      if (v != 0.0f) {
-        cols.push_back(static_cast<int32_t>(g - 1));
-        values.push_back(v);
-      }
-    }
+    parse_nonzero_counts(f, header, lines, cols, values);
     slide.counts.append_row(cols, values);
-    slide.spot_ids.push_back(id);
-    slide.array_col.push_back(spot->second.x);
-    slide.array_row.push_back(spot->second.y);
-    slide.pixel_x.push_back(spot->second.pixel_x);
-    slide.pixel_y.push_back(spot->second.pixel_y);
-    fitted_x.push_back(spot->second.fitted_x);
-    fitted_y.push_back(spot->second.fitted_y);
+    add_spot(id, spot->second, slide, fitted_x, fitted_y);
   }
   STX_CHECK(slide.n_spots() > 0, FormatError, "{}: no spot rows after the header",
             paths.counts);
   slide.in_tissue.assign(slide.spot_ids.size(), 1);  // selected spots are those under tissue
 
-  const size_t unmatched = spots.size() - seen.size();
-  if (unmatched > 0) {
-    slide.notes.push_back(fmt::format(
-        "{} selected spot(s) in {} have no counts row and were left out", unmatched,
-        fs::path(paths.spots).filename().string()));
-  }
+  if (const size_t unmatched = spots.size() - seen.size(); unmatched > 0)
+    slide.notes.push_back(fmt::format("{} selected spot(s) in {} have no counts row and were left out", unmatched,
+                                      fs::path(paths.spots).filename().string()));
 
   infer_scale(fitted_x, fitted_y, slide);
   if (!paths.image.empty()) slide.image = open_image(paths.image, 1.0, options.max_image_pixels);

@@ -215,58 +215,66 @@ FileMeta decode_file_meta(const uint8_t* data, size_t size, const std::string& w
   }
 }
 
+namespace {
+
+// The page kinds' own headers, nested in a PageHeader.
+void read_data_page(Reader& r, TType type, PageHeader& h) {
+  expect_struct(type);
+  r.set_structure("DataPageHeader");
+  r.read_struct([&](int16_t id, TType t) {
+    switch (id) {
+      case 1: h.num_values = r.i32(t, "num_values"); return true;
+      case 2: h.encoding = r.i32(t, "encoding"); return true;
+      case 3: h.definition_level_encoding = r.i32(t, "definition_level_encoding"); return true;
+      default: return false;
+    }
+  });
+}
+
+void read_dictionary_page(Reader& r, TType type, PageHeader& h) {
+  expect_struct(type);
+  r.set_structure("DictionaryPageHeader");
+  r.read_struct([&](int16_t id, TType t) {
+    switch (id) {
+      case 1: h.num_values = r.i32(t, "num_values"); return true;
+      case 2: h.encoding = r.i32(t, "encoding"); return true;
+      default: return false;
+    }
+  });
+}
+
+void read_data_page_v2(Reader& r, TType type, PageHeader& h) {
+  expect_struct(type);
+  r.set_structure("DataPageHeaderV2");
+  r.read_struct([&](int16_t id, TType t) {
+    switch (id) {
+      case 1: h.num_values = r.i32(t, "num_values"); return true;
+      case 2: h.num_nulls = r.i32(t, "num_nulls"); return true;
+      case 3: h.num_rows = r.i32(t, "num_rows"); return true;
+      case 4: h.encoding = r.i32(t, "encoding"); return true;
+      case 5: h.definition_levels_length = r.i32(t, "definition_levels_byte_length"); return true;
+      case 6: h.repetition_levels_length = r.i32(t, "repetition_levels_byte_length"); return true;
+      case 7: h.is_compressed = r.boolean(t, "is_compressed"); return true;
+      default: return false;
+    }
+  });
+}
+
+}  // namespace
+
 PageHeader decode_page_header(const uint8_t* data, size_t size, size_t& header_size, const std::string& what) {
   try {
     Reader r(data, size, what, "PageHeader");
     PageHeader h;
-    const auto data_page = [&](TType type) {
-      expect_struct(type);
-      r.set_structure("DataPageHeader");
-      r.read_struct([&](int16_t id, TType t) {
-        switch (id) {
-          case 1: h.num_values = r.i32(t, "num_values"); return true;
-          case 2: h.encoding = r.i32(t, "encoding"); return true;
-          case 3: h.definition_level_encoding = r.i32(t, "definition_level_encoding"); return true;
-          default: return false;
-        }
-      });
-    };
-    const auto dictionary_page = [&](TType type) {
-      expect_struct(type);
-      r.set_structure("DictionaryPageHeader");
-      r.read_struct([&](int16_t id, TType t) {
-        switch (id) {
-          case 1: h.num_values = r.i32(t, "num_values"); return true;
-          case 2: h.encoding = r.i32(t, "encoding"); return true;
-          default: return false;
-        }
-      });
-    };
-    const auto data_page_v2 = [&](TType type) {
-      expect_struct(type);
-      r.set_structure("DataPageHeaderV2");
-      r.read_struct([&](int16_t id, TType t) {
-        switch (id) {
-          case 1: h.num_values = r.i32(t, "num_values"); return true;
-          case 2: h.num_nulls = r.i32(t, "num_nulls"); return true;
-          case 3: h.num_rows = r.i32(t, "num_rows"); return true;
-          case 4: h.encoding = r.i32(t, "encoding"); return true;
-          case 5: h.definition_levels_length = r.i32(t, "definition_levels_byte_length"); return true;
-          case 6: h.repetition_levels_length = r.i32(t, "repetition_levels_byte_length"); return true;
-          case 7: h.is_compressed = r.boolean(t, "is_compressed"); return true;
-          default: return false;
-        }
-      });
-    };
     r.read_struct([&](int16_t id, TType type) {
       r.set_structure("PageHeader");
       switch (id) {
         case 1: h.type = r.i32(type, "type"); return true;
         case 2: h.uncompressed_size = r.i32(type, "uncompressed_page_size"); return true;
         case 3: h.compressed_size = r.i32(type, "compressed_page_size"); return true;
-        case 5: data_page(type); return true;
-        case 7: dictionary_page(type); return true;
-        case 8: data_page_v2(type); return true;
+        case 5: read_data_page(r, type, h); return true;
+        case 7: read_dictionary_page(r, type, h); return true;
+        case 8: read_data_page_v2(r, type, h); return true;
         default: return false;
       }
     });

@@ -115,6 +115,30 @@ double json_number(const nlohmann::json& j, const char* key, const std::string& 
   return j[key].get<double>();
 }
 
+// spatial/scalefactors_json.json: the slide's µm per pixel and spot (or bin) diameter; returns
+// the hires image's scale (NaN without the file).
+double read_scalefactors(const fs::path& spatial, Slide& slide) {
+  const std::string scalefactors_path = (spatial / "scalefactors_json.json").string();
+  double hires_scale = kUnknown;
+  if (fs::is_regular_file(scalefactors_path)) {
+    std::ifstream in(scalefactors_path);
+    const nlohmann::json j = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
+    STX_CHECK(j.is_object(), FormatError, "{}: not valid JSON", scalefactors_path);
+    if (j.contains("microns_per_pixel") && j.contains("bin_size_um")) {  // Visium HD
+      slide.source_format = "visium-hd";
+      slide.um_per_px = json_number(j, "microns_per_pixel", scalefactors_path);
+      slide.spot_diameter_px = json_number(j, "bin_size_um", scalefactors_path) / slide.um_per_px;
+    } else {
+      slide.spot_diameter_px = json_number(j, "spot_diameter_fullres", scalefactors_path);
+      slide.um_per_px = kScalefactorSpotUm / slide.spot_diameter_px;
+    }
+    hires_scale = json_number(j, "tissue_hires_scalef", scalefactors_path);
+  } else {
+    slide.notes.push_back("no spatial/scalefactors_json.json: µm/px unknown");
+  }
+  return hires_scale;
+}
+
 }  // namespace
 
 Slide read_spaceranger(const ReadOptions& options) {
@@ -162,24 +186,7 @@ Slide read_spaceranger(const ReadOptions& options) {
   slide.gene_ids = std::move(matrix.feature_ids);
   slide.counts = std::move(matrix.counts);
 
-  const std::string scalefactors_path = (spatial / "scalefactors_json.json").string();
-  double hires_scale = kUnknown;
-  if (fs::is_regular_file(scalefactors_path)) {
-    std::ifstream in(scalefactors_path);
-    const nlohmann::json j = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
-    STX_CHECK(j.is_object(), FormatError, "{}: not valid JSON", scalefactors_path);
-    if (j.contains("microns_per_pixel") && j.contains("bin_size_um")) {  // Visium HD
-      slide.source_format = "visium-hd";
-      slide.um_per_px = json_number(j, "microns_per_pixel", scalefactors_path);
-      slide.spot_diameter_px = json_number(j, "bin_size_um", scalefactors_path) / slide.um_per_px;
-    } else {
-      slide.spot_diameter_px = json_number(j, "spot_diameter_fullres", scalefactors_path);
-      slide.um_per_px = kScalefactorSpotUm / slide.spot_diameter_px;
-    }
-    hires_scale = json_number(j, "tissue_hires_scalef", scalefactors_path);
-  } else {
-    slide.notes.push_back("no spatial/scalefactors_json.json: µm/px unknown");
-  }
+  const double hires_scale = read_scalefactors(spatial, slide);
 
   if (!options.image_path.empty()) {
     slide.image = open_image(options.image_path, 1.0, options.max_image_pixels);

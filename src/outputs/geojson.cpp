@@ -57,6 +57,24 @@ class Sink {
 // Six significant digits: what a float holds, without the float-to-double tail (0.30000001).
 double shown(float v) { return std::stod(fmt::format("{:.6g}", v)); }
 
+// A closed polygon (the last vertex repeats the first) approximating a circle, to 0.01 px.
+nlohmann::ordered_json circle_ring(double x, double y, double radius, int vertices) {
+  nlohmann::ordered_json ring = nlohmann::ordered_json::array();
+  for (int v = 0; v <= vertices; ++v) {
+    const double angle = 2 * M_PI * (v % vertices) / vertices;
+    ring.push_back({std::round((x + radius * std::cos(angle)) * 100) / 100,
+                    std::round((y + radius * std::sin(angle)) * 100) / 100});
+  }
+  return ring;
+}
+
+// QuPath's classification: the class name and its colour as the domain maps draw it (RGB).
+nlohmann::ordered_json classification(const std::string& name, const std::map<std::string, size_t>& class_index) {
+  const cv::Scalar bgr = viz::category_colour(class_index.at(name));
+  return {{"name", name},
+          {"color", {static_cast<int>(bgr[2]), static_cast<int>(bgr[1]), static_cast<int>(bgr[0])}}};
+}
+
 }  // namespace
 
 bool is_gzip_name(const std::string& path) { return path.size() > 3 && ends_with(path, ".gz"); }
@@ -98,12 +116,7 @@ void write_geojson(const Slide& slide, const std::string& path, const GeoJsonOpt
     std::vector<float> gene_row(static_cast<size_t>(slide.n_genes()));
     for (int64_t i = 0; i < slide.n_spots(); ++i) {
       const double x = slide.pixel_x[static_cast<size_t>(i)], y = slide.pixel_y[static_cast<size_t>(i)];
-      nlohmann::ordered_json ring = nlohmann::ordered_json::array();
-      for (int v = 0; v <= options.vertices; ++v) {  // the last vertex repeats the first: a closed ring
-        const double angle = 2 * M_PI * (v % options.vertices) / options.vertices;
-        ring.push_back({std::round((x + radius * std::cos(angle)) * 100) / 100,
-                        std::round((y + radius * std::sin(angle)) * 100) / 100});
-      }
+      const nlohmann::ordered_json ring = circle_ring(x, y, radius, options.vertices);
       nlohmann::ordered_json measurements = nlohmann::ordered_json::object();
       if (pathways)
         for (int64_t p = 0; p < pathways->cols; ++p)
@@ -118,12 +131,8 @@ void write_geojson(const Slide& slide, const std::string& path, const GeoJsonOpt
       }
       nlohmann::ordered_json properties = {{"objectType", object_type},
                                            {"name", slide.spot_ids[static_cast<size_t>(i)]}};
-      if (!options.classes.empty() && !options.classes[static_cast<size_t>(i)].empty()) {
-        const std::string& name = options.classes[static_cast<size_t>(i)];
-        const cv::Scalar bgr = viz::category_colour(class_index.at(name));
-        properties["classification"] = {{"name", name}, {"color", {static_cast<int>(bgr[2]), static_cast<int>(bgr[1]),
-                                                                   static_cast<int>(bgr[0])}}};
-      }
+      if (!options.classes.empty() && !options.classes[static_cast<size_t>(i)].empty())
+        properties["classification"] = classification(options.classes[static_cast<size_t>(i)], class_index);
       properties["measurements"] = measurements;
       const nlohmann::ordered_json feature = {
           {"type", "Feature"},

@@ -15,6 +15,48 @@
 
 namespace stx::scoring {
 
+namespace {
+
+// One spot's non-zero genes: their 1-based descending positions (ties by gene index) and their
+// ascending average ranks (truncated, as GSVA's), the zeros being tied below them all.
+void rank_nonzeros(const float* v, const int32_t* idx, int64_t n_nonzero, double g_total,
+                   std::vector<int32_t>& order, std::vector<int64_t>& position, std::vector<double>& rank_of) {
+  order.resize(static_cast<size_t>(n_nonzero));
+  for (int32_t i = 0; i < n_nonzero; ++i) order[i] = i;
+  std::sort(order.begin(), order.end(), [&](int32_t a, int32_t b) {
+    return v[a] != v[b] ? v[a] > v[b] : idx[a] < idx[b];
+  });
+  for (int64_t i = 0; i < n_nonzero;) {
+    int64_t j = i;
+    while (j + 1 < n_nonzero && v[order[j + 1]] == v[order[i]]) ++j;
+    // Descending slots i..j are ascending ranks G - j .. G - i; their mean, truncated.
+    const double average = std::trunc((2.0 * g_total - static_cast<double>(i + j)) / 2.0);
+    for (int64_t t = i; t <= j; ++t) {
+      position[idx[order[t]]] = t + 1;
+      rank_of[idx[order[t]]] = average;
+    }
+    i = j + 1;
+  }
+}
+
+// GSVA's ssgsea.norm: every score divided by the range over the slide's scored spots.
+void divide_by_range(const Context& c, PathwayScores& out) {
+  const int64_t n = c.x.n_rows, n_sets = c.n_sets();
+  double lo = std::numeric_limits<double>::infinity(), hi = -lo;
+  for (int64_t r = 0; r < n; ++r) {
+    if (c.x.indptr[r + 1] == c.x.indptr[r]) continue;  // flagged spots do not set the range
+    for (int64_t s = 0; s < n_sets; ++s) {
+      lo = std::min(lo, static_cast<double>(out.values[r * n_sets + s]));
+      hi = std::max(hi, static_cast<double>(out.values[r * n_sets + s]));
+    }
+  }
+  const double range = hi - lo;
+  if (range > 0)
+    for (float& value : out.values) value = static_cast<float>(value / range);
+}
+
+}  // namespace
+
 void score_ssgsea(const Context& c, PathwayScores& out) {
   const int64_t n = c.x.n_rows, n_genes = c.x.n_cols, n_sets = c.n_sets();
   const double alpha = c.options.ssgsea_alpha, g_total = static_cast<double>(n_genes);
@@ -30,24 +72,7 @@ void score_ssgsea(const Context& c, PathwayScores& out) {
       const int64_t n_zero = n_genes - n_nonzero;
       const float* v = c.x.data.data() + begin;
       const int32_t* idx = c.x.indices.data() + begin;
-      order.resize(static_cast<size_t>(n_nonzero));
-      for (int32_t i = 0; i < n_nonzero; ++i) order[i] = i;
-      // Descending by value, ties by gene index (ascending).
-      std::sort(order.begin(), order.end(), [&](int32_t a, int32_t b) {
-        return v[a] != v[b] ? v[a] > v[b] : idx[a] < idx[b];
-      });
-      // Ascending average ranks: the non-zeros sit above the n_zero tied zeros.
-      for (int64_t i = 0; i < n_nonzero;) {
-        int64_t j = i;
-        while (j + 1 < n_nonzero && v[order[j + 1]] == v[order[i]]) ++j;
-        // Descending slots i..j are ascending ranks G - j .. G - i; their mean, truncated.
-        const double average = std::trunc((2.0 * g_total - static_cast<double>(i + j)) / 2.0);
-        for (int64_t t = i; t <= j; ++t) {
-          position[idx[order[t]]] = t + 1;
-          rank_of[idx[order[t]]] = average;
-        }
-        i = j + 1;
-      }
+      rank_nonzeros(v, idx, n_nonzero, g_total, order, position, rank_of);
       const double zero_weight =
           n_zero > 0 ? std::pow(std::trunc(static_cast<double>(n_zero + 1) / 2.0), alpha) : 0.0;
 
@@ -78,19 +103,7 @@ void score_ssgsea(const Context& c, PathwayScores& out) {
       for (int64_t i = 0; i < n_nonzero; ++i) position[idx[i]] = -1;
     }
   }
-
-  if (!c.options.ssgsea_normalize) return;
-  double lo = std::numeric_limits<double>::infinity(), hi = -lo;
-  for (int64_t r = 0; r < n; ++r) {
-    if (c.x.indptr[r + 1] == c.x.indptr[r]) continue;  // flagged spots do not set the range
-    for (int64_t s = 0; s < n_sets; ++s) {
-      lo = std::min(lo, static_cast<double>(out.values[r * n_sets + s]));
-      hi = std::max(hi, static_cast<double>(out.values[r * n_sets + s]));
-    }
-  }
-  const double range = hi - lo;
-  if (range > 0)
-    for (float& value : out.values) value = static_cast<float>(value / range);
+  if (c.options.ssgsea_normalize) divide_by_range(c, out);
 }
 
 }  // namespace stx::scoring

@@ -92,12 +92,10 @@ void add_finetuning_tokens(SlideData& data, const Slide& slide, const NativeViT&
               vit.token_count(), vit.shape().width, blocks);
 }
 
-Dataset prepare_dataset(const std::vector<ReadOptions>& inputs, const DatasetOptions& options) {
-  STX_CHECK(!inputs.empty(), ConfigError, "no input slides");
-  const auto encoder = make_encoder(options.encoder);
-  // before the slides are read, so that a wrong block count fails at once
-  const auto vit = options.finetune_blocks > 0 ? finetuning_vit(options.encoder, options.finetune_blocks) : nullptr;
-  const auto sets = load_gene_sets(options.gene_sets);
+namespace {
+
+// Every training slide, with its image; the readers' notes and warnings logged.
+std::vector<Slide> read_training_slides(const std::vector<ReadOptions>& inputs) {
   std::vector<Slide> slides;
   for (const auto& input : inputs) {
     ReadOptions read = input;
@@ -106,6 +104,18 @@ Dataset prepare_dataset(const std::vector<ReadOptions>& inputs, const DatasetOpt
     for (const auto& note : slides.back().notes) log()->info("{}: {}", slides.back().name, note);
     for (const auto& warning : slides.back().warnings) log()->warn("{}: {}", slides.back().name, warning);
   }
+  return slides;
+}
+
+}  // namespace
+
+Dataset prepare_dataset(const std::vector<ReadOptions>& inputs, const DatasetOptions& options) {
+  STX_CHECK(!inputs.empty(), ConfigError, "no input slides");
+  const auto encoder = make_encoder(options.encoder);
+  // before the slides are read, so that a wrong block count fails at once
+  const auto vit = options.finetune_blocks > 0 ? finetuning_vit(options.encoder, options.finetune_blocks) : nullptr;
+  const auto sets = load_gene_sets(options.gene_sets);
+  const std::vector<Slide> slides = read_training_slides(inputs);
   std::vector<const Slide*> pointers;
   for (const auto& s : slides) pointers.push_back(&s);
   const auto genes = select_target_genes(pointers, options.targets);

@@ -51,9 +51,9 @@ NumericTrainOption not_in_fingerprint(NumericTrainOption option) {
   return option;
 }
 
-std::vector<NumericTrainOption> make_table() {
+// QuadFlow's architecture
+std::vector<NumericTrainOption> architecture_options() {
   return {
-      // QuadFlow's architecture
       architecture(integer("--width", "width", "Token width D", 1, 4096,
                            [](TrainOptions& o) { return Field(&o.model.width); })),
       architecture(integer("--layers", "layers", "QuadFlow layers", 1, 64,
@@ -68,7 +68,12 @@ std::vector<NumericTrainOption> make_table() {
                            [](TrainOptions& o) { return Field(&o.model.residual_rank); })),
       architecture(real("--dropout", "dropout", "Dropout", 0, 0.9,
                         [](TrainOptions& o) { return Field(&o.model.dropout); })),
-      // the optimiser and the schedule
+  };
+}
+
+// The optimiser and the schedule
+std::vector<NumericTrainOption> optimiser_options() {
+  return {
       integer("--epochs", "epochs", "Epochs (passes over the training slides)", 1, 1'000'000,
               [](TrainOptions& o) { return Field(&o.epochs); }),
       not_in_fingerprint(
@@ -90,7 +95,12 @@ std::vector<NumericTrainOption> make_table() {
       integer("--crop-spots", "crop_spots",
               "Train on random spatial crops of this many spots (0: whole slides)", 0,
               1'000'000'000, [](TrainOptions& o) { return Field(&o.crop_spots); }),
-      // the loss
+  };
+}
+
+// The loss; fine-tuning the ViT's last blocks; stx train's run folder
+std::vector<NumericTrainOption> loss_and_run_options() {
+  return {
       real("", "loss_gene", "Weight of the gene loss", 0, 1e6,
            [](TrainOptions& o) { return Field(&o.loss.gene); }),
       real("", "loss_pathway", "Weight of the pathway loss", 0, 1e6,
@@ -105,14 +115,12 @@ std::vector<NumericTrainOption> make_table() {
           "--map-contrast", "map_contrast",
           "Weight of the loss that makes each pathway's prediction closest to its own measured map",
           0, 1e6, [](TrainOptions& o) { return Field(&o.loss.map_contrast); }),
-      // fine-tuning the ViT's last blocks
       integer("--finetune-blocks", "finetune_blocks",
               "vit: train the encoder's last K blocks with QuadFlow (0: frozen encoder)", 0, 1000,
               [](TrainOptions& o) { return Field(&o.finetune_blocks); }),
       real("--finetune-lr-scale", "finetune_lr_scale",
            "Learning rate of the fine-tuned blocks relative to --lr", 1e-12, 100,
            [](TrainOptions& o) { return Field(&o.finetune_lr_scale); }),
-      // stx train's run folder
       train_command_only(integer("--patience", "patience",
                                  "Early stopping: epochs without a better validation loss (0: off)",
                                  0, 1'000'000, [](TrainOptions& o) { return Field(&o.patience); }),
@@ -122,6 +130,12 @@ std::vector<NumericTrainOption> make_table() {
                   1'000'000, [](TrainOptions& o) { return Field(&o.checkpoint_every); }),
           false),
   };
+}
+
+std::vector<NumericTrainOption> make_table() {
+  std::vector<NumericTrainOption> table = architecture_options();
+  for (auto group : {optimiser_options(), loss_and_run_options()}) table.insert(table.end(), group.begin(), group.end());
+  return table;
 }
 
 }  // namespace
