@@ -5,7 +5,10 @@
 
 #include <filesystem>
 #include <fstream>
+#include <cmath>
 #include <cstdlib>
+#include <numeric>
+#include <vector>
 #include <random>
 #include <string>
 
@@ -55,6 +58,19 @@ inline void write_text(const std::string& path, const std::string& text) {
 inline std::string read_text(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+/// Pearson's r written out plainly: an independent reference for the library's statistics.
+inline double pearson_by_hand(const std::vector<double>& a, const std::vector<double>& b) {
+  const double n = static_cast<double>(a.size());
+  const double ma = std::accumulate(a.begin(), a.end(), 0.0) / n, mb = std::accumulate(b.begin(), b.end(), 0.0) / n;
+  double ab = 0, aa = 0, bb = 0;
+  for (size_t i = 0; i < a.size(); ++i) {
+    ab += (a[i] - ma) * (b[i] - mb);
+    aa += (a[i] - ma) * (a[i] - ma);
+    bb += (b[i] - mb) * (b[i] - mb);
+  }
+  return ab / std::sqrt(aa * bb);
 }
 
 }  // namespace stx::test

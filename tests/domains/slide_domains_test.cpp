@@ -7,21 +7,10 @@
 #include <vector>
 
 #include "stx/domains/slide_domains.hpp"
+#include "test_support.hpp"
 
 namespace stx {
 namespace {
-
-double correlation(const std::vector<double>& a, const std::vector<double>& b) {
-  const double n = static_cast<double>(a.size());
-  const double ma = std::accumulate(a.begin(), a.end(), 0.0) / n, mb = std::accumulate(b.begin(), b.end(), 0.0) / n;
-  double ab = 0, aa = 0, bb = 0;
-  for (size_t i = 0; i < a.size(); ++i) {
-    ab += (a[i] - ma) * (b[i] - mb);
-    aa += (a[i] - ma) * (a[i] - ma);
-    bb += (b[i] - mb) * (b[i] - mb);
-  }
-  return ab / std::sqrt(aa * bb);
-}
 
 double variance(const std::vector<double>& a) {
   const double n = static_cast<double>(a.size());
@@ -61,8 +50,8 @@ TEST(PredictedExpressionPcs, EveryGeneIsScaledBeforeTheComponents) {
     pc1.push_back(pcs.at(i, 0));
     pc2.push_back(pcs.at(i, 1));
   }
-  EXPECT_NEAR(std::abs(correlation(pc1, t)), 1.0, 1e-9);
-  EXPECT_NEAR(std::abs(correlation(pc2, w)), 1.0, 1e-9);
+  EXPECT_NEAR(std::abs(test::pearson_by_hand(pc1, t)), 1.0, 1e-9);
+  EXPECT_NEAR(std::abs(test::pearson_by_hand(pc2, w)), 1.0, 1e-9);
   EXPECT_NEAR(variance(pc1) / variance(pc2), 2.0, 1e-9);
 }
 

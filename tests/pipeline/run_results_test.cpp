@@ -24,18 +24,10 @@ SlideInput demo_section(const std::string& section) {
   return input;
 }
 
-double pearson_by_hand(const std::vector<double>& a, const std::vector<double>& b) {
-  double ma = 0, mb = 0;
-  for (size_t i = 0; i < a.size(); ++i) ma += a[i], mb += b[i];
-  ma /= static_cast<double>(a.size());
-  mb /= static_cast<double>(b.size());
-  double sab = 0, saa = 0, sbb = 0;
-  for (size_t i = 0; i < a.size(); ++i) {
-    sab += (a[i] - ma) * (b[i] - mb);
-    saa += (a[i] - ma) * (a[i] - ma);
-    sbb += (b[i] - mb) * (b[i] - mb);
-  }
-  return sab / std::sqrt(saa * sbb);
+Slide read_back(const std::string& h5ad) {
+  ReadOptions read;
+  read.input = h5ad;
+  return read_h5ad(read);
 }
 
 TEST(RunResults, ScoreReportsWhatItWrote) {
@@ -46,9 +38,7 @@ TEST(RunResults, ScoreReportsWhatItWrote) {
   run.tsv = tmp / "C5.tsv";
   const ScoreResult r = run_score(run);
 
-  ReadOptions read;
-  read.input = run.output;
-  const Slide written = read_h5ad(read);
+  const Slide written = read_back(run.output);
   EXPECT_EQ(r.slide, "C5");
   EXPECT_EQ(r.spots, written.n_spots());
   EXPECT_EQ(r.genes, written.n_genes());
@@ -68,7 +58,7 @@ TEST(RunResults, ScoreReportsWhatItWrote) {
   for (int64_t p = 0; p < scores->cols; ++p) {
     std::vector<double> column;
     for (int64_t i = 0; i < r.spots; ++i) column.push_back(scores->values[i * scores->cols + p]);
-    sum += std::abs(pearson_by_hand(column, log_depth));
+    sum += std::abs(test::pearson_by_hand(column, log_depth));
   }
   EXPECT_NEAR(r.qc.mean_abs_depth_r, sum / static_cast<double>(scores->cols), 1e-5);
   EXPECT_EQ(r.flagged, 0);
@@ -101,9 +91,7 @@ TEST(RunResults, PredictWithTheShippedModelSaysItSawTheSlide) {
   run.threads = 2;
   const PredictResult r = run_predict(run);
 
-  ReadOptions read;
-  read.input = run.output;
-  const Slide written = read_h5ad(read);
+  const Slide written = read_back(run.output);
   EXPECT_EQ(r.spots, written.n_spots());
   EXPECT_FALSE(r.pseudo_spots);
   EXPECT_EQ(r.pathways, 50);
