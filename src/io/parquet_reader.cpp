@@ -1,6 +1,9 @@
 // read_parquet: the footer, then each requested column chunk of each row group page by page
 // (an optional dictionary page, then data pages v1 or v2), nulls placed by the definition
 // levels.
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
 #include <algorithm>
 #include <cmath>
 #include <fstream>
@@ -11,6 +14,7 @@
 #include "parquet_pages.hpp"
 #include "parquet_thrift.hpp"
 #include "stx/core/error.hpp"
+#include "stx/core/utf8.hpp"
 #include "stx/io/parquet.hpp"
 
 namespace stx {
@@ -76,6 +80,7 @@ std::vector<Leaf> flat_columns(const FileMeta& meta, const std::string& path) {
               "are not supported", path, e.name);
     STX_CHECK(e.repetition == kRequired || e.repetition == kOptional, FormatError,
               "{}: column '{}' is repeated (a list); only flat columns are supported", path, e.name);
+    STX_CHECK(!first_invalid_utf8(e.name), FormatError, "{}: schema element {}: its name is not UTF-8", path, i);
     leaves.push_back({e.name, e.type, e.repetition == kOptional});
   }
   return leaves;
@@ -252,6 +257,14 @@ ParquetTable read_parquet_bytes(const std::string& bytes, const std::string& nam
   for (const RowGroup& group : meta.row_groups) {
     STX_CHECK(group.columns.size() == leaves.size(), FormatError, "{}: a row group of {} column chunks for {} columns",
               name, group.columns.size(), leaves.size());
+    // each chunk names its column (path_in_schema): a chunk that names another is damage
+    for (size_t i = 0; i < leaves.size(); ++i) {
+      if (group.columns[i].path == std::vector<std::string>{leaves[i].name}) continue;
+      const std::string named = fmt::format("{}", fmt::join(group.columns[i].path, "."));
+      throw FormatError(fmt::format("{}: column chunk {} of a row group is for {}, but the schema's column {} is '{}'",
+                                    name, i, first_invalid_utf8(named) ? "a name that is not UTF-8" : "'" + named + "'",
+                                    i, leaves[i].name));
+    }
     STX_CHECK(group.num_rows >= 0 && group.num_rows <= meta.num_rows - table.rows, FormatError,
               "{}: row groups hold more rows than the file's {}", name, meta.num_rows);
     for (size_t k = 0; k < chosen.size(); ++k)
