@@ -118,6 +118,9 @@ std::string int32_file(const std::vector<int32_t>& values, int32_t page_values, 
   i64(2, 4);
   begin(3);
   i32(1, 1);
+  out.writeFieldBegin("", T_LIST, 3);  // path_in_schema: the column's name
+  out.writeListBegin(T_STRING, 1);
+  out.writeString("v");
   i32(4, 0);  // UNCOMPRESSED
   i64(5, footer_rows);
   i64(6, static_cast<int64_t>(page.size()));
