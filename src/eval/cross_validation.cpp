@@ -200,7 +200,10 @@ auto timed(Fn&& fn) {
 
 void run_baselines(const FoldData& d, const CvOptions& options, const CvProgress& progress, CvResult& result) {
   for (const std::string kind : {"gene", "pathway"}) {
-    const auto& [y_train, y_test] = d.truth.at(kind);
+    // named references, not a structured binding: C++17 lambdas cannot capture a binding (clang refuses)
+    const auto& truth = d.truth.at(kind);
+    const auto& y_train = truth.first;
+    const auto& y_test = truth.second;
     if (progress) progress(d.fold->held_out, "baselines (" + kind + ")");
     result.rows.push_back(metrics_row(d, "mean", kind, column_means_repeated(y_train, y_test.rows), 0, options));
     result.rows.push_back(metrics_row(d, "library size", kind, library_size_fit(y_train, d.z_train, d.z_test), 0, options));
