@@ -20,8 +20,7 @@ Action add_report(CLI::App& app) {
   add_force_flag(cmd, run->force, "an existing report");
   return [run, cmd]() -> int {
     if (!cmd->parsed()) return -1;
-    const ReportResult report = run_report(*run);
-    fmt::print("Wrote {} ({:.1f} MB, self-contained)\n", report.output, static_cast<double>(report.bytes) / 1e6);
+    fmt::print("{}", describe(run_report(*run)));
     return 0;
   };
 }

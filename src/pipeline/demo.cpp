@@ -216,9 +216,7 @@ void run_demo(const DemoRun& run) {
   ReportRun report;
   report.folder = run.out;
   report.force = true;
-  const ReportResult written = run_report(report);
-  tell(say, fmt::format("Wrote {} ({:.1f} MB, self-contained)\n", written.output,
-                        static_cast<double>(written.bytes) / 1e6));
+  tell(say, describe(run_report(report)));
   tell(say, fmt::format("\nDone in {:.1f} min. Open the report: {}\n", minutes_since(start),
                         fs::absolute(out / "report.html").lexically_normal().string()));
 }

@@ -1,5 +1,7 @@
 #include "stx/pipeline/report.hpp"
 
+#include <fmt/format.h>
+
 #include <filesystem>
 
 #include "stx/core/error.hpp"
@@ -17,6 +19,10 @@ ReportResult run_report(ReportRun run) {
   const std::string page = build_run_report(run.folder);
   write_text_atomically(run.output, page);
   return {run.output, page.size()};
+}
+
+std::string describe(const ReportResult& r) {
+  return fmt::format("Wrote {} ({:.1f} MB, self-contained)\n", r.output, static_cast<double>(r.bytes) / 1e6);
 }
 
 }  // namespace stx

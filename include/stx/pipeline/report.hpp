@@ -20,4 +20,7 @@ struct ReportResult {
 
 ReportResult run_report(ReportRun run);
 
+/// What `stx report` prints of a result: the page written and its size.
+std::string describe(const ReportResult& result);
+
 }  // namespace stx
