@@ -7,11 +7,14 @@ over the 50 pathway targets, partial r given log library size, the predicted map
 between maps (the measured maps': printed once) and how many predictions are closest to their
 own measured map. --remove-pcs K scores what is left of the targets after their first K
 principal components: the pathway-specific part beyond the shared axes. With --extra FILE.npz (per-slide arrays named like the slides, spots in the
-cache's order, plus 'names'), the extra features are added as one more group.
+cache's order, plus 'names'), the extra features are added as one more group. --align coral
+re-colours the held-out patient's features with the training features' covariance (CORAL)
+before predicting; --align-strength between 0 and 1 goes part of the way.
 
 Inputs: the feature cache that `stx evaluate`/`stx encode` wrote (--cache, *.h5) and `stx score`
 h5ad files of the same sections (--scores, SECTION.h5ad, with counts in X).
-Usage: feature_signal_across_patients.py --cache stx-cache --scores DIR [--extra F.npz] [--remove-pcs K]"""
+Usage: feature_signal_across_patients.py --cache stx-cache --scores DIR [--extra F.npz] [--remove-pcs K]
+       [--align coral|coral-cov] [--align-strength S]"""
 import argparse
 import glob
 import os
@@ -63,6 +66,31 @@ def metrics(y, p, depth):
     return r.mean(), partial.mean(), between, own
 
 
+def matrix_power(c, power):
+    """c^power of a symmetric positive semi-definite matrix, eigenvalues floored for stability."""
+    w, v = np.linalg.eigh(c)
+    w = np.maximum(w, 1e-6 * max(w.max(), 1e-12))
+    return (v * w ** power) @ v.T
+
+
+def align(x_new, x_ref, how):
+    """Meet a new patient's features half way (Sun et al. 2016, CORAL): re-colour x_new so its
+    covariance is x_ref's. 'coral' also moves its mean onto x_ref's; 'coral-cov' keeps its own
+    mean (second-order statistics only, so a real shift in tissue composition survives)."""
+    if how == "none":
+        return x_new
+    mu_new, mu_ref = x_new.mean(0), x_ref.mean(0)
+    sd = x_ref.std(0) + 1e-9  # work in the reference's units, so no feature's scale dominates
+    z_new, z_ref = (x_new - mu_new) / sd, (x_ref - mu_ref) / sd
+    lift = matrix_power(np.cov(z_new, rowvar=False) + 1e-3 * np.eye(z_new.shape[1]), -STRENGTH / 2) @ \
+        matrix_power(np.cov(z_ref, rowvar=False) + 1e-3 * np.eye(z_new.shape[1]), STRENGTH / 2)
+    centre = mu_ref if how == "coral" else mu_new
+    return (z_new @ lift) * sd + centre
+
+
+ALIGN, STRENGTH = "none", 1.0
+
+
 def fit(slides, columns):
     """lambda by leave one training section out, then C2-C5 -> B4."""
     best = None
@@ -78,7 +106,7 @@ def fit(slides, columns):
             best = (np.mean(rs), lam)
     xtr = np.vstack([slides[s][0][:, columns] for s in TRAIN])
     ytr = np.vstack([slides[s][1] for s in TRAIN])
-    p = ridge(xtr, ytr, slides[TEST][0][:, columns], best[1])
+    p = ridge(xtr, ytr, align(slides[TEST][0][:, columns], xtr, ALIGN), best[1])
     return metrics(slides[TEST][1], p, slides[TEST][2]) + (best[1], best[0])
 
 
@@ -87,7 +115,8 @@ def fit_reverse(slides, columns, lam):
     the mean over the four sections of mean r and partial r."""
     out = []
     for held in TRAIN:
-        p = ridge(slides[TEST][0][:, columns], slides[TEST][1], slides[held][0][:, columns], lam)
+        x_ref = slides[TEST][0][:, columns]
+        p = ridge(x_ref, slides[TEST][1], align(slides[held][0][:, columns], x_ref, ALIGN), lam)
         out.append(metrics(slides[held][1], p, slides[held][2])[:2])
     return np.mean(out, axis=0)
 
@@ -119,7 +148,13 @@ def main():
     ap.add_argument("--remove-pcs", type=int, default=0,
                     help="score the targets left after removing their first K principal components "
                          "(fitted on the training sections' standardised targets): pathway-specific signal")
+    ap.add_argument("--align", choices=["none", "coral", "coral-cov"], default="none",
+                    help="align the held-out patient's features to the training features' statistics")
+    ap.add_argument("--align-strength", type=float, default=1.0,
+                    help="0 leaves the features as they are, 1 matches the covariance fully")
     a = ap.parse_args()
+    global ALIGN, STRENGTH
+    ALIGN, STRENGTH = a.align, a.align_strength
     slides = {s: list(load(a.cache, a.scores, s)) for s in TRAIN + [TEST]}
     if a.remove_pcs > 0:
         y_train = np.vstack([slides[s][1] for s in TRAIN])
