@@ -11,9 +11,9 @@
 #include <map>
 
 #include "stx/stats/ridge.hpp"
-#include "stx/histology/encoder.hpp"
-#include "stx/histology/feature_cache.hpp"
-#include "stx/io/read_slide.hpp"
+#include "stx/histology/encoders/encoder.hpp"
+#include "stx/histology/encoders/feature_cache.hpp"
+#include "stx/io/readers/read_slide.hpp"
 #include "stx/pathways/gene_sets.hpp"
 #include "stx/pathways/scoring.hpp"
 

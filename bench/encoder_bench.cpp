@@ -12,8 +12,8 @@
 #include <cstdlib>
 #include <iostream>
 
-#include "stx/histology/encoder.hpp"
-#include "stx/io/read_slide.hpp"
+#include "stx/histology/encoders/encoder.hpp"
+#include "stx/io/readers/read_slide.hpp"
 
 namespace {
 

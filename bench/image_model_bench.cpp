@@ -14,8 +14,8 @@
 #include <iostream>
 #include <memory>
 
-#include "stx/histology/swin.hpp"
-#include "stx/histology/vit.hpp"
+#include "stx/histology/torch/swin.hpp"
+#include "stx/histology/torch/vit.hpp"
 
 namespace {
 

@@ -13,7 +13,7 @@
 #include <sstream>
 
 #include "stx/stats/stats.hpp"
-#include "stx/io/read_slide.hpp"
+#include "stx/io/readers/read_slide.hpp"
 #include "stx/pathways/gene_sets.hpp"
 #include "stx/expression/normalize.hpp"
 #include "stx/pathways/scoring.hpp"

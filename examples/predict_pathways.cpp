@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "stx/core/error.hpp"
-#include "stx/io/read_slide.hpp"
+#include "stx/io/readers/read_slide.hpp"
 #include "stx/pathways/gene_sets.hpp"
 #include "stx/pathways/scoring.hpp"
 #include "stx/pipeline/predict.hpp"

@@ -4,7 +4,7 @@
 
 #include "fuzz_input_file.hpp"
 #include "stx/core/error.hpp"
-#include "stx/io/image.hpp"
+#include "stx/io/image/image.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   try {

@@ -8,7 +8,7 @@
 
 #include "fuzz_input_file.hpp"
 #include "stx/core/error.hpp"
-#include "tenx_matrix.hpp"
+#include "readers/tenx_matrix.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static const std::string dir = [] {

@@ -3,7 +3,7 @@
 #include <string>
 
 #include "stx/core/error.hpp"
-#include "stx/io/parquet.hpp"
+#include "stx/io/parquet/parquet.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   try {

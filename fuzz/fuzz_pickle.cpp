@@ -4,7 +4,7 @@
 #include <string>
 
 #include "stx/core/error.hpp"
-#include "torch_pickle.hpp"
+#include "weights/torch_pickle.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   try {

@@ -10,7 +10,7 @@
 
 #include "fuzz_input_file.hpp"
 #include "stx/core/error.hpp"
-#include "stx/io/image.hpp"
+#include "stx/io/image/image.hpp"
 #include "tiff_tag_patch.hpp"
 
 namespace {

@@ -7,7 +7,7 @@
 
 #include "fuzz_input_file.hpp"
 #include "stx/core/error.hpp"
-#include "stx/io/read_slide.hpp"
+#include "stx/io/readers/read_slide.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static const std::string dir = [] {

@@ -3,7 +3,7 @@
 
 #include "fuzz_input_file.hpp"
 #include "stx/core/error.hpp"
-#include "torchscript_sidecar.hpp"
+#include "weights/torchscript_sidecar.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   try {

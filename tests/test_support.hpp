@@ -13,9 +13,24 @@
 #include <string>
 
 #include "stx/core/error.hpp"
+#include "stx/io/slide/csr_matrix.hpp"
 #include "test_paths.hpp"
 
 namespace stx::test {
+
+/// One row of a hand-written CSR matrix: its non-zero columns and their values.
+struct CsrRow {
+  std::vector<int32_t> cols;
+  std::vector<float> values;
+};
+
+/// A CSR matrix of `n_cols` columns, written row by row.
+inline CsrMatrix csr_rows(int64_t n_cols, const std::vector<CsrRow>& rows) {
+  CsrMatrix m;
+  m.n_cols = n_cols;
+  for (const auto& row : rows) m.append_row(row.cols, row.values);
+  return m;
+}
 
 /// A file under ../shared/data (or $STX_SHARED_DATA_DIR). Only the `data` tier reads it: suites
 /// named *OnSharedData, so that the unit tier runs on a clone without ../shared.

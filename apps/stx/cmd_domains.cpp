@@ -1,5 +1,4 @@
 // `stx domains`: the options of run_domains (stx/pipeline/domains.hpp).
-#include <fmt/format.h>
 
 #include <memory>
 
@@ -57,11 +56,7 @@ Action add_domains(CLI::App& app) {
   add_out_folder_option(cmd, run->out, "Output folder")->required();
   add_force_flag(cmd, run->force, "existing outputs");
 
-  return [run, cmd]() -> int {
-    if (!cmd->parsed()) return -1;
-    fmt::print("{}", describe(run_domains(*run)));
-    return 0;
-  };
+  return print_result_when_parsed(cmd, run, run_domains);
 }
 
 }  // namespace stx::cli

@@ -1,11 +1,10 @@
 // `stx nuclei IMAGE -o nuclei.tsv`: the options of run_nuclei (stx/pipeline/nuclei.hpp).
-#include <fmt/format.h>
 
 #include <memory>
 
 #include "commands.hpp"
 #include "shared_options.hpp"
-#include "stx/io/slide.hpp"
+#include "stx/io/slide/slide.hpp"
 #include "stx/pipeline/nuclei.hpp"
 
 namespace stx::cli {
@@ -20,11 +19,7 @@ Action add_nuclei(CLI::App& app) {
   add_nucleus_options(cmd, run->options);
   add_threads_option(cmd, run->threads);
   add_force_flag(cmd, run->force, "an existing table");
-  return [run, cmd]() -> int {
-    if (!cmd->parsed()) return -1;
-    fmt::print("{}", describe(run_nuclei(*run)));
-    return 0;
-  };
+  return print_result_when_parsed(cmd, run, run_nuclei);
 }
 
 }  // namespace stx::cli

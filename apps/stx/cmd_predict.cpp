@@ -1,6 +1,5 @@
 // `stx predict <slide or H&E image> --model model.pt`: the options of run_predict
 // (stx/pipeline/predict.hpp).
-#include <fmt/format.h>
 
 #include <memory>
 
@@ -48,11 +47,7 @@ Action add_predict(CLI::App& app) {
   add_device_option(cmd, run->device, "vit, swin encoders");
   add_force_flag(cmd, run->force, "existing outputs");
 
-  return [run, cmd]() -> int {
-    if (!cmd->parsed()) return -1;
-    fmt::print("{}", describe(run_predict(*run)));
-    return 0;
-  };
+  return print_result_when_parsed(cmd, run, run_predict);
 }
 
 }  // namespace stx::cli

@@ -1,5 +1,4 @@
 // `stx report RUN`: the options of run_report (stx/pipeline/report.hpp).
-#include <fmt/format.h>
 
 #include <memory>
 
@@ -18,11 +17,7 @@ Action add_report(CLI::App& app) {
       ->required();
   add_output_option(cmd, run->output, "HTML file (default: RUN/report.html)");
   add_force_flag(cmd, run->force, "an existing report");
-  return [run, cmd]() -> int {
-    if (!cmd->parsed()) return -1;
-    fmt::print("{}", describe(run_report(*run)));
-    return 0;
-  };
+  return print_result_when_parsed(cmd, run, run_report);
 }
 
 }  // namespace stx::cli

@@ -4,14 +4,26 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <fmt/format.h>
 
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
 namespace stx::cli {
 
 using Action = std::function<int()>;
+
+/// The action of a subcommand whose whole job is `run_x(*run)`: prints describe(result).
+template <class Run, class RunFunction>
+Action print_result_when_parsed(const CLI::App* cmd, std::shared_ptr<Run> run, RunFunction run_x) {
+  return [cmd, run = std::move(run), run_x]() -> int {
+    if (!cmd->parsed()) return -1;
+    fmt::print("{}", describe(run_x(*run)));
+    return 0;
+  };
+}
 
 Action add_ingest(CLI::App& app);
 Action add_score(CLI::App& app);

@@ -6,10 +6,10 @@
 #include <cmath>
 
 #include "stx/core/name_table.hpp"
-#include "stx/histology/encoder.hpp"
-#include "stx/histology/nuclei.hpp"
-#include "stx/histology/tissue.hpp"
-#include "stx/io/read_slide.hpp"
+#include "stx/histology/encoders/encoder.hpp"
+#include "stx/histology/image/nuclei.hpp"
+#include "stx/histology/image/tissue.hpp"
+#include "stx/io/readers/read_slide.hpp"
 #include "stx/pathways/scoring.hpp"
 
 namespace stx::cli {

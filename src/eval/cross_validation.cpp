@@ -17,7 +17,7 @@
 #include "stx/core/table_numbers.hpp"
 #include "stx/stats/map_specificity.hpp"
 #include "stx/stats/metrics.hpp"
-#include "stx/io/tsv_writer.hpp"
+#include "stx/io/files/tsv_writer.hpp"
 
 namespace stx {
 

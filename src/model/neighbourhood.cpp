@@ -5,7 +5,7 @@
 #include <numeric>
 
 #include "stx/core/error.hpp"
-#include "stx/io/spot_graph.hpp"
+#include "stx/io/slide/spot_graph.hpp"
 
 namespace stx {
 

@@ -4,8 +4,8 @@
 #include <filesystem>
 
 #include "stx/core/error.hpp"
-#include "stx/io/h5ad.hpp"
-#include "stx/io/tsv_writer.hpp"
+#include "stx/io/hdf5/h5ad.hpp"
+#include "stx/io/files/tsv_writer.hpp"
 
 namespace stx {
 namespace fs = std::filesystem;

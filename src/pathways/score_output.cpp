@@ -4,7 +4,7 @@
 
 #include "stx/core/error.hpp"
 #include "stx/core/run_folder.hpp"
-#include "stx/io/tsv_writer.hpp"
+#include "stx/io/files/tsv_writer.hpp"
 
 namespace stx {
 

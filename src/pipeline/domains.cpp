@@ -9,7 +9,7 @@
 #include "stx/core/error.hpp"
 #include "stx/core/log.hpp"
 #include "stx/core/run_folder.hpp"
-#include "stx/io/h5ad.hpp"
+#include "stx/io/hdf5/h5ad.hpp"
 #include "stx/outputs/domain_outputs.hpp"
 #include "stx/pathways/gene_sets.hpp"
 #include "stx/pathways/scoring.hpp"

@@ -3,7 +3,7 @@
 #include <chrono>
 
 #include "stx/core/log.hpp"
-#include "stx/histology/feature_cache.hpp"
+#include "stx/histology/encoders/feature_cache.hpp"
 
 namespace stx {
 

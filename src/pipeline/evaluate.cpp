@@ -8,7 +8,7 @@
 #include "stx/core/error.hpp"
 #include "stx/core/log.hpp"
 #include "stx/core/run_folder.hpp"
-#include "stx/io/atomic_file.hpp"
+#include "stx/io/files/atomic_file.hpp"
 #include "stx/pipeline/inputs.hpp"
 #include "stx/eval/cross_validation.hpp"
 #include "stx/eval/spatial_stripes.hpp"

@@ -9,8 +9,8 @@
 
 #include "stx/core/error.hpp"
 #include "stx/core/text_lines.hpp"
-#include "stx/io/atomic_file.hpp"
-#include "stx/io/read_slide.hpp"
+#include "stx/io/files/atomic_file.hpp"
+#include "stx/io/readers/read_slide.hpp"
 #include "stx/outputs/geojson.hpp"
 #include "stx/pipeline/inputs.hpp"
 

@@ -1,7 +1,7 @@
 #include "stx/pipeline/ingest.hpp"
 
 #include "stx/core/log.hpp"
-#include "stx/io/h5ad.hpp"
+#include "stx/io/hdf5/h5ad.hpp"
 #include "stx/outputs/slide_summary_text.hpp"
 
 namespace stx {

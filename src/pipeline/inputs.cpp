@@ -5,7 +5,7 @@
 #include <filesystem>
 
 #include "stx/core/error.hpp"
-#include "stx/io/cell_centres.hpp"
+#include "stx/io/readers/cell_centres.hpp"
 
 namespace stx {
 namespace fs = std::filesystem;

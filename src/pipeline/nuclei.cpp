@@ -7,7 +7,7 @@
 #include <cmath>
 
 #include "stx/core/error.hpp"
-#include "stx/io/image.hpp"
+#include "stx/io/image/image.hpp"
 #include "stx/pipeline/inputs.hpp"
 
 namespace stx {

@@ -8,7 +8,7 @@
 
 #include "stx/core/error.hpp"
 #include "stx/core/log.hpp"
-#include "stx/histology/feature_cache.hpp"
+#include "stx/histology/encoders/feature_cache.hpp"
 #include "stx/outputs/geojson.hpp"
 #include "stx/outputs/prediction_files.hpp"
 #include "stx/pipeline/model_registry.hpp"

@@ -5,7 +5,7 @@
 #include <filesystem>
 
 #include "stx/core/error.hpp"
-#include "stx/io/atomic_file.hpp"
+#include "stx/io/files/atomic_file.hpp"
 #include "stx/pipeline/inputs.hpp"
 #include "stx/report/run_report.hpp"
 

@@ -7,8 +7,8 @@
 
 #include "stx/core/error.hpp"
 #include "stx/core/log.hpp"
-#include "stx/io/atomic_file.hpp"
-#include "stx/io/h5ad.hpp"
+#include "stx/io/files/atomic_file.hpp"
+#include "stx/io/hdf5/h5ad.hpp"
 #include "stx/pathways/score_output.hpp"
 #include "stx/pathways/score_qc.hpp"
 

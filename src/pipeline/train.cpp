@@ -8,7 +8,7 @@
 #include <set>
 
 #include "stx/core/error.hpp"
-#include "stx/io/atomic_file.hpp"
+#include "stx/io/files/atomic_file.hpp"
 #include "stx/pipeline/inputs.hpp"
 #include "stx/train/train_option_table.hpp"
 

@@ -6,7 +6,7 @@
 #include <map>
 
 #include "stx/core/error.hpp"
-#include "stx/io/slide_groups.hpp"
+#include "stx/io/slide/slide_groups.hpp"
 #include "stx/pathways/scoring.hpp"
 #include "stx/pipeline/inputs.hpp"
 #include "stx/stats/fold_plan.hpp"

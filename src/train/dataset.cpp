@@ -6,7 +6,7 @@
 
 #include "stx/core/error.hpp"
 #include "stx/core/log.hpp"
-#include "stx/histology/feature_cache.hpp"
+#include "stx/histology/encoders/feature_cache.hpp"
 
 namespace stx {
 

@@ -5,7 +5,7 @@
 #include "model_metadata.hpp"
 #include "stx/core/error.hpp"
 #include "stx/core/log.hpp"
-#include "stx/io/atomic_file.hpp"
+#include "stx/io/files/atomic_file.hpp"
 #include "stx/torch/archive_code.hpp"
 
 namespace stx {

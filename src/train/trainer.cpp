@@ -24,7 +24,7 @@
 #include "model_metadata.hpp"
 #include "stx/core/error.hpp"
 #include "stx/core/log.hpp"
-#include "stx/io/atomic_file.hpp"
+#include "stx/io/files/atomic_file.hpp"
 #include "stx/train/train_option_table.hpp"
 #include "stx/torch/tensor_values.hpp"
 #include "gradient_sync.hpp"

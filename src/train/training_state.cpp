@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "stx/core/error.hpp"
-#include "stx/io/atomic_file.hpp"
+#include "stx/io/files/atomic_file.hpp"
 #include "stx/torch/archive_code.hpp"
 #include "trained_model_impl.hpp"
 

@@ -8,7 +8,7 @@
 
 #include "stx/viz/colours.hpp"
 #include "stx/core/error.hpp"
-#include "stx/io/atomic_file.hpp"
+#include "stx/io/files/atomic_file.hpp"
 #include "text.hpp"
 
 namespace stx {

@@ -9,7 +9,7 @@
 
 #include "stx/viz/colours.hpp"
 #include "stx/core/error.hpp"
-#include "stx/io/spot_graph.hpp"
+#include "stx/io/slide/spot_graph.hpp"
 #include "text.hpp"
 
 namespace stx {

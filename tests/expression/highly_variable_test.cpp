@@ -8,14 +8,7 @@ namespace stx {
 namespace {
 
 // [[0 2 0 1] [1 0 0 3] [0 2 5 0]]
-CsrMatrix example() {
-  CsrMatrix m;
-  m.n_cols = 4;
-  m.append_row({1, 3}, {2.f, 1.f});
-  m.append_row({0, 3}, {1.f, 3.f});
-  m.append_row({1, 2}, {2.f, 5.f});
-  return m;
-}
+CsrMatrix example() { return test::csr_rows(4, {{{1, 3}, {2, 1}}, {{0, 3}, {1, 3}}, {{1, 2}, {2, 5}}}); }
 
 TEST(HighlyVariableGenes, RankByPopulationVarianceAsNumpy) {
   GeneMoments moments(4);

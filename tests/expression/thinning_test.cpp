@@ -13,12 +13,7 @@ namespace {
 
 // Spot 0: 10 counts (below the target); spot 1: 1,000 over five genes; spot 2: 300.
 CsrMatrix three_spots() {
-  CsrMatrix m;
-  m.n_cols = 6;
-  m.append_row({0, 3}, {4, 6});
-  m.append_row({0, 1, 2, 4, 5}, {500, 250, 125, 100, 25});
-  m.append_row({1, 5}, {200, 100});
-  return m;
+  return test::csr_rows(6, {{{0, 3}, {4, 6}}, {{0, 1, 2, 4, 5}, {500, 250, 125, 100, 25}}, {{1, 5}, {200, 100}}});
 }
 
 TEST(Thinning, SameSeedSameCountsAnyThreads) {

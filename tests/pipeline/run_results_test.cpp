@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "stx/io/read_slide.hpp"
+#include "stx/io/readers/read_slide.hpp"
 #include "stx/pipeline/encode.hpp"
 #include "stx/pipeline/predict.hpp"
 #include "stx/pipeline/score.hpp"

@@ -10,7 +10,7 @@
 #include <set>
 
 #include "stx/core/error.hpp"
-#include "stx/io/slide_groups.hpp"
+#include "stx/io/slide/slide_groups.hpp"
 #include "test_support.hpp"
 
 namespace stx {

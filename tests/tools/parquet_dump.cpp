@@ -7,7 +7,7 @@
 #include <iostream>
 
 #include "stx/core/error.hpp"
-#include "stx/io/parquet.hpp"
+#include "stx/io/parquet/parquet.hpp"
 
 int main(int argc, char** argv) {
   if (argc != 2) {

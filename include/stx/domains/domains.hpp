@@ -15,7 +15,7 @@
 #include "stx/domains/potts.hpp"
 #include "stx/stats/column_scale.hpp"
 #include "stx/stats/dense_matrix.hpp"
-#include "stx/io/spot_graph.hpp"
+#include "stx/io/slide/spot_graph.hpp"
 
 namespace stx {
 

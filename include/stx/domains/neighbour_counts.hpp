@@ -6,8 +6,8 @@
 // principal components far more than smoothing the components afterwards.
 #pragma once
 
-#include "stx/io/csr_matrix.hpp"
-#include "stx/io/spot_graph.hpp"
+#include "stx/io/slide/csr_matrix.hpp"
+#include "stx/io/slide/spot_graph.hpp"
 
 namespace stx {
 

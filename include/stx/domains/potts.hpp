@@ -11,7 +11,7 @@
 
 #include <vector>
 
-#include "stx/io/spot_graph.hpp"
+#include "stx/io/slide/spot_graph.hpp"
 #include "stx/stats/dense_matrix.hpp"
 
 namespace stx {

@@ -17,7 +17,7 @@
 
 #include "stx/core/name_table.hpp"
 #include "stx/domains/domains.hpp"
-#include "stx/io/slide.hpp"
+#include "stx/io/slide/slide.hpp"
 
 namespace stx {
 

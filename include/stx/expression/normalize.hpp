@@ -3,7 +3,7 @@
 // counts stays all-zero and is reported by the scorers as flagged, not silently scored.
 #pragma once
 
-#include "stx/io/csr_matrix.hpp"
+#include "stx/io/slide/csr_matrix.hpp"
 
 namespace stx {
 

@@ -8,7 +8,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "stx/io/csr_matrix.hpp"
+#include "stx/io/slide/csr_matrix.hpp"
 
 namespace stx {
 

@@ -7,7 +7,7 @@
 
 #include <cstdint>
 
-#include "stx/io/csr_matrix.hpp"
+#include "stx/io/slide/csr_matrix.hpp"
 
 namespace stx {
 

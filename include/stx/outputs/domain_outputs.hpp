@@ -13,9 +13,9 @@
 
 #include "stx/domains/domain_summary.hpp"
 #include "stx/domains/slide_domains.hpp"
-#include "stx/io/atomic_file.hpp"
-#include "stx/io/slide.hpp"
-#include "stx/io/tsv_writer.hpp"
+#include "stx/io/files/atomic_file.hpp"
+#include "stx/io/slide/slide.hpp"
+#include "stx/io/files/tsv_writer.hpp"
 
 namespace stx {
 

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "stx/io/slide.hpp"
+#include "stx/io/slide/slide.hpp"
 
 namespace stx {
 

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "stx/io/slide.hpp"
+#include "stx/io/slide/slide.hpp"
 #include "stx/train/slide_data.hpp"
 #include "stx/train/trained_model.hpp"
 

@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "stx/io/atomic_file.hpp"
-#include "stx/io/slide.hpp"
+#include "stx/io/files/atomic_file.hpp"
+#include "stx/io/slide/slide.hpp"
 #include "stx/train/slide_data.hpp"
 #include "stx/train/trained_model.hpp"
 

@@ -5,7 +5,7 @@
 
 #include <string>
 
-#include "stx/io/slide.hpp"
+#include "stx/io/slide/slide.hpp"
 
 namespace stx {
 

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "stx/io/slide.hpp"
+#include "stx/io/slide/slide.hpp"
 #include "stx/pathways/scoring.hpp"
 
 namespace stx {

@@ -11,9 +11,9 @@
 
 #include <vector>
 
-#include "stx/io/csr_matrix.hpp"
-#include "stx/io/slide.hpp"
-#include "stx/io/spot_graph.hpp"
+#include "stx/io/slide/csr_matrix.hpp"
+#include "stx/io/slide/slide.hpp"
+#include "stx/io/slide/spot_graph.hpp"
 #include "stx/pathways/scoring.hpp"
 
 namespace stx {

@@ -21,7 +21,7 @@
 #include <vector>
 
 #include "stx/core/name_table.hpp"
-#include "stx/io/csr_matrix.hpp"
+#include "stx/io/slide/csr_matrix.hpp"
 #include "stx/pathways/gene_sets.hpp"
 
 namespace stx {

@@ -5,8 +5,8 @@
 #include <cstdint>
 #include <string>
 
-#include "stx/histology/encoder.hpp"
-#include "stx/histology/tissue.hpp"
+#include "stx/histology/encoders/encoder.hpp"
+#include "stx/histology/image/tissue.hpp"
 #include "stx/pipeline/inputs.hpp"
 
 namespace stx {

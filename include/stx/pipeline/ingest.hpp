@@ -3,7 +3,7 @@
 
 #include <string>
 
-#include "stx/io/slide.hpp"
+#include "stx/io/slide/slide.hpp"
 #include "stx/outputs/slide_summary_text.hpp"
 #include "stx/pipeline/inputs.hpp"
 

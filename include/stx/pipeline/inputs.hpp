@@ -6,8 +6,8 @@
 #include <utility>
 #include <vector>
 
-#include "stx/histology/tissue.hpp"
-#include "stx/io/read_slide.hpp"
+#include "stx/histology/image/tissue.hpp"
+#include "stx/io/readers/read_slide.hpp"
 
 namespace stx {
 

@@ -5,7 +5,7 @@
 
 #include <string>
 
-#include "stx/histology/nuclei.hpp"
+#include "stx/histology/image/nuclei.hpp"
 
 namespace stx {
 

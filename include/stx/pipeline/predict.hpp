@@ -8,9 +8,9 @@
 #include <string>
 #include <vector>
 
-#include "stx/histology/encoder.hpp"
-#include "stx/histology/nuclei.hpp"
-#include "stx/histology/tissue.hpp"
+#include "stx/histology/encoders/encoder.hpp"
+#include "stx/histology/image/nuclei.hpp"
+#include "stx/histology/image/tissue.hpp"
 #include "stx/outputs/prediction_maps.hpp"
 #include "stx/pipeline/inputs.hpp"
 #include "stx/pipeline/nuclei.hpp"

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "stx/io/read_slide.hpp"
+#include "stx/io/readers/read_slide.hpp"
 #include "stx/train/dataset.hpp"
 #include "stx/train/trainer.hpp"
 

@@ -7,9 +7,9 @@
 #include <string>
 #include <vector>
 
-#include "stx/histology/encoder.hpp"
-#include "stx/histology/vit.hpp"
-#include "stx/io/read_slide.hpp"
+#include "stx/histology/encoders/encoder.hpp"
+#include "stx/histology/torch/vit.hpp"
+#include "stx/io/readers/read_slide.hpp"
 #include "stx/pathways/scoring.hpp"
 #include "stx/train/slide_data.hpp"
 #include "stx/train/trained_model.hpp"

@@ -11,8 +11,8 @@
 
 #include "stx/stats/column_scale.hpp"
 #include "stx/core/name_table.hpp"
-#include "stx/histology/feature_cache.hpp"
-#include "stx/io/slide.hpp"
+#include "stx/histology/encoders/feature_cache.hpp"
+#include "stx/io/slide/slide.hpp"
 #include "stx/pathways/gene_sets.hpp"
 #include "stx/pathways/scoring.hpp"
 

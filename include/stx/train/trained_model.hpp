@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "stx/histology/vit_tail_shape.hpp"
+#include "stx/histology/torch/vit_tail_shape.hpp"
 #include "stx/model/quadflow_options.hpp"
 #include "stx/train/slide_data.hpp"
 

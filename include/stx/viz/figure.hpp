@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "stx/io/atomic_file.hpp"
+#include "stx/io/files/atomic_file.hpp"
 
 namespace stx {
 

@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "stx/io/image.hpp"
+#include "stx/io/image/image.hpp"
 
 namespace stx {
 

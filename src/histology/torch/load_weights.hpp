@@ -5,7 +5,7 @@
 
 #include <string>
 
-#include "stx/histology/weights.hpp"
+#include "stx/histology/weights/weights.hpp"
 #include "stx/torch/torch_compat.hpp"
 
 namespace stx {

@@ -3,7 +3,7 @@
 #include <filesystem>
 #include <optional>
 
-#include "../patches.hpp"
+#include "../encoders/patches.hpp"
 #include "stx/core/error.hpp"
 #include "stx/core/hash.hpp"
 

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "stx/histology/encoder.hpp"
+#include "stx/histology/encoders/encoder.hpp"
 
 namespace stx {
 

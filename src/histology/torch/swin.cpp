@@ -3,7 +3,7 @@
 // whole windows, cyclic shift, windows, attention with relative position bias and the -100
 // mask between regions that the shift brought together, then back). Layout inside the model:
 // (B, H, W, C). Legend: nW windows, N = window^2 tokens per window, d = C / heads.
-#include "stx/histology/swin.hpp"
+#include "stx/histology/torch/swin.hpp"
 
 #include <array>
 #include <cmath>
@@ -15,7 +15,7 @@
 #include "patch_tensor.hpp"
 #include "stx/torch/tensor_values.hpp"
 #include "stx/core/error.hpp"
-#include "stx/histology/weights.hpp"
+#include "stx/histology/weights/weights.hpp"
 #include "stx/torch/torch_compat.hpp"
 
 namespace stx {

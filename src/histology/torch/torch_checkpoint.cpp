@@ -7,11 +7,11 @@
 #include <fstream>
 #include <map>
 
-#include "../torch_pickle.hpp"
+#include "../weights/torch_pickle.hpp"
 #include "archive_entries.hpp"
-#include "../weight_dtypes.hpp"
+#include "../weights/weight_dtypes.hpp"
 #include "stx/core/error.hpp"
-#include "stx/histology/weights.hpp"
+#include "stx/histology/weights/weights.hpp"
 #include "stx/torch/torch_compat.hpp"
 
 namespace stx {

@@ -1,12 +1,12 @@
 // TorchScriptEncoder: loads a torch.jit export and its JSON sidecar, normalises patches as the
 // sidecar says, runs batches under inference mode, pools tokens. See torchscript_encoder.hpp.
-#include "stx/histology/torchscript_encoder.hpp"
+#include "stx/histology/torch/torchscript_encoder.hpp"
 
 #include <array>
 #include <filesystem>
 
-#include "../patches.hpp"
-#include "../torchscript_sidecar.hpp"
+#include "../encoders/patches.hpp"
+#include "../weights/torchscript_sidecar.hpp"
 #include "stx/core/error.hpp"
 #include "stx/core/hash.hpp"
 #include "patch_tensor.hpp"

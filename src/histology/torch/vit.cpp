@@ -1,17 +1,17 @@
 // NativeViT: timm-named ViT modules in LibTorch, weights from safetensors. See vit.hpp.
 // Shapes: B batch, N = 1 + (image / patch)^2 tokens, D width, H heads, d = D / H.
-#include "stx/histology/vit.hpp"
+#include "stx/histology/torch/vit.hpp"
 
 
 #include <array>
 #include <filesystem>
 #include <regex>
 
-#include "../patches.hpp"
+#include "../encoders/patches.hpp"
 #include "stx/core/error.hpp"
 #include "stx/core/hash.hpp"
 #include "stx/histology/torch/vit_tail.hpp"
-#include "stx/histology/weights.hpp"
+#include "stx/histology/weights/weights.hpp"
 #include "load_weights.hpp"
 #include "backbone_runner.hpp"
 #include "native_encoder.hpp"

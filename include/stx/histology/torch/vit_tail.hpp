@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <string>
 
-#include "stx/histology/vit.hpp"
+#include "stx/histology/torch/vit.hpp"
 #include "stx/torch/torch_compat.hpp"
 
 namespace stx {
