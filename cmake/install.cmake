@@ -6,7 +6,7 @@ include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
 
 set(STX_LAYERS stx_core stx_stats stx_io stx_expression stx_pathways stx_torch_support stx_histology
-               stx_histology_torch stx_encoders stx_model stx_train stx_eval stx_domains stx_viz stx_report
+               stx_histology_torch stx_encoders stx_model stx_train stx_eval stx_explain stx_domains stx_viz stx_report
                stx_outputs stx_pipeline)
 foreach(layer IN LISTS STX_LAYERS ITEMS stx_warnings stx_allocator)
   string(REGEX REPLACE "^stx_" "" short ${layer})

@@ -15,9 +15,7 @@ Action add_predict(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand(
       "predict", "Predict pathway activity and gene expression from H&E alone");
   add_slide_options(cmd, run->slide, /*image_alone=*/true);
-  cmd->add_option("-m,--model", run->model,
-                  "model.pt written by stx train, or a shipped model's name (stx models) [the shipped "
-                  "her2st-builtin]");
+  add_model_option(cmd, run->model);
   add_output_option(cmd, run->output, "Write predictions as .h5ad")->required();
   add_tsv_option(cmd, run->tsv, "Also write spots x (pathways, genes) as TSV");
   add_geojson_option(cmd, run->geojson,

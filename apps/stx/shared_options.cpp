@@ -100,6 +100,12 @@ CLI::Option* add_seed_option(CLI::App* cmd, uint64_t& seed, const std::string& w
   return cmd->add_option("--seed", seed, "Seed for " + what)->check(CLI::NonNegativeNumber)->capture_default_str();
 }
 
+CLI::Option* add_model_option(CLI::App* cmd, std::string& model) {
+  return cmd->add_option("-m,--model", model,
+                         "model.pt written by stx train, or a shipped model's name (stx models) [the shipped "
+                         "her2st-builtin]");
+}
+
 CLI::Option* add_genesets_option(CLI::App* cmd, std::string& gene_sets) {
   return cmd->add_option("--genesets", gene_sets, "'hallmarks' (built in) or a GMT file")->capture_default_str();
 }

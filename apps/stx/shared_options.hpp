@@ -59,6 +59,9 @@ CLI::Option* add_json_flag(CLI::App* cmd, bool& json, const std::string& what);
 /// --seed N (non-negative): "Seed for <what>".
 CLI::Option* add_seed_option(CLI::App* cmd, uint64_t& seed, const std::string& what);
 
+/// -m,--model: a model file or a shipped model's name (the default one when not given).
+CLI::Option* add_model_option(CLI::App* cmd, std::string& model);
+
 /// --genesets: 'hallmarks' (built in) or a GMT file.
 CLI::Option* add_genesets_option(CLI::App* cmd, std::string& gene_sets);
 

@@ -149,6 +149,14 @@ QuadFlowOutput QuadFlowImpl::forward(const torch::Tensor& features, const Neighb
   return out;
 }
 
+std::pair<torch::Tensor, torch::Tensor> QuadFlowImpl::decoder_matrices() const {
+  torch::NoGradGuard no_grad;
+  const auto through_sets = decoder_weight_ * membership_;
+  const auto through_residual = options_.residual_rank > 0 ? torch::matmul(residual_down_, residual_up_)
+                                                           : torch::zeros_like(through_sets);
+  return {through_sets, through_residual};
+}
+
 torch::Tensor linear_path_input(const torch::Tensor& features, const Neighbourhood& nb,
                                 const QuadFlowOptions& options) {
   return options.linear_path_neighbours ? torch::cat({features, neighbour_mean(features, nb)}, 1) : features;

@@ -9,7 +9,7 @@ import sys
 # Lowest first. histology/torch and the encoder registry belong to histology; src/torch_support
 # publishes include/stx/torch/.
 LAYERS = ["core", "stats", "io", "expression", "pathways", "torch", "histology", "model", "train",
-          "eval", "domains", "viz", "report", "outputs", "pipeline", "apps"]
+          "eval", "explain", "domains", "viz", "report", "outputs", "pipeline", "apps"]
 FOLDER_LAYER = {"torch_support": "torch"}
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)
 

@@ -40,7 +40,7 @@ with tempfile.TemporaryDirectory() as tmp:
         c.check(path.exists(), f"not installed: {path.relative_to(prefix)}")
     pc = (prefix / "lib" / "pkgconfig" / "spatialtranscriptomer.pc").read_text()
     libs = sorted(p.name[3:-2] for p in (prefix / "lib").glob("libstx_*.a"))
-    c.check(len(libs) == 17 and all(f"-l{lib}" in pc for lib in libs), f"pkg-config Libs vs installed {libs}: {pc}")
+    c.check(len(libs) == 18 and all(f"-l{lib}" in pc for lib in libs), f"pkg-config Libs vs installed {libs}: {pc}")
 
     examples = tmp / "examples"
     launcher = ["-DCMAKE_CXX_COMPILER_LAUNCHER=ccache"] if subprocess.run(["which", "ccache"], capture_output=True).returncode == 0 else []

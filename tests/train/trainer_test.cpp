@@ -240,6 +240,60 @@ TEST(Trainer, EnsembleIsTheMeanOfItsMembers) {
   }
 }
 
+// The decoder's effects, read from its weights, against the predictions themselves: the decoder
+// is linear, so between two spots a model's predicted genes differ by its pathways' difference
+// (in training sd) times the effects. An ensemble's effects are its members' mean (the change
+// when every member's pathway rises by the same amount).
+TEST(Trainer, DecoderEffectsExplainThePredictedGenes) {
+  auto o = fast_options();
+  o.epochs = 4;
+  o.model.linear_path = false;
+  o.model.residual_rank = 2;
+  const std::vector<SlideData> train = {synthetic_slide("A", 1), synthetic_slide("B", 2)};
+  const TrainedModel model = train_quadflow(train, nullptr, synthetic_metadata(), o);
+  const Prediction p = model.predict(synthetic_slide("C", 3), false, 1);
+  const DecoderEffects e = model.decoder_effects();
+  ASSERT_EQ(e.n_pathways, kPathways);
+  ASSERT_EQ(e.n_genes, kGenes);
+  const auto& membership = model.metadata().membership;
+  double largest_residual = 0;
+  for (size_t i = 0; i < membership.size(); ++i) {
+    if (!membership[i]) {
+      EXPECT_EQ(e.through_sets[i], 0.f) << i;  // the set-tied path stays in the set
+    }
+    largest_residual = std::max(largest_residual, std::abs(double(e.through_residual[i])));
+  }
+  EXPECT_GT(largest_residual, 1e-4);  // the residual has been trained away from its zero start
+  const auto& sd = model.metadata().pathway_sd;
+  for (int64_t i = 1; i < p.n_spots; ++i)
+    for (int64_t g = 0; g < kGenes; ++g) {
+      double expected = 0;
+      for (int64_t q = 0; q < kPathways; ++q)
+        expected += (p.pathways[static_cast<size_t>(i * kPathways + q)] - p.pathways[static_cast<size_t>(q)]) /
+                    sd[static_cast<size_t>(q)] * e.total(q, g);
+      ASSERT_NEAR(p.genes[static_cast<size_t>(i * kGenes + g)] - p.genes[static_cast<size_t>(g)], expected, 2e-4)
+          << "spot " << i << ", gene " << g;
+    }
+  o.seed = 8;
+  const DecoderEffects other = train_quadflow(train, nullptr, synthetic_metadata(), o).decoder_effects();
+  o.seed = 7;
+  o.ensemble = 2;  // members seeded 7 and 8, as the two above
+  const DecoderEffects both = train_quadflow(train, nullptr, synthetic_metadata(), o).decoder_effects();
+  for (size_t i = 0; i < both.through_sets.size(); ++i) {
+    ASSERT_NEAR(both.through_sets[i], (e.through_sets[i] + other.through_sets[i]) / 2, 1e-6) << i;
+    ASSERT_NEAR(both.through_residual[i], (e.through_residual[i] + other.through_residual[i]) / 2, 1e-6) << i;
+  }
+  EXPECT_NE(e.through_residual, other.through_residual);
+  o.model.residual_rank = 0;  // a strict bottleneck: no gene moves with a pathway whose set it is not in
+  const DecoderEffects strict = train_quadflow(train, nullptr, synthetic_metadata(), o).decoder_effects();
+  for (size_t i = 0; i < membership.size(); ++i) {
+    EXPECT_EQ(strict.through_residual[i], 0.f) << i;
+    if (!membership[i]) {
+      EXPECT_EQ(strict.total(int64_t(i) / kGenes, int64_t(i) % kGenes), 0.f) << i;
+    }
+  }
+}
+
 TEST(SlideData, GeneSetOverlapIsTheJaccardIndex) {
   const std::vector<GeneSet> sets = {{"A", "", {"a", "b", "c"}}, {"B", "", {"b", "c", "d", "e"}}, {"C", "", {"x"}}};
   const auto overlap = gene_set_overlap(sets, {"B", "A", "C"});  // the order of the pathways

@@ -19,6 +19,8 @@ inline constexpr const char* kDomainSpots = "domains.tsv";
 inline constexpr const char* kDomainMetrics = "domains_metrics.tsv";
 inline constexpr const char* kDomainPathways = "domain_pathways.tsv";    // per domain x pathway
 inline constexpr const char* kDomainStability = "domains_stability.tsv";  // k vs k + 1
+inline constexpr const char* kPerturbGenes = "perturbation_genes.tsv";    // stx perturb: per gene
+inline constexpr const char* kPerturbChecks = "perturbation_checks.tsv";  // stx perturb: per pathway
 
 // the PNGs of `stx predict --maps`
 inline constexpr const char* kPathwaysPredictedPng = "pathways_predicted.png";
@@ -49,6 +51,20 @@ inline const std::vector<std::string>& domain_metrics_columns() {
 inline const std::vector<std::string>& domain_pathways_columns() {
   static const std::vector<std::string> columns = {"slide", "domain", "spots", "pathway", "mean_z",
                                                    "difference", "auc", "p", "q"};
+  return columns;
+}
+
+/// perturbation_genes.tsv's header: one row per perturbed pathway and gene, largest rise first.
+inline const std::vector<std::string>& perturb_genes_columns() {
+  static const std::vector<std::string> columns = {"pathway", "shift_sd", "rank", "gene", "in_set", "change",
+                                                   "through_sets", "through_residual"};
+  return columns;
+}
+
+/// perturbation_checks.tsv's header: one row per pathway of the model.
+inline const std::vector<std::string>& perturb_checks_columns() {
+  static const std::vector<std::string> columns = {"pathway", "set_genes", "auroc", "auroc_shuffled_set",
+                                                   "largest_change_outside_set"};
   return columns;
 }
 

@@ -7,6 +7,7 @@
 // G genes, K neighbours, R residual rank.
 #pragma once
 
+#include <utility>
 #include <vector>
 
 #include "stx/model/attention.hpp"
@@ -55,6 +56,11 @@ class QuadFlowImpl : public torch::nn::Module {
                          bool keep_attention = false);
 
   const QuadFlowOptions& options() const { return options_; }
+
+  /// The gene decoder, genes = activities @ (through_sets + through_residual) + bias: the
+  /// (P, G) weights tied to gene-set membership (zero outside each set) and the low-rank
+  /// residual's (zero with residual rank 0), both in standardised units.
+  std::pair<torch::Tensor, torch::Tensor> decoder_matrices() const;
 
   /// The frozen linear path (options.linear_path): activities += linear_path_input @ weight +
   /// bias, weight (F or 2F, P), bias (P), both in standardised units.

@@ -53,6 +53,21 @@ struct Prediction {
   std::vector<float> pathway_attention;  // (P, N) last layer's P<-H weights, when asked for
 };
 
+/// What the gene decoder does with pathway activity: the change of each gene's prediction (in
+/// the model's gene_target_scale) when one pathway's activity rises by one training-spot sd.
+/// The decoder is linear, so the change is the same at every spot; an ensemble's is the
+/// members' mean. `through_sets` flows through the weights tied to gene-set membership (zero
+/// outside the set), `through_residual` through the low-rank residual (zero at rank 0).
+struct DecoderEffects {
+  int64_t n_pathways = 0, n_genes = 0;
+  std::vector<float> through_sets;      // (P, G)
+  std::vector<float> through_residual;  // (P, G)
+  float total(int64_t pathway, int64_t gene) const {
+    const auto i = static_cast<size_t>(pathway * n_genes + gene);
+    return through_sets[i] + through_residual[i];
+  }
+};
+
 class TrainedModel {
  public:
   TrainedModel();  // empty; see train_quadflow and load
@@ -76,6 +91,8 @@ class TrainedModel {
   /// Features of `slide` must come from the same encoder (checked by the caller against
   /// metadata().encoder_identity) and have feature_dim columns.
   Prediction predict(const SlideData& slide, bool attention = false, int threads = 0) const;
+  /// The gene decoder's response to each pathway (see DecoderEffects).
+  DecoderEffects decoder_effects() const;
 
   struct Impl;
 

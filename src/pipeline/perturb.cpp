@@ -1,0 +1,112 @@
+#include "stx/pipeline/perturb.hpp"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+
+#include "stx/core/error.hpp"
+#include "stx/core/run_folder.hpp"
+#include "stx/io/files/tsv_writer.hpp"
+#include "stx/pipeline/inputs.hpp"
+#include "stx/pipeline/model_registry.hpp"
+
+namespace stx {
+namespace {
+
+// The model's index of a pathway named in full or without its "HALLMARK_" prefix.
+int64_t pathway_index(const ModelMetadata& m, const std::string& name) {
+  for (size_t p = 0; p < m.pathways.size(); ++p)
+    if (m.pathways[p] == name || m.pathways[p] == "HALLMARK_" + name) return static_cast<int64_t>(p);
+  throw ConfigError(fmt::format("--pathway: the model has no pathway '{}'; it has {}", name,
+                                fmt::join(m.pathways, ", ")));
+}
+
+std::vector<int64_t> chosen_pathways(const PerturbRun& run, const ModelMetadata& m) {
+  std::vector<int64_t> chosen;
+  for (const auto& name : run.pathways) chosen.push_back(pathway_index(m, name));
+  if (run.pathways.empty())
+    for (size_t p = 0; p < m.pathways.size(); ++p) chosen.push_back(static_cast<int64_t>(p));
+  return chosen;
+}
+
+void write_checks(const std::string& path, const PerturbationChecks& checks, const ModelMetadata& m) {
+  TsvWriter tsv(path, run_folder::perturb_checks_columns());
+  for (size_t p = 0; p < checks.pathways.size(); ++p) {
+    const PathwaySetCheck& c = checks.pathways[p];
+    tsv.text(m.pathways[p]).integer(c.set_genes).number(c.auroc).number(c.auroc_shuffled).number(c.largest_outside);
+    tsv.end_row();
+  }
+  tsv.commit();
+}
+
+std::vector<std::string> gene_names(const std::vector<GeneChange>& changes, const ModelMetadata& m) {
+  std::vector<std::string> names;
+  for (const auto& c : changes) names.push_back(m.genes[static_cast<size_t>(c.gene)]);
+  return names;
+}
+
+}  // namespace
+
+PerturbResult run_perturb(const PerturbRun& run) {
+  STX_CHECK(std::isfinite(run.shift_sd) && run.shift_sd != 0 && std::abs(run.shift_sd) <= 100, ConfigError,
+            "--shift: {}; expected a non-zero number of sd between -100 and 100", run.shift_sd);
+  const std::filesystem::path out(run.out);
+  for (const char* name : {run_folder::kPerturbGenes, run_folder::kPerturbChecks})
+    STX_CHECK(run.force || !std::filesystem::exists(out / name), ConfigError,
+              "{}: already exists (pass --force to overwrite)", (out / name).string());
+  const ModelEntry chosen_model = resolve_model(run.model);
+  const TrainedModel model = TrainedModel::load(chosen_model.path);
+  const ModelMetadata& m = model.metadata();
+  const std::vector<int64_t> chosen = chosen_pathways(run, m);
+  make_output_folder(out.string());
+
+  const DecoderEffects effects = model.decoder_effects();
+  PerturbResult result;
+  result.model = chosen_model.name;
+  result.out = out.string();
+  result.genes = effects.n_genes;
+  result.residual_rank = m.model.residual_rank;
+  result.pathways = m.pathways;
+  result.checks = check_perturbations(effects, m.membership, run.seed);
+  TsvWriter genes((out / run_folder::kPerturbGenes).string(), run_folder::perturb_genes_columns());
+  for (const int64_t p : chosen) {
+    const std::vector<GeneChange> changes = gene_changes(effects, m.membership, p, run.shift_sd);
+    for (size_t rank = 0; rank < changes.size(); ++rank) {
+      const GeneChange& c = changes[rank];
+      genes.text(m.pathways[static_cast<size_t>(p)]).number(run.shift_sd).integer(static_cast<int64_t>(rank + 1));
+      genes.text(m.genes[static_cast<size_t>(c.gene)]).integer(c.in_set ? 1 : 0);
+      genes.number(c.total).number(c.through_sets).number(c.through_residual);
+      genes.end_row();
+    }
+    const size_t top = std::min<size_t>(5, changes.size());
+    PerturbedPathway perturbed{m.pathways[static_cast<size_t>(p)], result.checks.pathways[static_cast<size_t>(p)].set_genes,
+                               gene_names({changes.begin(), changes.begin() + top}, m),
+                               gene_names({changes.rbegin(), changes.rbegin() + top}, m)};
+    result.perturbed.push_back(std::move(perturbed));
+  }
+  genes.commit();
+  write_checks((out / run_folder::kPerturbChecks).string(), result.checks, m);
+  return result;
+}
+
+std::string describe(const PerturbResult& r) {
+  std::string text = fmt::format(
+      "Model {}: {} pathways decode {} genes (residual rank {}{}).\n"
+      "Do the changes follow the gene sets? Median AUROC of |change|, set genes against the rest: {:.3f} "
+      "(random sets of as many genes: {:.3f}); largest change of a gene outside its pathway's set: {:.3g}\n",
+      r.model, r.pathways.size(), r.genes, r.residual_rank, r.residual_rank == 0 ? ", a strict bottleneck" : "",
+      r.checks.median_auroc, r.checks.median_auroc_shuffled, r.checks.largest_outside);
+  const size_t shown = std::min<size_t>(r.perturbed.size(), 3);
+  for (size_t i = 0; i < shown; ++i)
+    text += fmt::format("  {} ({} of its genes among the model's): up {}; down {}\n", r.perturbed[i].name,
+                        r.perturbed[i].set_genes, fmt::join(r.perturbed[i].top_up, ", "),
+                        fmt::join(r.perturbed[i].top_down, ", "));
+  if (r.perturbed.size() > shown) text += fmt::format("  ... and {} more pathways\n", r.perturbed.size() - shown);
+  text += fmt::format("Wrote {}/{} and {}\n", r.out, run_folder::kPerturbGenes, run_folder::kPerturbChecks);
+  return text;
+}
+
+}  // namespace stx
