@@ -13,9 +13,7 @@ Action add_perturb(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand(
       "perturb", "Raise a pathway's activity in a model and read what its gene decoder does to every gene");
   add_model_option(cmd, run->model);
-  cmd->add_option("--pathway", run->pathways,
-                  "Pathway(s) to raise, comma-separated; the HALLMARK_ prefix may be left out [all]")
-      ->delimiter(',');
+  add_pathway_option(cmd, run->pathways, "Pathway(s) to raise [all]");
   cmd->add_option("--shift", run->shift_sd, "The rise, in sd of the pathway's activity over the training spots")
       ->capture_default_str();
   add_out_folder_option(cmd, run->out, "Output folder (perturbation_genes.tsv, perturbation_checks.tsv)")

@@ -106,6 +106,15 @@ CLI::Option* add_model_option(CLI::App* cmd, std::string& model) {
                          "her2st-builtin]");
 }
 
+CLI::Option* add_pathway_option(CLI::App* cmd, std::string& pathway, const std::string& help) {
+  return cmd->add_option("--pathway", pathway, help + "; the HALLMARK_ prefix may be left out");
+}
+
+CLI::Option* add_pathway_option(CLI::App* cmd, std::vector<std::string>& pathways, const std::string& help) {
+  return cmd->add_option("--pathway", pathways, help + ", comma-separated; the HALLMARK_ prefix may be left out")
+      ->delimiter(',');
+}
+
 CLI::Option* add_genesets_option(CLI::App* cmd, std::string& gene_sets) {
   return cmd->add_option("--genesets", gene_sets, "'hallmarks' (built in) or a GMT file")->capture_default_str();
 }

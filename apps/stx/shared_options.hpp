@@ -62,6 +62,11 @@ CLI::Option* add_seed_option(CLI::App* cmd, uint64_t& seed, const std::string& w
 /// -m,--model: a model file or a shipped model's name (the default one when not given).
 CLI::Option* add_model_option(CLI::App* cmd, std::string& model);
 
+/// --pathway: one pathway of the model, or several (comma-separated); the HALLMARK_ prefix may
+/// be left out.
+CLI::Option* add_pathway_option(CLI::App* cmd, std::string& pathway, const std::string& help);
+CLI::Option* add_pathway_option(CLI::App* cmd, std::vector<std::string>& pathways, const std::string& help);
+
 /// --genesets: 'hallmarks' (built in) or a GMT file.
 CLI::Option* add_genesets_option(CLI::App* cmd, std::string& gene_sets);
 

@@ -8,6 +8,7 @@
 
 #include "stx/core/error.hpp"
 #include "stx/stats/rank_test.hpp"
+#include "stx/stats/stats.hpp"
 
 namespace stx {
 namespace {
@@ -52,10 +53,7 @@ double random_set_auroc(const DecoderEffects& effects, int64_t pathway, int64_t 
 
 double median_of_defined(std::vector<double> values) {
   values.erase(std::remove_if(values.begin(), values.end(), [](double v) { return std::isnan(v); }), values.end());
-  if (values.empty()) return std::numeric_limits<double>::quiet_NaN();
-  std::sort(values.begin(), values.end());
-  const size_t n = values.size();
-  return n % 2 ? values[n / 2] : 0.5 * (values[n / 2 - 1] + values[n / 2]);
+  return median(std::move(values));  // NaN when none is defined
 }
 
 }  // namespace

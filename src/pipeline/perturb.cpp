@@ -16,14 +16,6 @@
 namespace stx {
 namespace {
 
-// The model's index of a pathway named in full or without its "HALLMARK_" prefix.
-int64_t pathway_index(const ModelMetadata& m, const std::string& name) {
-  for (size_t p = 0; p < m.pathways.size(); ++p)
-    if (m.pathways[p] == name || m.pathways[p] == "HALLMARK_" + name) return static_cast<int64_t>(p);
-  throw ConfigError(fmt::format("--pathway: the model has no pathway '{}'; it has {}", name,
-                                fmt::join(m.pathways, ", ")));
-}
-
 std::vector<int64_t> chosen_pathways(const PerturbRun& run, const ModelMetadata& m) {
   std::vector<int64_t> chosen;
   for (const auto& name : run.pathways) chosen.push_back(pathway_index(m, name));

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <numeric>
 
 namespace stx {
 
@@ -49,6 +50,24 @@ double median(std::vector<double> values) {
   std::nth_element(values.begin(), mid, values.end());
   if (values.size() % 2 == 1) return *mid;
   return 0.5 * (*std::max_element(values.begin(), mid) + *mid);
+}
+
+std::vector<double> midranks(const std::vector<double>& values) {
+  std::vector<size_t> order(values.size());
+  std::iota(order.begin(), order.end(), size_t{0});
+  std::stable_sort(order.begin(), order.end(), [&](size_t i, size_t j) { return values[i] < values[j]; });
+  std::vector<double> ranks(values.size());
+  for (size_t i = 0; i < order.size();) {
+    size_t j = i;
+    while (j + 1 < order.size() && values[order[j + 1]] == values[order[i]]) ++j;
+    for (size_t k = i; k <= j; ++k) ranks[order[k]] = (static_cast<double>(i + j) + 2) / 2;  // ranks i+1 .. j+1
+    i = j + 1;
+  }
+  return ranks;
+}
+
+double spearman(const std::vector<double>& a, const std::vector<double>& b) {
+  return pearson(midranks(a), midranks(b));
 }
 
 }  // namespace stx

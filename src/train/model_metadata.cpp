@@ -1,5 +1,7 @@
 #include "model_metadata.hpp"
 
+#include <fmt/ranges.h>
+
 #include <cmath>
 
 #include "stx/core/error.hpp"
@@ -184,6 +186,13 @@ ModelMetadata metadata_from_json(const nlohmann::json& j, const std::string& sou
   ModelMetadata m = read_metadata_fields(j, source);
   check_metadata(m, source);
   return m;
+}
+
+int64_t pathway_index(const ModelMetadata& m, const std::string& name) {
+  for (size_t p = 0; p < m.pathways.size(); ++p)
+    if (m.pathways[p] == name || m.pathways[p] == "HALLMARK_" + name) return static_cast<int64_t>(p);
+  throw ConfigError(fmt::format("--pathway: the model has no pathway '{}'; it has {}", name,
+                                fmt::join(m.pathways, ", ")));
 }
 
 }  // namespace stx

@@ -17,6 +17,14 @@ TEST(Pearson, KnownValues) {
   EXPECT_TRUE(std::isnan(pearson({1, 2}, {1, 2})));                   // too few pairs
 }
 
+// Golden values from scipy.stats.rankdata and spearmanr.
+TEST(Spearman, MidranksAndKnownValues) {
+  EXPECT_EQ(midranks({3, 1, 2, 2, 5, 4}), (std::vector<double>{4, 1, 2.5, 2.5, 6, 5}));
+  EXPECT_NEAR(spearman({1, 2, 3, 4, 5}, {5, 6, 7, 8, 7}), 0.8207826816681233, 1e-12);
+  EXPECT_NEAR(spearman({3, 1, 2, 2, 5, 4}, {1, 2, 2, 3, 9, 0}), 0.014705882352941178, 1e-12);
+  EXPECT_TRUE(std::isnan(spearman({1, 2, 3}, {4, 4, 4})));
+}
+
 TEST(Median, OddEvenAndEmpty) {
   EXPECT_DOUBLE_EQ(median({5, 1, 3}), 3.0);
   EXPECT_DOUBLE_EQ(median({4, 1, 3, 2}), 2.5);  // the mean of the two middle values

@@ -21,6 +21,11 @@ inline constexpr const char* kDomainPathways = "domain_pathways.tsv";    // per 
 inline constexpr const char* kDomainStability = "domains_stability.tsv";  // k vs k + 1
 inline constexpr const char* kPerturbGenes = "perturbation_genes.tsv";    // stx perturb: per gene
 inline constexpr const char* kPerturbChecks = "perturbation_checks.tsv";  // stx perturb: per pathway
+inline constexpr const char* kAttributionSpots = "attribution_spots.tsv";        // stx explain: per spot
+inline constexpr const char* kAttributionFeatures = "attribution_features.tsv";  // per feature
+inline constexpr const char* kAttributionDeletion = "attribution_deletion.tsv";  // the deletion curves
+inline constexpr const char* kAttributionChecks = "attribution_checks.tsv";      // one row: the checks
+inline constexpr const char* kAttributionPng = "attribution.png";                // the maps
 
 // the PNGs of `stx predict --maps`
 inline constexpr const char* kPathwaysPredictedPng = "pathways_predicted.png";

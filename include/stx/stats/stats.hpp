@@ -37,4 +37,11 @@ double finite_mean_of(const std::vector<double>& values, const std::vector<int64
 /// The median (the mean of the two middle values for an even count); NaN when empty.
 double median(std::vector<double> values);
 
+/// Ranks from 1, ties sharing their mean rank (scipy.stats.rankdata's "average").
+std::vector<double> midranks(const std::vector<double>& values);
+
+/// Spearman's rank correlation: Pearson's of the midranks (scipy.stats.spearmanr). Every value
+/// must be finite; NaN if either side is constant.
+double spearman(const std::vector<double>& a, const std::vector<double>& b);
+
 }  // namespace stx

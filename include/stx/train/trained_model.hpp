@@ -53,6 +53,10 @@ struct Prediction {
   std::vector<float> pathway_attention;  // (P, N) last layer's P<-H weights, when asked for
 };
 
+/// The index of a pathway of the model named in full or without its "HALLMARK_" prefix;
+/// ConfigError (for --pathway) listing the model's pathways otherwise.
+int64_t pathway_index(const ModelMetadata& m, const std::string& name);
+
 /// What the gene decoder does with pathway activity: the change of each gene's prediction (in
 /// the model's gene_target_scale) when one pathway's activity rises by one training-spot sd.
 /// The decoder is linear, so the change is the same at every spot; an ensemble's is the
@@ -66,6 +70,20 @@ struct DecoderEffects {
     const auto i = static_cast<size_t>(pathway * n_genes + gene);
     return through_sets[i] + through_residual[i];
   }
+};
+
+/// What an attribution explains: the mean predicted activity of one pathway over some spots.
+struct RegionOfInterest {
+  int64_t pathway = 0;
+  std::vector<uint8_t> spots;  // (N) 1 = in the region
+};
+
+/// Integrated gradients of a region's activity: per spot and feature, in the pathway's training
+/// scale, summing (up to the integration error) to activity - baseline_activity.
+struct Attribution {
+  int64_t n_spots = 0, n_features = 0;
+  std::vector<float> values;                   // (N, F)
+  double activity = 0, baseline_activity = 0;  // at the slide's features and at the baseline
 };
 
 class TrainedModel {
@@ -93,6 +111,20 @@ class TrainedModel {
   Prediction predict(const SlideData& slide, bool attention = false, int threads = 0) const;
   /// The gene decoder's response to each pathway (see DecoderEffects).
   DecoderEffects decoder_effects() const;
+
+  /// Integrated gradients (Sundararajan et al., 2017) of the region's activity, from the
+  /// baseline where every spot's model input is zero (its features at the training mean, or at
+  /// the slide's mean for a model that standardises per slide), by the trapezoid rule in
+  /// `steps` steps. ConfigError for a model with a fine-tuned encoder tail.
+  Attribution integrated_gradients(const SlideData& slide, const RegionOfInterest& region, int steps = 64,
+                                   int threads = 0) const;
+  /// The region's activity when the spots flagged in `removed` are set to the baseline.
+  double region_activity(const SlideData& slide, const RegionOfInterest& region,
+                         const std::vector<uint8_t>& removed, int threads = 0) const;
+  /// The same architecture with every learned or fitted weight tensor replaced by Gaussian noise
+  /// of that tensor's own mean and sd (scalars and the gene-set buffers kept): the randomised
+  /// model of the attribution sanity check (Adebayo et al., 2018).
+  TrainedModel randomised(uint64_t seed) const;
 
   struct Impl;
 
