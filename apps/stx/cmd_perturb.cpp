@@ -13,7 +13,7 @@ Action add_perturb(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand(
       "perturb", "Raise a pathway's activity in a model and read what its gene decoder does to every gene");
   add_model_option(cmd, run->model);
-  add_pathway_option(cmd, run->pathways, "Pathway(s) to raise [all]");
+  add_pathway_option(cmd, run->pathways, "Pathway(s) to raise, each with a figure of its top genes [all, no figures]");
   cmd->add_option("--shift", run->shift_sd, "The rise, in sd of the pathway's activity over the training spots")
       ->capture_default_str();
   add_out_folder_option(cmd, run->out, "Output folder (perturbation_genes.tsv, perturbation_checks.tsv)")

@@ -38,10 +38,12 @@ std::vector<double> deletion_curve(const TrainedModel& model, const SlideData& s
   return curve;
 }
 
-double mean_drop(double activity, const std::vector<double>& curve) {
-  double drop = 0;
-  for (double v : curve) drop += activity - v;
-  return drop / static_cast<double>(curve.size());
+// The mean over the curve's points of how far the activity has gone from its value towards the
+// baseline's (0 = not at all, 1 = all the way): the area under the deletion curve, normalised.
+double mean_progress(double activity, double baseline, const std::vector<double>& curve) {
+  double progress = 0;
+  for (double v : curve) progress += (activity - v) / (activity - baseline);
+  return progress / static_cast<double>(curve.size());
 }
 
 }  // namespace
@@ -63,7 +65,10 @@ RegionExplanation explain_region(const TrainedModel& model, const SlideData& sli
     e.removed_fraction.push_back(static_cast<double>(k) / options.deletion_points);
   std::vector<size_t> order(e.per_spot.size());
   std::iota(order.begin(), order.end(), size_t{0});
-  std::stable_sort(order.begin(), order.end(), [&](size_t i, size_t j) { return e.per_spot[i] > e.per_spot[j]; });
+  // the spots that moved the activity away from the baseline most go first, whichever way it moved
+  const double sign = e.attribution.activity >= e.attribution.baseline_activity ? 1.0 : -1.0;
+  std::stable_sort(order.begin(), order.end(),
+                   [&](size_t i, size_t j) { return sign * e.per_spot[i] > sign * e.per_spot[j]; });
   e.deletion = deletion_curve(model, slide, region, order, e.removed_fraction, options.threads);
   std::mt19937_64 rng(options.seed);
   e.random_deletion.assign(e.removed_fraction.size(), 0.0);
@@ -72,8 +77,8 @@ RegionExplanation explain_region(const TrainedModel& model, const SlideData& sli
     const auto curve = deletion_curve(model, slide, region, order, e.removed_fraction, options.threads);
     for (size_t k = 0; k < curve.size(); ++k) e.random_deletion[k] += curve[k] / options.random_orders;
   }
-  e.deletion_drop = mean_drop(e.attribution.activity, e.deletion);
-  e.random_drop = mean_drop(e.attribution.activity, e.random_deletion);
+  e.deletion_area = mean_progress(e.attribution.activity, e.attribution.baseline_activity, e.deletion);
+  e.random_deletion_area = mean_progress(e.attribution.activity, e.attribution.baseline_activity, e.random_deletion);
 
   const TrainedModel random_model = model.randomised(options.seed + 1);
   const Attribution random_attribution = random_model.integrated_gradients(slide, region, options.steps, options.threads);

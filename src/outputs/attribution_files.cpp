@@ -8,7 +8,9 @@
 #include <numeric>
 
 #include "stx/core/run_folder.hpp"
+#include "stx/explain/feature_groups.hpp"
 #include "stx/io/files/tsv_writer.hpp"
+#include "stx/outputs/prediction_maps.hpp"
 #include "stx/viz/figure.hpp"
 #include "stx/viz/spot_map.hpp"
 
@@ -33,13 +35,23 @@ void write_spots(const std::string& path, const SlideData& spots, const Predicti
 }
 
 void write_features(const std::string& path, const ModelMetadata& m, const RegionExplanation& e) {
+  const std::vector<std::string> names = feature_names_for(m.feature_names, e.per_feature.size());
   std::vector<size_t> order(e.per_feature.size());
   std::iota(order.begin(), order.end(), size_t{0});
   std::stable_sort(order.begin(), order.end(),
                    [&](size_t a, size_t b) { return std::abs(e.per_feature[a]) > std::abs(e.per_feature[b]); });
-  TsvWriter tsv(path, {"feature", "attribution"});
+  TsvWriter tsv(path, {"feature", "group", "attribution"});
   for (size_t f : order) {
-    tsv.text(f < m.feature_names.size() ? m.feature_names[f] : fmt::format("feature_{}", f)).number(e.per_feature[f]);
+    tsv.text(names[f]).text(feature_group(names[f])).number(e.per_feature[f]);
+    tsv.end_row();
+  }
+  tsv.commit();
+}
+
+void write_groups(const std::string& path, const ModelMetadata& m, const RegionExplanation& e) {
+  TsvWriter tsv(path, {"group", "features", "attribution"});
+  for (const GroupAttribution& g : group_attributions(feature_names_for(m.feature_names, e.per_feature.size()), e.per_feature)) {
+    tsv.text(g.group).integer(g.features).number(g.attribution);
     tsv.end_row();
   }
   tsv.commit();
@@ -56,15 +68,14 @@ void write_deletion(const std::string& path, const RegionExplanation& e) {
 
 void write_checks(const std::string& path, const ModelMetadata& m, const RegionOfInterest& region,
                   const RegionExplanation& e) {
-  TsvWriter tsv(path, {"pathway", "region_spots", "activity", "baseline_activity", "attribution_sum",
-                       "completeness_gap", "deletion_drop", "random_deletion_drop", "deletion_ratio",
-                       "sanity_rank_correlation"});
+  TsvWriter tsv(path, run_folder::attribution_checks_columns());
   const double sum = std::accumulate(e.per_spot.begin(), e.per_spot.end(), 0.0);
   tsv.text(m.pathways[static_cast<size_t>(region.pathway)])
       .integer(std::count(region.spots.begin(), region.spots.end(), uint8_t{1}))
-      .number(e.attribution.activity).number(e.attribution.baseline_activity).number(sum).number(e.completeness_gap)
-      .number(e.deletion_drop).number(e.random_drop)
-      .number(e.random_drop > 0 ? e.deletion_drop / e.random_drop : std::nan(""))
+      .number(e.attribution.activity).number(e.attribution.baseline_activity)
+      .number((e.attribution.activity - e.attribution.baseline_activity) / m.pathway_sd[static_cast<size_t>(region.pathway)])
+      .number(sum).number(e.completeness_gap)
+      .number(e.deletion_area).number(e.random_deletion_area).number(e.deletion_area / e.random_deletion_area)
       .number(e.sanity_rank_correlation);
   tsv.end_row();
   tsv.commit();
@@ -72,13 +83,7 @@ void write_checks(const std::string& path, const ModelMetadata& m, const RegionO
 
 cv::Mat attribution_figure(const Slide& slide, const SlideData& spots, const Prediction& p, const ModelMetadata& m,
                            const RegionOfInterest& region, const RegionExplanation& e) {
-  SpotGeometry geometry;
-  geometry.x = spots.pixel_x;
-  geometry.y = spots.pixel_y;
-  geometry.spot_diameter_px = slide.spot_diameter_px;
-  geometry.um_per_px = slide.um_per_px;
-  geometry.image = slide.image;
-  const MapCanvas canvas(geometry);
+  const MapCanvas canvas(spot_geometry(slide, spots));
   const auto n_pathways = static_cast<int64_t>(m.pathways.size());
   std::vector<double> activity, in_region;
   std::vector<std::string> labels;
@@ -102,6 +107,7 @@ void write_attribution_files(const std::string& folder, const Slide& slide, cons
                              const RegionExplanation& e, StagedFiles& files) {
   write_spots(files.reserve(in_folder(folder, run_folder::kAttributionSpots)), spots, prediction, m, region, e);
   write_features(files.reserve(in_folder(folder, run_folder::kAttributionFeatures)), m, e);
+  write_groups(files.reserve(in_folder(folder, run_folder::kAttributionGroups)), m, e);
   write_deletion(files.reserve(in_folder(folder, run_folder::kAttributionDeletion)), e);
   write_checks(files.reserve(in_folder(folder, run_folder::kAttributionChecks)), m, region, e);
   write_png(attribution_figure(slide, spots, prediction, m, region, e), in_folder(folder, run_folder::kAttributionPng),

@@ -122,6 +122,16 @@ std::string pathway_title(const std::string& name) {
   return name.rfind(prefix, 0) == 0 ? name.substr(prefix.size()) : name;
 }
 
+SpotGeometry spot_geometry(const Slide& slide, const SlideData& spots) {
+  SpotGeometry geometry;
+  geometry.x = spots.pixel_x;
+  geometry.y = spots.pixel_y;
+  geometry.spot_diameter_px = slide.spot_diameter_px;
+  geometry.um_per_px = slide.um_per_px;
+  geometry.image = slide.image;
+  return geometry;
+}
+
 std::vector<std::string> write_prediction_maps(const Slide& slide, const SlideData& spots,
                                                const Prediction& p, const ModelMetadata& m,
                                                const std::string& dir, const MapRequest& request,
@@ -134,12 +144,7 @@ std::vector<std::string> write_prediction_maps(const Slide& slide, const SlideDa
   };
   const int64_t n = spots.n_spots();
   const size_t n_p = m.pathways.size(), n_g = m.genes.size();
-  SpotGeometry geometry;
-  geometry.x = spots.pixel_x;
-  geometry.y = spots.pixel_y;
-  geometry.spot_diameter_px = slide.spot_diameter_px;
-  geometry.um_per_px = slide.um_per_px;
-  geometry.image = slide.image;
+  const SpotGeometry geometry = spot_geometry(slide, spots);
 
   // Every pathway, small.
   MapStyle small;

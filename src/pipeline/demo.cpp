@@ -20,6 +20,8 @@
 #include "stx/pathways/scoring.hpp"
 #include "stx/pipeline/domains.hpp"
 #include "stx/pipeline/evaluate.hpp"
+#include "stx/pipeline/explain.hpp"
+#include "stx/pipeline/perturb.hpp"
 #include "stx/pipeline/predict.hpp"
 #include "stx/pipeline/report.hpp"
 #include "stx/pipeline/train.hpp"
@@ -37,7 +39,7 @@ struct DemoPlan {
   std::string held_out, held_out_patient;  // the patient with the fewest imaged sections
 };
 
-void step(const Say& say, int n, const std::string& what) { tell(say, fmt::format("\n== {}/5 {} ==\n", n, what)); }
+void step(const Say& say, int n, const std::string& what) { tell(say, fmt::format("\n== {}/6 {} ==\n", n, what)); }
 
 std::vector<std::string> sections_with(const fs::path& root, const std::string& folder,
                                        const std::string& suffix,
@@ -153,6 +155,33 @@ void train_and_predict(const DemoPlan& plan, const DemoRun& run, double held_out
   tell(run.say, describe(run_predict(image_only)));
 }
 
+// The pathway the demo asks the model about: the Hallmark of oestrogen signalling, which
+// breast tumour epithelium carries and a pathologist can check against the H&E.
+constexpr const char* kDemoPathway = "HALLMARK_ESTROGEN_RESPONSE_EARLY";
+
+// Step 4: what the decoder does when the pathway rises, and which spots of the held-out
+// section made the model predict it where it predicts it highest (docs/explain.md).
+void ask_why(const DemoPlan& plan, const DemoRun& run) {
+  const fs::path out(run.out);
+  PerturbRun perturb;
+  perturb.model = (out / "model" / "model.pt").string();
+  perturb.pathways = {kDemoPathway};
+  perturb.out = (out / run_folder::kPerturb).string();
+  perturb.force = true;
+  tell(run.say, describe(run_perturb(perturb)));
+  ExplainRun explain;
+  explain.slide.read.input = plan.root.string();
+  explain.slide.read.section = plan.held_out;
+  explain.model = perturb.model;
+  explain.pathway = kDemoPathway;
+  explain.top_fraction = 0.1;
+  explain.out = (out / run_folder::kExplain).string();
+  explain.cache_dir = (out / "cache").string();
+  explain.options.threads = run.threads;
+  explain.force = true;
+  tell(run.say, describe(run_explain(explain)));
+}
+
 void write_run_facts(const DemoPlan& plan, const fs::path& out, double minutes) {
   nlohmann::ordered_json facts = {
       {"data", fs::absolute(plan.root).lexically_normal().string()},
@@ -199,7 +228,11 @@ void run_demo(const DemoRun& run) {
                       fmt::join(plan.train_on, ", "), plan.held_out, plan.held_out_patient));
   train_and_predict(plan, run, held_out_um_per_px);
 
-  step(say, 4, "spatial domains of the labelled sections");
+  step(say, 4, fmt::format("ask the model why: {} raised in its decoder, and attributed on {}",
+                           kDemoPathway, plan.held_out));
+  ask_why(plan, run);
+
+  step(say, 5, "spatial domains of the labelled sections");
   if (plan.labelled.empty()) {
     tell(say, fmt::format("no section with pathologist labels in {}: skipped\n", plan.root.string()));
   } else {
@@ -211,7 +244,7 @@ void run_demo(const DemoRun& run) {
     tell(say, describe(run_domains(domains)));
   }
 
-  step(say, 5, "report");
+  step(say, 6, "report");
   write_run_facts(plan, out, minutes_since(start));
   ReportRun report;
   report.folder = run.out;

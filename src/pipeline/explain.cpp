@@ -11,6 +11,7 @@
 
 #include "stx/core/error.hpp"
 #include "stx/core/run_folder.hpp"
+#include "stx/explain/feature_groups.hpp"
 #include "stx/outputs/attribution_files.hpp"
 #include "stx/pipeline/model_registry.hpp"
 #include "stx/pipeline/predict.hpp"
@@ -48,16 +49,11 @@ std::vector<uint8_t> top_spots(double fraction, const Prediction& p, int64_t pat
   return in;
 }
 
-std::vector<std::string> top_features(const RegionExplanation& e, const ModelMetadata& m) {
-  std::vector<size_t> order(e.per_feature.size());
-  std::iota(order.begin(), order.end(), size_t{0});
-  std::stable_sort(order.begin(), order.end(),
-                   [&](size_t a, size_t b) { return std::abs(e.per_feature[a]) > std::abs(e.per_feature[b]); });
-  std::vector<std::string> names;
-  for (size_t k = 0; k < std::min<size_t>(5, order.size()); ++k)
-    names.push_back(fmt::format("{} ({:+.3g})", order[k] < m.feature_names.size() ? m.feature_names[order[k]] : "?",
-                                e.per_feature[order[k]]));
-  return names;
+std::vector<std::string> top_groups(const RegionExplanation& e, const ModelMetadata& m) {
+  std::vector<std::string> out;
+  for (const GroupAttribution& g : group_attributions(feature_names_for(m.feature_names, e.per_feature.size()), e.per_feature))
+    if (out.size() < 4) out.push_back(fmt::format("{} ({:+.3g})", g.group, g.attribution));
+  return out;
 }
 
 }  // namespace
@@ -96,24 +92,28 @@ ExplainResult run_explain(ExplainRun run) {
   r.out = out.string();
   r.spots = predicted.spots.n_spots();
   r.region_spots = std::count(region.spots.begin(), region.spots.end(), uint8_t{1});
-  r.top_features = top_features(r.explanation, m);
+  r.top_groups = top_groups(r.explanation, m);
+  r.change_sd = (r.explanation.attribution.activity - r.explanation.attribution.baseline_activity) /
+                m.pathway_sd[static_cast<size_t>(region.pathway)];
   return r;
 }
 
 std::string describe(const ExplainResult& r) {
   const RegionExplanation& e = r.explanation;
   return fmt::format(
-      "{} on {} ({} of {} spots), model {}: predicted {:.4g}, {:.4g} at the baseline (training-mean features)\n"
-      "Integrated gradients sum to {:.4g} (completeness gap {:.1e}); largest by feature: {}\n"
-      "Checks: removing the most attributed spots first lowers the activity by {:.3g} on average, random "
-      "removal by {:.3g}{}; attribution of a model with randomised weights: Spearman {:.2f} with this one\n"
-      "Wrote {}/{}, {}, {}, {} and {}\n",
+      "{} on {} ({} of {} spots), model {}: predicted {:.4g}, {:.4g} at the baseline (training-mean features): "
+      "{:+.2f} training sd{}\n"
+      "Integrated gradients sum to {:.4g} (completeness gap {:.1e}); largest by feature group: {}\n"
+      "Checks: removing the most attributed spots first goes {:.2f} of the way to the baseline on average, "
+      "random removal {:.2f} ({:.2f}x); attribution of a model with randomised weights: Spearman {:.2f} with this "
+      "one\n"
+      "Wrote {}/{}, {}, {}, {}, {} and {}\n",
       r.pathway, r.slide, r.region_spots, r.spots, r.model, e.attribution.activity, e.attribution.baseline_activity,
-      std::accumulate(e.per_spot.begin(), e.per_spot.end(), 0.0), e.completeness_gap, fmt::join(r.top_features, ", "),
-      e.deletion_drop, e.random_drop,
-      e.random_drop > 0 ? fmt::format(" ({:.2f}x)", e.deletion_drop / e.random_drop) : " (no ratio: random removal does not lower it)",
-      e.sanity_rank_correlation, r.out,
-      run_folder::kAttributionSpots, run_folder::kAttributionFeatures, run_folder::kAttributionDeletion,
+      r.change_sd,
+      std::abs(r.change_sd) < 0.1 ? " (little to explain: the deletion check below divides by this change)" : "",
+      std::accumulate(e.per_spot.begin(), e.per_spot.end(), 0.0), e.completeness_gap, fmt::join(r.top_groups, ", "),
+      e.deletion_area, e.random_deletion_area, e.deletion_area / e.random_deletion_area, e.sanity_rank_correlation,
+      r.out, run_folder::kAttributionSpots, run_folder::kAttributionFeatures, run_folder::kAttributionGroups, run_folder::kAttributionDeletion,
       run_folder::kAttributionChecks, run_folder::kAttributionPng);
 }
 

@@ -10,8 +10,10 @@
 #include "stx/core/error.hpp"
 #include "stx/core/run_folder.hpp"
 #include "stx/io/files/tsv_writer.hpp"
+#include "stx/outputs/perturbation_figure.hpp"
 #include "stx/pipeline/inputs.hpp"
 #include "stx/pipeline/model_registry.hpp"
+#include "stx/viz/figure.hpp"
 
 namespace stx {
 namespace {
@@ -73,6 +75,11 @@ PerturbResult run_perturb(const PerturbRun& run) {
       genes.number(c.total).number(c.through_sets).number(c.through_residual);
       genes.end_row();
     }
+    if (!run.pathways.empty()) {  // a figure for each pathway asked for by name
+      const std::string png = (out / (run_folder::kPerturbPngPrefix + m.pathways[static_cast<size_t>(p)] + ".png")).string();
+      write_png(perturbation_figure(changes, m, p, run.shift_sd, result.checks.pathways[static_cast<size_t>(p)]), png);
+      result.figures.push_back(png);
+    }
     const size_t top = std::min<size_t>(5, changes.size());
     PerturbedPathway perturbed{m.pathways[static_cast<size_t>(p)], result.checks.pathways[static_cast<size_t>(p)].set_genes,
                                gene_names({changes.begin(), changes.begin() + top}, m),
@@ -97,7 +104,9 @@ std::string describe(const PerturbResult& r) {
                         r.perturbed[i].set_genes, fmt::join(r.perturbed[i].top_up, ", "),
                         fmt::join(r.perturbed[i].top_down, ", "));
   if (r.perturbed.size() > shown) text += fmt::format("  ... and {} more pathways\n", r.perturbed.size() - shown);
-  text += fmt::format("Wrote {}/{} and {}\n", r.out, run_folder::kPerturbGenes, run_folder::kPerturbChecks);
+  text += fmt::format("Wrote {}/{} and {}", r.out, run_folder::kPerturbGenes, run_folder::kPerturbChecks);
+  text += r.figures.empty() ? " (name pathways with --pathway for a figure of each)\n"
+                            : fmt::format(", and {} figure{}\n", r.figures.size(), r.figures.size() == 1 ? "" : "s");
   return text;
 }
 

@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <cstdlib>
 #include <map>
 #include <vector>
 
@@ -27,14 +26,6 @@ std::string checked_table(const fs::path& path, const std::vector<std::string>& 
     t.rows.push_back(std::move(row));
   }
   return html::render(t);
-}
-
-double number_cell(const std::string& cell, const fs::path& path, const std::string& column) {
-  char* end = nullptr;
-  const double value = std::strtod(cell.c_str(), &end);
-  STX_CHECK(!cell.empty() && end == cell.c_str() + cell.size(), FormatError,
-            "{}: column {}: '{}' is not a number", path.string(), column, cell);
-  return value;
 }
 
 // The three pathways with the largest positive difference at q < 0.05, per slide and domain.

@@ -11,6 +11,7 @@
 #include <set>
 
 #include "domains_section.hpp"
+#include "explain_section.hpp"
 #include "html.hpp"
 #include "tab_fields.hpp"
 #include "stx/core/error.hpp"
@@ -303,6 +304,7 @@ std::string build_run_report(const std::string& run_dir) {
   body += "<h3>Per gene (mean r over folds, " + html::escape(protocols.front()) + ")</h3>\n" +
           target_table(headline, "gene", methods);
   body += maps_section(dir / run_folder::kMaps);
+  body += explain_section(dir / run_folder::kPerturb, dir / run_folder::kExplain);
   body += domains_section(dir / run_folder::kDomains);
   return "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
          "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <cstdlib>
+
 #include "stx/core/error.hpp"
 #include "stx/core/utf8.hpp"
 
@@ -28,6 +30,14 @@ std::vector<std::vector<std::string>> read_checked_tsv(const std::filesystem::pa
               path.string(), in.line_number(), rows.back().size(), columns.size());
   }
   return rows;
+}
+
+double number_cell(const std::string& cell, const std::filesystem::path& path, const std::string& column) {
+  char* end = nullptr;
+  const double value = std::strtod(cell.c_str(), &end);
+  STX_CHECK(!cell.empty() && end == cell.c_str() + cell.size(), FormatError,
+            "{}: column {}: '{}' is not a number", path.string(), column, cell);
+  return value;
 }
 
 }  // namespace stx

@@ -21,4 +21,7 @@ inline std::vector<std::string> split_tabs(const std::string& line) {
 std::vector<std::vector<std::string>> read_checked_tsv(const std::filesystem::path& path,
                                                        const std::vector<std::string>& columns);
 
+/// A cell read as a number ("NaN" included); a FormatError naming the file and column otherwise.
+double number_cell(const std::string& cell, const std::filesystem::path& path, const std::string& column);
+
 }  // namespace stx

@@ -57,15 +57,27 @@ with tempfile.TemporaryDirectory() as tmp:
     written = set(p.name for p in (tmp / "demo").iterdir())
     expected = {"B4.h5ad", "C2.h5ad", "C3.h5ad", "C4.h5ad", "C5.h5ad", "cv_metrics.tsv", "cv_summary.md",
                 "model", "B4_predicted.h5ad", "B4_predicted.tsv", "B4_image_only.h5ad", "maps",
-                "domains", "run.json", "report.html", "cache"}
+                "perturb", "explain", "domains", "run.json", "report.html", "cache"}
     c.check(written == expected, f"demo outputs: {sorted(written)}, expected {sorted(expected)}")
     report = tmp / "demo" / "report.html"
     c.check(f"Open the report: {report.resolve()}" in r.stdout, f"demo does not say where the report is: {r.stdout[-300:]}")
     if report.exists():
         page = report.read_text()
-        c.check(page.count("data:image/webp") == 9,
-                "report: expected 5 maps (pathway correlations among them), 2 domain maps and 2 domain heatmaps")
+        c.check(page.count("data:image/webp") == 11,
+                "report: expected 5 maps (pathway correlations among them), a perturbation and an attribution "
+                "figure, 2 domain maps and 2 domain heatmaps")
         c.check("own map closest" in page, "report: no map specificity column")
+        c.check("Asking the model why" in page and "randomised-weights Spearman" in page and "random sets (control" in page,
+                "report: no perturbation and attribution section with their checks")
+    # step 4: the decoder's answer for one pathway and the attribution of B4's top 10 % for it
+    pathway = "HALLMARK_ESTROGEN_RESPONSE_EARLY"
+    c.check((tmp / "demo" / "perturb" / f"perturbation_{pathway}.png").exists(), "no perturbation figure")
+    checks = (tmp / "demo" / "explain" / "attribution_checks.tsv").read_text().splitlines()
+    row = dict(zip(checks[0].split("\t"), checks[1].split("\t")))
+    c.check(row["pathway"] == pathway and row["region_spots"] == "28" and float(row["completeness_gap"]) < 1e-3,
+            f"demo's attribution: {row}")
+    c.check(f"ask the model why: {pathway} raised in its decoder, and attributed on B4" in r.stdout,
+            f"demo step 4: {r.stdout[-2000:]}")
     metrics = (tmp / "demo" / "cv_metrics.tsv").read_text().splitlines()
     folds = {tuple(l.split("\t")[:2]) for l in metrics[1:]}
     within = "leave one section out within a patient"

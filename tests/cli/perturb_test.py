@@ -12,6 +12,7 @@ import tempfile
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 import numpy as np
 import pandas as pd
+from PIL import Image
 from common import Checks, run
 from sklearn.metrics import roc_auc_score
 
@@ -51,6 +52,7 @@ with tempfile.TemporaryDirectory() as tmp:
     c.check(median_auc >= 0.9, f"median AUROC {median_auc} below 0.9")
     c.check(abs(median_control - 0.5) <= 0.05, f"random-set control {median_control} not within 0.5 +- 0.05")
     c.check(f"{median_auc:.3f}" in r.stdout and f"{median_control:.3f}" in r.stdout, "stdout states both medians")
+    c.check(not list(out.glob("*.png")) and "--pathway for a figure" in r.stdout, "all pathways: no figures")
 
     # --shift 2 doubles every change; the HALLMARK_ prefix may be left out
     r = run(stx, "perturb", "--pathway", "HYPOXIA,HALLMARK_GLYCOLYSIS", "--shift", "2", "-o", str(pathlib.Path(tmp) / "two"))
@@ -61,6 +63,10 @@ with tempfile.TemporaryDirectory() as tmp:
     joined = two.merge(one, on=["pathway", "gene"], suffixes=("_2", "_1"))
     c.check(len(joined) == 500 and np.allclose(joined["change_2"], 2 * joined["change_1"], rtol=1e-4, atol=2e-6),
             "--shift 2 does not double the changes")
+    for name in ["HALLMARK_GLYCOLYSIS", "HALLMARK_HYPOXIA"]:  # a figure of each pathway named
+        png = pathlib.Path(tmp) / "two" / f"perturbation_{name}.png"
+        c.check(png.exists() and Image.open(png).size[0] > 400 and Image.open(png).size[1] > 24 * 18,
+                f"{png.name}: missing or too small for 24 genes")
 
     # bad requests: one line naming the option, exit 1, nothing written
     for args, words in [(["--pathway", "NOT_A_PATHWAY"], "no pathway 'NOT_A_PATHWAY'"),

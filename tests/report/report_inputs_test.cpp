@@ -6,6 +6,7 @@
 #include <random>
 
 #include "domains_section.hpp"
+#include "explain_section.hpp"
 #include "html.hpp"
 #include "tab_fields.hpp"
 #include "stx/core/run_folder.hpp"
@@ -60,6 +61,32 @@ TEST(ReportInputs, RandomBytesAsADomainsTableAreRefused) {
   const std::string html = domains_section(dir.path());
   EXPECT_NE(html.find("<td>combined</td>"), std::string::npos);
   EXPECT_NE(html.find("HYPOXIA (+0.70, 0.80, 2.0e-02)"), std::string::npos) << html;
+}
+
+TEST(ReportInputs, ExplainSectionStatesTheChecksOfBothFolders) {
+  test::TempDir perturb, explain;
+  EXPECT_EQ(explain_section(perturb.path(), explain.path()), "");
+  // Three pathways: AUROCs 1.0 and 0.8 (median 0.9), one without set genes (NaN).
+  test::write_text(perturb / run_folder::kPerturbChecks,
+                   tabbed(run_folder::perturb_checks_columns()) + tabbed({"HALLMARK_A", "4", "1.0", "0.5", "0.02"}) +
+                       tabbed({"HALLMARK_B", "2", "0.8", "0.6", "0.05"}) + tabbed({"HALLMARK_C", "0", "NaN", "NaN", "0.01"}));
+  std::string html = explain_section(perturb.path(), explain.path());
+  EXPECT_NE(html.find("<td class=\"num\">0.900</td><td class=\"num\">0.550</td><td class=\"num\">1 of 2</td>"
+                      "<td class=\"num\">1 of 3</td><td class=\"num\">0.05</td>"),
+            std::string::npos) << html;
+  test::write_text(explain / run_folder::kAttributionChecks,
+                   tabbed(run_folder::attribution_checks_columns()) +
+                       tabbed({"HALLMARK_A", "28", "0.12", "0.10", "2.94", "0.02", "5.4e-06", "0.85", "0.58", "1.47", "-0.17"}));
+  html = explain_section(perturb.path(), explain.path());
+  EXPECT_NE(html.find("<td>HALLMARK_A</td><td class=\"num\">28</td><td class=\"num\">0.1200 (0.1000)</td><td class=\"num\">+2.94</td>"
+                      "<td class=\"num\">5.4e-06</td><td class=\"num\">0.85 (0.58)</td><td class=\"num\">1.47</td>"
+                      "<td class=\"num\">-0.17</td>"),
+            std::string::npos) << html;
+  test::write_text(explain / run_folder::kAttributionChecks,
+                   tabbed(run_folder::attribution_checks_columns()) +
+                       tabbed({"HALLMARK_A", "28", "0.12", "0.10", "far", "0.02", "5e-6", "0.85", "0.58", "1.47", "-0.17"}));
+  EXPECT_STX_ERROR(explain_section(perturb.path(), explain.path()), FormatError,
+                   "attribution_checks.tsv: column change_in_training_sd: 'far' is not a number");
 }
 
 // WebP holds at most 16,383 px a side (OpenCV's encoder fails beyond it): a wider map is shown

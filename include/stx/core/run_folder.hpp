@@ -21,8 +21,12 @@ inline constexpr const char* kDomainPathways = "domain_pathways.tsv";    // per 
 inline constexpr const char* kDomainStability = "domains_stability.tsv";  // k vs k + 1
 inline constexpr const char* kPerturbGenes = "perturbation_genes.tsv";    // stx perturb: per gene
 inline constexpr const char* kPerturbChecks = "perturbation_checks.tsv";  // stx perturb: per pathway
+inline constexpr const char* kPerturbPngPrefix = "perturbation_";        // + pathway + .png: top genes
+inline constexpr const char* kPerturb = "perturb";                        // stx demo: stx perturb's folder
+inline constexpr const char* kExplain = "explain";                        // stx demo: stx explain's folder
 inline constexpr const char* kAttributionSpots = "attribution_spots.tsv";        // stx explain: per spot
 inline constexpr const char* kAttributionFeatures = "attribution_features.tsv";  // per feature
+inline constexpr const char* kAttributionGroups = "attribution_feature_groups.tsv";  // per feature group
 inline constexpr const char* kAttributionDeletion = "attribution_deletion.tsv";  // the deletion curves
 inline constexpr const char* kAttributionChecks = "attribution_checks.tsv";      // one row: the checks
 inline constexpr const char* kAttributionPng = "attribution.png";                // the maps
@@ -70,6 +74,14 @@ inline const std::vector<std::string>& perturb_genes_columns() {
 inline const std::vector<std::string>& perturb_checks_columns() {
   static const std::vector<std::string> columns = {"pathway", "set_genes", "auroc", "auroc_shuffled_set",
                                                    "largest_change_outside_set"};
+  return columns;
+}
+
+/// attribution_checks.tsv's header: one row, the region explained and the checks.
+inline const std::vector<std::string>& attribution_checks_columns() {
+  static const std::vector<std::string> columns = {
+      "pathway", "region_spots", "activity", "baseline_activity", "change_in_training_sd", "attribution_sum",
+      "completeness_gap", "deletion_area", "random_deletion_area", "deletion_ratio", "sanity_rank_correlation"};
   return columns;
 }
 

@@ -28,7 +28,10 @@ struct RegionExplanation {
   std::vector<double> per_feature;  // (F) each feature's (over the spots)
   double completeness_gap = 0;      // |sum of attributions - (activity - baseline activity)|
   std::vector<double> removed_fraction, deletion, random_deletion;  // the curves' points
-  double deletion_drop = 0, random_drop = 0;  // mean over the points of activity - curve
+  // How fast each curve goes from the activity to the baseline activity: the mean over its
+  // points of the share of the way gone (0 to 1; higher = faster). The spots that moved the
+  // activity away from the baseline most are removed first; random orders are the reference.
+  double deletion_area = 0, random_deletion_area = 0;
   double sanity_rank_correlation = 0;         // Spearman of per_spot with the randomised model's
 };
 

@@ -9,6 +9,7 @@
 #include "stx/io/slide/slide.hpp"
 #include "stx/train/slide_data.hpp"
 #include "stx/train/trained_model.hpp"
+#include "stx/viz/spot_map.hpp"
 
 namespace stx {
 
@@ -25,6 +26,9 @@ void check_map_request(const MapRequest& request, const ModelMetadata& m);
 
 /// "HALLMARK_E2F_TARGETS" -> "E2F targets"-style short title.
 std::string pathway_title(const std::string& name);
+
+/// Where a slide's spots are drawn: their pixels, the slide's spot size, scale and H&E.
+SpotGeometry spot_geometry(const Slide& slide, const SlideData& spots);
 
 /// Stages the maps for `dir` (created) in `files`; returns their paths. `spots` carries the
 /// measured targets when the slide had expression; `p` must hold the attention weights.

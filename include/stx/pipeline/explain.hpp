@@ -31,7 +31,8 @@ struct ExplainResult {
   std::string slide, model, pathway, out;
   int64_t spots = 0, region_spots = 0;
   RegionExplanation explanation;
-  std::vector<std::string> top_features;  // the five features with the largest |attribution|
+  double change_sd = 0;  // (activity - baseline activity) in training sd of the pathway
+  std::vector<std::string> top_groups;  // the four feature groups with the largest |attribution|
 };
 
 ExplainResult run_explain(ExplainRun run);

@@ -15,7 +15,7 @@ struct PerturbRun {
   std::string model;                  // a shipped model's name or a model file; "" = the default
   std::vector<std::string> pathways;  // names (the HALLMARK_ prefix may be left out); empty = all
   double shift_sd = 1.0;              // the rise, in training-spot sd of the pathway's activity
-  std::string out = "stx-perturb";    // folder for perturbation_genes.tsv, perturbation_checks.tsv
+  std::string out = "stx-perturb";    // folder for perturbation_genes.tsv, _checks.tsv, the figures
   uint64_t seed = 0;                  // the random sets of the control
   bool force = false;
 };
@@ -32,6 +32,7 @@ struct PerturbResult {
   std::vector<PerturbedPathway> perturbed;
   std::vector<std::string> pathways;  // the model's, in the checks' order
   PerturbationChecks checks;
+  std::vector<std::string> figures;  // perturbation_<PATHWAY>.png, one per pathway named
 };
 
 PerturbResult run_perturb(const PerturbRun& run);

@@ -1,0 +1,35 @@
+#include "stx/outputs/perturbation_figure.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "stx/outputs/prediction_maps.hpp"
+#include "stx/viz/bar_chart.hpp"
+
+namespace stx {
+
+cv::Mat perturbation_figure(const std::vector<GeneChange>& changes, const ModelMetadata& m, int64_t pathway,
+                            double shift_sd, const PathwaySetCheck& check, size_t genes_each_way) {
+  const auto bar_of = [&](const GeneChange& c) {
+    return Bar{m.genes[static_cast<size_t>(c.gene)], {c.through_sets, c.through_residual}, c.in_set};
+  };
+  std::vector<Bar> bars;
+  const size_t n = changes.size();
+  const size_t up = std::min(genes_each_way, n), down = std::min(genes_each_way, n - up);
+  for (size_t i = 0; i < up; ++i) bars.push_back(bar_of(changes[i]));
+  for (size_t i = n - down; i < n; ++i) bars.push_back(bar_of(changes[i]));
+  const std::string& name = m.pathways[static_cast<size_t>(pathway)];
+  const std::string title = fmt::format("{} {:+g} sd: the genes that move most", pathway_title(name), shift_sd);
+  const std::string subtitle =
+      std::isfinite(check.auroc)
+          ? fmt::format("bold: in its gene set ({} of the model's {} genes); AUROC of |change|, set vs rest {:.2f} "
+                        "(random sets {:.2f})", check.set_genes, m.genes.size(), check.auroc, check.auroc_shuffled)
+          : fmt::format("none of its set's genes is among the model's {} genes: every change is the residual's",
+                        m.genes.size());
+  return bar_chart(bars, {"through its gene set's weights", "through the low-rank residual"}, title, subtitle,
+                   "change of the predicted gene (model units; line: the total)");
+}
+
+}  // namespace stx
