@@ -12,10 +12,11 @@ import tempfile
 import pandas as pd
 
 stx, model, slide = sys.argv[1], sys.argv[2], sys.argv[3:]
-pathways = subprocess.run([stx, "perturb", "-m", model, "-o", tempfile.mkdtemp()], capture_output=True, text=True)
-checks_of_model = pd.read_csv(pathlib.Path(pathways.args[-1]) / "perturbation_checks.tsv", sep="\t")
 rows = []
 with tempfile.TemporaryDirectory() as tmp:
+    # the model's pathways, in its order: the first column of stx perturb's checks
+    subprocess.run([stx, "perturb", "-m", model, "-o", tmp], capture_output=True, text=True, check=True)
+    checks_of_model = pd.read_csv(pathlib.Path(tmp) / "perturbation_checks.tsv", sep="\t")
     for pathway in checks_of_model["pathway"]:
         out = pathlib.Path(tmp) / pathway
         r = subprocess.run([stx, "explain", *slide, "-m", model, "--pathway", pathway, "--top", "0.1", "-o", str(out),

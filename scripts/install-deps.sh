@@ -27,6 +27,7 @@ build_pkgs=(
                           # OpenMP build shares LibTorch's thread pool; the pthread build's
                           # threads fight OpenMP's spinning ones (QuadFlow step 0.54 -> 0.26 s)
   libgtest-dev libgmock-dev libbenchmark-dev
+  npm                     # installs OpenSeadragon (below), which stx view's folder carries
 )
 test_pkgs=(
   python3 python3-numpy python3-anndata python3-h5py python3-scipy  # references for .h5ad round trips
@@ -39,6 +40,7 @@ test_pkgs=(
   clang libclang-rt-14-dev libomp-dev  # scripts/fuzz.sh: libFuzzer targets under ASan + UBSan
   snakemake                  # workflow/: the cohort workflow on the demo sample sheet
   nodejs                     # tests/parquet: hyparquet, an independent Parquet reader (npm, below)
+  python3-websocket          # tests/cli/view_test.py drives headless Chromium over DevTools
 )
 
 wanted=("${build_pkgs[@]}")
@@ -74,17 +76,20 @@ for name in libblas.so.3 liblapack.so.3 libopenblas.so.0; do
   fi
 done
 
+# The viewer's OpenSeadragon (src/outputs/viewer/package-lock.json pins the version and its
+# integrity hash, which npm ci checks), embedded in stx at build time.
+npm_ci_when_stale() {  # FOLDER PACKAGE
+  if [[ ! -d "$1/node_modules/$2" ]] || [[ "$1/package-lock.json" -nt "$1/node_modules/.package-lock.json" ]]; then
+    echo "install-deps: npm ci in ${1#"$root/"}"
+    npm ci --prefix "$1" --no-audit --no-fund --silent
+  fi
+}
+root="$(cd "$(dirname "$0")/.." && pwd)"
+npm_ci_when_stale "$root/src/outputs/viewer" openseadragon
+
 # The tests' npm packages (tests/parquet/package-lock.json: hyparquet and its writer, pure
 # JavaScript references for the Parquet reader), installed from the npm registry when missing
 # or when the lock file is newer than what was installed.
 if [[ "${1:-}" == "--with-tests" ]]; then
-  parquet_refs="$(cd "$(dirname "$0")/.." && pwd)/tests/parquet"
-  if ! command -v npm >/dev/null; then
-    $SUDO apt-get install -y -qq --no-install-recommends npm >/dev/null
-  fi
-  if [[ ! -d "$parquet_refs/node_modules/hyparquet" ]] ||
-     [[ "$parquet_refs/package-lock.json" -nt "$parquet_refs/node_modules/.package-lock.json" ]]; then
-    echo "install-deps: npm ci in tests/parquet"
-    npm ci --prefix "$parquet_refs" --no-audit --no-fund --silent
-  fi
+  npm_ci_when_stale "$root/tests/parquet" hyparquet
 fi

@@ -20,7 +20,7 @@ Action add_export(CLI::App& app) {
                   "detection (spots), cell, or auto: cells when the spots are under 20 µm across")
       ->check(CLI::IsMember({"auto", "detection", "cell"}))->capture_default_str();
   cmd->add_flag("--no-genes", run->no_genes, "Pathway activities only, not a prediction's genes");
-  cmd->add_option("--domains", run->domains,
+  add_domains_option(cmd, run->domains,
                   "domains.tsv of stx domains: each spot's chosen domain becomes its QuPath classification, "
                   "coloured as on the domain maps");
   add_force_flag(cmd, run->force, "an existing output");

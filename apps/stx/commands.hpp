@@ -39,6 +39,7 @@ Action add_models(CLI::App& app);
 Action add_export(CLI::App& app);
 Action add_perturb(CLI::App& app);
 Action add_explain(CLI::App& app);
+Action add_view(CLI::App& app);
 
 /// Registers every subcommand on `app`; returns their actions in order.
 std::vector<Action> add_all_subcommands(CLI::App& app);

@@ -16,7 +16,7 @@ void add_slide_options(CLI::App* cmd, SlideInput& args, bool image_alone) {
   add_format_option(cmd, args.format);
   cmd->add_option("--section", args.read.section, "Legacy ST dataset folder: section to read");
   cmd->add_option("--spots", args.read.spots_path, "Legacy ST spot selection table");
-  cmd->add_option("--image", args.read.image_path, "Full-resolution H&E image");
+  add_image_option(cmd, args.read.image_path, "Full-resolution H&E image");
   cmd->add_option("--alignment", args.read.alignment_path,
                   "Xenium with --image: Xenium Explorer's H&E alignment (*_he_imagealignment.csv, or keypoints "
                   "fixedX,fixedY,alignmentX,alignmentY)")

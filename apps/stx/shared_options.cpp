@@ -147,6 +147,14 @@ CLI::Option* add_geojson_option(CLI::App* cmd, std::string& path, const std::str
   return cmd->add_option("--geojson", path, help);
 }
 
+CLI::Option* add_domains_option(CLI::App* cmd, std::string& path, const std::string& help) {
+  return cmd->add_option("--domains", path, help);
+}
+
+CLI::Option* add_image_option(CLI::App* cmd, std::string& path, const std::string& help) {
+  return cmd->add_option("--image", path, help);
+}
+
 CLI::Option* add_um_per_px_option(CLI::App* cmd, double& um_per_px, const std::string& from) {
   return cmd->add_option("--um-per-px", um_per_px, "Full-resolution µm per pixel (default: from " + from + ")")
       ->check(finite_range(kMinUmPerPx, kMaxUmPerPx));

@@ -89,6 +89,12 @@ CLI::Option* add_out_folder_option(CLI::App* cmd, std::string& folder, const std
 CLI::Option* add_tsv_option(CLI::App* cmd, std::string& path, const std::string& help);
 CLI::Option* add_geojson_option(CLI::App* cmd, std::string& path, const std::string& help);
 
+/// --domains: stx domains' domains.tsv (export, view).
+CLI::Option* add_domains_option(CLI::App* cmd, std::string& path, const std::string& help);
+
+/// --image: the full-resolution H&E (slides, and an .h5ad whose recorded image moved).
+CLI::Option* add_image_option(CLI::App* cmd, std::string& path, const std::string& help);
+
 /// --um-per-px, within the plausible range: "Full-resolution µm per pixel (default: from <from>)".
 CLI::Option* add_um_per_px_option(CLI::App* cmd, double& um_per_px, const std::string& from);
 

@@ -28,8 +28,10 @@ cv::Mat perturbation_figure(const std::vector<GeneChange>& changes, const ModelM
                         "(random sets {:.2f})", check.set_genes, m.genes.size(), check.auroc, check.auroc_shuffled)
           : fmt::format("none of its set's genes is among the model's {} genes: every change is the residual's",
                         m.genes.size());
+  BarChartStyle style;
+  style.plot_w = 560;  // wide enough for the subtitle
   return bar_chart(bars, {"through its gene set's weights", "through the low-rank residual"}, title, subtitle,
-                   "change of the predicted gene (model units; line: the total)");
+                   "change of the predicted gene (model units; line: the total)", style);
 }
 
 }  // namespace stx

@@ -15,10 +15,7 @@
 #include "stx/pipeline/inputs.hpp"
 
 namespace stx {
-namespace {
 
-// Each spot's chosen domain from `stx domains`' domains.tsv (slide, spot, ..., domain, ...), as
-// the domain maps name it ("domain 3"); "" for a spot the table does not hold.
 std::vector<std::string> domain_classes(const std::string& path, const Slide& slide, int64_t& classified) {
   TextLines in(path);
   std::string line;
@@ -50,8 +47,6 @@ std::vector<std::string> domain_classes(const std::string& path, const Slide& sl
     if (const auto it = by_spot.find(slide.spot_ids[i]); it != by_spot.end()) classes[i] = it->second, ++classified;
   return classes;
 }
-
-}  // namespace
 
 ExportResult run_export(const ExportRun& run) {
   STX_CHECK(!run.geojson.empty(), ConfigError, "export: nothing to write; give --geojson FILE");

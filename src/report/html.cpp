@@ -7,6 +7,7 @@
 
 #include <algorithm>
 
+#include "stx/core/base64.hpp"
 #include "stx/core/error.hpp"
 
 namespace stx::html {
@@ -22,29 +23,6 @@ std::string escape(const std::string& text) {
       case '"': out += "&quot;"; break;
       default: out += c;
     }
-  }
-  return out;
-}
-
-std::string base64(const std::string& bytes) {
-  static constexpr char kAlphabet[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  out.reserve((bytes.size() + 2) / 3 * 4);
-  size_t i = 0;
-  for (; i + 2 < bytes.size(); i += 3) {
-    const unsigned v = static_cast<unsigned char>(bytes[i]) << 16 |
-                       static_cast<unsigned char>(bytes[i + 1]) << 8 |
-                       static_cast<unsigned char>(bytes[i + 2]);
-    for (int shift : {18, 12, 6, 0}) out += kAlphabet[(v >> shift) & 63];
-  }
-  if (i < bytes.size()) {
-    unsigned v = static_cast<unsigned char>(bytes[i]) << 16;
-    if (i + 1 < bytes.size()) v |= static_cast<unsigned char>(bytes[i + 1]) << 8;
-    out += kAlphabet[(v >> 18) & 63];
-    out += kAlphabet[(v >> 12) & 63];
-    out += i + 1 < bytes.size() ? kAlphabet[(v >> 6) & 63] : '=';
-    out += '=';
   }
   return out;
 }
@@ -68,7 +46,7 @@ std::string image_figure(const std::string& path, const std::string& caption) {
             "{}: cannot encode as WebP", path);
   return fmt::format("<figure><img alt=\"{0}\" width=\"{2}\" height=\"{3}\" "
                      "src=\"data:image/webp;base64,{1}\"><figcaption>{0}</figcaption></figure>\n",
-                     escape(caption), base64(std::string(bytes.begin(), bytes.end())), image.cols,
+                     escape(caption), stx::base64(std::string(bytes.begin(), bytes.end())), image.cols,
                      image.rows);
 }
 

@@ -8,9 +8,6 @@ namespace stx::html {
 
 std::string escape(const std::string& text);
 
-/// RFC 4648 base64 (what data: URLs take).
-std::string base64(const std::string& bytes);
-
 /// <figure> with the image file embedded and a caption. Re-encoded as WebP (quality 90):
 /// H&E backgrounds make PNG maps 4-5x larger for no visible gain. IoError if unreadable.
 std::string image_figure(const std::string& path, const std::string& caption);

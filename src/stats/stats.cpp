@@ -5,6 +5,8 @@
 #include <limits>
 #include <numeric>
 
+#include "stx/core/error.hpp"
+
 namespace stx {
 
 double pearson(const std::vector<double>& a, const std::vector<double>& b) {
@@ -50,6 +52,15 @@ double median(std::vector<double> values) {
   std::nth_element(values.begin(), mid, values.end());
   if (values.size() % 2 == 1) return *mid;
   return 0.5 * (*std::max_element(values.begin(), mid) + *mid);
+}
+
+double percentile(std::vector<double> v, double q) {
+  STX_CHECK(!v.empty() && q >= 0 && q <= 1, ShapeError, "percentile: {} values, q {}", v.size(), q);
+  std::sort(v.begin(), v.end());
+  const double pos = q * static_cast<double>(v.size() - 1);
+  const auto lo = static_cast<size_t>(std::floor(pos));
+  const size_t hi = std::min(lo + 1, v.size() - 1);
+  return v[lo] + (pos - static_cast<double>(lo)) * (v[hi] - v[lo]);
 }
 
 std::vector<double> midranks(const std::vector<double>& values) {

@@ -10,6 +10,7 @@
 #include "stx/viz/colours.hpp"
 #include "stx/core/error.hpp"
 #include "stx/io/slide/spot_graph.hpp"
+#include "stx/stats/stats.hpp"
 #include "text.hpp"
 
 namespace stx {
@@ -17,14 +18,6 @@ namespace {
 
 constexpr int kMargin = 10;
 constexpr double kMaxAspect = 1.3;  // a tall section is shrunk, not drawn as a strip
-
-double percentile(std::vector<double> v, double q) {
-  std::sort(v.begin(), v.end());
-  const double pos = q * static_cast<double>(v.size() - 1);
-  const auto lo = static_cast<size_t>(std::floor(pos));
-  const size_t hi = std::min(lo + 1, v.size() - 1);
-  return v[lo] + (pos - static_cast<double>(lo)) * (v[hi] - v[lo]);
-}
 
 std::string tick_label(double v) { return fmt::format("{:.3g}", v); }
 

@@ -2,7 +2,11 @@
 // QuPath's GeoJSON objects (stx/outputs/geojson.hpp).
 #pragma once
 
+#include <cstdint>
 #include <string>
+#include <vector>
+
+#include "stx/io/slide/slide.hpp"
 
 namespace stx {
 
@@ -21,5 +25,10 @@ struct ExportResult {
 };
 
 ExportResult run_export(const ExportRun& run);
+
+/// Each spot's chosen domain from `stx domains`' domains.tsv (slide, spot, ..., domain, ...), as
+/// the domain maps name it ("domain 3"); "" for a spot the table does not hold. `classified`
+/// receives how many spots have one; ConfigError when the table holds none of `slide`'s.
+std::vector<std::string> domain_classes(const std::string& path, const Slide& slide, int64_t& classified);
 
 }  // namespace stx

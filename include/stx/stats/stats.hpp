@@ -37,6 +37,10 @@ double finite_mean_of(const std::vector<double>& values, const std::vector<int64
 /// The median (the mean of the two middle values for an even count); NaN when empty.
 double median(std::vector<double> values);
 
+/// The q-quantile (0..1) of non-empty `v`, interpolated linearly between order statistics
+/// (NumPy's default).
+double percentile(std::vector<double> v, double q);
+
 /// Ranks from 1, ties sharing their mean rank (scipy.stats.rankdata's "average").
 std::vector<double> midranks(const std::vector<double>& values);
 
