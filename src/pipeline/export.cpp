@@ -9,6 +9,7 @@
 
 #include "stx/core/error.hpp"
 #include "stx/core/text_lines.hpp"
+#include "stx/core/utf8.hpp"
 #include "stx/io/files/atomic_file.hpp"
 #include "stx/io/readers/read_slide.hpp"
 #include "stx/outputs/geojson.hpp"
@@ -20,6 +21,8 @@ std::vector<std::string> domain_classes(const std::string& path, const Slide& sl
   TextLines in(path);
   std::string line;
   STX_CHECK(in.next(line), FormatError, "{}: empty; expected the domains.tsv of stx domains", path);
+  STX_CHECK(!first_invalid_utf8(line), FormatError, "{}: not a text table; expected the domains.tsv of stx domains",
+            path);
   const std::vector<std::string_view> header = split_fields(line, '\t');
   const std::vector<std::string> names(header.begin(), header.end());
   const std::vector<std::string_view> columns(names.begin(), names.end());

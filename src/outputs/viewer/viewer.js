@@ -76,6 +76,7 @@
       Size: { Width: String(data.image.width), Height: String(data.image.height) } } },
   });
   let imageLoaded = false;
+  window.stxViewer = viewer;  // for the browser's console (and tests/cli/view_test.py)
 
   // --- the overlay ---------------------------------------------------------------------------
   const canvas = $("overlay"), ctx = canvas.getContext("2d");
@@ -194,6 +195,7 @@
     legend();
     colourSpots(() => { draw(); writeAddress(); markReady(); });
   }
+  // data-ready="1" once the tiles of the view and the layer's values are in and drawn
   function markReady() {
     if (imageLoaded && (buckets || state.domains || current() === undefined)) {
       draw();
