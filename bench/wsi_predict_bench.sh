@@ -9,13 +9,8 @@
 set -euo pipefail
 side=$1 pitch=$2 out=$3
 shift 3
-mkdir -p "$out"
 here=$(cd "$(dirname "$0")/.." && pwd)
-wsi=$out/wsi${side}.tif
-[[ -f $wsi ]] || /usr/bin/python3 "$here/bench/make_synthetic_wsi.py" "$here/demo/her2st/images" "$side" "$wsi"
-model=$out/model/model.pt
-[[ -f $model ]] || "$1" -q train "$here/demo/her2st" --sections C2,C3,C4 --epochs 20 --ensemble 1 --threads 2 \
-  --cache-dir "$out/train_cache" --out "$out/model" >/dev/null
+source "$here/bench/synthetic_wsi_setup.sh"
 echo "binary	side_px	pitch_um	spots	seconds	spots_per_s	peak_rss_mb"
 for stx in "$@"; do
   rm -rf "$out/cache" "$out/pred.h5ad"

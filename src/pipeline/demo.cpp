@@ -14,6 +14,7 @@
 #include "stx/core/run_folder.hpp"
 #include "stx/io/files/atomic_file.hpp"
 #include "stx/io/hdf5/h5ad.hpp"
+#include "stx/outputs/viewer.hpp"
 #include "stx/pathways/gene_sets.hpp"
 #include "stx/pathways/score_output.hpp"
 #include "stx/pathways/score_qc.hpp"
@@ -25,6 +26,7 @@
 #include "stx/pipeline/predict.hpp"
 #include "stx/pipeline/report.hpp"
 #include "stx/pipeline/train.hpp"
+#include "stx/pipeline/view.hpp"
 #include "stx/stats/fold_plan.hpp"
 
 namespace stx {
@@ -182,6 +184,22 @@ void ask_why(const DemoPlan& plan, const DemoRun& run) {
   tell(run.say, describe(run_explain(explain)));
 }
 
+// Step 6: the held-out prediction over its H&E in the deep-zoom viewer, measured beside it.
+void view_held_out(const DemoPlan& plan, const DemoRun& run) {
+  if (!viewer_available()) {
+    tell(run.say, "no viewer: this stx was built without OpenSeadragon (scripts/install-deps.sh installs it)\n");
+    return;
+  }
+  const fs::path out(run.out);
+  ViewRun view;
+  view.input = (out / (plan.held_out + "_predicted.h5ad")).string();
+  view.measured = (out / (plan.held_out + ".h5ad")).string();
+  view.out = (out / run_folder::kView).string();
+  view.threads = run.threads;
+  view.force = true;
+  tell(run.say, describe(run_view(view)));
+}
+
 void write_run_facts(const DemoPlan& plan, const fs::path& out, double minutes) {
   nlohmann::ordered_json facts = {
       {"data", fs::absolute(plan.root).lexically_normal().string()},
@@ -244,7 +262,8 @@ void run_demo(const DemoRun& run) {
     tell(say, describe(run_domains(domains)));
   }
 
-  step(say, 6, "report");
+  step(say, 6, "viewer and report");
+  view_held_out(plan, run);
   write_run_facts(plan, out, minutes_since(start));
   ReportRun report;
   report.folder = run.out;

@@ -303,6 +303,10 @@ std::string build_run_report(const std::string& run_dir) {
           target_table(headline, "pathway", methods);
   body += "<h3>Per gene (mean r over folds, " + html::escape(protocols.front()) + ")</h3>\n" +
           target_table(headline, "gene", methods);
+  if (fs::exists(dir / run_folder::kView / "index.html"))
+    body += "<h2>Viewer</h2>\n<p><a href=\"" + std::string(run_folder::kView) +
+            "/index.html\">Open the deep-zoom viewer</a>: the held-out section's H&amp;E at full resolution, every "
+            "pathway and gene predicted and measured over it (<code>stx view</code>; it opens from disk).</p>\n";
   body += maps_section(dir / run_folder::kMaps);
   body += explain_section(dir / run_folder::kPerturb, dir / run_folder::kExplain);
   body += domains_section(dir / run_folder::kDomains);

@@ -57,7 +57,7 @@ with tempfile.TemporaryDirectory() as tmp:
     written = set(p.name for p in (tmp / "demo").iterdir())
     expected = {"B4.h5ad", "C2.h5ad", "C3.h5ad", "C4.h5ad", "C5.h5ad", "cv_metrics.tsv", "cv_summary.md",
                 "model", "B4_predicted.h5ad", "B4_predicted.tsv", "B4_image_only.h5ad", "maps",
-                "perturb", "explain", "domains", "run.json", "report.html", "cache"}
+                "perturb", "explain", "domains", "view", "run.json", "report.html", "cache"}
     c.check(written == expected, f"demo outputs: {sorted(written)}, expected {sorted(expected)}")
     report = tmp / "demo" / "report.html"
     c.check(f"Open the report: {report.resolve()}" in r.stdout, f"demo does not say where the report is: {r.stdout[-300:]}")
@@ -67,6 +67,8 @@ with tempfile.TemporaryDirectory() as tmp:
                 "report: expected 5 maps (pathway correlations among them), a perturbation and an attribution "
                 "figure, 2 domain maps and 2 domain heatmaps")
         c.check("own map closest" in page, "report: no map specificity column")
+        c.check('href="view/index.html"' in page and (tmp / "demo" / "view" / "index.html").exists(),
+                "report: no link to the viewer, or no viewer")
         c.check("Asking the model why" in page and "randomised-weights Spearman" in page and "random sets (control" in page,
                 "report: no perturbation and attribution section with their checks")
     # step 4: the decoder's answer for one pathway and the attribution of B4's top 10 % for it

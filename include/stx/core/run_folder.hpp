@@ -24,6 +24,7 @@ inline constexpr const char* kPerturbChecks = "perturbation_checks.tsv";  // stx
 inline constexpr const char* kPerturbPngPrefix = "perturbation_";        // + pathway + .png: top genes
 inline constexpr const char* kPerturb = "perturb";                        // stx demo: stx perturb's folder
 inline constexpr const char* kExplain = "explain";                        // stx demo: stx explain's folder
+inline constexpr const char* kView = "view";                              // stx demo: stx view's folder
 inline constexpr const char* kAttributionSpots = "attribution_spots.tsv";        // stx explain: per spot
 inline constexpr const char* kAttributionFeatures = "attribution_features.tsv";  // per feature
 inline constexpr const char* kAttributionGroups = "attribution_feature_groups.tsv";  // per feature group
