@@ -27,7 +27,6 @@ build_pkgs=(
                           # OpenMP build shares LibTorch's thread pool; the pthread build's
                           # threads fight OpenMP's spinning ones (QuadFlow step 0.54 -> 0.26 s)
   libgtest-dev libgmock-dev libbenchmark-dev
-  npm                     # installs OpenSeadragon (below), which stx view's folder carries
 )
 test_pkgs=(
   python3 python3-numpy python3-anndata python3-h5py python3-scipy  # references for .h5ad round trips
@@ -85,6 +84,13 @@ npm_ci_when_stale() {  # FOLDER PACKAGE
   fi
 }
 root="$(cd "$(dirname "$0")/.." && pwd)"
+# npm as a command: a Node.js from elsewhere (nodesource's) carries its own and conflicts with
+# Debian's npm package
+if ! command -v npm >/dev/null; then
+  echo "install-deps: installing npm"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends npm >/dev/null
+fi
 npm_ci_when_stale "$root/src/outputs/viewer" openseadragon
 
 # The tests' npm packages (tests/parquet/package-lock.json: hyparquet and its writer, pure

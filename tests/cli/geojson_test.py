@@ -1,6 +1,6 @@
 """QuPath GeoJSON (#29 item 1): `stx predict --geojson` and `stx export --geojson` checked as a
 reader would: RFC 7946 structure (a FeatureCollection of Features with a Polygon whose ring is
-closed), QuPath's properties (objectType, measurements as {name: value}), one feature per spot
+closed, counter-clockwise and finite), QuPath's properties (objectType, measurements as {name: value}), one feature per spot
 with a unique RFC 4122 id, the polygon a circle of the spot's diameter around its centre, and
 every measurement equal to the .h5ad's value to its 6 significant digits (pathways from obsm, genes from X). gzip when the
 name ends in .gz; export of the .h5ad gives the same objects; --no-genes, --objects cell.
@@ -36,7 +36,7 @@ def check_collection(doc, adata, with_genes, object_type, what):
     row = {name: i for i, name in enumerate(adata.obs_names)}
     centre = np.asarray(adata.obsm["spatial"])
     diameter = adata.uns["spatial"][next(iter(adata.uns["spatial"]))]["scalefactors"]["spot_diameter_fullres"]
-    worst_value, worst_ring, bad = 0.0, 0.0, 0
+    worst_value, worst_ring, bad, bad_orientation = 0.0, 0.0, 0, 0
     for f in features:
         geometry, properties = f.get("geometry", {}), f.get("properties", {})
         ring = np.asarray(geometry.get("coordinates", [[]])[0], dtype=float)
@@ -44,6 +44,12 @@ def check_collection(doc, adata, with_genes, object_type, what):
                 not np.array_equal(ring[0], ring[-1]) or properties.get("objectType") != object_type:
             bad += 1
             continue
+        x, y = ring[:, 0], ring[:, 1]
+        area = 0.5 * np.sum(x[:-1] * y[1:] - x[1:] * y[:-1])  # shoelace, on the numbers as written
+        n = len(ring) - 1
+        polygon_area = n / 2 * (diameter / 2) ** 2 * np.sin(2 * np.pi / n)
+        if not np.isfinite(ring).all() or abs(area - polygon_area) > 1e-3 * polygon_area:
+            bad_orientation += 1  # RFC 7946 3.1.6: exteriors counter-clockwise (area > 0), finite
         i = row[properties["name"]]
         worst_ring = max(worst_ring, float(np.max(np.abs(np.hypot(*(ring - centre[i]).T) - diameter / 2))))
         m = properties["measurements"]
@@ -55,6 +61,7 @@ def check_collection(doc, adata, with_genes, object_type, what):
             continue
         worst_value = max(worst_value, max(abs(m[k] - v) / max(1e-6, abs(v)) for k, v in expected.items()))
     c.check(bad == 0, f"{what}: {bad} features malformed or with other measurements")
+    c.check(bad_orientation == 0, f"{what}: {bad_orientation} rings not counter-clockwise, not finite or of the wrong area")
     c.check(worst_ring < 0.02, f"{what}: a vertex {worst_ring:.3f} px off the spot's circle")
     # written to 6 significant digits: at most half a unit of the sixth, 5e-6 of the value
     c.check(worst_value <= 5.0001e-6, f"{what}: a measurement differs from the .h5ad by {worst_value:.2e} (relative)")

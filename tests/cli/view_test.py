@@ -4,7 +4,8 @@ asks for nothing outside itself; a pathway picked through the URL and another ty
 page's own search box each colour the spots by their own values (Spearman of the pixels at the
 spots' centres with the values > 0.9), the measured toggle shows the measured scores, and with
 the overlay off the page shows the H&E where the slide has it (the screen against the source
-JPEG at the same image points). The tile pyramid and every layer's values are checked against
+JPEG at the same image points). A prediction from the H&E alone (pseudo-spots over the tissue,
+as of a whole slide) opens and colours the same way. The tile pyramid and every layer's values are checked against
 the source image and the .h5ad files (anndata, NumPy). Bad requests fail in one line.
 
 Usage: view_test.py STX SHARED_DATA SOURCE_DIR
@@ -56,6 +57,12 @@ with tempfile.TemporaryDirectory() as tmp:
     view = tmp / "view"
     r = run(stx, "view", str(tmp / "b4.h5ad"), "--measured", str(tmp / "b4_measured.h5ad"), "-o", str(view), "--threads", "1")
     c.check(r.returncode == 0 and "index.html" in r.stdout, f"stx view: {r.stderr}")
+
+    r = run(stx, "predict", str(pathlib.Path(demo) / "images" / "B4.jpg"), "--um-per-px", "0.6878", "--cache-dir",
+            str(tmp / "cache"), "--threads", "1", "-o", str(tmp / "b4_image_only.h5ad"))
+    c.check(r.returncode == 0, f"stx predict on the image alone: {r.stderr}")
+    r = run(stx, "view", str(tmp / "b4_image_only.h5ad"), "-o", str(tmp / "view_image_only"), "--threads", "1")
+    c.check(r.returncode == 0, f"stx view of the image-only prediction: {r.stderr}")
 
     # --- the folder against its sources ---------------------------------------------------------
     m = manifest(view)
@@ -129,8 +136,8 @@ with tempfile.TemporaryDirectory() as tmp:
                             " return {x: r.x, y: r.y, width: r.width, height: r.height}; })()")
         shot_a = page.screenshot()
 
-        def follows(shot, values, what):
-            sx, sy = centres(1, cx, cy, px, py)
+        def follows(shot, values, what, xs=None, ys=None):
+            sx, sy = centres(1, cx, cy, px if xs is None else xs, py if ys is None else ys)
             luminance = colours_at(shot, sx, sy) @ np.array([0.2126, 0.7152, 0.0722])
             rho = spearmanr(luminance, values).correlation  # viridis brightens with the value
             c.check(rho > 0.9, f"{what}: the spots' colours do not follow the values (Spearman {rho:.3f})")
@@ -170,8 +177,19 @@ with tempfile.TemporaryDirectory() as tmp:
               f"mean |diff| {np.abs(screen - tissue).mean():.1f} grey levels")
         c.check(r > 0.8 and np.abs(screen - tissue).mean() < 25, f"the H&E on screen is not the slide's there: r {r:.3f}, "
                                                                    f"mean |diff| {np.abs(screen - tissue).mean():.1f}")
+        # a prediction from the H&E alone (pseudo-spots over the tissue), as of a whole slide
+        wsi = anndata.read_h5ad(tmp / "b4_image_only.h5ad")
+        url = (tmp / "view_image_only" / "index.html").as_uri()
+        box = None
+        c.check(open_view(f"pathway=HYPOXIA&opacity=1&{fit}"), "image only: the page did not get ready")
+        box = page.evaluate("(() => { const r = document.getElementById('osd').getBoundingClientRect();"
+                            " return {x: r.x, y: r.y, width: r.width, height: r.height}; })()")
+        wx, wy = np.asarray(wsi.obsm["spatial"], dtype=float).T
+        follows(page.screenshot(), np.asarray(wsi.obsm["pathway_activity"])[:, names.index("HALLMARK_HYPOXIA")],
+                f"HYPOXIA on {wsi.n_obs} pseudo-spots of the H&E alone", wx, wy)
         urls = page.requested_urls()
-        outside = [u for u in urls if not (u.startswith(view.as_uri() + "/") or u.startswith("data:"))]
+        outside = [u for u in urls if not any(u.startswith(folder.as_uri() + "/") or u.startswith("data:")
+                                              for folder in (view, tmp / "view_image_only"))]
         c.check(len(urls) > 20 and not outside, f"{len(urls)} requests, outside the folder: {outside[:3]}")
     finally:
         page.close()
