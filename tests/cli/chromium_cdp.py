@@ -4,8 +4,10 @@ Needs python3-websocket (scripts/install-deps.sh --with-tests)."""
 import base64
 import io
 import json
+import os
 import re
 import shutil
+import signal
 import subprocess
 import tempfile
 import time
@@ -16,12 +18,13 @@ from PIL import Image
 
 class Page:
     def __init__(self, width=1400, height=900):
-        self.profile = tempfile.TemporaryDirectory()
+        # Chromium's helper processes may still write to the profile as it closes
+        self.profile = tempfile.TemporaryDirectory(ignore_cleanup_errors=True)
         self.process = subprocess.Popen(
             [shutil.which("chromium"), "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
              "--remote-debugging-address=127.0.0.1", "--remote-debugging-port=0", f"--user-data-dir={self.profile.name}",
              f"--window-size={width},{height}", "about:blank"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True)
         url, deadline = None, time.time() + 30
         while url is None and time.time() < deadline:
             line = self.process.stderr.readline()
@@ -89,6 +92,9 @@ class Page:
             self.ws.close()
         except Exception:
             pass
-        self.process.kill()
+        try:
+            os.killpg(self.process.pid, signal.SIGKILL)  # the browser and every helper it started
+        except ProcessLookupError:
+            pass
         self.process.wait()
         self.profile.cleanup()
