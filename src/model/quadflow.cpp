@@ -54,7 +54,7 @@ void QuadFlowLayerImpl::forward(torch::Tensor& spots, torch::Tensor& pathways,
     const auto bias = overlap_scale_.defined() && overlap.defined()
                           ? overlap_scale_.view({-1, 1, 1}) * overlap.unsqueeze(0)  // (H, P, P)
                           : torch::Tensor();
-    pathways = pathways + pathway_self_(p, p, nullptr, bias);  // (P, D)
+    pathways = pathways + pathway_self_(p, p, nullptr, bias);  // (P, D); see pathway_coupling
   }
   if (options_.cross_attention) {  // P<-H, then H<-P
     const auto x = spot_cross_norm_(spots);
@@ -64,6 +64,17 @@ void QuadFlowLayerImpl::forward(torch::Tensor& spots, torch::Tensor& pathways,
   }
   spots = spots + spot_mlp_->forward(spot_mlp_norm_(spots));              // (N, D)
   pathways = pathways + pathway_mlp_->forward(pathway_mlp_norm_(pathways));  // (P, D)
+}
+
+torch::Tensor QuadFlowLayerImpl::pathway_coupling(const torch::Tensor& pathways, const torch::Tensor& overlap) {
+  if (!options_.pathway_attention) return {};
+  const auto p = pathway_norm_(pathways);
+  const auto bias = overlap_scale_.defined() && overlap.defined()
+                        ? overlap_scale_.view({-1, 1, 1}) * overlap.unsqueeze(0)  // (H, P, P)
+                        : torch::Tensor();
+  torch::Tensor weights;
+  pathway_self_(p, p, &weights, bias);
+  return weights;  // (P, P)
 }
 
 QuadFlowImpl::QuadFlowImpl(const QuadFlowOptions& o, const torch::Tensor& membership,
@@ -147,6 +158,16 @@ QuadFlowOutput QuadFlowImpl::forward(const torch::Tensor& features, const Neighb
   if (options_.residual_rank > 0)
     out.genes = out.genes + torch::matmul(torch::matmul(out.pathways, residual_down_), residual_up_);
   return out;
+}
+
+torch::Tensor QuadFlowImpl::pathway_coupling() {
+  if (layers_.empty()) return {};
+  torch::NoGradGuard no_grad;
+  const bool was_training = is_training();
+  eval();  // no dropout on the weights
+  auto coupling = layers_.front()->pathway_coupling(pathway_tokens_, overlap_);
+  train(was_training);
+  return coupling;
 }
 
 std::pair<torch::Tensor, torch::Tensor> QuadFlowImpl::decoder_matrices() const {

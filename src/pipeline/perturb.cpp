@@ -6,13 +6,16 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <numeric>
 
 #include "stx/core/error.hpp"
 #include "stx/core/run_folder.hpp"
 #include "stx/io/files/tsv_writer.hpp"
 #include "stx/outputs/perturbation_figure.hpp"
 #include "stx/pipeline/inputs.hpp"
+#include "stx/outputs/prediction_maps.hpp"
 #include "stx/pipeline/model_registry.hpp"
+#include "stx/stats/stats.hpp"
 #include "stx/viz/figure.hpp"
 
 namespace stx {
@@ -34,6 +37,37 @@ void write_checks(const std::string& path, const PerturbationChecks& checks, con
     tsv.end_row();
   }
   tsv.commit();
+}
+
+// pathway_coupling.tsv and .png; the result's summary of them.
+void write_coupling(const std::filesystem::path& out, const PathwayCoupling& c, const ModelMetadata& m,
+                    PerturbResult& result) {
+  const auto n = static_cast<size_t>(c.n_pathways);
+  TsvWriter tsv((out / run_folder::kCouplingTsv).string(), run_folder::coupling_columns());
+  std::vector<double> attention, overlap;  // the pairs of distinct pathways
+  std::vector<size_t> pairs;
+  for (size_t k = 0; k < n * n; ++k) {
+    const double o = c.overlap.empty() ? NAN : c.overlap[k];
+    tsv.text(m.pathways[k / n]).text(m.pathways[k % n]).number(c.attention[k]).number(o);
+    tsv.end_row();
+    if (k / n == k % n) continue;
+    attention.push_back(c.attention[k]);
+    overlap.push_back(o);
+    pairs.push_back(k);
+  }
+  tsv.commit();
+  write_png(pathway_coupling_figure(c, m), (out / run_folder::kCouplingPng).string());
+  result.coupling = true;
+  result.coupling_overlap_spearman = c.overlap.empty() ? NAN : spearman(attention, overlap);
+  std::vector<size_t> order(pairs.size());
+  std::iota(order.begin(), order.end(), size_t{0});
+  std::partial_sort(order.begin(), order.begin() + std::min<std::ptrdiff_t>(3, order.size()), order.end(),
+                    [&](size_t a, size_t b) { return attention[a] > attention[b]; });
+  for (size_t i = 0; i < std::min<size_t>(3, order.size()); ++i) {
+    const size_t k = pairs[order[i]];
+    result.strongest_pairs.push_back(fmt::format("{} -> {} ({:.2f})", pathway_title(m.pathways[k / n]),
+                                                 pathway_title(m.pathways[k % n]), attention[order[i]]));
+  }
 }
 
 std::vector<std::string> gene_names(const std::vector<GeneChange>& changes, const ModelMetadata& m) {
@@ -88,6 +122,8 @@ PerturbResult run_perturb(const PerturbRun& run) {
   }
   genes.commit();
   write_checks((out / run_folder::kPerturbChecks).string(), result.checks, m);
+  if (const PathwayCoupling coupling = model.pathway_coupling(); coupling.n_pathways > 0)
+    write_coupling(out, coupling, m, result);
   return result;
 }
 
@@ -107,6 +143,11 @@ std::string describe(const PerturbResult& r) {
   text += fmt::format("Wrote {}/{} and {}", r.out, run_folder::kPerturbGenes, run_folder::kPerturbChecks);
   text += r.figures.empty() ? " (name pathways with --pathway for a figure of each)\n"
                             : fmt::format(", and {} figure{}\n", r.figures.size(), r.figures.size() == 1 ? "" : "s");
+  if (r.coupling)
+    text += fmt::format(
+        "How the pathways attend to one another (first layer's P<->P, learned; {} and {}): Spearman {:.2f} with "
+        "the gene-set overlap that biases it; most attended: {}\n",
+        run_folder::kCouplingTsv, run_folder::kCouplingPng, r.coupling_overlap_spearman, fmt::join(r.strongest_pairs, "; "));
   return text;
 }
 

@@ -63,6 +63,10 @@ std::string perturbation_part(const fs::path& dir) {
     out += html::image_figure(p.string(), "The genes that rise and fall most when " +
                                               p.stem().string().substr(std::string(run_folder::kPerturbPngPrefix).size()) +
                                               " rises; bold: genes of its set");
+  if (fs::exists(dir / run_folder::kCouplingPng))
+    out += html::image_figure((dir / run_folder::kCouplingPng).string(),
+                              "How the model's pathways attend to one another in its first layer (learned, the same for "
+                              "every slide), beside how their gene sets overlap");
   return out;
 }
 

@@ -63,9 +63,9 @@ with tempfile.TemporaryDirectory() as tmp:
     c.check(f"Open the report: {report.resolve()}" in r.stdout, f"demo does not say where the report is: {r.stdout[-300:]}")
     if report.exists():
         page = report.read_text()
-        c.check(page.count("data:image/webp") == 11,
-                "report: expected 5 maps (pathway correlations among them), a perturbation and an attribution "
-                "figure, 2 domain maps and 2 domain heatmaps")
+        c.check(page.count("data:image/webp") == 12,
+                "report: expected 5 maps (pathway correlations among them), a perturbation, a coupling and an "
+                "attribution figure, 2 domain maps and 2 domain heatmaps")
         c.check("own map closest" in page, "report: no map specificity column")
         c.check('href="view/index.html"' in page and (tmp / "demo" / "view" / "index.html").exists(),
                 "report: no link to the viewer, or no viewer")

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 from PIL import Image
 from common import Checks, run
+from scipy.stats import spearmanr
 from sklearn.metrics import roc_auc_score
 
 stx, source = sys.argv[1], pathlib.Path(sys.argv[3])
@@ -52,7 +53,18 @@ with tempfile.TemporaryDirectory() as tmp:
     c.check(median_auc >= 0.9, f"median AUROC {median_auc} below 0.9")
     c.check(abs(median_control - 0.5) <= 0.05, f"random-set control {median_control} not within 0.5 +- 0.05")
     c.check(f"{median_auc:.3f}" in r.stdout and f"{median_control:.3f}" in r.stdout, "stdout states both medians")
-    c.check(not list(out.glob("*.png")) and "--pathway for a figure" in r.stdout, "all pathways: no figures")
+    c.check(list(out.glob("*.png")) == [out / "pathway_coupling.png"] and "--pathway for a figure" in r.stdout,
+            "all pathways: no gene figures, the coupling figure")
+    # the learned P<->P coupling: a distribution per pathway; its overlap column is the Jaccard
+    # index of the GMT's sets; the Spearman stdout states is scipy's over the distinct pairs
+    coupling = pd.read_csv(out / "pathway_coupling.tsv", sep="\t")
+    c.check(len(coupling) == 50 * 50 and np.allclose(coupling.groupby("pathway")["attention"].sum(), 1, atol=1e-4),
+            "coupling: 2500 pairs, each pathway's attention sums to 1")
+    jaccard = [len(gmt[a] & gmt[b]) / len(gmt[a] | gmt[b]) for a, b in zip(coupling["pathway"], coupling["attends_to"])]
+    c.check(np.allclose(coupling["gene_set_overlap"], jaccard, atol=1e-6), "coupling: overlap is not the GMT's Jaccard index")
+    distinct = coupling[coupling["pathway"] != coupling["attends_to"]]
+    rho = spearmanr(distinct["attention"], distinct["gene_set_overlap"]).correlation
+    c.check(f"Spearman {rho:.2f} with the gene-set overlap" in r.stdout, f"coupling Spearman {rho:.2f} not on stdout")
 
     # --shift 2 doubles every change; the HALLMARK_ prefix may be left out
     r = run(stx, "perturb", "--pathway", "HYPOXIA,HALLMARK_GLYCOLYSIS", "--shift", "2", "-o", str(pathlib.Path(tmp) / "two"))

@@ -344,3 +344,44 @@ TEST(QuadFlow, RejectsFeaturesOfTheWrongWidth) {
 
 }  // namespace
 }  // namespace stx
+
+namespace stx {
+namespace {
+
+// The coupling stx perturb draws is the first layer's P<->P attention of the pathway tokens:
+// recomputed here from the weights by hand (layer norm, query and key projections, per-head
+// scaled dot products plus the overlap bias, softmax, mean over heads).
+TEST(QuadFlow, PathwayCouplingIsTheFirstLayersAttentionOfTheTokens) {
+  auto o = small_options();
+  const auto overlap = torch::rand({o.n_pathways, o.n_pathways});
+  torch::manual_seed(4);
+  QuadFlow model(o, membership(o), overlap);
+  auto params = model->named_parameters();
+  torch::NoGradGuard no_grad;
+  params["pathway_tokens"].normal_();  // away from their small start, so the weights differ
+  params["layer0.overlap_scale"].copy_(torch::tensor({1.5f, -2.0f}));
+  const auto coupling = model->pathway_coupling();
+  ASSERT_EQ(coupling.sizes(), (std::vector<int64_t>{o.n_pathways, o.n_pathways}));
+
+  const int64_t e = o.width / o.heads;
+  const auto p = torch::layer_norm(params["pathway_tokens"], {o.width}, params["layer0.pathway_norm.weight"],
+                                   params["layer0.pathway_norm.bias"]);
+  const auto q = torch::addmm(params["layer0.pathway_self.query.bias"], p, params["layer0.pathway_self.query.weight"].t());
+  const auto k = torch::addmm(params["layer0.pathway_self.key.bias"], p, params["layer0.pathway_self.key.weight"].t());
+  auto expected = torch::zeros({o.n_pathways, o.n_pathways});
+  for (int64_t h = 0; h < o.heads; ++h) {
+    const auto logits = torch::matmul(q.slice(1, h * e, (h + 1) * e), k.slice(1, h * e, (h + 1) * e).t()) /
+                            std::sqrt(double(e)) + params["layer0.overlap_scale"][h] * overlap;
+    expected += torch::softmax(logits, 1) / double(o.heads);
+  }
+  EXPECT_LT((coupling - expected).abs().max().item<double>(), 1e-5);
+  EXPECT_LT((coupling.sum(1) - 1).abs().max().item<double>(), 1e-5);  // each row a distribution
+  EXPECT_TRUE(torch::equal(model->gene_set_overlap(), overlap));
+
+  o.pathway_attention = false;  // no P<->P flow: nothing to show
+  QuadFlow without(o, membership(o));
+  EXPECT_FALSE(without->pathway_coupling().defined());
+}
+
+}  // namespace
+}  // namespace stx

@@ -238,13 +238,24 @@ TEST(Trainer, DecoderEffectsExplainThePredictedGenes) {
           << "spot " << i << ", gene " << g;
     }
   o.seed = 8;
-  const DecoderEffects other = train_quadflow(train, nullptr, synthetic_metadata(), o).decoder_effects();
+  const TrainedModel other_model = train_quadflow(train, nullptr, synthetic_metadata(), o);
+  const DecoderEffects other = other_model.decoder_effects();
   o.seed = 7;
   o.ensemble = 2;  // members seeded 7 and 8, as the two above
-  const DecoderEffects both = train_quadflow(train, nullptr, synthetic_metadata(), o).decoder_effects();
+  const TrainedModel ensemble = train_quadflow(train, nullptr, synthetic_metadata(), o);
+  const DecoderEffects both = ensemble.decoder_effects();
   for (size_t i = 0; i < both.through_sets.size(); ++i) {
     ASSERT_NEAR(both.through_sets[i], (e.through_sets[i] + other.through_sets[i]) / 2, 1e-6) << i;
     ASSERT_NEAR(both.through_residual[i], (e.through_residual[i] + other.through_residual[i]) / 2, 1e-6) << i;
+  }
+  // the P<->P coupling likewise: the members' mean, each row a distribution
+  const PathwayCoupling c7 = model.pathway_coupling(), c8 = other_model.pathway_coupling(), c = ensemble.pathway_coupling();
+  ASSERT_EQ(c.n_pathways, kPathways);
+  for (size_t i = 0; i < c.attention.size(); ++i) ASSERT_NEAR(c.attention[i], (c7.attention[i] + c8.attention[i]) / 2, 1e-6);
+  for (int64_t row = 0; row < kPathways; ++row) {
+    double sum = 0;
+    for (int64_t col = 0; col < kPathways; ++col) sum += c.attention[static_cast<size_t>(row * kPathways + col)];
+    EXPECT_NEAR(sum, 1.0, 1e-5) << row;
   }
   EXPECT_NE(e.through_residual, other.through_residual);
   o.model.residual_rank = 0;  // a strict bottleneck: no gene moves with a pathway whose set it is not in

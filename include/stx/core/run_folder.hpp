@@ -22,6 +22,8 @@ inline constexpr const char* kDomainStability = "domains_stability.tsv";  // k v
 inline constexpr const char* kPerturbGenes = "perturbation_genes.tsv";    // stx perturb: per gene
 inline constexpr const char* kPerturbChecks = "perturbation_checks.tsv";  // stx perturb: per pathway
 inline constexpr const char* kPerturbPngPrefix = "perturbation_";        // + pathway + .png: top genes
+inline constexpr const char* kCouplingTsv = "pathway_coupling.tsv";      // stx perturb: P<->P attention
+inline constexpr const char* kCouplingPng = "pathway_coupling.png";
 inline constexpr const char* kPerturb = "perturb";                        // stx demo: stx perturb's folder
 inline constexpr const char* kExplain = "explain";                        // stx demo: stx explain's folder
 inline constexpr const char* kView = "view";                              // stx demo: stx view's folder
@@ -68,6 +70,12 @@ inline const std::vector<std::string>& domain_pathways_columns() {
 inline const std::vector<std::string>& perturb_genes_columns() {
   static const std::vector<std::string> columns = {"pathway", "shift_sd", "rank", "gene", "in_set", "change",
                                                    "through_sets", "through_residual"};
+  return columns;
+}
+
+/// pathway_coupling.tsv's header: one row per pair of pathways (P x P).
+inline const std::vector<std::string>& coupling_columns() {
+  static const std::vector<std::string> columns = {"pathway", "attends_to", "attention", "gene_set_overlap"};
   return columns;
 }
 

@@ -32,6 +32,10 @@ class QuadFlowLayerImpl : public torch::nn::Module {
   void forward(torch::Tensor& spots, torch::Tensor& pathways, const Neighbourhood& nb,
                torch::Tensor* pathway_attention, const torch::Tensor& overlap = {});
 
+  /// The P<->P attention weights of `pathways` (P, D), averaged over heads: (P, P), each row
+  /// summing to 1; undefined without the P<->P flow.
+  torch::Tensor pathway_coupling(const torch::Tensor& pathways, const torch::Tensor& overlap = {});
+
  private:
   QuadFlowOptions options_;
   torch::nn::LayerNorm spot_norm_{nullptr}, pathway_norm_{nullptr}, spot_cross_norm_{nullptr},
@@ -61,6 +65,13 @@ class QuadFlowImpl : public torch::nn::Module {
   /// (P, G) weights tied to gene-set membership (zero outside each set) and the low-rank
   /// residual's (zero with residual rank 0), both in standardised units.
   std::pair<torch::Tensor, torch::Tensor> decoder_matrices() const;
+
+  /// How the pathways attend to one another in the first layer's P<->P flow, (P, P), rows
+  /// summing to 1. Its queries and keys are the learned pathway tokens, before any spot is
+  /// seen, so it is a property of the model, not of a slide. Undefined without the flow.
+  torch::Tensor pathway_coupling();
+  /// The gene-set overlap (Jaccard index) that biases P<->P, (P, P); undefined without it.
+  const torch::Tensor& gene_set_overlap() const { return overlap_; }
 
   /// The frozen linear path (options.linear_path): activities += linear_path_input @ weight +
   /// bias, weight (F or 2F, P), bias (P), both in standardised units.

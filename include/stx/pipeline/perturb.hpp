@@ -33,6 +33,12 @@ struct PerturbResult {
   std::vector<std::string> pathways;  // the model's, in the checks' order
   PerturbationChecks checks;
   std::vector<std::string> figures;  // perturbation_<PATHWAY>.png, one per pathway named
+  // The first layer's learned P<->P attention (pathway_coupling.tsv and .png), when the model
+  // has the flow: its Spearman with the gene-set overlap over the pairs of distinct pathways,
+  // and the three pairs attended to most, "A -> B (share)".
+  bool coupling = false;
+  double coupling_overlap_spearman = 0;
+  std::vector<std::string> strongest_pairs;
 };
 
 PerturbResult run_perturb(const PerturbRun& run);

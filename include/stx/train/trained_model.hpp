@@ -72,6 +72,15 @@ struct DecoderEffects {
   }
 };
 
+/// How the model's pathways attend to one another (QuadFlowImpl::pathway_coupling): the first
+/// layer's P<->P attention of the learned pathway tokens, and the gene-set overlap that biases
+/// it. Empty without the P<->P flow.
+struct PathwayCoupling {
+  int64_t n_pathways = 0;
+  std::vector<float> attention;  // (P, P) rows sum to 1; an ensemble's is its members' mean
+  std::vector<float> overlap;    // (P, P) Jaccard index of the gene sets; empty without the bias
+};
+
 /// What an attribution explains: the mean predicted activity of one pathway over some spots.
 struct RegionOfInterest {
   int64_t pathway = 0;
@@ -111,6 +120,8 @@ class TrainedModel {
   Prediction predict(const SlideData& slide, bool attention = false, int threads = 0) const;
   /// The gene decoder's response to each pathway (see DecoderEffects).
   DecoderEffects decoder_effects() const;
+  /// How the pathways attend to one another (see PathwayCoupling).
+  PathwayCoupling pathway_coupling() const;
 
   /// Integrated gradients (Sundararajan et al., 2017) of the region's activity, from the
   /// baseline where every spot's model input is zero (its features at the training mean, or at
