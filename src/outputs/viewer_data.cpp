@@ -11,6 +11,7 @@
 #include "stx/core/base64.hpp"
 #include "stx/core/error.hpp"
 #include "stx/io/files/atomic_file.hpp"
+#include "stx/outputs/geojson.hpp"
 #include "stx/outputs/viewer.hpp"
 #include "stx/stats/stats.hpp"
 #include "stx/viz/colours.hpp"
@@ -97,6 +98,7 @@ void write_viewer_data(const std::string& dir, const Slide& slide, const std::ve
   nlohmann::json manifest = {
       {"slide", slide.name},
       {"spots", slide.n_spots()},
+      {"objects", geojson_objects_of(slide) == GeoJsonObjects::kCell ? "cells" : "spots"},
       {"spot_ids", slide.spot_ids},
       {"x", base64(bytes_of(x))},
       {"y", base64(bytes_of(y))},

@@ -156,6 +156,15 @@ with tempfile.TemporaryDirectory() as tmp:
         shot_b = page.screenshot()
         lum_b = follows(shot_b, glycolysis, "GLYCOLYSIS from the search box")
         c.check(np.abs(lum_a - lum_b).mean() > 5, "the two pathways look the same")
+        # zoomed far out, spots under a pixel or two are written as 2 x 2 px squares: the pixel at
+        # each spot's centre holds its colour
+        c.check(open_view(f"pathway=HYPOXIA&opacity=1&zoom=0.1&x=0.5&y={cy / width:.6f}"), "zoomed out: not ready")
+        sx, sy = centres(0.1, cx, cy, px, py)
+        pixels = np.asarray(page.screenshot(), dtype=float)
+        exact = pixels[np.floor(sy).astype(int), np.floor(sx).astype(int)] @ np.array([0.2126, 0.7152, 0.0722])
+        rho = spearmanr(exact, hypoxia).correlation
+        print(f"HYPOXIA zoomed out to 2 x 2 px squares: Spearman {rho:.3f}")
+        c.check(rho > 0.9, f"zoomed out: the squares' colours do not follow the values (Spearman {rho:.3f})")
         c.check(open_view(f"pathway=HYPOXIA&source=measured&opacity=1&{fit}"), "measured: not ready")
         follows(page.screenshot(), np.asarray(measured.obsm["pathway_activity"])[:, list(measured.uns["pathway_names"]).index("HALLMARK_HYPOXIA")],
                 "HYPOXIA measured")

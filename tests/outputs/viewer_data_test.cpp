@@ -70,6 +70,7 @@ TEST(ViewerData, ManifestStatesRangesPercentilesAndDomains) {
   ASSERT_EQ(js.rfind(prefix, 0), 0u);
   const auto m = nlohmann::json::parse(js.substr(prefix.size(), js.size() - prefix.size() - 2));
   EXPECT_EQ(m["spots"], 100);
+  EXPECT_EQ(m["objects"], "spots");  // no µm per pixel: not known to be cells
   EXPECT_EQ(m["spot_ids"][99], "s99");
   EXPECT_EQ(m["image"]["width"], 1000);
   ASSERT_EQ(m["layers"].size(), 2u);

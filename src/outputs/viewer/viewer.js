@@ -111,6 +111,10 @@
     const diameter = data.spot_diameter_px > 0 ? data.spot_diameter_px : data.um_per_px > 0 ? 10 / data.um_per_px : 8;
     return (diameter / 2) * scale;
   }
+  // Colours as packed RGBA words (little-endian, as ImageData's bytes) for the pixel path.
+  const packed = (hex) => 0xff000000 | (parseInt(hex.slice(5, 7), 16) << 16) | (parseInt(hex.slice(3, 5), 16) << 8) |
+    parseInt(hex.slice(1, 3), 16);
+  let pixels = null;  // an offscreen canvas for points smaller than a pixel or two
   function draw() {
     const el = $("osd");
     if (canvas.width !== el.clientWidth || canvas.height !== el.clientHeight) {
@@ -125,18 +129,48 @@
     const sx = (b.x - a.x) / 1000, sy = (b.y - a.y) / 1000, r = Math.max(1, spotRadius(sx));
     const w = canvas.width, h = canvas.height;
     ctx.globalAlpha = state.opacity;
-    buckets.forEach((spots, c) => {
-      if (!spots.length) return;
-      ctx.fillStyle = palette[c];
-      ctx.beginPath();
-      for (const i of spots) {
-        const px = a.x + xs[i] * sx, py = a.y + ys[i] * sy;
-        if (px < -r || py < -r || px > w + r || py > h + r) continue;
-        if (r >= 2) { ctx.moveTo(px + r, py); ctx.arc(px, py, r, 0, 2 * Math.PI); } else ctx.rect(px - r, py - r, 2 * r, 2 * r);
+    if (r < 1.5) {  // a whole slide of cells: one pixel-sized square per point, written as pixels
+      if (!pixels || pixels.width !== w || pixels.height !== h) {
+        pixels = document.createElement("canvas");
+        pixels.width = w;
+        pixels.height = h;
       }
-      ctx.fill();
-    });
+      const pctx = pixels.getContext("2d"), frame = pctx.createImageData(w, h);
+      const words = new Uint32Array(frame.data.buffer);
+      buckets.forEach((spots, c) => {
+        const colour = packed(palette[c]);
+        for (const i of spots) {
+          const px = (a.x + xs[i] * sx) | 0, py = (a.y + ys[i] * sy) | 0;
+          if (px < 0 || py < 0 || px >= w - 1 || py >= h - 1) continue;
+          const k = py * w + px;
+          words[k] = words[k + 1] = words[k + w] = words[k + w + 1] = colour;  // 2 x 2 px
+        }
+      });
+      pctx.putImageData(frame, 0, 0);
+      ctx.drawImage(pixels, 0, 0);
+    } else {
+      buckets.forEach((spots, c) => {
+        if (!spots.length) return;
+        ctx.fillStyle = palette[c];
+        ctx.beginPath();
+        for (const i of spots) {
+          const px = a.x + xs[i] * sx, py = a.y + ys[i] * sy;
+          if (px < -r || py < -r || px > w + r || py > h + r) continue;
+          ctx.moveTo(px + r, py);
+          ctx.arc(px, py, r, 0, 2 * Math.PI);
+        }
+        ctx.fill();
+      });
+    }
     ctx.globalAlpha = 1;
+  }
+  // OpenSeadragon reports many viewport updates per frame while it animates or loads tiles:
+  // draw once per frame
+  let frameAsked = false;
+  function drawSoon() {
+    if (frameAsked) return;
+    frameAsked = true;
+    requestAnimationFrame(() => { frameAsked = false; draw(); });
   }
 
   // --- the panel -----------------------------------------------------------------------------
@@ -241,11 +275,11 @@
     image.addHandler("fully-loaded-change", (e) => { imageLoaded = e.fullyLoaded; if (imageLoaded) markReady(); else document.body.dataset.ready = "0"; });
     update();
   });
-  viewer.addHandler("update-viewport", draw);
+  viewer.addHandler("update-viewport", drawSoon);
   viewer.addHandler("animation-finish", writeAddress);
-  viewer.addHandler("resize", draw);
+  viewer.addHandler("resize", drawSoon);
 
-  $("title").textContent = data.slide + " \u00b7 " + data.spots.toLocaleString("en") + " spots";
+  $("title").textContent = data.slide + " \u00b7 " + data.spots.toLocaleString("en") + " " + (data.objects || "spots");
   readAddress();
   fillList("");
   syncControls();
