@@ -4,9 +4,12 @@
 #include <nlohmann/json.hpp>
 #include <zlib.h>
 
+#include <algorithm>
 #include <cmath>
+#include <iterator>
 #include <map>
 #include <memory>
+#include <string_view>
 #include <utility>
 
 #include "stx/core/error.hpp"
@@ -31,7 +34,7 @@ std::string feature_id(const std::string& slide, const std::string& spot) {
 // Output through zlib: gzip-compressed, or written as it is ("T", transparent) for plain text.
 class Sink {
  public:
-  Sink(std::string path, bool gzip) : path_(std::move(path)), gz_(gzopen(path_.c_str(), gzip ? "wb6" : "wbT")) {
+  Sink(std::string path, bool gzip) : path_(std::move(path)), gz_(gzopen(path_.c_str(), gzip ? "wb1" : "wbT")) {
     STX_CHECK(gz_ != nullptr, IoError, "{}: cannot open for writing", path_);
   }
   ~Sink() {
@@ -39,7 +42,7 @@ class Sink {
   }
   Sink(const Sink&) = delete;
   Sink& operator=(const Sink&) = delete;
-  void write(const std::string& text) {
+  void write(std::string_view text) {
     STX_CHECK(gzwrite(gz_, text.data(), static_cast<unsigned>(text.size())) == static_cast<int>(text.size()),
               IoError, "{}: write failed (disk full?)", path_);
   }
@@ -54,8 +57,41 @@ class Sink {
   gzFile gz_;
 };
 
-// Six significant digits: what a float holds, without the float-to-double tail (0.30000001).
-double shown(float v) { return std::stod(fmt::format("{:.6g}", v)); }
+// `"name":value` for each measurement, appended to `out`. Six significant digits: what a float
+// holds, without the float-to-double tail (0.30000001); "{:.6g}" is a JSON number as it stands.
+// Written by hand, not through nlohmann's ordered_json: its object inserts look each key up in
+// turn, and a cell with 170 measurements spent most of the export there.
+void append_measurement(fmt::memory_buffer& out, const std::string& quoted_name, float v, bool& first) {
+  if (!std::isfinite(v)) return;  // JSON has no NaN: left out
+  if (!first) out.push_back(',');
+  first = false;
+  out.append(quoted_name);
+  out.push_back(':');
+  fmt::format_to(std::back_inserter(out), "{:.6g}", v);
+}
+
+// Spot i's pathways (when `pathways`) and genes (when `gene_keys` names them); `gene_row` is
+// scratch of the slide's gene count.
+void append_measurements(fmt::memory_buffer& out, const Slide& slide, int64_t i, const SpotMatrix* pathways,
+                         const std::vector<std::string>& pathway_keys, const std::vector<std::string>& gene_keys,
+                         std::vector<float>& gene_row) {
+  bool first = true;
+  if (pathways)
+    for (int64_t p = 0; p < pathways->cols; ++p)
+      append_measurement(out, pathway_keys[static_cast<size_t>(p)],
+                         pathways->values[static_cast<size_t>(i * pathways->cols + p)], first);
+  if (gene_keys.empty()) return;
+  std::fill(gene_row.begin(), gene_row.end(), 0.0f);
+  for (int64_t k = slide.counts.indptr[static_cast<size_t>(i)]; k < slide.counts.indptr[static_cast<size_t>(i) + 1]; ++k)
+    gene_row[static_cast<size_t>(slide.counts.indices[static_cast<size_t>(k)])] = slide.counts.data[static_cast<size_t>(k)];
+  for (size_t g = 0; g < gene_row.size(); ++g) append_measurement(out, gene_keys[g], gene_row[g], first);
+}
+
+std::vector<std::string> quoted(const std::vector<std::string>& names) {
+  std::vector<std::string> out;
+  for (const auto& name : names) out.push_back(nlohmann::json(name).dump());
+  return out;
+}
 
 // A closed polygon (the last vertex repeats the first) approximating a circle, to 0.01 px.
 nlohmann::ordered_json circle_ring(double x, double y, double radius, int vertices) {
@@ -114,32 +150,25 @@ void write_geojson(const Slide& slide, const std::string& path, const GeoJsonOpt
     Sink out(path, options.gzip);
     out.write("{\"type\":\"FeatureCollection\",\"features\":[\n");
     std::vector<float> gene_row(static_cast<size_t>(slide.n_genes()));
+    const std::vector<std::string> pathway_keys = quoted(names);
+    const std::vector<std::string> gene_keys = genes ? quoted(slide.gene_symbols) : std::vector<std::string>{};
+    fmt::memory_buffer feature;
     for (int64_t i = 0; i < slide.n_spots(); ++i) {
-      const double x = slide.pixel_x[static_cast<size_t>(i)], y = slide.pixel_y[static_cast<size_t>(i)];
-      const nlohmann::ordered_json ring = circle_ring(x, y, radius, options.vertices);
-      nlohmann::ordered_json measurements = nlohmann::ordered_json::object();
-      if (pathways)
-        for (int64_t p = 0; p < pathways->cols; ++p)
-          if (const float v = pathways->values[static_cast<size_t>(i * pathways->cols + p)]; std::isfinite(v))
-            measurements[names[static_cast<size_t>(p)]] = shown(v);
-      if (genes) {
-        std::fill(gene_row.begin(), gene_row.end(), 0.0f);
-        for (int64_t k = slide.counts.indptr[i]; k < slide.counts.indptr[i + 1]; ++k)
-          gene_row[static_cast<size_t>(slide.counts.indices[k])] = slide.counts.data[k];
-        for (size_t g = 0; g < gene_row.size(); ++g)
-          if (std::isfinite(gene_row[g])) measurements[slide.gene_symbols[g]] = shown(gene_row[g]);
-      }
-      nlohmann::ordered_json properties = {{"objectType", object_type},
-                                           {"name", slide.spot_ids[static_cast<size_t>(i)]}};
-      if (!options.classes.empty() && !options.classes[static_cast<size_t>(i)].empty())
-        properties["classification"] = classification(options.classes[static_cast<size_t>(i)], class_index);
-      properties["measurements"] = measurements;
-      const nlohmann::ordered_json feature = {
-          {"type", "Feature"},
-          {"id", feature_id(slide.name, slide.spot_ids[static_cast<size_t>(i)])},
-          {"geometry", {{"type", "Polygon"}, {"coordinates", nlohmann::ordered_json::array({ring})}}},
-          {"properties", properties}};
-      out.write((i == 0 ? "" : ",\n") + feature.dump());
+      const auto u = static_cast<size_t>(i);
+      const nlohmann::ordered_json ring = circle_ring(slide.pixel_x[u], slide.pixel_y[u], radius, options.vertices);
+      feature.clear();
+      fmt::format_to(std::back_inserter(feature),
+                     "{}{{\"type\":\"Feature\",\"id\":\"{}\",\"geometry\":{{\"type\":\"Polygon\",\"coordinates\":[{}]}},"
+                     "\"properties\":{{\"objectType\":\"{}\",\"name\":{}",
+                     i == 0 ? "" : ",\n", feature_id(slide.name, slide.spot_ids[u]), ring.dump(), object_type,
+                     nlohmann::json(slide.spot_ids[u]).dump());
+      if (!options.classes.empty() && !options.classes[u].empty())
+        fmt::format_to(std::back_inserter(feature), ",\"classification\":{}",
+                       classification(options.classes[u], class_index).dump());
+      feature.append(std::string_view(",\"measurements\":{"));
+      append_measurements(feature, slide, i, pathways, pathway_keys, gene_keys, gene_row);
+      feature.append(std::string_view("}}}"));
+      out.write(std::string_view(feature.data(), feature.size()));
     }
     out.write("\n]}\n");
     out.close();
