@@ -25,16 +25,20 @@ std::vector<double> feature_sums(const Attribution& a) {
   return sums;
 }
 
-// The region's activity as the spots are removed in `order`, at each fraction of `fractions`.
+// The region's activity as the spots are removed in `order`, at each fraction of `fractions`
+// (0 first, 1 last). Its ends are the same for every order, the activity and the baseline
+// activity that integrated gradients computed: only the points between run the model.
 std::vector<double> deletion_curve(const TrainedModel& model, const SlideData& slide, const RegionOfInterest& region,
-                                   const std::vector<size_t>& order, const std::vector<double>& fractions, int threads) {
-  std::vector<double> curve;
-  for (double fraction : fractions) {
+                                   const Attribution& a, const std::vector<size_t>& order,
+                                   const std::vector<double>& fractions, int threads) {
+  std::vector<double> curve = {a.activity};
+  for (size_t point = 1; point + 1 < fractions.size(); ++point) {
     std::vector<uint8_t> removed(order.size(), 0);
-    const auto count = static_cast<size_t>(std::lround(fraction * static_cast<double>(order.size())));
+    const auto count = static_cast<size_t>(std::lround(fractions[point] * static_cast<double>(order.size())));
     for (size_t k = 0; k < count; ++k) removed[order[k]] = 1;
     curve.push_back(model.region_activity(slide, region, removed, threads));
   }
+  curve.push_back(a.baseline_activity);
   return curve;
 }
 
@@ -69,12 +73,12 @@ RegionExplanation explain_region(const TrainedModel& model, const SlideData& sli
   const double sign = e.attribution.activity >= e.attribution.baseline_activity ? 1.0 : -1.0;
   std::stable_sort(order.begin(), order.end(),
                    [&](size_t i, size_t j) { return sign * e.per_spot[i] > sign * e.per_spot[j]; });
-  e.deletion = deletion_curve(model, slide, region, order, e.removed_fraction, options.threads);
+  e.deletion = deletion_curve(model, slide, region, e.attribution, order, e.removed_fraction, options.threads);
   std::mt19937_64 rng(options.seed);
   e.random_deletion.assign(e.removed_fraction.size(), 0.0);
   for (int draw = 0; draw < options.random_orders; ++draw) {
     std::shuffle(order.begin(), order.end(), rng);
-    const auto curve = deletion_curve(model, slide, region, order, e.removed_fraction, options.threads);
+    const auto curve = deletion_curve(model, slide, region, e.attribution, order, e.removed_fraction, options.threads);
     for (size_t k = 0; k < curve.size(); ++k) e.random_deletion[k] += curve[k] / options.random_orders;
   }
   e.deletion_area = mean_progress(e.attribution.activity, e.attribution.baseline_activity, e.deletion);

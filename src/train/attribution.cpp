@@ -50,24 +50,23 @@ Attribution TrainedModel::integrated_gradients(const SlideData& slide, const Reg
   torch_compat::set_threads(threads);
   const auto x = input_features(slide, m);
   const Neighbourhood nb = slide_neighbourhood(slide, m.model);
+  const double sd = m.pathway_sd[static_cast<size_t>(region.pathway)];
+  const double mean = m.pathway_mean[static_cast<size_t>(region.pathway)];
+  Attribution a;
   auto path_sum = torch::zeros_like(x);
   for (int k = 0; k <= steps; ++k) {
     const auto point = (x * (static_cast<double>(k) / steps)).detach().requires_grad_(true);
     const auto f = region_mean(impl_->modules, point, nb, weights, region.pathway);
     const auto gradient = torch::autograd::grad({f}, {point})[0];
     path_sum += (k == 0 || k == steps ? 0.5 : 1.0) * gradient;
+    // the path's ends are the baseline (input 0) and the slide itself
+    if (k == 0) a.baseline_activity = f.item<double>() * sd + mean;
+    if (k == steps) a.activity = f.item<double>() * sd + mean;
   }
-  const double sd = m.pathway_sd[static_cast<size_t>(region.pathway)];
-  const double mean = m.pathway_mean[static_cast<size_t>(region.pathway)];
   const auto values = (x * path_sum / static_cast<double>(steps) * sd).contiguous();
-  Attribution a;
   a.n_spots = slide.n_spots();
   a.n_features = x.size(1);
   a.values.assign(values.data_ptr<float>(), values.data_ptr<float>() + values.numel());
-  torch::NoGradGuard no_grad;
-  a.activity = region_mean(impl_->modules, x, nb, weights, region.pathway).item<double>() * sd + mean;
-  a.baseline_activity =
-      region_mean(impl_->modules, torch::zeros_like(x), nb, weights, region.pathway).item<double>() * sd + mean;
   return a;
 }
 
