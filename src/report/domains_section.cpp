@@ -69,14 +69,10 @@ std::string domains_section(const fs::path& dir) {
       "Rand index against the pathologist labels on labelled spots (&lsquo;undetermined&rsquo; left "
       "out).</p>\n";
   out += checked_table(dir / run_folder::kDomainMetrics, run_folder::domain_metrics_columns(), 5);
-  std::vector<fs::path> maps, heatmaps;
-  for (const auto& e : fs::directory_iterator(dir)) {
-    const std::string name = e.path().filename().string();
-    if (e.path().extension() != ".png") continue;
-    (name.rfind("domain_heatmap_", 0) == 0 ? heatmaps : maps).push_back(e.path());
-  }
-  std::sort(maps.begin(), maps.end());
-  std::sort(heatmaps.begin(), heatmaps.end());
+  constexpr const char* kHeatmapPrefix = "domain_heatmap_";
+  std::vector<fs::path> maps;
+  for (const auto& p : pngs_in(dir))
+    if (p.filename().string().rfind(kHeatmapPrefix, 0) != 0) maps.push_back(p);
   for (const auto& p : maps) out += html::image_figure(p.string(), p.stem().string() + ": the domains over the tissue");
   if (fs::exists(dir / run_folder::kDomainPathways)) {
     out += "<h3>What sets each domain apart</h3>\n<p class=\"note\">Per pathway, a Mann&ndash;Whitney U "
@@ -85,7 +81,7 @@ std::string domains_section(const fs::path& dir) {
            "tests of the slide.</p>\n";
     out += top_pathways_table(dir / run_folder::kDomainPathways);
   }
-  for (const auto& p : heatmaps)
+  for (const auto& p : pngs_in(dir, kHeatmapPrefix))
     out += html::image_figure(p.string(), p.stem().string() + ": mean pathway activity per domain");
   if (fs::exists(dir / run_folder::kDomainStability)) {
     out += "<h3>Domains at neighbouring k</h3>\n<p class=\"note\">The chosen method at k and k + 1: "

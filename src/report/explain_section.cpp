@@ -53,13 +53,7 @@ std::string perturbation_part(const fs::path& dir) {
       "separates the pathway's own set genes from the others (AUROC; 1 = every set gene moves more), "
       "against random sets of as many genes, which should sit near 0.5.</p>\n";
   out += perturbation_checks_table(dir / run_folder::kPerturbChecks);
-  std::vector<fs::path> figures;
-  for (const auto& e : fs::directory_iterator(dir)) {
-    const std::string name = e.path().filename().string();
-    if (e.path().extension() == ".png" && name.rfind(run_folder::kPerturbPngPrefix, 0) == 0) figures.push_back(e.path());
-  }
-  std::sort(figures.begin(), figures.end());
-  for (const auto& p : figures)
+  for (const auto& p : pngs_in(dir, run_folder::kPerturbPngPrefix))
     out += html::image_figure(p.string(), "The genes that rise and fall most when " +
                                               p.stem().string().substr(std::string(run_folder::kPerturbPngPrefix).size()) +
                                               " rises; bold: genes of its set");

@@ -229,15 +229,6 @@ std::string summary_section(const fs::path& path) {
   return "<h2>Run</h2>\n" + html::render(t);
 }
 
-std::vector<fs::path> pngs_in(const fs::path& dir) {
-  std::vector<fs::path> out;
-  if (!fs::is_directory(dir)) return out;
-  for (const auto& e : fs::directory_iterator(dir))
-    if (e.path().extension() == ".png") out.push_back(e.path());
-  std::sort(out.begin(), out.end());
-  return out;
-}
-
 std::string maps_section(const fs::path& dir) {
   const std::vector<std::pair<std::string, std::string>> known = {
       {run_folder::kPathwaysComparedPng, "Measured and predicted pathway activity on the held-out section (best predicted pathways; each panel on its own colour scale, 1st–99th percentile)"},

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstdlib>
 
 #include "stx/core/error.hpp"
@@ -30,6 +31,15 @@ std::vector<std::vector<std::string>> read_checked_tsv(const std::filesystem::pa
               path.string(), in.line_number(), rows.back().size(), columns.size());
   }
   return rows;
+}
+
+std::vector<std::filesystem::path> pngs_in(const std::filesystem::path& dir, const std::string& prefix) {
+  std::vector<std::filesystem::path> out;
+  if (!std::filesystem::is_directory(dir)) return out;
+  for (const auto& e : std::filesystem::directory_iterator(dir))
+    if (e.path().extension() == ".png" && e.path().filename().string().rfind(prefix, 0) == 0) out.push_back(e.path());
+  std::sort(out.begin(), out.end());
+  return out;
 }
 
 double number_cell(const std::string& cell, const std::filesystem::path& path, const std::string& column) {
