@@ -13,8 +13,8 @@
 #include "stx/io/files/atomic_file.hpp"
 #include "stx/outputs/geojson.hpp"
 #include "stx/outputs/viewer.hpp"
-#include "stx/stats/stats.hpp"
 #include "stx/viz/colours.hpp"
+#include "stx/viz/spot_map.hpp"
 
 namespace stx {
 namespace {
@@ -40,8 +40,9 @@ nlohmann::json layer_entry(const ViewerLayer& layer, size_t index, double lo, do
   nlohmann::json entry = {{"name", layer.name},     {"kind", layer.kind}, {"source", layer.source},
                           {"units", layer.units},   {"file", "values/" + std::to_string(index) + ".js"},
                           {"missing", layer.values.size() - finite.size()}, {"lo", lo}, {"hi", hi}};
-  entry["p1"] = finite.empty() ? 0.0 : percentile(finite, 0.01);
-  entry["p99"] = finite.empty() ? 1.0 : percentile(finite, 0.99);
+  const auto [p1, p99] = default_colour_range(finite);  // as the maps colour it
+  entry["p1"] = p1;
+  entry["p99"] = p99;
   return entry;
 }
 

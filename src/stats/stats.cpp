@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 #include <numeric>
+#include <utility>
 
 #include "stx/core/error.hpp"
 
@@ -54,14 +55,20 @@ double median(std::vector<double> values) {
   return 0.5 * (*std::max_element(values.begin(), mid) + *mid);
 }
 
-double percentile(std::vector<double> v, double q) {
-  STX_CHECK(!v.empty() && q >= 0 && q <= 1, ShapeError, "percentile: {} values, q {}", v.size(), q);
+std::vector<double> percentiles(std::vector<double> v, const std::vector<double>& qs) {
   std::sort(v.begin(), v.end());
-  const double pos = q * static_cast<double>(v.size() - 1);
-  const auto lo = static_cast<size_t>(std::floor(pos));
-  const size_t hi = std::min(lo + 1, v.size() - 1);
-  return v[lo] + (pos - static_cast<double>(lo)) * (v[hi] - v[lo]);
+  std::vector<double> out;
+  for (double q : qs) {
+    STX_CHECK(!v.empty() && q >= 0 && q <= 1, ShapeError, "percentile: {} values, q {}", v.size(), q);
+    const double pos = q * static_cast<double>(v.size() - 1);
+    const auto lo = static_cast<size_t>(std::floor(pos));
+    const size_t hi = std::min(lo + 1, v.size() - 1);
+    out.push_back(v[lo] + (pos - static_cast<double>(lo)) * (v[hi] - v[lo]));
+  }
+  return out;
 }
+
+double percentile(std::vector<double> v, double q) { return percentiles(std::move(v), {q}).front(); }
 
 std::vector<double> midranks(const std::vector<double>& values) {
   std::vector<size_t> order(values.size());

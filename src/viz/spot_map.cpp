@@ -113,6 +113,12 @@ cv::Mat MapCanvas::draw_spots(const std::vector<cv::Scalar>& colours,
   return out;
 }
 
+std::pair<double, double> default_colour_range(const std::vector<double>& finite) {
+  if (finite.empty()) return {0.0, 1.0};
+  const std::vector<double> ends = percentiles(finite, {0.01, 0.99});
+  return {ends[0], ends[1]};
+}
+
 cv::Mat MapCanvas::continuous(const std::vector<double>& values, const std::string& title,
                               const ColourRange& range, const std::string& subtitle) const {
   STX_CHECK(static_cast<int64_t>(values.size()) == n_spots(), ShapeError,
@@ -120,8 +126,9 @@ cv::Mat MapCanvas::continuous(const std::vector<double>& values, const std::stri
   std::vector<double> finite;
   for (double v : values)
     if (std::isfinite(v)) finite.push_back(v);
-  double lo = range.vmin.value_or(finite.empty() ? 0.0 : percentile(finite, 0.01));
-  double hi = range.vmax.value_or(finite.empty() ? 1.0 : percentile(finite, 0.99));
+  const auto [p1, p99] = default_colour_range(finite);
+  double lo = range.vmin.value_or(p1);
+  double hi = range.vmax.value_or(p99);
   if (!(hi > lo)) hi = lo + 1e-9;
   const bool clipped_low = !finite.empty() && *std::min_element(finite.begin(), finite.end()) < lo;
   const bool clipped_high = !finite.empty() && *std::max_element(finite.begin(), finite.end()) > hi;

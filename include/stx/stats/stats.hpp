@@ -41,6 +41,10 @@ double median(std::vector<double> values);
 /// (NumPy's default).
 double percentile(std::vector<double> v, double q);
 
+/// Several quantiles of `v` at once, sorting it once: percentiles(v, {a, b})[i] is
+/// percentile(v, qs[i]).
+std::vector<double> percentiles(std::vector<double> v, const std::vector<double>& qs);
+
 /// Ranks from 1, ties sharing their mean rank (scipy.stats.rankdata's "average").
 std::vector<double> midranks(const std::vector<double>& values);
 

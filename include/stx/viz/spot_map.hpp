@@ -10,6 +10,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "stx/io/image/image.hpp"
@@ -38,6 +39,10 @@ struct MapStyle {
 struct ColourRange {
   std::optional<double> vmin, vmax;
 };
+
+/// Where a continuous colour scale ends by default, on the maps and in the viewer: the 1st and
+/// 99th percentiles of the finite values (0 and 1 when there are none).
+std::pair<double, double> default_colour_range(const std::vector<double>& finite);
 
 class MapCanvas {
  public:
