@@ -112,7 +112,7 @@ std::vector<CvVariant> ablation_variants(const QuadFlowOptions& model, const Los
 
 std::vector<Fold> plan_cv_folds(const std::vector<SlideData>& slides, const FoldPlanOptions& options) {
   std::vector<SlideGroup> groups;
-  for (const auto& s : slides) groups.push_back({s.name, s.group});
+  for (const auto& s : slides) groups.push_back({s.name(), s.group});
   return plan_folds(groups, options);
 }
 

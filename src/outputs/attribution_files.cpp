@@ -21,13 +21,13 @@ std::string in_folder(const std::string& folder, const char* name) {
   return (std::filesystem::path(folder) / name).string();
 }
 
-void write_spots(const std::string& path, const SlideData& spots, const Prediction& p, const ModelMetadata& m,
+void write_spots(const std::string& path, const SlideData& data, const Prediction& p, const ModelMetadata& m,
                  const RegionOfInterest& region, const RegionExplanation& e) {
   TsvWriter tsv(path, {"spot", "pixel_x", "pixel_y", "in_region", "predicted_activity", "attribution"});
   const auto n_pathways = static_cast<int64_t>(m.pathways.size());
-  for (int64_t i = 0; i < spots.n_spots(); ++i) {
+  for (int64_t i = 0; i < data.n_spots(); ++i) {
     const auto u = static_cast<size_t>(i);
-    tsv.text(spots.spot_ids[u]).number(spots.pixel_x[u], 8).number(spots.pixel_y[u], 8).integer(region.spots[u]);
+    tsv.text(data.spots.spot_ids[u]).number(data.spots.pixel_x[u], 8).number(data.spots.pixel_y[u], 8).integer(region.spots[u]);
     tsv.number(p.pathways[static_cast<size_t>(i * n_pathways + region.pathway)]).number(e.per_spot[u]);
     tsv.end_row();
   }
@@ -81,13 +81,13 @@ void write_checks(const std::string& path, const ModelMetadata& m, const RegionO
   tsv.commit();
 }
 
-cv::Mat attribution_figure(const Slide& slide, const SlideData& spots, const Prediction& p, const ModelMetadata& m,
+cv::Mat attribution_figure(const Slide& slide, const SlideData& data, const Prediction& p, const ModelMetadata& m,
                            const RegionOfInterest& region, const RegionExplanation& e) {
-  const MapCanvas canvas(spot_geometry(slide, spots));
+  const MapCanvas canvas(spot_geometry(slide, data));
   const auto n_pathways = static_cast<int64_t>(m.pathways.size());
   std::vector<double> activity, in_region;
   std::vector<std::string> labels;
-  for (int64_t i = 0; i < spots.n_spots(); ++i) {
+  for (int64_t i = 0; i < data.n_spots(); ++i) {
     activity.push_back(p.pathways[static_cast<size_t>(i * n_pathways + region.pathway)]);
     labels.push_back(region.spots[static_cast<size_t>(i)] ? "in the region" : "");
   }
@@ -102,15 +102,15 @@ cv::Mat attribution_figure(const Slide& slide, const SlideData& spots, const Pre
 
 }  // namespace
 
-void write_attribution_files(const std::string& folder, const Slide& slide, const SlideData& spots,
+void write_attribution_files(const std::string& folder, const Slide& slide, const SlideData& data,
                              const Prediction& prediction, const ModelMetadata& m, const RegionOfInterest& region,
                              const RegionExplanation& e, StagedFiles& files) {
-  write_spots(files.reserve(in_folder(folder, run_folder::kAttributionSpots)), spots, prediction, m, region, e);
+  write_spots(files.reserve(in_folder(folder, run_folder::kAttributionSpots)), data, prediction, m, region, e);
   write_features(files.reserve(in_folder(folder, run_folder::kAttributionFeatures)), m, e);
   write_groups(files.reserve(in_folder(folder, run_folder::kAttributionGroups)), m, e);
   write_deletion(files.reserve(in_folder(folder, run_folder::kAttributionDeletion)), e);
   write_checks(files.reserve(in_folder(folder, run_folder::kAttributionChecks)), m, region, e);
-  write_png(attribution_figure(slide, spots, prediction, m, region, e), in_folder(folder, run_folder::kAttributionPng),
+  write_png(attribution_figure(slide, data, prediction, m, region, e), in_folder(folder, run_folder::kAttributionPng),
             files);
 }
 

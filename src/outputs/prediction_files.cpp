@@ -14,15 +14,15 @@ void clip_predicted_genes(Prediction& p) {
   for (float& g : p.genes) g = std::max(g, 0.0f);
 }
 
-Slide prediction_slide(const Slide& source, const SlideData& spots, const Prediction& p,
+Slide prediction_slide(const Slide& source, const SlideData& data, const Prediction& p,
                        const ModelMetadata& m) {
   Slide out;
   out.name = source.name;
   out.source_format = "stx-predict";
   out.source_path = source.source_path;
-  out.spot_ids = spots.spot_ids;
-  out.pixel_x = spots.pixel_x;
-  out.pixel_y = spots.pixel_y;
+  out.spot_ids = data.spots.spot_ids;
+  out.pixel_x = data.spots.pixel_x;
+  out.pixel_y = data.spots.pixel_y;
   out.image = source.image;
   out.um_per_px = source.um_per_px;
   out.spot_diameter_px = source.spot_diameter_px;
@@ -37,10 +37,10 @@ Slide prediction_slide(const Slide& source, const SlideData& spots, const Predic
   return out;
 }
 
-Slide prediction_output_slide(const Slide& source, const SlideData& spots, const Prediction& p,
+Slide prediction_output_slide(const Slide& source, const SlideData& data, const Prediction& p,
                               const ModelMetadata& m, const std::string& model_path, const std::string& version,
                               const std::vector<float>& out_of_domain) {
-  Slide out = prediction_slide(source, spots, p, m);
+  Slide out = prediction_slide(source, data, p, m);
   out.set_obsm("pathway_activity", static_cast<int64_t>(m.pathways.size()), p.pathways);
   if (!out_of_domain.empty()) out.set_obsm("stx_out_of_domain", 1, out_of_domain);
   out.uns_lists["pathway_names"] = m.pathways;
@@ -59,7 +59,7 @@ void write_prediction_h5ad(const Slide& prediction, const std::string& path) {
   write_h5ad(prediction, path, options);
 }
 
-void write_prediction_tsv(const SlideData& spots, const Prediction& p, const ModelMetadata& m,
+void write_prediction_tsv(const SlideData& data, const Prediction& p, const ModelMetadata& m,
                           const std::vector<float>& out_of_domain, const std::string& path) {
   std::vector<std::string> columns = {"spot", "x_px", "y_px"};
   columns.insert(columns.end(), m.pathways.begin(), m.pathways.end());
@@ -68,7 +68,7 @@ void write_prediction_tsv(const SlideData& spots, const Prediction& p, const Mod
   TsvWriter tsv(path, columns);
   const size_t n_p = m.pathways.size(), n_g = m.genes.size();
   for (int64_t i = 0; i < p.n_spots; ++i) {
-    tsv.text(spots.spot_ids[i]).number(spots.pixel_x[i]).number(spots.pixel_y[i]);
+    tsv.text(data.spots.spot_ids[i]).number(data.spots.pixel_x[i]).number(data.spots.pixel_y[i]);
     for (size_t k = 0; k < n_p; ++k) tsv.number(p.pathways[i * n_p + k]);
     for (size_t k = 0; k < n_g; ++k) tsv.number(p.genes[i * n_g + k]);
     if (!out_of_domain.empty()) tsv.number(out_of_domain[static_cast<size_t>(i)]);

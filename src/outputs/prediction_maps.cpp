@@ -122,17 +122,17 @@ std::string pathway_title(const std::string& name) {
   return name.rfind(prefix, 0) == 0 ? name.substr(prefix.size()) : name;
 }
 
-SpotGeometry spot_geometry(const Slide& slide, const SlideData& spots) {
+SpotGeometry spot_geometry(const Slide& slide, const SlideData& data) {
   SpotGeometry geometry;
-  geometry.x = spots.pixel_x;
-  geometry.y = spots.pixel_y;
+  geometry.x = data.spots.pixel_x;
+  geometry.y = data.spots.pixel_y;
   geometry.spot_diameter_px = slide.spot_diameter_px;
   geometry.um_per_px = slide.um_per_px;
   geometry.image = slide.image;
   return geometry;
 }
 
-std::vector<std::string> write_prediction_maps(const Slide& slide, const SlideData& spots,
+std::vector<std::string> write_prediction_maps(const Slide& slide, const SlideData& data,
                                                const Prediction& p, const ModelMetadata& m,
                                                const std::string& dir, const MapRequest& request,
                                                StagedFiles& files) {
@@ -142,9 +142,9 @@ std::vector<std::string> write_prediction_maps(const Slide& slide, const SlideDa
     write_png(figure, path, files);
     written.push_back(path);
   };
-  const int64_t n = spots.n_spots();
+  const int64_t n = data.n_spots();
   const size_t n_p = m.pathways.size(), n_g = m.genes.size();
-  const SpotGeometry geometry = spot_geometry(slide, spots);
+  const SpotGeometry geometry = spot_geometry(slide, data);
 
   // Every pathway, small.
   MapStyle small;
@@ -166,7 +166,7 @@ std::vector<std::string> write_prediction_maps(const Slide& slide, const SlideDa
     const double x1 = x0 + request.zoom_um[2] / slide.um_per_px, y1 = y0 + request.zoom_um[3] / slide.um_per_px;
     std::vector<size_t> inside;
     for (size_t i = 0; i < static_cast<size_t>(n); ++i)
-      if (spots.pixel_x[i] >= x0 && spots.pixel_x[i] < x1 && spots.pixel_y[i] >= y0 && spots.pixel_y[i] < y1)
+      if (data.spots.pixel_x[i] >= x0 && data.spots.pixel_x[i] < x1 && data.spots.pixel_y[i] >= y0 && data.spots.pixel_y[i] < y1)
         inside.push_back(i);
     STX_CHECK(!inside.empty(), ConfigError, "--map-zoom {}: no spot or cell of the {} lies in that window (µm)",
               fmt::join(request.zoom_um, ","), n);
@@ -174,8 +174,8 @@ std::vector<std::string> write_prediction_maps(const Slide& slide, const SlideDa
     zoomed.x.clear();
     zoomed.y.clear();
     for (size_t i : inside) {
-      zoomed.x.push_back(spots.pixel_x[i]);
-      zoomed.y.push_back(spots.pixel_y[i]);
+      zoomed.x.push_back(data.spots.pixel_x[i]);
+      zoomed.y.push_back(data.spots.pixel_y[i]);
     }
     MapStyle medium;
     medium.map_width_px = 320;
@@ -199,24 +199,24 @@ std::vector<std::string> write_prediction_maps(const Slide& slide, const SlideDa
   for (const auto& name : request.pathways) requested.push_back(index_of(m.pathways, name));
   const MapCanvas canvas(geometry);
   std::vector<double> pathway_r(n_p, std::nan("")), gene_r(n_g, std::nan(""));
-  if (spots.has_targets()) {
+  if (data.has_targets()) {
     for (size_t k = 0; k < n_p; ++k)
-      pathway_r[k] = pearson(column(spots.pathways, n, n_p, k), column(p.pathways, n, n_p, k));
+      pathway_r[k] = pearson(column(data.pathways, n, n_p, k), column(p.pathways, n, n_p, k));
     for (size_t g = 0; g < n_g; ++g)
-      gene_r[g] = pearson(column(spots.genes, n, n_g, g), column(p.genes, n, n_g, g));
+      gene_r[g] = pearson(column(data.genes, n, n_g, g), column(p.genes, n, n_g, g));
     std::vector<size_t> chosen = requested;
     if (chosen.empty()) chosen = top_indices(pathway_r, static_cast<size_t>(request.top));
-    save(with_heading(comparison_figure(canvas, chosen, m.pathways, spots.pathways, p.pathways,
+    save(with_heading(comparison_figure(canvas, chosen, m.pathways, data.pathways, p.pathways,
                                         pathway_r, n, true),
                       fmt::format("{}: measured and predicted pathway activity (best predicted)",
                                   slide.name)),
          run_folder::kPathwaysComparedPng);
-    save(with_heading(correlations_figure(m.pathways, spots.pathways, p.pathways, n),
+    save(with_heading(correlations_figure(m.pathways, data.pathways, p.pathways, n),
                       fmt::format("{}: how alike the pathway maps are (r between pathways over {} spots)",
                                   slide.name, n)),
          run_folder::kPathwayCorrelationsPng);
     save(with_heading(comparison_figure(canvas, top_indices(gene_r, static_cast<size_t>(request.top)),
-                                        m.genes, spots.genes, p.genes, gene_r, n, false),
+                                        m.genes, data.genes, p.genes, gene_r, n, false),
                       fmt::format("{}: measured and predicted expression, {} (best predicted genes)",
                                   slide.name, describe(parse_gene_target_scale(m.gene_target_scale)))),
          run_folder::kGenesComparedPng);
@@ -225,7 +225,7 @@ std::vector<std::string> write_prediction_maps(const Slide& slide, const SlideDa
   if (!p.pathway_attention.empty()) {
     // Attention: where each chosen pathway token looked. Default: the best predicted pathways, or without truth the most variable predictions.
     std::vector<size_t> chosen = requested;
-    if (chosen.empty() && spots.has_targets()) chosen = top_indices(pathway_r, 3);
+    if (chosen.empty() && data.has_targets()) chosen = top_indices(pathway_r, 3);
     if (chosen.empty()) {
       for (int64_t k : most_variable_columns(as_dense(p.pathways, n, n_p), 3)) chosen.push_back(static_cast<size_t>(k));
     }

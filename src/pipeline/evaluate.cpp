@@ -29,7 +29,7 @@ EvaluateResult run_evaluate(EvaluateRun run) {
     Dataset named;
     for (const auto& section : run.training.sections) {
       named.slides.emplace_back();
-      named.slides.back().name = named.slides.back().group = section;
+      named.slides.back().spots.name = named.slides.back().group = section;
     }
     apply_groups(run.training, named);
     plan_cv_folds(named.slides, options.folds);
@@ -51,7 +51,7 @@ EvaluateResult run_evaluate(EvaluateRun run) {
   }
   for (const Fold& fold : plan_cv_folds(data.slides, options.folds)) {
     std::vector<std::string> train;
-    for (size_t i : fold.train) train.push_back(data.slides[i].name);
+    for (size_t i : fold.train) train.push_back(data.slides[i].name());
     tell(run.say, fmt::format("  fold      = {}: hold out {}, train on {}\n", fold.protocol, fold.held_out,
                               fmt::join(train, ", ")));
   }

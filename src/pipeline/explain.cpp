@@ -27,9 +27,9 @@ std::vector<uint8_t> region_spots(const std::vector<double>& rect, const SlideDa
             ConfigError, "--region: expected X,Y,WIDTH,HEIGHT in µm, width and height above 0");
   std::vector<uint8_t> in(static_cast<size_t>(spots.n_spots()), rect.empty() ? 1 : 0);
   if (rect.empty()) return in;
+  const std::vector<double> x_um = spots.x_um(), y_um = spots.y_um();
   for (size_t i = 0; i < in.size(); ++i)
-    in[i] = spots.x_um[i] >= rect[0] && spots.x_um[i] < rect[0] + rect[2] && spots.y_um[i] >= rect[1] &&
-            spots.y_um[i] < rect[1] + rect[3];
+    in[i] = x_um[i] >= rect[0] && x_um[i] < rect[0] + rect[2] && y_um[i] >= rect[1] && y_um[i] < rect[1] + rect[3];
   STX_CHECK(std::count(in.begin(), in.end(), uint8_t{1}) > 0, ConfigError,
             "--region {}: no spot of the slide has its centre there", fmt::join(rect, ","));
   return in;

@@ -5,7 +5,7 @@
 
 #include <cmath>
 #include <set>
-#include <unordered_map>
+#include <algorithm>
 
 #include "stx/core/error.hpp"
 #include "stx/core/text_lines.hpp"
@@ -28,7 +28,7 @@ std::vector<std::string> domain_classes(const std::string& path, const Slide& sl
   const std::vector<std::string_view> columns(names.begin(), names.end());
   const size_t slide_at = require_column(columns, "slide", in), spot_at = require_column(columns, "spot", in),
                domain_at = require_column(columns, "domain", in);
-  std::unordered_map<std::string, std::string> by_spot;
+  std::vector<std::string> spots, domains;  // of this slide, as the table lists them
   std::set<std::string> slides;
   while (in.next(line)) {
     if (line.empty()) continue;
@@ -40,14 +40,16 @@ std::vector<std::string> domain_classes(const std::string& path, const Slide& sl
     const double domain = parse_double(f[domain_at], in, "domain");
     STX_CHECK(domain >= 1 && domain == std::floor(domain) && domain < 1e6, FormatError,
               "{}: line {}: domain {}; expected a whole number from 1", path, in.line_number(), domain);
-    by_spot[std::string(f[spot_at])] = fmt::format("domain {}", static_cast<int64_t>(domain));
+    spots.emplace_back(f[spot_at]);
+    domains.push_back(fmt::format("domain {}", static_cast<int64_t>(domain)));
   }
-  STX_CHECK(!by_spot.empty(), ConfigError, "{}: no domains of slide '{}' (it holds {})", path, slide.name,
+  STX_CHECK(!spots.empty(), ConfigError, "{}: no domains of slide '{}' (it holds {})", path, slide.name,
             fmt::join(slides, ", "));
   std::vector<std::string> classes(static_cast<size_t>(slide.n_spots()));
-  classified = 0;
-  for (size_t i = 0; i < classes.size(); ++i)
-    if (const auto it = by_spot.find(slide.spot_ids[i]); it != by_spot.end()) classes[i] = it->second, ++classified;
+  const std::vector<int64_t> rows = slide.rows_of_spots(spots);
+  for (size_t k = 0; k < rows.size(); ++k)
+    if (rows[k] >= 0) classes[static_cast<size_t>(rows[k])] = domains[k];  // a spot listed twice: the last line
+  classified = std::count_if(classes.begin(), classes.end(), [](const std::string& c) { return !c.empty(); });
   return classes;
 }
 

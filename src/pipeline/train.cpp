@@ -57,13 +57,13 @@ TrainResult run_train(TrainRun run) {
   std::vector<SlideData> train;
   const SlideData* validation = nullptr;
   for (const auto& s : data.slides) {
-    if (s.name == run.validation) validation = &s;
+    if (s.name() == run.validation) validation = &s;
     else train.push_back(s);
   }
   STX_CHECK(run.validation.empty() || validation, ConfigError,
             "--val '{}': no such slide among the inputs", run.validation);
   tell(run.say, describe_training_setup(run.training, data) +
-                    (validation ? fmt::format("  validate  = {} (not trained on)\n", validation->name) : ""));
+                    (validation ? fmt::format("  validate  = {} (not trained on)\n", validation->name()) : ""));
 
   data.metadata.version = STX_VERSION;
   // Ensemble members may train side by side: each line names its member.

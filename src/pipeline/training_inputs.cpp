@@ -49,7 +49,7 @@ std::vector<ReadOptions> resolve_training_inputs(TrainingInputs& a) {
 void apply_groups(const TrainingInputs& a, Dataset& data) {
   if (!a.sections.empty())
     for (auto& s : data.slides)
-      if (const std::string patient = patient_of_section(s.name); !patient.empty()) s.group = patient;
+      if (const std::string patient = patient_of_section(s.name()); !patient.empty()) s.group = patient;
   std::map<std::string, std::pair<std::string, std::string>> given;  // slide -> (group, where)
   const auto assign = [&](const std::string& slide, const std::string& group, const std::string& where) {
     const auto [earlier, first] = given.emplace(slide, std::make_pair(group, where));
@@ -58,7 +58,7 @@ void apply_groups(const TrainingInputs& a, Dataset& data) {
               earlier->second.first, earlier->second.second);
     bool found = false;
     for (auto& s : data.slides)
-      if (s.name == slide) {
+      if (s.name() == slide) {
         s.group = group;
         found = true;
       }
@@ -79,7 +79,7 @@ std::string describe_training_setup(const TrainingInputs& a, const Dataset& data
   std::string names;
   for (const auto& s : data.slides) {
     spots += s.n_spots();
-    names += (names.empty() ? "" : ", ") + s.name + (s.group != s.name ? "(" + s.group + ")" : "");
+    names += (names.empty() ? "" : ", ") + s.name() + (s.group != s.name() ? "(" + s.group + ")" : "");
   }
   const auto& m = data.metadata;
   std::string text;

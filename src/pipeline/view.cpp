@@ -94,17 +94,6 @@ void add_gene_layers(const CsrMatrix& matrix, const std::vector<std::string>& sy
   for (auto& layer : added) layers.push_back(std::move(layer));
 }
 
-std::vector<int64_t> rows_by_spot(const Slide& from, const Slide& to) {
-  std::unordered_map<std::string, int64_t> row;
-  for (size_t i = 0; i < from.spot_ids.size(); ++i) row.emplace(from.spot_ids[i], static_cast<int64_t>(i));
-  std::vector<int64_t> out;
-  for (const auto& id : to.spot_ids) {
-    const auto it = row.find(id);
-    out.push_back(it == row.end() ? -1 : it->second);
-  }
-  return out;
-}
-
 std::vector<ViewerLayer> layers_of(const Slide& slide, const Slide* measured, int64_t& measured_layers) {
   std::vector<ViewerLayer> layers;
   const bool prediction = slide.uns_strings.count("stx_model") > 0;
@@ -115,7 +104,7 @@ std::vector<ViewerLayer> layers_of(const Slide& slide, const Slide* measured, in
     add_gene_layers(slide.counts, slide.gene_symbols, slide.gene_symbols, "predicted", x->second, own, layers);
   const size_t before = layers.size();
   if (measured) {
-    const std::vector<int64_t> rows = rows_by_spot(*measured, slide);
+    const std::vector<int64_t> rows = measured->rows_of_spots(slide.spot_ids);
     STX_CHECK(std::any_of(rows.begin(), rows.end(), [](int64_t r) { return r >= 0; }), ConfigError,
               "{}: no spot id in common with {} (another slide?)", measured->source_path, slide.source_path);
     add_pathway_layers(*measured, "measured", rows, layers);

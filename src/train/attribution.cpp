@@ -16,7 +16,7 @@ namespace {
 // (N) weights that average over the region's spots; checks the region against the slide.
 torch::Tensor region_weights(const SlideData& slide, const RegionOfInterest& region, const ModelMetadata& m) {
   STX_CHECK(static_cast<int64_t>(region.spots.size()) == slide.n_spots(), ShapeError,
-            "{}: the region flags {} spots, the slide has {}", slide.name, region.spots.size(), slide.n_spots());
+            "{}: the region flags {} spots, the slide has {}", slide.name(), region.spots.size(), slide.n_spots());
   STX_CHECK(region.pathway >= 0 && region.pathway < static_cast<int64_t>(m.pathways.size()), ConfigError,
             "attribution: pathway {} of {}", region.pathway, m.pathways.size());
   STX_CHECK(m.encoder_tail.blocks == 0, ConfigError,
@@ -24,7 +24,7 @@ torch::Tensor region_weights(const SlideData& slide, const RegionOfInterest& reg
   std::vector<float> w(region.spots.begin(), region.spots.end());
   double n = 0;
   for (float v : w) n += v;
-  STX_CHECK(n > 0, ConfigError, "{}: the region holds no spot", slide.name);
+  STX_CHECK(n > 0, ConfigError, "{}: the region holds no spot", slide.name());
   return torch::tensor(w) / n;
 }
 
@@ -75,7 +75,7 @@ double TrainedModel::region_activity(const SlideData& slide, const RegionOfInter
   const ModelMetadata& m = metadata();
   const auto weights = region_weights(slide, region, m);
   STX_CHECK(static_cast<int64_t>(removed.size()) == slide.n_spots(), ShapeError,
-            "{}: {} removal flags for {} spots", slide.name, removed.size(), slide.n_spots());
+            "{}: {} removal flags for {} spots", slide.name(), removed.size(), slide.n_spots());
   torch_compat::set_threads(threads);
   torch::NoGradGuard no_grad;
   const auto keep = torch::tensor(std::vector<float>(removed.begin(), removed.end())).view({-1, 1}).eq(0);

@@ -22,6 +22,67 @@ std::unordered_map<std::string, int64_t> index_of(const std::vector<std::string>
 }
 }  // namespace
 
+namespace {
+// `values` at `rows`, `width` values a row; an empty array stays empty.
+template <typename T>
+std::vector<T> rows_of(const std::vector<T>& values, const std::vector<int64_t>& rows, int64_t n) {
+  if (values.empty() || n == 0) return {};
+  const size_t width = values.size() / static_cast<size_t>(n);
+  std::vector<T> out;
+  out.reserve(rows.size() * width);
+  for (int64_t r : rows) {
+    const auto first = values.begin() + static_cast<std::ptrdiff_t>(static_cast<size_t>(r) * width);
+    out.insert(out.end(), first, first + static_cast<std::ptrdiff_t>(width));
+  }
+  return out;
+}
+
+std::vector<double> times(const std::vector<double>& pixels, double um_per_px) {
+  std::vector<double> um(pixels.size());
+  for (size_t i = 0; i < pixels.size(); ++i) um[i] = pixels[i] * um_per_px;
+  return um;
+}
+}  // namespace
+
+std::vector<double> SlideData::x_um() const { return times(spots.pixel_x, spots.um_per_px); }
+std::vector<double> SlideData::y_um() const { return times(spots.pixel_y, spots.um_per_px); }
+
+SlideData SlideData::select_spots(const std::vector<int64_t>& rows) const {
+  validate();
+  const int64_t n = n_spots();
+  SlideData part;
+  part.spots = spots.select_spots(rows, false);
+  part.slide_rows = rows_of(slide_rows, rows, n);
+  part.group = group;
+  part.feature_dim = feature_dim;
+  part.features = rows_of(features, rows, n);
+  part.genes = rows_of(genes, rows, n);
+  part.pathways = rows_of(pathways, rows, n);
+  part.log_library_size = rows_of(log_library_size, rows, n);
+  part.tokens = rows_of(tokens, rows, n);
+  part.token_count = token_count;
+  part.token_dim = token_dim;
+  return part;
+}
+
+void SlideData::validate() const {
+  const auto n = static_cast<size_t>(n_spots());
+  const auto rows = [&](size_t size, size_t width, const char* what) {
+    STX_CHECK(size == n * width, ShapeError, "section {}: {} has {} values, expected {} spots x {}", name(), what,
+              size, n, width);
+  };
+  const auto rows_of_any_width = [&](size_t size, const char* what) {
+    STX_CHECK(n == 0 ? size == 0 : size % n == 0, ShapeError, "section {}: {} has {} values, not a row per spot ({})",
+              name(), what, size, n);
+  };
+  if (!slide_rows.empty()) rows(slide_rows.size(), 1, "slide rows");
+  if (!log_library_size.empty()) rows(log_library_size.size(), 1, "log library sizes");
+  rows(features.size(), static_cast<size_t>(feature_dim), "features");
+  rows(tokens.size(), static_cast<size_t>(token_count * token_dim), "tokens");
+  rows_of_any_width(genes.size(), "genes");
+  rows_of_any_width(pathways.size(), "pathways");
+}
+
 std::vector<std::string> read_gene_list(const std::string& path) {
   TextLines in(path);
   std::vector<std::string> genes;
@@ -153,32 +214,23 @@ SlideData make_slide_data(const Slide& slide, const EncodedFeatures& features,
   STX_CHECK(slide.has_coordinates(), FormatError, "{}: spots have no image coordinates",
             slide.source_path);
   STX_CHECK(slide.n_spots() > 0, FormatError, "{}: the slide has no spots", slide.source_path);
-  const auto feature_row = index_of(features.spot_ids);
   const int64_t f_dim = features.dim();
+  STX_CHECK(features.n_spots() == slide.n_spots(), ShapeError,
+            "features of {} ({} spots) are not those of {} ({} spots): features of another slide?",
+            features.key.empty() ? "the feature file" : "the cache", features.n_spots(), slide.name, slide.n_spots());
   std::vector<int64_t> keep;
-  for (int64_t i = 0; i < slide.n_spots(); ++i) {
-    STX_CHECK(feature_row.count(slide.spot_ids[i]), ShapeError,
-              "features of {} ({} spots) do not cover spot '{}' of {} ({} spots): features of "
-              "another slide?",
-              features.key.empty() ? "the feature file" : "the cache", features.spot_ids.size(),
-              slide.spot_ids[i], slide.name, slide.n_spots());
+  for (int64_t i = 0; i < slide.n_spots(); ++i)
     if (!scores || !scores->flagged[static_cast<size_t>(i)]) keep.push_back(i);
-  }
   if (dropped) *dropped = slide.n_spots() - static_cast<int64_t>(keep.size());
   STX_CHECK(!keep.empty(), FormatError, "{}: no spot with counts left", slide.source_path);
 
   SlideData d;
-  d.name = slide.name;
+  d.spots = slide.select_spots(keep, false);
+  d.slide_rows = keep;
   d.group = slide.name;
   d.feature_dim = f_dim;
   for (int64_t i : keep) {
-    d.spot_ids.push_back(slide.spot_ids[i]);
-    d.pixel_x.push_back(slide.pixel_x[i]);
-    d.pixel_y.push_back(slide.pixel_y[i]);
-    d.x_um.push_back(slide.pixel_x[i] * slide.um_per_px);
-    d.y_um.push_back(slide.pixel_y[i] * slide.um_per_px);
-    const int64_t row = feature_row.at(slide.spot_ids[i]);
-    const auto first = features.values.begin() + row * f_dim;
+    const auto first = features.values.begin() + i * f_dim;
     for (auto it = first; it != first + f_dim; ++it)
       STX_CHECK(std::isfinite(*it), FormatError,
                 "features of {}: spot '{}' has a NaN or infinite feature (column {})", slide.name,
@@ -229,11 +281,12 @@ void attach_tokens(SlideData& data, const Slide& slide, const std::vector<float>
   STX_CHECK(per_spot > 0 && static_cast<int64_t>(tokens.size()) == slide.n_spots() * per_spot, ShapeError,
             "{}: {} token values for {} spots of {} x {}", slide.name, tokens.size(), slide.n_spots(),
             token_count, token_dim);
-  const auto row = index_of(slide.spot_ids);
+  STX_CHECK(data.spots.name == slide.name && data.slide_rows.size() == static_cast<size_t>(data.n_spots()), ShapeError,
+            "{}: tokens of slide {} for spots of {}", slide.name, slide.name, data.name());
   data.tokens.clear();
   data.tokens.reserve(static_cast<size_t>(data.n_spots() * per_spot));
-  for (const auto& id : data.spot_ids) {
-    const auto first = tokens.begin() + row.at(id) * per_spot;
+  for (int64_t row : data.slide_rows) {
+    const auto first = tokens.begin() + row * per_spot;
     data.tokens.insert(data.tokens.end(), first, first + per_spot);
   }
   data.token_count = token_count;

@@ -21,8 +21,7 @@ SlideTensors slide_tensors(const SlideData& s, const ModelMetadata& m, const tor
   t.features = input_features(s, m).to(device);
   t.genes = standardised(s.genes, s.n_spots(), m.gene_mean, m.gene_sd).to(device);
   t.pathways = standardised(s.pathways, s.n_spots(), m.pathway_mean, m.pathway_sd).to(device);
-  t.x_um = s.x_um;
-  t.y_um = s.y_um;
+  t.slide = &s;
   t.neighbourhood = to_device(slide_neighbourhood(s, m.model), device);
   const auto tokens = slide_tokens(s, m.encoder_tail);
   if (tokens.defined()) t.tokens = tokens.to(device);
@@ -33,13 +32,14 @@ Crop whole(const SlideTensors& s) { return {s.features, s.genes, s.pathways, s.t
 
 Crop random_crop(const SlideTensors& s, int64_t count, uint64_t seed, const QuadFlowOptions& mo,
                  const torch::Device& device) {
-  const int64_t n = static_cast<int64_t>(s.x_um.size());
+  const std::vector<double> x_um = s.slide->x_um(), y_um = s.slide->y_um();
+  const int64_t n = static_cast<int64_t>(x_um.size());
   std::mt19937_64 rng(seed);
   const int64_t centre = std::uniform_int_distribution<int64_t>(0, n - 1)(rng);
   std::vector<int64_t> order(static_cast<size_t>(n));
   std::iota(order.begin(), order.end(), 0);
   const auto d2 = [&](int64_t j) {
-    return std::pow(s.x_um[j] - s.x_um[centre], 2) + std::pow(s.y_um[j] - s.y_um[centre], 2);
+    return std::pow(x_um[j] - x_um[centre], 2) + std::pow(y_um[j] - y_um[centre], 2);
   };
   std::nth_element(order.begin(), order.begin() + count - 1, order.end(),
                    [&](int64_t a, int64_t b) { return d2(a) != d2(b) ? d2(a) < d2(b) : a < b; });
@@ -47,8 +47,8 @@ Crop random_crop(const SlideTensors& s, int64_t count, uint64_t seed, const Quad
   std::sort(order.begin(), order.end());
   std::vector<double> x, y;
   for (int64_t j : order) {
-    x.push_back(s.x_um[j]);
-    y.push_back(s.y_um[j]);
+    x.push_back(x_um[j]);
+    y.push_back(y_um[j]);
   }
   const auto rows = torch::tensor(order, torch::kInt64).to(device);
   return {s.features.index_select(0, rows), s.genes.index_select(0, rows),

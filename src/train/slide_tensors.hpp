@@ -15,7 +15,7 @@ namespace stx {
 struct SlideTensors {
   torch::Tensor features, genes, pathways;  // (N, F), (N, G), (N, P) standardised
   torch::Tensor tokens;                     // (N, T, D) when fine-tuning the encoder's tail
-  std::vector<double> x_um, y_um;
+  const SlideData* slide = nullptr;         // what they hold (outlives them): its spots' positions
   Neighbourhood neighbourhood;              // whole slide
 };
 

@@ -54,9 +54,9 @@ torch::Tensor slide_tokens(const SlideData& s, const ViTTailShape& shape) {
   if (shape.blocks == 0) return {};
   STX_CHECK(!s.tokens.empty(), ConfigError,
             "{}: the model fine-tuned its ViT's last {} block(s) and needs the slide's ViT tokens "
-            "(--encoder vit --weights with the training weights)", s.name, shape.blocks);
+            "(--encoder vit --weights with the training weights)", s.name(), shape.blocks);
   STX_CHECK(s.token_dim == shape.width && static_cast<int64_t>(s.tokens.size()) == s.n_spots() * s.token_count * s.token_dim,
-            ShapeError, "{}: tokens of width {} for a ViT tail of width {}", s.name, s.token_dim, shape.width);
+            ShapeError, "{}: tokens of width {} for a ViT tail of width {}", s.name(), s.token_dim, shape.width);
   return torch::from_blob(const_cast<float*>(s.tokens.data()), {s.n_spots(), s.token_count, s.token_dim},
                           torch::kFloat32).clone();
 }
@@ -79,7 +79,7 @@ torch::Tensor standardised(const std::vector<float>& values, int64_t n, const st
 }
 
 Neighbourhood slide_neighbourhood(const SlideData& slide, const QuadFlowOptions& options) {
-  return build_neighbourhood(slide.x_um, slide.y_um, options.neighbours, options.radius_pitches);
+  return build_neighbourhood(slide.x_um(), slide.y_um(), options.neighbours, options.radius_pitches);
 }
 
 TrainedModel::TrainedModel() = default;
@@ -173,13 +173,13 @@ TrainedModel TrainedModel::load(const std::string& path) {
 Prediction TrainedModel::predict(const SlideData& slide, bool attention, int threads) const {
   const ModelMetadata& m = metadata();
   STX_CHECK(slide.feature_dim == m.model.feature_dim, ShapeError,
-            "{}: features have {} columns, the model was trained on {}", slide.name,
+            "{}: features have {} columns, the model was trained on {}", slide.name(),
             slide.feature_dim, m.model.feature_dim);
   torch_compat::set_threads(threads);
   torch_compat::InferenceGuard guard;
   if (m.model.slide_feature_norm && slide.n_spots() < kFewSpotsForSlideNorm)
     log()->warn("{}: {} spots; the model standardises features over each slide's spots, which needs "
-                "a whole slide (or its pseudo-spot grid) to be reliable", slide.name, slide.n_spots());
+                "a whole slide (or its pseudo-spot grid) to be reliable", slide.name(), slide.n_spots());
   const auto features = input_features(slide, m);
   const auto tokens = slide_tokens(slide, m.encoder_tail);
   const Neighbourhood nb = slide_neighbourhood(slide, m.model);

@@ -50,9 +50,9 @@ double learning_rate_at(const TrainOptions& o, int64_t step, int64_t total_steps
 nlohmann::json run_fingerprint(const ModelMetadata& m, const TrainOptions& o,
                                const std::vector<const SlideData*>& train, const SlideData* validation) {
   std::vector<std::string> slides;
-  for (const SlideData* s : train) slides.push_back(s->name + ":" + std::to_string(s->n_spots()));
+  for (const SlideData* s : train) slides.push_back(s->name() + ":" + std::to_string(s->n_spots()));
   return {{"model", m.model},         {"options", train_options_json(o, /*fingerprint_only=*/true)},
-          {"seed", o.seed},           {"slides", slides},     {"validation", validation ? validation->name : ""},
+          {"seed", o.seed},           {"slides", slides},     {"validation", validation ? validation->name() : std::string()},
           {"genes", m.genes},         {"pathways", m.pathways}, {"encoder", m.encoder_identity},
           {"score_method", m.score_method}, {"score_max_rank", m.score_max_rank},
           {"score_thin_to", m.score_thin_to}, {"gene_target_scale", m.gene_target_scale}};
@@ -88,13 +88,13 @@ void check_training_slides(const std::vector<const SlideData*>& train, const Sli
   std::vector<const SlideData*> all = train;
   if (validation) all.push_back(validation);
   for (const SlideData* s : all) {
-    STX_CHECK(s->has_targets(), ConfigError, "train: slide {} has no expression to train on", s->name);
+    STX_CHECK(s->has_targets(), ConfigError, "train: slide {} has no expression to train on", s->name());
     STX_CHECK(s->feature_dim == f_dim, ShapeError,
               "train: slide {} has {} features, the others {} (same encoder for all slides?)",
-              s->name, s->feature_dim, f_dim);
+              s->name(), s->feature_dim, f_dim);
     STX_CHECK(static_cast<int64_t>(s->genes.size()) == s->n_spots() * n_genes &&
                   static_cast<int64_t>(s->pathways.size()) == s->n_spots() * n_pathways,
-              ShapeError, "train: slide {} targets do not match {} genes and {} pathways", s->name,
+              ShapeError, "train: slide {} targets do not match {} genes and {} pathways", s->name(),
               n_genes, n_pathways);
   }
 }
@@ -119,7 +119,7 @@ void describe_training(const std::vector<const SlideData*>& train, const TrainOp
   m.model.n_genes = n_genes;
   m.model.n_pathways = n_pathways;
   m.training_slides.clear();
-  for (const SlideData* s : train) m.training_slides.push_back(s->name);
+  for (const SlideData* s : train) m.training_slides.push_back(s->name());
   if (pretrained_tail) m.encoder_tail = pretrained_tail->shape();
 }
 

@@ -8,15 +8,14 @@ namespace {
 
 TEST(SpatialStripes, CutAcrossTheLongerSideWithTheirSpots) {
   SlideData slide;
-  slide.name = "s";
+  slide.spots.name = "s";
+  slide.spots.um_per_px = 10;
   slide.feature_dim = 2;
   for (int i = 0; i < 30; ++i) {
     const int at = (i * 7) % 30;  // spots not in x order
-    slide.spot_ids.push_back("c" + std::to_string(at));
-    slide.x_um.push_back(10.0 * at);  // 290 µm wide
-    slide.y_um.push_back(at % 2);     // 1 µm tall
-    slide.pixel_x.push_back(at);
-    slide.pixel_y.push_back(0);
+    slide.spots.spot_ids.push_back("c" + std::to_string(at));
+    slide.spots.pixel_x.push_back(at);          // 290 µm wide
+    slide.spots.pixel_y.push_back((at % 2) / 10.0);  // 1 µm tall
     slide.features.insert(slide.features.end(), {static_cast<float>(at), -static_cast<float>(at)});
     slide.pathways.push_back(static_cast<float>(at) / 10);
     slide.log_library_size.push_back(at);
@@ -25,14 +24,14 @@ TEST(SpatialStripes, CutAcrossTheLongerSideWithTheirSpots) {
   ASSERT_EQ(stripes.size(), 3u);
   for (int s = 0; s < 3; ++s) {
     const SlideData& part = stripes[static_cast<size_t>(s)];
-    EXPECT_EQ(part.name, "s:" + std::to_string(s + 1) + "/3");
-    EXPECT_EQ(part.group, part.name);
+    EXPECT_EQ(part.name(), "s:" + std::to_string(s + 1) + "/3");
+    EXPECT_EQ(part.group, part.name());
     ASSERT_EQ(part.n_spots(), 10);
     for (int64_t i = 0; i < part.n_spots(); ++i) {
-      const double at = part.x_um[i] / 10;
+      const double at = part.x_um()[static_cast<size_t>(i)] / 10;
       EXPECT_GE(at, 10 * s);  // stripe s holds x positions 10s .. 10s + 9
       EXPECT_LT(at, 10 * (s + 1));
-      EXPECT_EQ(part.spot_ids[i], "c" + std::to_string(static_cast<int>(at)));
+      EXPECT_EQ(part.spots.spot_ids[i], "c" + std::to_string(static_cast<int>(at)));
       EXPECT_EQ(part.features[2 * i + 1], -static_cast<float>(at));
       EXPECT_FLOAT_EQ(part.pathways[i], static_cast<float>(at) / 10);
       EXPECT_EQ(part.log_library_size[i], at);

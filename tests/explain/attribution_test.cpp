@@ -28,7 +28,7 @@ TrainedModel train(bool linear_only) {
 
 RegionOfInterest left_half(const SlideData& slide, int64_t pathway) {
   RegionOfInterest region{pathway, {}};
-  for (double x : slide.x_um) region.spots.push_back(x < 550);
+  for (double x : slide.x_um()) region.spots.push_back(x < 550);
   return region;
 }
 

@@ -14,14 +14,13 @@ namespace stx::test {
 
 inline SlideData grid_slide(const std::string& name) {
   SlideData s;
-  s.name = s.group = name;
+  s.spots.name = s.group = name;
+  s.spots.um_per_px = 0.5;  // pixels of 2 x µm, so that x_um() gives the µm back exactly
   for (int r = 0; r < 12; ++r)
     for (int c = 0; c < 12; ++c) {
-      s.spot_ids.push_back(std::to_string(r) + "x" + std::to_string(c));
-      s.x_um.push_back(100.0 * c + (r % 2 ? 50 : 0));
-      s.y_um.push_back(86.6 * r);
-      s.pixel_x.push_back(s.x_um.back() / 0.5);
-      s.pixel_y.push_back(s.y_um.back() / 0.5);
+      s.spots.spot_ids.push_back(std::to_string(r) + "x" + std::to_string(c));
+      s.spots.pixel_x.push_back((100.0 * c + (r % 2 ? 50 : 0)) / 0.5);
+      s.spots.pixel_y.push_back(86.6 * r / 0.5);
       s.log_library_size.push_back(8.0);
     }
   return s;

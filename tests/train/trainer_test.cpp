@@ -80,7 +80,7 @@ DenseMatrix linear_path_inputs(const std::vector<const SlideData*>& slides, cons
         for (int64_t i = 0; i < s->n_spots(); ++i) var += std::pow(x[i * kFeatures + c] - mean, 2) / n;
         for (int64_t i = 0; i < s->n_spots(); ++i) x[i * kFeatures + c] = (x[i * kFeatures + c] - mean) / std::sqrt(var);
       }
-    const Neighbourhood nb = build_neighbourhood(s->x_um, s->y_um, o.neighbours, o.radius_pitches);
+    const Neighbourhood nb = build_neighbourhood(s->x_um(), s->y_um(), o.neighbours, o.radius_pitches);
     const auto index = nb.index.accessor<int64_t, 2>();
     const auto valid = nb.valid.accessor<bool, 2>();
     for (int64_t i = 0; i < s->n_spots(); ++i) {

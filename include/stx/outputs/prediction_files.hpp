@@ -16,13 +16,13 @@ namespace stx {
 void clip_predicted_genes(Prediction& p);
 
 /// The predicted genes as the matrix of a Slide (written as X), spots and image kept.
-Slide prediction_slide(const Slide& source, const SlideData& spots, const Prediction& p,
+Slide prediction_slide(const Slide& source, const SlideData& data, const Prediction& p,
                        const ModelMetadata& m);
 
 /// The prediction as a slide with everything its .h5ad holds: predicted genes in X,
 /// obsm['pathway_activity'] with uns['pathway_names'], `model_path` and `version` in uns, and
 /// `out_of_domain` (domain_shift.hpp; one per spot, or empty) as obsm['stx_out_of_domain'].
-Slide prediction_output_slide(const Slide& source, const SlideData& spots, const Prediction& p,
+Slide prediction_output_slide(const Slide& source, const SlideData& data, const Prediction& p,
                               const ModelMetadata& m, const std::string& model_path, const std::string& version,
                               const std::vector<float>& out_of_domain);
 
@@ -31,7 +31,7 @@ void write_prediction_h5ad(const Slide& prediction, const std::string& path);
 
 /// Writes `path` atomically: spot, x_px, y_px, one column per pathway and gene, then
 /// out_of_domain (when given).
-void write_prediction_tsv(const SlideData& spots, const Prediction& p, const ModelMetadata& m,
+void write_prediction_tsv(const SlideData& data, const Prediction& p, const ModelMetadata& m,
                           const std::vector<float>& out_of_domain, const std::string& path);
 
 }  // namespace stx

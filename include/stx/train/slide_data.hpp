@@ -19,11 +19,12 @@
 namespace stx {
 
 struct SlideData {
-  std::string name;
+  // The kept spots: a view of the slide's container (Slide::select_spots without expression)
+  // holding the spot axis (ids, image pixels, µm/px, image, name). Every per-spot array below
+  // has one row per spot of it, in its order (validate()).
+  Slide spots;
+  std::vector<int64_t> slide_rows;     // (N) each spot's row in the slide it was made from
   std::string group;                   // cross-validation group (section, or patient)
-  std::vector<std::string> spot_ids;   // (N)
-  std::vector<double> x_um, y_um;      // (N) spot centres
-  std::vector<double> pixel_x, pixel_y;  // (N) full-resolution image pixels (for outputs)
   int64_t feature_dim = 0;
   std::vector<float> features;         // (N, F)
   std::vector<float> genes;            // (N, G) the target genes (GeneTargetScale); empty if unknown
@@ -34,8 +35,16 @@ struct SlideData {
   std::vector<float> tokens;
   int64_t token_count = 0, token_dim = 0;
 
-  int64_t n_spots() const { return static_cast<int64_t>(spot_ids.size()); }
+  const std::string& name() const { return spots.name; }
+  int64_t n_spots() const { return spots.n_spots(); }
   bool has_targets() const { return !pathways.empty(); }
+  /// Spot centres in µm: image pixels times the slide's µm per pixel.
+  std::vector<double> x_um() const;
+  std::vector<double> y_um() const;
+  /// The same section at `rows` of its spots (in that order), every per-spot array with them.
+  SlideData select_spots(const std::vector<int64_t>& rows) const;
+  /// ShapeError naming the section when a per-spot array's rows differ from the spots'.
+  void validate() const;
 };
 
 /// How target genes' counts become training targets.

@@ -21,11 +21,34 @@ namespace {
 
 std::string hex(uint64_t value) { return fmt::format("{:016x}", value); }
 
+// A cache file: the features, and the spots it holds them for, as recorded in the file.
+struct FeatureFile {
+  EncodedFeatures features;
+  std::vector<std::string> spot_ids;  // (N)
+  std::vector<double> spatial;        // (N, 2) full-resolution (x, y)
+};
+
 // What a cache file's checksum covers: the features, the off-image flags and the coordinates.
-uint64_t values_hash(const EncodedFeatures& f) {
+uint64_t values_hash(const EncodedFeatures& f, const std::vector<double>& spatial) {
   uint64_t h = fnv1a64(f.values.data(), f.values.size() * sizeof(float));
   h = fnv1a64(f.off_image.data(), f.off_image.size(), h);
-  return fnv1a64(f.spatial.data(), f.spatial.size() * sizeof(double), h);
+  return fnv1a64(spatial.data(), spatial.size() * sizeof(double), h);
+}
+
+// The (x, y) pixels of the slide's first n spots, as a cache file records them.
+std::vector<double> first_spots_spatial(const Slide& slide, size_t n) {
+  std::vector<double> spatial;
+  spatial.reserve(2 * n);
+  for (size_t i = 0; i < n; ++i) spatial.insert(spatial.end(), {slide.pixel_x[i], slide.pixel_y[i]});
+  return spatial;
+}
+
+// Whether the file holds the features of the slide's first spots: same ids and coordinates.
+bool holds_first_spots_of(const FeatureFile& file, const Slide& slide) {
+  const size_t n = file.spot_ids.size();
+  return n <= slide.spot_ids.size() && slide.pixel_x.size() == slide.spot_ids.size() &&
+         std::equal(file.spot_ids.begin(), file.spot_ids.end(), slide.spot_ids.begin()) &&
+         file.spatial == first_spots_spatial(slide, n);
 }
 
 std::string absolute(const std::string& path) {
@@ -60,21 +83,22 @@ std::string feature_cache_key(const Slide& slide, const Encoder& encoder,
 
 namespace {
 
-void save_features_file(const EncodedFeatures& features, const std::string& path, int64_t of_spots) {
-  const size_t n = features.spot_ids.size(), d = features.feature_names.size();
-  STX_CHECK(features.values.size() == n * d && features.off_image.size() == n &&
-                features.spatial.size() == 2 * n,
-            ShapeError, "{}: {} values, {} flags and {} coordinates for {} spots x {} features",
-            path, features.values.size(), features.off_image.size(), features.spatial.size(), n, d);
+void save_features_file(const EncodedFeatures& features, const Slide& slide, const std::string& path,
+                        int64_t of_spots) {
+  const size_t n = static_cast<size_t>(features.n_spots()), d = features.feature_names.size();
+  STX_CHECK(features.values.size() == n * d && n <= slide.spot_ids.size() && slide.pixel_x.size() >= n, ShapeError,
+            "{}: {} values and {} flags for {} features, {} spots of slide {} ({} spots)", path,
+            features.values.size(), n, d, n, slide.name, slide.n_spots());
+  const std::vector<double> spatial = first_spots_spatial(slide, n);
   AtomicFile out(path);
   h5::File f = h5::File::create(out.temp_path(), path);
   f.write_string_attribute("/", "key", features.key);
-  f.write_string_attribute("/", "values_fnv1a64", hex(values_hash(features)));
+  f.write_string_attribute("/", "values_fnv1a64", hex(values_hash(features, spatial)));
   if (of_spots >= 0) f.write_string_attribute("/", "checkpoint_of_spots", std::to_string(of_spots));
   f.write_numeric("/features", features.values, {n, d});
-  f.write_strings("/spot_ids", features.spot_ids);
+  f.write_strings("/spot_ids", std::vector<std::string>(slide.spot_ids.begin(), slide.spot_ids.begin() + static_cast<std::ptrdiff_t>(n)));
   f.write_strings("/feature_names", features.feature_names);
-  f.write_numeric("/spatial", features.spatial, {n, 2});
+  f.write_numeric("/spatial", spatial, {n, 2});
   f.write_numeric("/off_image", std::vector<int8_t>(features.off_image.begin(), features.off_image.end()), {n});
   f.close();
   out.commit();
@@ -82,8 +106,8 @@ void save_features_file(const EncodedFeatures& features, const std::string& path
 
 }  // namespace
 
-void save_features(const EncodedFeatures& features, const std::string& path) {
-  save_features_file(features, path, -1);
+void save_features(const EncodedFeatures& features, const Slide& slide, const std::string& path) {
+  save_features_file(features, slide, path, -1);
 }
 
 std::string checkpoint_path(const std::string& cache_path) {
@@ -93,31 +117,43 @@ std::string checkpoint_path(const std::string& cache_path) {
 
 namespace {
 
-EncodedFeatures read_features_file(const std::string& path) {
+FeatureFile read_features_file(const std::string& path) {
   const h5::File f = h5::File::open_read(path);
-  EncodedFeatures features;
+  FeatureFile file;
+  EncodedFeatures& features = file.features;
   features.key = f.read_string_attribute("/", "key");
-  features.spot_ids = f.read_strings("/spot_ids");
+  file.spot_ids = f.read_strings("/spot_ids");
   features.feature_names = f.read_strings("/feature_names");
   features.values = f.read_numeric<float>("/features");
   features.off_image = f.read_numeric<uint8_t>("/off_image");
-  features.spatial = f.read_numeric<double>("/spatial");
-  const size_t n = features.spot_ids.size();
+  file.spatial = f.read_numeric<double>("/spatial");
+  const size_t n = file.spot_ids.size();
   STX_CHECK(features.values.size() == n * features.feature_names.size() && features.off_image.size() == n &&
-                features.spatial.size() == 2 * n,
+                file.spatial.size() == 2 * n,
             FormatError, "{}: /features has {} values, expected {} spots x {} features", path,
             features.values.size(), n, features.feature_names.size());
   STX_CHECK(!f.has_attribute("/", "values_fnv1a64") || f.read_string_attribute("/", "values_fnv1a64") ==
-                                                           hex(values_hash(features)),
+                                                           hex(values_hash(features, file.spatial)),
             FormatError, "{}: damaged feature cache (its values do not match their checksum); delete it", path);
-  return features;
+  return file;
+}
+
+FeatureFile read_feature_file_safely(const std::string& path) {
+  refuse_if_reading_crashes(path, "HDF5", [&] { read_features_file(path); });
+  return read_features_file(path);
+}
+
+void check_holds_spots_of(const FeatureFile& file, const Slide& slide, const std::string& path) {
+  STX_CHECK(holds_first_spots_of(file, slide), FormatError,
+            "{}: /spot_ids and /spatial record other spots than those of slide {}; delete the file", path, slide.name);
 }
 
 }  // namespace
 
-EncodedFeatures load_features(const std::string& path) {
-  refuse_if_reading_crashes(path, "HDF5", [&] { read_features_file(path); });
-  return read_features_file(path);
+EncodedFeatures load_features(const std::string& path, const Slide& slide) {
+  FeatureFile file = read_feature_file_safely(path);
+  check_holds_spots_of(file, slide, path);
+  return std::move(file.features);
 }
 
 namespace {
@@ -125,17 +161,14 @@ namespace {
 // The first spots of an earlier, interrupted encode with the same key, or nothing.
 EncodedFeatures read_checkpoint(const Slide& slide, const std::string& path, const std::string& key) {
   if (!fs::exists(path)) return {};
-  EncodedFeatures done;
+  FeatureFile done;
   try {
-    done = load_features(path);
+    done = read_feature_file_safely(path);
   } catch (const FormatError& e) {
     log()->warn("{}: not resuming from an unreadable checkpoint ({}); encoding from the start", path, e.what());
     return {};
   }
-  const size_t n = done.spot_ids.size();
-  const bool same = done.key == key && n <= slide.spot_ids.size() &&
-                    std::equal(done.spot_ids.begin(), done.spot_ids.end(), slide.spot_ids.begin());
-  return same ? done : EncodedFeatures{};
+  return done.features.key == key && holds_first_spots_of(done, slide) ? std::move(done.features) : EncodedFeatures{};
 }
 
 // Encodes the spots not in the checkpoint, chunk by chunk, saving the checkpoint as it goes.
@@ -143,13 +176,11 @@ void encode_resuming(const Slide& slide, const Encoder& encoder, const std::stri
                      const EncodeCheckpoints& checkpoints, bool overwrite, EncodedFeatures& features) {
   const std::string partial = checkpoint_path(cache_path);
   EncodedFeatures done = overwrite ? EncodedFeatures{} : read_checkpoint(slide, partial, features.key);
-  const int64_t n = slide.n_spots(), resumed = static_cast<int64_t>(done.spot_ids.size());
+  const int64_t n = slide.n_spots(), resumed = done.n_spots();
   if (resumed > 0) {
     log()->info("{}: resuming the encode from {} ({} of {} spots done)", slide.name, partial, resumed, n);
-    features.spot_ids = std::move(done.spot_ids);
     features.values = std::move(done.values);
     features.off_image = std::move(done.off_image);
-    features.spatial = std::move(done.spatial);
   }
   Progress progress("encode", n);
   progress.resume_from(resumed);
@@ -162,12 +193,8 @@ void encode_resuming(const Slide& slide, const Encoder& encoder, const std::stri
     const auto values = encoder.encode_spots(slide, begin, end, off_image, progress);
     features.values.insert(features.values.end(), values.begin(), values.end());
     features.off_image.insert(features.off_image.end(), off_image.begin(), off_image.end());
-    for (int64_t i = begin; i < end; ++i) {
-      features.spot_ids.push_back(slide.spot_ids[static_cast<size_t>(i)]);
-      features.spatial.insert(features.spatial.end(), {slide.pixel_x[i], slide.pixel_y[i]});
-    }
     if (end < n && std::chrono::duration<double>(clock() - last_save).count() >= checkpoints.every_seconds) {
-      save_features_file(features, partial, n);
+      save_features_file(features, slide, partial, n);
       last_save = clock();
     }
   }
@@ -189,9 +216,10 @@ CacheResult encode_with_cache(const Slide& slide, const Encoder& encoder,
                                                   hex(fnv1a64(key.data(), key.size()))))
                     .string();
   if (!overwrite && fs::exists(result.path)) {
-    EncodedFeatures cached = load_features(result.path);
-    if (cached.key == key) {
-      result.features = std::move(cached);
+    FeatureFile cached = read_feature_file_safely(result.path);
+    if (cached.features.key == key) {
+      check_holds_spots_of(cached, slide, result.path);
+      result.features = std::move(cached.features);
       result.reused = true;
       return result;
     }
@@ -199,7 +227,7 @@ CacheResult encode_with_cache(const Slide& slide, const Encoder& encoder,
   result.features.key = key;
   result.features.feature_names = encoder.feature_names();
   encode_resuming(slide, encoder, result.path, checkpoints, overwrite, result.features);
-  save_features(result.features, result.path);
+  save_features(result.features, slide, result.path);
   std::filesystem::remove(checkpoint_path(result.path), error);
   return result;
 }

@@ -2,6 +2,7 @@
 #include "stx/io/slide/slide.hpp"
 
 #include <algorithm>
+#include <unordered_map>
 
 #include "stx/core/error.hpp"
 #include "stx/stats/stats.hpp"
@@ -13,6 +14,19 @@ void check_per_spot(size_t size, int64_t n_spots, const char* field, const std::
   STX_CHECK(size == 0 || static_cast<int64_t>(size) == n_spots, ShapeError,
             "slide '{}': {} has {} entries, expected one per spot ({})", name, field, size,
             n_spots);
+}
+
+// `values` at `rows`, `width` values a row; an empty slot stays empty.
+template <typename T>
+std::vector<T> rows_of(const std::vector<T>& values, const std::vector<int64_t>& rows, size_t width = 1) {
+  if (values.empty()) return {};
+  std::vector<T> out;
+  out.reserve(rows.size() * width);
+  for (int64_t r : rows) {
+    const auto first = values.begin() + static_cast<std::ptrdiff_t>(static_cast<size_t>(r) * width);
+    out.insert(out.end(), first, first + static_cast<std::ptrdiff_t>(width));
+  }
+  return out;
 }
 
 // A slide without spots summarises as 0 counts and genes per spot.
@@ -46,6 +60,51 @@ void Slide::validate() const {
   STX_CHECK(gene_ids.empty() || gene_ids.size() == gene_symbols.size(), ShapeError,
             "slide '{}': {} gene ids for {} gene symbols", name, gene_ids.size(),
             gene_symbols.size());
+}
+Slide Slide::select_spots(const std::vector<int64_t>& rows, bool expression) const {
+  for (int64_t r : rows)
+    STX_CHECK(r >= 0 && r < n_spots(), ShapeError, "slide '{}': spot row {} of {} spots", name, r, n_spots());
+  Slide out;
+  out.name = name;
+  out.source_format = source_format;
+  out.source_path = source_path;
+  out.image = image;
+  out.um_per_px = um_per_px;
+  out.spot_diameter_px = spot_diameter_px;
+  out.spot_ids = rows_of(spot_ids, rows);
+  out.array_row = rows_of(array_row, rows);
+  out.array_col = rows_of(array_col, rows);
+  out.pixel_x = rows_of(pixel_x, rows);
+  out.pixel_y = rows_of(pixel_y, rows);
+  out.in_tissue = rows_of(in_tissue, rows);
+  out.labels = rows_of(labels, rows);
+  for (const auto& [key, m] : obsm)
+    out.obsm[key] = SpotMatrix{m.cols, rows_of(m.values, rows, static_cast<size_t>(m.cols))};
+  for (const auto& [key, flags] : obs_flags) out.obs_flags[key] = rows_of(flags, rows);
+  out.uns_strings = uns_strings;
+  out.uns_lists = uns_lists;
+  if (expression) {
+    out.counts = counts.select_rows(rows);
+    out.gene_symbols = gene_symbols;
+    out.gene_ids = gene_ids;
+  } else {
+    out.counts = CsrMatrix{};
+    out.counts.n_rows = static_cast<int64_t>(rows.size());
+    out.counts.indptr.assign(rows.size() + 1, 0);
+  }
+  return out;
+}
+
+std::vector<int64_t> Slide::rows_of_spots(const std::vector<std::string>& ids) const {
+  std::unordered_map<std::string, int64_t> row;
+  for (size_t i = 0; i < spot_ids.size(); ++i) row.emplace(spot_ids[i], static_cast<int64_t>(i));
+  std::vector<int64_t> rows;
+  rows.reserve(ids.size());
+  for (const auto& id : ids) {
+    const auto it = row.find(id);
+    rows.push_back(it == row.end() ? -1 : it->second);
+  }
+  return rows;
 }
 
 void Slide::set_obsm(const std::string& key, int64_t cols, std::vector<float> values) {

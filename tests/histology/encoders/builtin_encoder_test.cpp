@@ -138,8 +138,12 @@ TEST(FeatureCache, ReusedOnlyForTheSameKey) {
   EXPECT_EQ(second.path, first.path);
   EXPECT_EQ(second.features.values, first.features.values);
   EXPECT_EQ(second.features.off_image, first.features.off_image);
-  EXPECT_EQ(second.features.spot_ids, slide.spot_ids);
-  EXPECT_EQ(second.features.spatial, (std::vector<double>{150, 200, 450, 200, 595, 200}));
+  const h5::File stored = h5::File::open_read(second.path);  // the file records whose features they are
+  EXPECT_EQ(stored.read_strings("/spot_ids"), slide.spot_ids);
+  EXPECT_EQ(stored.read_numeric<double>("/spatial"), (std::vector<double>{150, 200, 450, 200, 595, 200}));
+  Slide other = slide;
+  other.spot_ids[2] = "another";
+  EXPECT_STX_ERROR(load_features(second.path, other), FormatError, "record other spots than those of slide");
   // Moving a spot or changing the patch gives another key, hence another file.
   Slide moved = slide;
   moved.pixel_x[1] += 1;
@@ -168,22 +172,22 @@ TEST(FeatureCache, KeyedByImageContentAndChecksummed) {
   EXPECT_NE(second.path, first.path);
   EXPECT_NE(second.features.values, first.features.values);
   // A cache file whose values no longer match their checksum is refused, naming it.
-  const EncodedFeatures good = load_features(second.path);
+  const EncodedFeatures good = load_features(second.path, replaced);
   const std::string tampered = dir / "cache/tampered.h5";
   {
-    const size_t n = good.spot_ids.size(), d = good.feature_names.size();
+    const size_t n = replaced.spot_ids.size(), d = good.feature_names.size();
     h5::File f = h5::File::create(tampered, tampered);
     f.write_string_attribute("/", "key", good.key);
     f.write_string_attribute("/", "values_fnv1a64", "0123456789abcdef");
     f.write_numeric("/features", good.values, {n, d});
-    f.write_strings("/spot_ids", good.spot_ids);
+    f.write_strings("/spot_ids", replaced.spot_ids);
     f.write_strings("/feature_names", good.feature_names);
-    f.write_numeric("/spatial", good.spatial, {n, 2});
+    f.write_numeric("/spatial", h5::File::open_read(second.path).read_numeric<double>("/spatial"), {n, 2});
     f.write_numeric("/off_image", std::vector<int8_t>(good.off_image.begin(), good.off_image.end()), {n});
     f.close();
   }
-  EXPECT_STX_ERROR(load_features(tampered), FormatError, "tampered.h5: damaged feature cache");
-  EXPECT_EQ(load_features(second.path).values, second.features.values);  // the intact one loads
+  EXPECT_STX_ERROR(load_features(tampered, replaced), FormatError, "tampered.h5: damaged feature cache");
+  EXPECT_EQ(load_features(second.path, replaced).values, second.features.values);  // the intact one loads
 }
 
 }  // namespace

@@ -14,13 +14,15 @@
 
 namespace stx {
 
+/// A slide's encoder features, one row per spot of the slide, in its order (the cache key
+/// holds the spots' ids and coordinates, so a cached file is another slide's only under
+/// another key). The spot axis itself stays in the Slide.
 struct EncodedFeatures {
   std::string key;
-  std::vector<std::string> spot_ids;       // (N)
   std::vector<std::string> feature_names;  // (D)
   std::vector<float> values;               // (N, D) row-major
   std::vector<uint8_t> off_image;          // (N)
-  std::vector<double> spatial;             // (N, 2) full-resolution (x, y) of each spot
+  int64_t n_spots() const { return static_cast<int64_t>(off_image.size()); }
   int64_t dim() const { return static_cast<int64_t>(feature_names.size()); }
 };
 
@@ -52,7 +54,11 @@ CacheResult encode_with_cache(const Slide& slide, const Encoder& encoder,
 /// Where encode_with_cache keeps the checkpoint of the cache file `cache_path`.
 std::string checkpoint_path(const std::string& cache_path);
 
-void save_features(const EncodedFeatures& features, const std::string& path);
-EncodedFeatures load_features(const std::string& path);
+/// Writes the features of `slide`'s first features.n_spots() spots, recording their ids and
+/// image coordinates beside them (a checkpoint holds the first spots only).
+void save_features(const EncodedFeatures& features, const Slide& slide, const std::string& path);
+/// The features a cache file holds for `slide`: FormatError naming the file when it is damaged
+/// or the ids and coordinates it records are not those of the slide's first spots.
+EncodedFeatures load_features(const std::string& path, const Slide& slide);
 
 }  // namespace stx

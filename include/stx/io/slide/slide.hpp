@@ -77,6 +77,16 @@ struct Slide {
   /// obsm[key], or null.
   const SpotMatrix* find_obsm(const std::string& key) const;
 
+  /// The spots at `rows` (in that order) with every aligned slot: positions, flags, labels,
+  /// obsm and obs; name, image and scale as they are. With `expression` false the counts and
+  /// genes are left out (a view for features, targets and predictions); ShapeError on a row
+  /// outside the slide.
+  Slide select_spots(const std::vector<int64_t>& rows, bool expression = true) const;
+
+  /// Each id's row among this slide's spots, -1 for an id it lacks: the one join by spot id, for
+  /// files that name spots (a measured .h5ad beside a prediction of it, a domains table).
+  std::vector<int64_t> rows_of_spots(const std::vector<std::string>& ids) const;
+
   /// Throws ShapeError if the per-spot and per-gene arrays disagree with the counts' shape.
   void validate() const;
 };
