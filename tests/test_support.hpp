@@ -13,7 +13,7 @@
 #include <string>
 
 #include "stx/core/error.hpp"
-#include "stx/io/slide/csr_matrix.hpp"
+#include "stx/io/slide/slide.hpp"
 #include "test_paths.hpp"
 
 namespace stx::test {
@@ -86,6 +86,30 @@ inline double pearson_by_hand(const std::vector<double>& a, const std::vector<do
     bb += (b[i] - mb) * (b[i] - mb);
   }
   return ab / std::sqrt(aa * bb);
+}
+
+/// Two readings of the same data hold the same spots, genes, counts, positions and scale.
+inline void expect_same_slide(const Slide& a, const Slide& b) {
+  EXPECT_EQ(a.spot_ids, b.spot_ids);
+  EXPECT_EQ(a.gene_symbols, b.gene_symbols);
+  EXPECT_EQ(a.gene_ids, b.gene_ids);
+  EXPECT_EQ(a.counts.indptr, b.counts.indptr);
+  EXPECT_EQ(a.counts.indices, b.counts.indices);
+  EXPECT_EQ(a.counts.data, b.counts.data);
+  EXPECT_EQ(a.pixel_x, b.pixel_x);
+  EXPECT_EQ(a.pixel_y, b.pixel_y);
+  EXPECT_EQ(a.array_row, b.array_row);
+  EXPECT_EQ(a.array_col, b.array_col);
+  EXPECT_EQ(a.in_tissue, b.in_tissue);
+  EXPECT_EQ(a.labels, b.labels);
+  EXPECT_DOUBLE_EQ(a.um_per_px, b.um_per_px);
+}
+
+/// Whether one of the reader's notes on the slide says `text`.
+inline bool noted(const Slide& slide, const std::string& text) {
+  for (const auto& note : slide.notes)
+    if (note.find(text) != std::string::npos) return true;
+  return false;
 }
 
 }  // namespace stx::test

@@ -7,6 +7,7 @@
 #include <unordered_set>
 
 #include "stx/core/error.hpp"
+#include "stx/core/rows_of.hpp"
 #include "stx/core/text_lines.hpp"
 #include "stx/expression/highly_variable.hpp"
 #include "stx/expression/normalize.hpp"
@@ -20,21 +21,11 @@ std::unordered_map<std::string, int64_t> index_of(const std::vector<std::string>
   for (size_t i = 0; i < names.size(); ++i) index.emplace(names[i], static_cast<int64_t>(i));
   return index;
 }
-}  // namespace
 
-namespace {
-// `values` at `rows`, `width` values a row; an empty array stays empty.
+// Rows `rows` of a per-spot array of a section of `n` spots (as wide as it is).
 template <typename T>
-std::vector<T> rows_of(const std::vector<T>& values, const std::vector<int64_t>& rows, int64_t n) {
-  if (values.empty() || n == 0) return {};
-  const size_t width = values.size() / static_cast<size_t>(n);
-  std::vector<T> out;
-  out.reserve(rows.size() * width);
-  for (int64_t r : rows) {
-    const auto first = values.begin() + static_cast<std::ptrdiff_t>(static_cast<size_t>(r) * width);
-    out.insert(out.end(), first, first + static_cast<std::ptrdiff_t>(width));
-  }
-  return out;
+std::vector<T> spot_rows(const std::vector<T>& values, const std::vector<int64_t>& rows, int64_t n) {
+  return n == 0 ? std::vector<T>{} : rows_of(values, rows, values.size() / static_cast<size_t>(n));
 }
 
 std::vector<double> times(const std::vector<double>& pixels, double um_per_px) {
@@ -52,14 +43,14 @@ SlideData SlideData::select_spots(const std::vector<int64_t>& rows) const {
   const int64_t n = n_spots();
   SlideData part;
   part.spots = spots.select_spots(rows, false);
-  part.slide_rows = rows_of(slide_rows, rows, n);
+  part.slide_rows = spot_rows(slide_rows, rows, n);
   part.group = group;
   part.feature_dim = feature_dim;
-  part.features = rows_of(features, rows, n);
-  part.genes = rows_of(genes, rows, n);
-  part.pathways = rows_of(pathways, rows, n);
-  part.log_library_size = rows_of(log_library_size, rows, n);
-  part.tokens = rows_of(tokens, rows, n);
+  part.features = spot_rows(features, rows, n);
+  part.genes = spot_rows(genes, rows, n);
+  part.pathways = spot_rows(pathways, rows, n);
+  part.log_library_size = spot_rows(log_library_size, rows, n);
+  part.tokens = spot_rows(tokens, rows, n);
   part.token_count = token_count;
   part.token_dim = token_dim;
   return part;
@@ -71,7 +62,7 @@ void SlideData::validate() const {
     STX_CHECK(size == n * width, ShapeError, "section {}: {} has {} values, expected {} spots x {}", name(), what,
               size, n, width);
   };
-  const auto rows_of_any_width = [&](size_t size, const char* what) {
+  const auto whole_rows = [&](size_t size, const char* what) {
     STX_CHECK(n == 0 ? size == 0 : size % n == 0, ShapeError, "section {}: {} has {} values, not a row per spot ({})",
               name(), what, size, n);
   };
@@ -79,8 +70,8 @@ void SlideData::validate() const {
   if (!log_library_size.empty()) rows(log_library_size.size(), 1, "log library sizes");
   rows(features.size(), static_cast<size_t>(feature_dim), "features");
   rows(tokens.size(), static_cast<size_t>(token_count * token_dim), "tokens");
-  rows_of_any_width(genes.size(), "genes");
-  rows_of_any_width(pathways.size(), "pathways");
+  whole_rows(genes.size(), "genes");
+  whole_rows(pathways.size(), "pathways");
 }
 
 std::vector<std::string> read_gene_list(const std::string& path) {

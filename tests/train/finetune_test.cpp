@@ -62,15 +62,10 @@ ModelMetadata token_metadata() {
 }
 
 TrainOptions options(int64_t finetune_blocks, double tail_rate) {
-  TrainOptions o;
-  o.model.width = 32;
-  o.model.heads = 2;
-  o.model.layers = 1;
+  TrainOptions o = test::fast_options();  // the trainer tests' small model, for a few epochs
+  o.model.dropout = TrainOptions{}.model.dropout;
   o.epochs = 6;
-  o.learning_rate = 3e-3;
-  o.threads = 1;
   o.seed = 3;
-  o.ensemble = 1;
   o.finetune_blocks = finetune_blocks;
   o.finetune_lr_scale = tail_rate;
   return o;

@@ -5,6 +5,7 @@
 #include <unordered_map>
 
 #include "stx/core/error.hpp"
+#include "stx/core/rows_of.hpp"
 #include "stx/stats/stats.hpp"
 
 namespace stx {
@@ -14,19 +15,6 @@ void check_per_spot(size_t size, int64_t n_spots, const char* field, const std::
   STX_CHECK(size == 0 || static_cast<int64_t>(size) == n_spots, ShapeError,
             "slide '{}': {} has {} entries, expected one per spot ({})", name, field, size,
             n_spots);
-}
-
-// `values` at `rows`, `width` values a row; an empty slot stays empty.
-template <typename T>
-std::vector<T> rows_of(const std::vector<T>& values, const std::vector<int64_t>& rows, size_t width = 1) {
-  if (values.empty()) return {};
-  std::vector<T> out;
-  out.reserve(rows.size() * width);
-  for (int64_t r : rows) {
-    const auto first = values.begin() + static_cast<std::ptrdiff_t>(static_cast<size_t>(r) * width);
-    out.insert(out.end(), first, first + static_cast<std::ptrdiff_t>(width));
-  }
-  return out;
 }
 
 // A slide without spots summarises as 0 counts and genes per spot.

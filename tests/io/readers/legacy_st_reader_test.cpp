@@ -63,10 +63,7 @@ TEST(LegacyStReaderOnSharedData, C3ReportsSelectedSpotsWithoutCounts) {
   EXPECT_EQ(s.n_spots(), 180);
   EXPECT_EQ(s.n_genes(), 15821);
   EXPECT_NEAR(s.um_per_px, 0.6873763764, 1e-9);
-  const bool reported = std::any_of(s.notes.begin(), s.notes.end(), [](const std::string& n) {
-    return n.find("2 selected spot(s)") != std::string::npos;
-  });
-  EXPECT_TRUE(reported);
+  EXPECT_TRUE(test::noted(s, "2 selected spot(s)"));
 }
 
 TEST(LegacyStReaderOnSharedData, CountsFileWithExplicitTablesEqualsDatasetFolder) {
@@ -158,10 +155,7 @@ TEST(SpotLabelsOnSharedData, PathologistLabelsJoinOnArrayPosition) {
       {"undetermined", 65},     {"cancer in situ", 20},     {"immune infiltrate", 17},
       {"breast glands", 17}};
   EXPECT_EQ(per_class, expected);
-  const bool na_reported = std::any_of(s.notes.begin(), s.notes.end(), [](const std::string& n) {
-    return n.find("8 row(s) with NA coordinates skipped") != std::string::npos;
-  });
-  EXPECT_TRUE(na_reported);
+  EXPECT_TRUE(test::noted(s, "8 row(s) with NA coordinates skipped"));
 }
 
 TEST(SpotLabelsOnSharedData, SpotIdTableAndItsErrors) {
