@@ -16,6 +16,10 @@ void clip_predicted_genes(Prediction& p) {
 
 Slide prediction_slide(const Slide& source, const SlideData& data, const Prediction& p,
                        const ModelMetadata& m) {
+  STX_CHECK(p.n_spots == data.n_spots() && p.pathways.size() == static_cast<size_t>(p.n_spots) * m.pathways.size() &&
+                p.genes.size() == static_cast<size_t>(p.n_spots) * m.genes.size(),
+            ShapeError, "{}: a prediction of {} spots ({} pathway and {} gene values) for {} spots, {} pathways and {} genes",
+            source.name, p.n_spots, p.pathways.size(), p.genes.size(), data.n_spots(), m.pathways.size(), m.genes.size());
   Slide out;
   out.name = source.name;
   out.source_format = "stx-predict";
