@@ -187,21 +187,35 @@ TEST(QuadFlow, StrictBottleneckGivesConstantGenesOutsideEveryGeneSet) {
   EXPECT_GT(out2.genes.select(1, 4).std().item<float>(), 0.f);
 }
 
+// An untrained model whose linear path has random weights (over [features, neighbour mean]
+// with `neighbours`), on a 4 x 4 grid of 100 µm with random features.
+struct LinearPathModel {
+  QuadFlowOptions o;
+  QuadFlow model{nullptr};
+  torch::Tensor weight, bias;
+  Neighbourhood nb;
+  torch::Tensor features;
+  LinearPathModel(uint64_t seed, bool neighbours) {
+    torch::manual_seed(seed);
+    o = small_options();
+    o.linear_path = true;
+    o.linear_path_neighbours = neighbours;
+    model = QuadFlow(o, membership(o));
+    weight = torch::randn({(neighbours ? 2 : 1) * o.feature_dim, o.n_pathways});
+    bias = torch::randn({o.n_pathways});
+    model->set_linear_path(weight, bias);
+    std::vector<double> x, y;
+    square_grid(4, 100, x, y);
+    nb = build_neighbourhood(x, y, o.neighbours, o.radius_pitches);
+    features = torch::randn({16, o.feature_dim});
+  }
+};
+
 // The linear path adds features @ W + b to the flows' readout, which enters through a gate
 // that starts at 0: an untrained model predicts exactly the linear path.
 TEST(QuadFlow, LinearPathIsTheStartingPrediction) {
-  torch::manual_seed(5);
-  auto o = small_options();
-  o.linear_path = true;
-  o.linear_path_neighbours = false;
-  QuadFlow model(o, membership(o));
-  const auto weight = torch::randn({o.feature_dim, o.n_pathways});
-  const auto bias = torch::randn({o.n_pathways});
-  model->set_linear_path(weight, bias);
-  std::vector<double> x, y;
-  square_grid(4, 100, x, y);
-  const auto nb = build_neighbourhood(x, y, o.neighbours, o.radius_pitches);
-  const auto features = torch::randn({16, o.feature_dim});
+  LinearPathModel m(5, /*neighbours=*/false);
+  auto& [o, model, weight, bias, nb, features] = m;
   torch::NoGradGuard no_grad;
   const auto expected = torch::matmul(features, weight) + bias;
   EXPECT_LT((model->forward(features, nb).pathways - expected).abs().max().item<float>(), 1e-5);
@@ -229,19 +243,9 @@ TEST(Neighbourhood, MeanOfTheOtherNeighbours) {
 // With linear_path_neighbours the path reads [features, mean of the other neighbours'
 // features] through a (2F, P) weight.
 TEST(QuadFlow, LinearPathReadsTheNeighbourMean) {
-  torch::manual_seed(6);
-  auto o = small_options();
-  o.linear_path = true;
-  o.linear_path_neighbours = true;
-  QuadFlow model(o, membership(o));
-  const auto weight = torch::randn({2 * o.feature_dim, o.n_pathways});
-  const auto bias = torch::randn({o.n_pathways});
-  model->set_linear_path(weight, bias);
+  LinearPathModel m(6, /*neighbours=*/true);
+  auto& [o, model, weight, bias, nb, features] = m;
   EXPECT_THROW(model->set_linear_path(torch::zeros({o.feature_dim, o.n_pathways}), bias), ShapeError);
-  std::vector<double> x, y;
-  square_grid(4, 100, x, y);
-  const auto nb = build_neighbourhood(x, y, o.neighbours, o.radius_pitches);
-  const auto features = torch::randn({16, o.feature_dim});
   // the neighbour mean written out from the neighbourhood's index and mask
   auto others = torch::zeros({16, o.feature_dim});
   const auto index = nb.index.accessor<int64_t, 2>();

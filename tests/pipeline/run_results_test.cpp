@@ -24,6 +24,16 @@ SlideInput demo_section(const std::string& section) {
   return input;
 }
 
+// A run of the demo's C5 that writes NAME.h5ad and NAME.tsv into `dir`.
+template <typename Run>
+Run writing_c5(const test::TempDir& dir, const std::string& name) {
+  Run run;
+  run.slide = demo_section("C5");
+  run.output = dir / (name + ".h5ad");
+  run.tsv = dir / (name + ".tsv");
+  return run;
+}
+
 Slide read_back(const std::string& h5ad) {
   ReadOptions read;
   read.input = h5ad;
@@ -32,10 +42,7 @@ Slide read_back(const std::string& h5ad) {
 
 TEST(RunResults, ScoreReportsWhatItWrote) {
   test::TempDir tmp;
-  ScoreRun run;
-  run.slide = demo_section("C5");
-  run.output = tmp / "C5.h5ad";
-  run.tsv = tmp / "C5.tsv";
+  const ScoreRun run = writing_c5<ScoreRun>(tmp, "C5");
   const ScoreResult r = run_score(run);
 
   const Slide written = read_back(run.output);
@@ -83,10 +90,7 @@ TEST(RunResults, EncodeComputesThenReusesItsCache) {
 
 TEST(RunResults, PredictWithTheShippedModelSaysItSawTheSlide) {
   test::TempDir tmp;
-  PredictRun run;
-  run.slide = demo_section("C5");
-  run.output = tmp / "C5_predicted.h5ad";
-  run.tsv = tmp / "C5_predicted.tsv";
+  PredictRun run = writing_c5<PredictRun>(tmp, "C5_predicted");
   run.cache_dir = tmp / "cache";
   run.threads = 2;
   const PredictResult r = run_predict(run);

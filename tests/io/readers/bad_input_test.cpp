@@ -58,38 +58,26 @@ TEST(BadInput, DuplicateGeneNamesAreSummedWithANote) {
             std::string::npos) << s.notes.back();
 }
 
-TEST(BadInput, NonNumericCount) {
-  TinySection t(replace(kCounts, "5\t0", "five\t0"));
-  EXPECT_STX_ERROR(read_slide(t.options), FormatError,
-                   "S1.tsv: line 3, column 'GENE_A': expected a number, found 'five'");
-}
-
-TEST(BadInput, NegativeCount) {
-  TinySection t(replace(kCounts, "5\t0", "-5\t0"));
-  EXPECT_STX_ERROR(read_slide(t.options), FormatError,
-                   "line 3, column 'GENE_A': expected a non-negative finite count, found -5");
-}
-
-TEST(BadInput, NanCount) {
-  TinySection t(replace(kCounts, "5\t0", "NaN\t0"));
-  EXPECT_STX_ERROR(read_slide(t.options), FormatError, "expected a non-negative finite count");
-}
-
-TEST(BadInput, RaggedRow) {
-  TinySection t(replace(kCounts, "5\t0\t0", "5\t0"));
-  EXPECT_STX_ERROR(read_slide(t.options), FormatError,
-                   "line 3: expected 4 tab-separated fields (spot id + 3 genes), found 3");
-}
-
-TEST(BadInput, CountsRowMatchingNoSpot) {
-  TinySection t(replace(kCounts, "2x1", "7x7"));
-  EXPECT_STX_ERROR(read_slide(t.options), FormatError,
-                   "line 3: counts row '7x7' matches no selected spot");
-}
-
-TEST(BadInput, DuplicateSpotRow) {
-  TinySection t(replace(kCounts, "2x1", "1x1"));
-  EXPECT_STX_ERROR(read_slide(t.options), FormatError, "duplicate spot '1x1'");
+// The counts table broken one way at a time: each a FormatError naming the line and the fault.
+TEST(BadInput, BrokenCountsTables) {
+  const struct {
+    const char* what;
+    const char* from;
+    const char* to;
+    const char* error;
+  } cases[] = {
+      {"a word for a count", "5\t0", "five\t0", "S1.tsv: line 3, column 'GENE_A': expected a number, found 'five'"},
+      {"a negative count", "5\t0", "-5\t0", "line 3, column 'GENE_A': expected a non-negative finite count, found -5"},
+      {"NaN for a count", "5\t0", "NaN\t0", "expected a non-negative finite count"},
+      {"a ragged row", "5\t0\t0", "5\t0", "line 3: expected 4 tab-separated fields (spot id + 3 genes), found 3"},
+      {"a row of no spot", "2x1", "7x7", "line 3: counts row '7x7' matches no selected spot"},
+      {"a spot twice", "2x1", "1x1", "duplicate spot '1x1'"},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.what);
+    TinySection t(replace(kCounts, c.from, c.to));
+    EXPECT_STX_ERROR(read_slide(t.options), FormatError, c.error);
+  }
 }
 
 TEST(BadInput, MissingColumnListsWhatWasFound) {
