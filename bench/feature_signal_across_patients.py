@@ -9,12 +9,14 @@ own measured map. --remove-pcs K scores what is left of the targets after their 
 principal components: the pathway-specific part beyond the shared axes. With --extra FILE.npz (per-slide arrays named like the slides, spots in the
 cache's order, plus 'names'), the extra features are added as one more group. --align coral
 re-colours the held-out patient's features with the training features' covariance (CORAL)
-before predicting; --align-strength between 0 and 1 goes part of the way.
+before predicting; --align-strength between 0 and 1 goes part of the way. --depth-nuisance
+trains on the targets with log depth regressed out within each training section (depth as a
+nuisance the pathways must not carry) and scores against the measured targets as they are.
 
 Inputs: the feature cache that `stx evaluate`/`stx encode` wrote (--cache, *.h5) and `stx score`
 h5ad files of the same sections (--scores, SECTION.h5ad, with counts in X).
 Usage: feature_signal_across_patients.py --cache stx-cache --scores DIR [--extra F.npz] [--remove-pcs K]
-       [--align coral|coral-cov] [--align-strength S]"""
+       [--align coral|coral-cov] [--align-strength S] [--depth-nuisance]"""
 import argparse
 import glob
 import os
@@ -28,12 +30,19 @@ LAMBDAS = [0.1, 1, 10, 100, 1000, 1e4]
 
 
 def load(cache, scores, section):
-    path = glob.glob(os.path.join(cache, f"{section}-builtin-v1-*.h5"))[0]
-    with h5py.File(path) as f:
-        x = f["features"][:].astype(float)
-        ids = [s.decode() if isinstance(s, bytes) else s for s in f["spot_ids"][:]]
-        names = [s.decode() if isinstance(s, bytes) else s for s in f["feature_names"][:]]
+    """The section's features (the cache file of its measured spots: a folder may also hold an
+    image-only encode of the same section), its pathway scores and log depth, spots in the
+    cache's order."""
     a = anndata.read_h5ad(os.path.join(scores, f"scores_{section}.h5ad"))
+    for path in sorted(glob.glob(os.path.join(cache, f"{section}-builtin-v1-*.h5"))):
+        with h5py.File(path) as f:
+            ids = [s.decode() if isinstance(s, bytes) else s for s in f["spot_ids"][:]]
+            if (a.obs_names.get_indexer(ids) >= 0).all():
+                x = f["features"][:].astype(float)
+                names = [s.decode() if isinstance(s, bytes) else s for s in f["feature_names"][:]]
+                break
+    else:
+        raise SystemExit(f"{cache}: no feature cache of {section}'s measured spots")
     order = a.obs_names.get_indexer(ids)
     y = np.asarray(a.obsm["pathway_activity"], dtype=float)[order]
     depth = np.log1p(np.asarray(a.X.sum(1)).ravel())[order]
@@ -89,6 +98,17 @@ def align(x_new, x_ref, how):
 
 
 ALIGN, STRENGTH = "none", 1.0
+DEPTH_NUISANCE = False
+
+
+def training_targets(slide):
+    """A training section's targets: as measured, or (--depth-nuisance) what is left of them after
+    a line in its own log depth."""
+    y, depth = slide[1], slide[2]
+    if not DEPTH_NUISANCE:
+        return y
+    z = np.column_stack([np.ones_like(depth), depth])
+    return y - z @ np.linalg.lstsq(z, y, rcond=None)[0]
 
 
 def fit(slides, columns):
@@ -99,13 +119,13 @@ def fit(slides, columns):
         for held in TRAIN:
             tr = [s for s in TRAIN if s != held]
             xtr = np.vstack([slides[s][0][:, columns] for s in tr])
-            ytr = np.vstack([slides[s][1] for s in tr])
+            ytr = np.vstack([training_targets(slides[s]) for s in tr])
             p = ridge(xtr, ytr, slides[held][0][:, columns], lam)
             rs.append(np.diag(colcorr(p, slides[held][1])).mean())
         if best is None or np.mean(rs) > best[0]:
             best = (np.mean(rs), lam)
     xtr = np.vstack([slides[s][0][:, columns] for s in TRAIN])
-    ytr = np.vstack([slides[s][1] for s in TRAIN])
+    ytr = np.vstack([training_targets(slides[s]) for s in TRAIN])
     p = ridge(xtr, ytr, align(slides[TEST][0][:, columns], xtr, ALIGN), best[1])
     return metrics(slides[TEST][1], p, slides[TEST][2]) + (best[1], best[0])
 
@@ -116,7 +136,7 @@ def fit_reverse(slides, columns, lam):
     out = []
     for held in TRAIN:
         x_ref = slides[TEST][0][:, columns]
-        p = ridge(x_ref, slides[TEST][1], align(slides[held][0][:, columns], x_ref, ALIGN), lam)
+        p = ridge(x_ref, training_targets(slides[TEST]), align(slides[held][0][:, columns], x_ref, ALIGN), lam)
         out.append(metrics(slides[held][1], p, slides[held][2])[:2])
     return np.mean(out, axis=0)
 
@@ -152,9 +172,11 @@ def main():
                     help="align the held-out patient's features to the training features' statistics")
     ap.add_argument("--align-strength", type=float, default=1.0,
                     help="0 leaves the features as they are, 1 matches the covariance fully")
+    ap.add_argument("--depth-nuisance", action="store_true",
+                    help="train on the targets with log depth regressed out within each training section")
     a = ap.parse_args()
-    global ALIGN, STRENGTH
-    ALIGN, STRENGTH = a.align, a.align_strength
+    global ALIGN, STRENGTH, DEPTH_NUISANCE
+    ALIGN, STRENGTH, DEPTH_NUISANCE = a.align, a.align_strength, a.depth_nuisance
     slides = {s: list(load(a.cache, a.scores, s)) for s in TRAIN + [TEST]}
     if a.remove_pcs > 0:
         y_train = np.vstack([slides[s][1] for s in TRAIN])
