@@ -95,7 +95,7 @@ cv::Mat attribution_figure(const Slide& slide, const SlideData& data, const Pred
   return with_heading(
       hstack_panels({canvas.categorical(labels, "region"), canvas.continuous(activity, "predicted " + name),
                      canvas.continuous(e.per_spot, "integrated gradients",
-                                       {}, fmt::format("sum {:.3g}, gap {:.1e}", std::accumulate(e.per_spot.begin(), e.per_spot.end(), 0.0),
+                                       ColourRange{{}, {}, /*centred=*/true}, fmt::format("sum {:.3g}, gap {:.1e}", std::accumulate(e.per_spot.begin(), e.per_spot.end(), 0.0),
                                                        e.completeness_gap))}),
       fmt::format("What made the model predict {} in the region ({})", name, slide.name));
 }

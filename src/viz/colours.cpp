@@ -22,6 +22,17 @@ cv::Scalar viridis(double t) {
   return {static_cast<double>(c[0]), static_cast<double>(c[1]), static_cast<double>(c[2])};
 }
 
+cv::Scalar red_blue(double t) {
+  static const double stops[5][3] = {{172, 113, 33},  {222, 197, 146}, {247, 247, 247},
+                                     {130, 165, 244}, {43, 24, 178}};  // BGR, blue to red
+  if (!std::isfinite(t)) t = 0;
+  const double u = (std::clamp(t, -1.0, 1.0) + 1) * 2;  // [0, 4]
+  const int i = std::min(3, static_cast<int>(u));
+  const double f = u - i;
+  return {stops[i][0] + f * (stops[i + 1][0] - stops[i][0]), stops[i][1] + f * (stops[i + 1][1] - stops[i][1]),
+          stops[i][2] + f * (stops[i + 1][2] - stops[i][2])};
+}
+
 cv::Scalar category_colour(size_t i) {
   // tab10, then the light halves of tab20 (RGB hex).
   static constexpr std::array<unsigned, 20> kRgb = {

@@ -16,17 +16,6 @@ namespace {
 
 constexpr int kMargin = 10;
 
-// RdBu (ColorBrewer, 5 classes) at t in [-1, 1], interpolated; BGR.
-cv::Scalar diverging(double t) {
-  static const double stops[5][3] = {{172, 113, 33},  {222, 197, 146}, {247, 247, 247},
-                                     {130, 165, 244}, {43, 24, 178}};  // BGR, blue to red
-  const double u = (std::clamp(t, -1.0, 1.0) + 1) * 2;  // [0, 4]
-  const int i = std::min(3, static_cast<int>(u));
-  const double f = u - i;
-  return {stops[i][0] + f * (stops[i + 1][0] - stops[i][0]), stops[i][1] + f * (stops[i + 1][1] - stops[i][1]),
-          stops[i][2] + f * (stops[i + 1][2] - stops[i][2])};
-}
-
 }  // namespace
 
 cv::Mat heatmap(const std::vector<double>& values, const std::vector<std::string>& row_names,
@@ -66,7 +55,7 @@ cv::Mat heatmap(const std::vector<double>& values, const std::vector<std::string
     viz::put_text(out, name, {left - 6 - viz::text_size(name, small).width, y + style.cell_h - 4}, small, viz::kInk);
     for (int c = 0; c < cols; ++c) {
       const double v = values[static_cast<size_t>(r) * static_cast<size_t>(cols) + static_cast<size_t>(c)];
-      const cv::Scalar colour = std::isfinite(v) ? diverging(v / style.limit) : viz::kMissing;
+      const cv::Scalar colour = std::isfinite(v) ? viz::red_blue(v / style.limit) : viz::kMissing;
       cv::rectangle(out, cv::Rect(left + c * style.cell_w, y, style.cell_w, style.cell_h), colour, cv::FILLED);
     }
   }
@@ -75,7 +64,7 @@ cv::Mat heatmap(const std::vector<double>& values, const std::vector<std::string
   // Colour bar: -limit .. +limit across the grid's width, clipped ends marked.
   const int bar_y = top + rows * style.cell_h + 10;
   for (int x = 0; x < bar_w; ++x)
-    cv::line(out, {left + x, bar_y}, {left + x, bar_y + bar_h}, diverging(2.0 * x / (bar_w - 1) - 1));
+    cv::line(out, {left + x, bar_y}, {left + x, bar_y + bar_h}, viz::red_blue(2.0 * x / (bar_w - 1) - 1));
   const std::string lo = fmt::format("\xE2\x89\xA4 {:g}", -style.limit), hi = fmt::format("\xE2\x89\xA5 {:g}", style.limit);
   viz::put_text(out, lo, {left, bar_y + bar_h + small + 2}, small, viz::kMuted);
   viz::put_text(out, "0", {left + bar_w / 2 - 3, bar_y + bar_h + small + 2}, small, viz::kMuted);

@@ -129,7 +129,13 @@ cv::Mat MapCanvas::continuous(const std::vector<double>& values, const std::stri
   const auto [p1, p99] = default_colour_range(finite);
   double lo = range.vmin.value_or(p1);
   double hi = range.vmax.value_or(p99);
+  if (range.centred) {
+    hi = std::max(std::abs(lo), std::abs(hi));
+    lo = -hi;
+  }
   if (!(hi > lo)) hi = lo + 1e-9;
+  // t in [0, 1] along the range
+  const auto colour = [&](double t) { return range.centred ? viz::red_blue(2 * t - 1) : viz::viridis(t); };
   const bool clipped_low = !finite.empty() && *std::min_element(finite.begin(), finite.end()) < lo;
   const bool clipped_high = !finite.empty() && *std::max_element(finite.begin(), finite.end()) > hi;
 
@@ -137,7 +143,7 @@ cv::Mat MapCanvas::continuous(const std::vector<double>& values, const std::stri
   std::vector<bool> filled(values.size());
   for (size_t i = 0; i < values.size(); ++i) {
     filled[i] = std::isfinite(values[i]);
-    colours[i] = filled[i] ? viz::viridis((values[i] - lo) / (hi - lo)) : viz::kMissing;
+    colours[i] = filled[i] ? colour((values[i] - lo) / (hi - lo)) : viz::kMissing;
   }
   const cv::Mat map = draw_spots(colours, filled);
 
@@ -162,7 +168,7 @@ cv::Mat MapCanvas::continuous(const std::vector<double>& values, const std::stri
     const int x0 = kMargin + map.cols + kMargin, y0 = (map.rows - bar_h) / 2;
     for (int row = 0; row < bar_h; ++row)
       cv::line(body, {x0, y0 + row}, {x0 + bar_w - 1, y0 + row},
-               viz::viridis(1.0 - static_cast<double>(row) / (bar_h - 1)));
+               colour(1.0 - static_cast<double>(row) / (bar_h - 1)));
     cv::rectangle(body, {x0, y0}, {x0 + bar_w - 1, y0 + bar_h - 1}, viz::kMuted, 1);
     for (size_t t = 0; t < ticks.size(); ++t) {
       const int y = y0 + static_cast<int>(t) * (bar_h - 1) / 2;

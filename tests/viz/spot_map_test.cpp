@@ -65,6 +65,26 @@ TEST(SpotMap, SpotsTakeTheirViridisColourAtTheGivenRange) {
   EXPECT_GT(img.cols, style.map_width_px);
 }
 
+// Signed values (attributions) on RdBu about 0: ColorBrewer's colours, written out here from
+// the scheme (#f4a582 ... #92c5de), not read from the library's table.
+TEST(SpotMap, CentredValuesAreRedAboveBlueBelowZero) {
+  MapStyle style;
+  style.map_width_px = 300;
+  const MapCanvas canvas(three_spots(), style);
+  ColourRange range;
+  range.vmin = -4.0;
+  range.vmax = 2.0;  // widened to +-4
+  range.centred = true;
+  const cv::Mat img = canvas.continuous({-2.0, 0.0, 4.0}, "signed", range);
+  EXPECT_TRUE(has_pixel_near(img, blended(cv::Vec3b(222, 197, 146)), 2));  // -2: half way down, #92c5de
+  EXPECT_TRUE(has_pixel_near(img, blended(cv::Vec3b(43, 24, 178)), 2));    // +4: the red end
+  EXPECT_TRUE(has_pixel_near(img, cv::Vec3b(130, 165, 244), 2));            // the bar passes #f4a582 at +2
+  for (double t : {0.0, 0.5, 1.0}) EXPECT_FALSE(has_pixel_near(img, blended(viridis_bgr(t)), 2)) << t;
+  // without centring the same values take viridis
+  const cv::Mat plain = canvas.continuous({-2.0, 0.0, 4.0}, "signed", ColourRange{-2.0, 4.0, false});
+  EXPECT_TRUE(has_pixel_near(plain, blended(viridis_bgr(0.0)), 2));
+}
+
 TEST(SpotMap, OutOfRangeValuesClampToTheEnds) {
   const MapCanvas canvas(three_spots());
   ColourRange range;

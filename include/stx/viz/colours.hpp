@@ -1,5 +1,5 @@
 // Colours of the maps: viridis for continuous values (perceptually uniform, readable in grey
-// and by most colour-blind readers; OpenCV's table) and a categorical palette for domains
+// and by most colour-blind readers; OpenCV's table), RdBu for signed ones, and a categorical palette for domains
 // and labels (matplotlib's tab10, then tab20's lighter tones, as scanpy colours categories).
 #pragma once
 
@@ -14,6 +14,10 @@ namespace stx::viz {
 
 /// Viridis at t in [0, 1] (clamped), BGR.
 cv::Scalar viridis(double t);
+
+/// ColorBrewer's RdBu (5 classes, interpolated) at t in [-1, 1] (clamped), BGR: blue below 0,
+/// near-white at 0, red above. For signed values, whose 0 means "no effect".
+cv::Scalar red_blue(double t);
 
 /// The i-th categorical colour, BGR; cycles after 20.
 cv::Scalar category_colour(size_t i);

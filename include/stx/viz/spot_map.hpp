@@ -38,6 +38,9 @@ struct MapStyle {
 /// values (one outlier spot does not wash out a map; the colour bar says so with "<"/">").
 struct ColourRange {
   std::optional<double> vmin, vmax;
+  /// Signed values whose 0 means "none" (attributions, changes): the range is widened to be
+  /// symmetric about 0 and coloured red above, blue below, near-white at 0 (RdBu).
+  bool centred = false;
 };
 
 /// Where a continuous colour scale ends by default, on the maps and in the viewer: the 1st and
@@ -50,7 +53,7 @@ class MapCanvas {
   /// Throws ShapeError without spots or with mismatched x/y.
   MapCanvas(SpotGeometry geometry, const MapStyle& style = {});
 
-  /// `values` (N), NaN spots drawn hollow grey; viridis colours.
+  /// `values` (N), NaN spots drawn hollow grey; viridis colours (RdBu with range.centred).
   cv::Mat continuous(const std::vector<double>& values, const std::string& title,
                      const ColourRange& range = {}, const std::string& subtitle = "") const;
   /// One colour per distinct label (sorted; "" = unlabelled, drawn hollow), with a legend.
