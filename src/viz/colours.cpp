@@ -23,8 +23,8 @@ cv::Scalar viridis(double t) {
 }
 
 cv::Scalar red_blue(double t) {
-  static const double stops[5][3] = {{172, 113, 33},  {222, 197, 146}, {247, 247, 247},
-                                     {130, 165, 244}, {43, 24, 178}};  // BGR, blue to red
+  // #0571b0 #92c5de #f7f7f7 #f4a582 #ca0020 as BGR, blue to red
+  static const double stops[5][3] = {{176, 113, 5}, {222, 197, 146}, {247, 247, 247}, {130, 165, 244}, {32, 0, 202}};
   if (!std::isfinite(t)) t = 0;
   const double u = (std::clamp(t, -1.0, 1.0) + 1) * 2;  // [0, 4]
   const int i = std::min(3, static_cast<int>(u));

@@ -65,8 +65,8 @@ TEST(SpotMap, SpotsTakeTheirViridisColourAtTheGivenRange) {
   EXPECT_GT(img.cols, style.map_width_px);
 }
 
-// Signed values (attributions) on RdBu about 0: ColorBrewer's colours, written out here from
-// the scheme (#f4a582 ... #92c5de), not read from the library's table.
+// Signed values (attributions) on RdBu about 0: ColorBrewer's 5-class colours (#0571b0
+// #92c5de #f7f7f7 #f4a582 #ca0020), written out here, not read from the library's table.
 TEST(SpotMap, CentredValuesAreRedAboveBlueBelowZero) {
   MapStyle style;
   style.map_width_px = 300;
@@ -77,8 +77,8 @@ TEST(SpotMap, CentredValuesAreRedAboveBlueBelowZero) {
   range.centred = true;
   const cv::Mat img = canvas.continuous({-2.0, 0.0, 4.0}, "signed", range);
   EXPECT_TRUE(has_pixel_near(img, blended(cv::Vec3b(222, 197, 146)), 2));  // -2: half way down, #92c5de
-  EXPECT_TRUE(has_pixel_near(img, blended(cv::Vec3b(43, 24, 178)), 2));    // +4: the red end
-  EXPECT_TRUE(has_pixel_near(img, cv::Vec3b(130, 165, 244), 2));            // the bar passes #f4a582 at +2
+  EXPECT_TRUE(has_pixel_near(img, blended(cv::Vec3b(32, 0, 202)), 2));     // +4: the red end, #ca0020
+  EXPECT_TRUE(has_pixel_near(img, cv::Vec3b(130, 165, 244), 6));  // the bar passes #f4a582 at +2 (within a row's step)
   for (double t : {0.0, 0.5, 1.0}) EXPECT_FALSE(has_pixel_near(img, blended(viridis_bgr(t)), 2)) << t;
   // without centring the same values take viridis
   const cv::Mat plain = canvas.continuous({-2.0, 0.0, 4.0}, "signed", ColourRange{-2.0, 4.0, false});
