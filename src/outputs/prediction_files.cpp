@@ -14,23 +14,25 @@ void clip_predicted_genes(Prediction& p) {
   for (float& g : p.genes) g = std::max(g, 0.0f);
 }
 
-Slide prediction_slide(const Slide& source, const SlideData& data, const Prediction& p,
-                       const ModelMetadata& m) {
+Slide prediction_slide(const SlideData& data, const Prediction& p, const ModelMetadata& m) {
   STX_CHECK(p.n_spots == data.n_spots() && p.pathways.size() == static_cast<size_t>(p.n_spots) * m.pathways.size() &&
                 p.genes.size() == static_cast<size_t>(p.n_spots) * m.genes.size(),
             ShapeError, "{}: a prediction of {} spots ({} pathway and {} gene values) for {} spots, {} pathways and {} genes",
-            source.name, p.n_spots, p.pathways.size(), p.genes.size(), data.n_spots(), m.pathways.size(), m.genes.size());
-  Slide out;
-  out.name = source.name;
+            data.name(), p.n_spots, p.pathways.size(), p.genes.size(), data.n_spots(), m.pathways.size(), m.genes.size());
+  // The predicted spots with what describes them (grid position, in_tissue, labels), so that a
+  // prediction can be set beside the slide's annotations; what was computed on the source
+  // (its obsm, flags, uns) and its expression stay behind.
+  Slide out = data.spots;
   out.source_format = "stx-predict";
-  out.source_path = source.source_path;
-  out.spot_ids = data.spots.spot_ids;
-  out.pixel_x = data.spots.pixel_x;
-  out.pixel_y = data.spots.pixel_y;
-  out.image = source.image;
-  out.um_per_px = source.um_per_px;
-  out.spot_diameter_px = source.spot_diameter_px;
+  out.obsm.clear();
+  out.obs_flags.clear();
+  out.uns_strings.clear();
+  out.uns_lists.clear();
+  out.notes.clear();
+  out.warnings.clear();
   out.gene_symbols = m.genes;
+  out.gene_ids.clear();
+  out.counts = CsrMatrix{};
   out.counts.n_cols = static_cast<int64_t>(m.genes.size());
   std::vector<int32_t> cols(m.genes.size());
   for (size_t g = 0; g < cols.size(); ++g) cols[g] = static_cast<int32_t>(g);
@@ -41,10 +43,10 @@ Slide prediction_slide(const Slide& source, const SlideData& data, const Predict
   return out;
 }
 
-Slide prediction_output_slide(const Slide& source, const SlideData& data, const Prediction& p,
+Slide prediction_output_slide(const SlideData& data, const Prediction& p,
                               const ModelMetadata& m, const std::string& model_path, const std::string& version,
                               const std::vector<float>& out_of_domain) {
-  Slide out = prediction_slide(source, data, p, m);
+  Slide out = prediction_slide(data, p, m);
   out.set_obsm("pathway_activity", static_cast<int64_t>(m.pathways.size()), p.pathways);
   if (!out_of_domain.empty()) out.set_obsm("stx_out_of_domain", 1, out_of_domain);
   out.uns_lists["pathway_names"] = m.pathways;

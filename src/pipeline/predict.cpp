@@ -142,7 +142,7 @@ PredictResult run_predict(PredictRun run) {
   const std::vector<float> out_of_domain = warn_outside_training(slide, spots, m);
   // The .h5ad, the TSV and the maps appear together, or (on any error) none of them.
   StagedFiles outputs;
-  const Slide prediction = prediction_output_slide(slide, spots, p, m, run.model, STX_VERSION, out_of_domain);
+  const Slide prediction = prediction_output_slide(spots, p, m, run.model, STX_VERSION, out_of_domain);
   write_prediction_h5ad(prediction, outputs.reserve(run.output));
   if (!run.geojson.empty()) {
     GeoJsonOptions geojson;

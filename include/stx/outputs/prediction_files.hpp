@@ -15,14 +15,15 @@ namespace stx {
 /// below 0. Clipping makes the .h5ad a valid expression matrix for scanpy and `stx domains`.
 void clip_predicted_genes(Prediction& p);
 
-/// The predicted genes as the matrix of a Slide (written as X), spots and image kept.
-Slide prediction_slide(const Slide& source, const SlideData& data, const Prediction& p,
-                       const ModelMetadata& m);
+/// The predicted genes as the matrix of a Slide (written as X) of the predicted spots
+/// (data.spots: ids, positions, image, and the grid positions, in_tissue and labels the slide
+/// had for them). ShapeError when the prediction is not one row per spot.
+Slide prediction_slide(const SlideData& data, const Prediction& p, const ModelMetadata& m);
 
 /// The prediction as a slide with everything its .h5ad holds: predicted genes in X,
 /// obsm['pathway_activity'] with uns['pathway_names'], `model_path` and `version` in uns, and
 /// `out_of_domain` (domain_shift.hpp; one per spot, or empty) as obsm['stx_out_of_domain'].
-Slide prediction_output_slide(const Slide& source, const SlideData& data, const Prediction& p,
+Slide prediction_output_slide(const SlideData& data, const Prediction& p,
                               const ModelMetadata& m, const std::string& model_path, const std::string& version,
                               const std::vector<float>& out_of_domain);
 
