@@ -26,9 +26,7 @@ Action add_export(CLI::App& app) {
   add_force_flag(cmd, run->force, "an existing output");
   return [run, cmd]() -> int {
     if (!cmd->parsed()) return -1;
-    const ExportResult result = run_export(*run);
-    fmt::print("Wrote {} ({} objects{}; QuPath: File > Import objects)\n", run->geojson, result.objects,
-               run->domains.empty() ? "" : fmt::format(", {} classified by domain", result.classified));
+    fmt::print("{}", describe(*run, run_export(*run)));
     return 0;
   };
 }

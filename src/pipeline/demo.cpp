@@ -22,6 +22,7 @@
 #include "stx/pipeline/domains.hpp"
 #include "stx/pipeline/evaluate.hpp"
 #include "stx/pipeline/explain.hpp"
+#include "stx/pipeline/export.hpp"
 #include "stx/pipeline/perturb.hpp"
 #include "stx/pipeline/predict.hpp"
 #include "stx/pipeline/report.hpp"
@@ -200,6 +201,16 @@ void view_held_out(const DemoPlan& plan, const DemoRun& run) {
   tell(run.say, describe(run_view(view)));
 }
 
+// ... and as QuPath objects, to open over the same slide in QuPath.
+void export_held_out(const DemoPlan& plan, const DemoRun& run) {
+  const fs::path out(run.out);
+  ExportRun geojson;
+  geojson.input = (out / (plan.held_out + "_predicted.h5ad")).string();
+  geojson.geojson = (out / (plan.held_out + "_predicted.geojson")).string();
+  geojson.force = true;
+  tell(run.say, describe(geojson, run_export(geojson)));
+}
+
 void write_run_facts(const DemoPlan& plan, const fs::path& out, double minutes) {
   nlohmann::ordered_json facts = {
       {"data", fs::absolute(plan.root).lexically_normal().string()},
@@ -262,8 +273,9 @@ void run_demo(const DemoRun& run) {
     tell(say, describe(run_domains(domains)));
   }
 
-  step(say, 6, "viewer and report");
+  step(say, 6, "viewer, QuPath objects and report");
   view_held_out(plan, run);
+  export_held_out(plan, run);
   write_run_facts(plan, out, minutes_since(start));
   ReportRun report;
   report.folder = run.out;

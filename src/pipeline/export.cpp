@@ -77,4 +77,9 @@ ExportResult run_export(const ExportRun& run) {
   return result;
 }
 
+std::string describe(const ExportRun& run, const ExportResult& result) {
+  return fmt::format("Wrote {} ({} objects{}; QuPath: File > Import objects)\n", run.geojson, result.objects,
+                     run.domains.empty() ? "" : fmt::format(", {} classified by domain", result.classified));
+}
+
 }  // namespace stx

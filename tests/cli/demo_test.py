@@ -47,6 +47,30 @@ def check_map_specificity(c, stdout, demo):
             f"map specificity of B4: stx {got}, NumPy {want}")
 
 
+def check_qupath_objects(c, stdout, demo):
+    """Step 6's QuPath objects: one detection per predicted B4 spot, named by its spot id, with
+    every predicted pathway and gene as a measurement equal to the .h5ad's (py.geojson_test
+    checks the geometry and the format in depth)."""
+    import json
+    import anndata
+    import numpy as np
+    path = demo / "B4_predicted.geojson"
+    c.check(f"Wrote {path}" in stdout and "QuPath: File > Import objects" in stdout, f"demo step 6: {stdout[-800:]}")
+    if not path.exists():
+        return
+    features = json.loads(path.read_text())["features"]
+    predicted = anndata.read_h5ad(demo / "B4_predicted.h5ad")
+    c.check([f["properties"]["name"] for f in features] == list(predicted.obs_names),
+            "QuPath objects: one per predicted spot, in order, named by spot id")
+    pathways = list(predicted.uns["pathway_names"])
+    m = features[0]["properties"]["measurements"]
+    activity = np.asarray(predicted.obsm["pathway_activity"], dtype=float)
+    first = [m.get(n, np.nan) for n in pathways]
+    c.check(np.allclose(first, activity[0], rtol=1e-5, atol=1e-6),
+            f"QuPath measurements of the first spot against obsm['pathway_activity']: {first[:3]} {activity[0, :3]}")
+    c.check(len(m) == len(pathways) + predicted.n_vars, f"QuPath measurements: {len(m)}, expected pathways + genes")
+
+
 with tempfile.TemporaryDirectory() as tmp:
     tmp = pathlib.Path(tmp)
     # --- the demo ---------------------------------------------------------------------------------
@@ -56,7 +80,7 @@ with tempfile.TemporaryDirectory() as tmp:
     c.check(r.returncode == 0, f"demo exits 0: {r.stderr}")
     written = set(p.name for p in (tmp / "demo").iterdir())
     expected = {"B4.h5ad", "C2.h5ad", "C3.h5ad", "C4.h5ad", "C5.h5ad", "cv_metrics.tsv", "cv_summary.md",
-                "model", "B4_predicted.h5ad", "B4_predicted.tsv", "B4_image_only.h5ad", "maps",
+                "model", "B4_predicted.h5ad", "B4_predicted.tsv", "B4_predicted.geojson", "B4_image_only.h5ad", "maps",
                 "perturb", "explain", "domains", "view", "run.json", "report.html", "cache"}
     c.check(written == expected, f"demo outputs: {sorted(written)}, expected {sorted(expected)}")
     report = tmp / "demo" / "report.html"
@@ -94,5 +118,6 @@ with tempfile.TemporaryDirectory() as tmp:
     c.check(rows.get("C2", [])[1:3] == ["187", "15706"], f"demo table row for C2: {r.stdout}")
     c.check(rows.get("C2", [""])[-2] == "50", f"demo scores 50 pathways: {r.stdout}")
     check_map_specificity(c, r.stdout, tmp / "demo")
+    check_qupath_objects(c, r.stdout, tmp / "demo")
 
 c.finish()

@@ -26,6 +26,9 @@ struct ExportResult {
 
 ExportResult run_export(const ExportRun& run);
 
+/// "Wrote FILE (N objects; QuPath: File > Import objects)", as stx export prints it.
+std::string describe(const ExportRun& run, const ExportResult& result);
+
 /// Each spot's chosen domain from `stx domains`' domains.tsv (slide, spot, ..., domain, ...), as
 /// the domain maps name it ("domain 3"); "" for a spot the table does not hold. `classified`
 /// receives how many spots have one; ConfigError when the table holds none of `slide`'s.
