@@ -49,13 +49,8 @@ void QuadFlowLayerImpl::forward(torch::Tensor& spots, torch::Tensor& pathways,
     const auto x = spot_norm_(spots);
     spots = spots + (options_.full_attention ? full_spatial_(x, x) : spatial_(x, nb));  // (N, D)
   }
-  if (options_.pathway_attention) {  // P<->P
-    const auto p = pathway_norm_(pathways);
-    const auto bias = overlap_scale_.defined() && overlap.defined()
-                          ? overlap_scale_.view({-1, 1, 1}) * overlap.unsqueeze(0)  // (H, P, P)
-                          : torch::Tensor();
-    pathways = pathways + pathway_self_(p, p, nullptr, bias);  // (P, D); see pathway_coupling
-  }
+  if (options_.pathway_attention)  // P<->P
+    pathways = pathways + pathway_self_attention(pathways, overlap, nullptr);  // (P, D)
   if (options_.cross_attention) {  // P<-H, then H<-P
     const auto x = spot_cross_norm_(spots);
     pathways = pathways + pathway_from_spots_(pathway_cross_norm_(pathways), x,
@@ -66,14 +61,19 @@ void QuadFlowLayerImpl::forward(torch::Tensor& spots, torch::Tensor& pathways,
   pathways = pathways + pathway_mlp_->forward(pathway_mlp_norm_(pathways));  // (P, D)
 }
 
-torch::Tensor QuadFlowLayerImpl::pathway_coupling(const torch::Tensor& pathways, const torch::Tensor& overlap) {
-  if (!options_.pathway_attention) return {};
+torch::Tensor QuadFlowLayerImpl::pathway_self_attention(const torch::Tensor& pathways, const torch::Tensor& overlap,
+                                                        torch::Tensor* weights) {
   const auto p = pathway_norm_(pathways);
   const auto bias = overlap_scale_.defined() && overlap.defined()
                         ? overlap_scale_.view({-1, 1, 1}) * overlap.unsqueeze(0)  // (H, P, P)
                         : torch::Tensor();
+  return pathway_self_(p, p, weights, bias);
+}
+
+torch::Tensor QuadFlowLayerImpl::pathway_coupling(const torch::Tensor& pathways, const torch::Tensor& overlap) {
+  if (!options_.pathway_attention) return {};
   torch::Tensor weights;
-  pathway_self_(p, p, &weights, bias);
+  pathway_self_attention(pathways, overlap, &weights);
   return weights;  // (P, P)
 }
 

@@ -81,9 +81,9 @@ void write_checks(const std::string& path, const ModelMetadata& m, const RegionO
   tsv.commit();
 }
 
-cv::Mat attribution_figure(const Slide& slide, const SlideData& data, const Prediction& p, const ModelMetadata& m,
+cv::Mat attribution_figure(const SlideData& data, const Prediction& p, const ModelMetadata& m,
                            const RegionOfInterest& region, const RegionExplanation& e) {
-  const MapCanvas canvas(spot_geometry(slide, data));
+  const MapCanvas canvas(spot_geometry(data));
   const auto n_pathways = static_cast<int64_t>(m.pathways.size());
   std::vector<double> activity, in_region;
   std::vector<std::string> labels;
@@ -97,12 +97,12 @@ cv::Mat attribution_figure(const Slide& slide, const SlideData& data, const Pred
                      canvas.continuous(e.per_spot, "integrated gradients",
                                        ColourRange{{}, {}, /*centred=*/true}, fmt::format("sum {:.3g}, gap {:.1e}", std::accumulate(e.per_spot.begin(), e.per_spot.end(), 0.0),
                                                        e.completeness_gap))}),
-      fmt::format("What made the model predict {} in the region ({})", name, slide.name));
+      fmt::format("What made the model predict {} in the region ({})", name, data.name()));
 }
 
 }  // namespace
 
-void write_attribution_files(const std::string& folder, const Slide& slide, const SlideData& data,
+void write_attribution_files(const std::string& folder, const SlideData& data,
                              const Prediction& prediction, const ModelMetadata& m, const RegionOfInterest& region,
                              const RegionExplanation& e, StagedFiles& files) {
   write_spots(files.reserve(in_folder(folder, run_folder::kAttributionSpots)), data, prediction, m, region, e);
@@ -110,7 +110,7 @@ void write_attribution_files(const std::string& folder, const Slide& slide, cons
   write_groups(files.reserve(in_folder(folder, run_folder::kAttributionGroups)), m, e);
   write_deletion(files.reserve(in_folder(folder, run_folder::kAttributionDeletion)), e);
   write_checks(files.reserve(in_folder(folder, run_folder::kAttributionChecks)), m, region, e);
-  write_png(attribution_figure(slide, data, prediction, m, region, e), in_folder(folder, run_folder::kAttributionPng),
+  write_png(attribution_figure(data, prediction, m, region, e), in_folder(folder, run_folder::kAttributionPng),
             files);
 }
 

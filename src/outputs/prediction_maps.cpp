@@ -122,20 +122,21 @@ std::string pathway_title(const std::string& name) {
   return name.rfind(prefix, 0) == 0 ? name.substr(prefix.size()) : name;
 }
 
-SpotGeometry spot_geometry(const Slide& slide, const SlideData& data) {
+SpotGeometry spot_geometry(const SlideData& data) {
   SpotGeometry geometry;
   geometry.x = data.spots.pixel_x;
   geometry.y = data.spots.pixel_y;
-  geometry.spot_diameter_px = slide.spot_diameter_px;
-  geometry.um_per_px = slide.um_per_px;
-  geometry.image = slide.image;
+  geometry.spot_diameter_px = data.spots.spot_diameter_px;
+  geometry.um_per_px = data.spots.um_per_px;
+  geometry.image = data.spots.image;
   return geometry;
 }
 
-std::vector<std::string> write_prediction_maps(const Slide& slide, const SlideData& data,
+std::vector<std::string> write_prediction_maps(const SlideData& data,
                                                const Prediction& p, const ModelMetadata& m,
                                                const std::string& dir, const MapRequest& request,
                                                StagedFiles& files) {
+  const Slide& slide = data.spots;
   std::vector<std::string> written;  // `dir` exists: the command made it before any work
   auto save = [&](const cv::Mat& figure, const std::string& file) {
     const std::string path = (fs::path(dir) / file).string();
@@ -144,7 +145,7 @@ std::vector<std::string> write_prediction_maps(const Slide& slide, const SlideDa
   };
   const int64_t n = data.n_spots();
   const size_t n_p = m.pathways.size(), n_g = m.genes.size();
-  const SpotGeometry geometry = spot_geometry(slide, data);
+  const SpotGeometry geometry = spot_geometry(data);
 
   // Every pathway, small.
   MapStyle small;

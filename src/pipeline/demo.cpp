@@ -40,6 +40,10 @@ struct DemoPlan {
   fs::path root;  // DATA/her2st
   std::vector<std::string> imaged, labelled, train_on;
   std::string held_out, held_out_patient;  // the patient with the fewest imaged sections
+  /// OUT/<held-out section><suffix>: the files of the held-out section in the run folder.
+  std::string held_out_file(const fs::path& out, const std::string& suffix) const {
+    return (out / (held_out + suffix)).string();
+  }
 };
 
 void step(const Say& say, int n, const std::string& what) { tell(say, fmt::format("\n== {}/6 {} ==\n", n, what)); }
@@ -147,14 +151,14 @@ void train_and_predict(const DemoPlan& plan, const DemoRun& run, double held_out
   at_spots.cache_dir = (out / "cache").string();
   at_spots.force = true;
   PredictRun image_only = at_spots;  // its H&E alone: pseudo-spots on the tissue
-  at_spots.output = (out / (plan.held_out + "_predicted.h5ad")).string();
-  at_spots.tsv = (out / (plan.held_out + "_predicted.tsv")).string();
+  at_spots.output = plan.held_out_file(out, "_predicted.h5ad");
+  at_spots.tsv = plan.held_out_file(out, "_predicted.tsv");
   at_spots.maps = (out / run_folder::kMaps).string();
   tell(run.say, describe(run_predict(at_spots)));
   image_only.slide.read.input = (plan.root / "images" / (plan.held_out + ".jpg")).string();
   image_only.slide.read.section.clear();
   image_only.slide.read.um_per_px = held_out_um_per_px;
-  image_only.output = (out / (plan.held_out + "_image_only.h5ad")).string();
+  image_only.output = plan.held_out_file(out, "_image_only.h5ad");
   tell(run.say, describe(run_predict(image_only)));
 }
 
@@ -193,8 +197,8 @@ void view_held_out(const DemoPlan& plan, const DemoRun& run) {
   }
   const fs::path out(run.out);
   ViewRun view;
-  view.input = (out / (plan.held_out + "_predicted.h5ad")).string();
-  view.measured = (out / (plan.held_out + ".h5ad")).string();
+  view.input = plan.held_out_file(out, "_predicted.h5ad");
+  view.measured = plan.held_out_file(out, ".h5ad");
   view.out = (out / run_folder::kView).string();
   view.threads = run.threads;
   view.force = true;
@@ -205,8 +209,8 @@ void view_held_out(const DemoPlan& plan, const DemoRun& run) {
 void export_held_out(const DemoPlan& plan, const DemoRun& run) {
   const fs::path out(run.out);
   ExportRun geojson;
-  geojson.input = (out / (plan.held_out + "_predicted.h5ad")).string();
-  geojson.geojson = (out / (plan.held_out + "_predicted.geojson")).string();
+  geojson.input = plan.held_out_file(out, "_predicted.h5ad");
+  geojson.geojson = plan.held_out_file(out, "_predicted.geojson");
   geojson.force = true;
   tell(run.say, describe(geojson, run_export(geojson)));
 }

@@ -84,7 +84,7 @@ ExplainResult run_explain(ExplainRun run) {
   ExplainResult r;
   r.explanation = explain_region(model, predicted.spots, region, run.options);
   StagedFiles files;
-  write_attribution_files(out.string(), slide, predicted.spots, predicted.prediction, m, region, r.explanation, files);
+  write_attribution_files(out.string(), predicted.spots, predicted.prediction, m, region, r.explanation, files);
   files.commit();
   r.slide = slide.name;
   r.model = chosen.name;

@@ -153,7 +153,7 @@ PredictResult run_predict(PredictRun run) {
   if (!run.tsv.empty()) write_prediction_tsv(spots, p, m, out_of_domain, outputs.reserve(run.tsv));
   std::vector<std::string> maps;
   if (!run.maps.empty())
-    maps = write_prediction_maps(slide, spots, p, m, run.maps, run.map_request, outputs);
+    maps = write_prediction_maps(spots, p, m, run.maps, run.map_request, outputs);
   outputs.commit();
   r.slide = slide.name;
   r.spots = spots.n_spots();

@@ -25,17 +25,18 @@ constexpr float kNaN = std::numeric_limits<float>::quiet_NaN();
 // measured slide beside it when it is there.
 void resolve_run_folder(ViewRun& run) {
   if (!fs::is_directory(run.input)) return;
+  const std::string suffix = "_predicted.h5ad";
   std::vector<std::string> found;
   for (const auto& e : fs::directory_iterator(run.input)) {
     const std::string name = e.path().filename().string();
-    const std::string suffix = "_predicted.h5ad";
     if (name.size() > suffix.size() && name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0)
       found.push_back(e.path().string());
   }
   STX_CHECK(found.size() == 1, ConfigError, "{}: expected one *_predicted.h5ad in the folder, found {}{}", run.input,
             found.size(), found.empty() ? " (give the .h5ad of stx predict itself)" : fmt::format(": {}", fmt::join(found, ", ")));
   const fs::path predicted(found.front());
-  const fs::path measured = predicted.parent_path() / (predicted.stem().string().substr(0, predicted.stem().string().size() - 10) + ".h5ad");
+  const std::string name = predicted.filename().string();  // <S>_predicted.h5ad beside <S>.h5ad
+  const fs::path measured = predicted.parent_path() / (name.substr(0, name.size() - suffix.size()) + ".h5ad");
   if (run.measured.empty() && fs::exists(measured)) run.measured = measured.string();
   run.input = predicted.string();
 }

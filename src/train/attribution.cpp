@@ -7,6 +7,7 @@
 #include <cmath>
 
 #include "stx/core/error.hpp"
+#include "stx/torch/tensor_values.hpp"
 #include "stx/train/trained_model.hpp"
 #include "trained_model_impl.hpp"
 
@@ -63,10 +64,9 @@ Attribution TrainedModel::integrated_gradients(const SlideData& slide, const Reg
     if (k == 0) a.baseline_activity = f.item<double>() * sd + mean;
     if (k == steps) a.activity = f.item<double>() * sd + mean;
   }
-  const auto values = (x * path_sum / static_cast<double>(steps) * sd).contiguous();
   a.n_spots = slide.n_spots();
   a.n_features = x.size(1);
-  a.values.assign(values.data_ptr<float>(), values.data_ptr<float>() + values.numel());
+  a.values = to_vector(x * path_sum / static_cast<double>(steps) * sd);
   return a;
 }
 

@@ -4,18 +4,10 @@
 // layer's P<->P attention of every member, averaged. Both read weights only: no slide.
 #include "stx/train/trained_model.hpp"
 
+#include "stx/torch/tensor_values.hpp"
 #include "trained_model_impl.hpp"
 
 namespace stx {
-
-namespace {
-
-std::vector<float> as_vector(const torch::Tensor& t) {
-  const auto c = t.to(torch::kFloat32).contiguous();
-  return std::vector<float>(c.data_ptr<float>(), c.data_ptr<float>() + c.numel());
-}
-
-}  // namespace
 
 DecoderEffects TrainedModel::decoder_effects() const {
   const ModelMetadata& m = metadata();
@@ -31,8 +23,8 @@ DecoderEffects TrainedModel::decoder_effects() const {
   DecoderEffects effects;
   effects.n_pathways = n_pathways;
   effects.n_genes = n_genes;
-  effects.through_sets = as_vector(sets * gene_sd);
-  effects.through_residual = as_vector(residual * gene_sd);
+  effects.through_sets = to_vector(sets * gene_sd);
+  effects.through_residual = to_vector(residual * gene_sd);
   return effects;
 }
 
@@ -46,9 +38,9 @@ PathwayCoupling TrainedModel::pathway_coupling() const {
   }
   if (!sum.defined()) return coupling;
   coupling.n_pathways = sum.size(0);
-  coupling.attention = as_vector(sum / static_cast<double>(impl_->modules.size()));
+  coupling.attention = to_vector(sum / static_cast<double>(impl_->modules.size()));
   if (const torch::Tensor& overlap = impl_->modules.front()->gene_set_overlap(); overlap.defined())
-    coupling.overlap = as_vector(overlap);
+    coupling.overlap = to_vector(overlap);
   return coupling;
 }
 

@@ -7,6 +7,7 @@
 #include "stx/core/log.hpp"
 #include "stx/io/files/atomic_file.hpp"
 #include "stx/torch/archive_code.hpp"
+#include "stx/torch/tensor_values.hpp"
 
 namespace stx {
 
@@ -200,17 +201,13 @@ Prediction TrainedModel::predict(const SlideData& slide, bool attention, int thr
   const auto unscale = [](const torch::Tensor& z, const std::vector<float>& mean,
                           const std::vector<float>& sd) {
     const auto c = static_cast<int64_t>(mean.size());
-    const auto x = (z * torch::tensor(sd).view({1, c}) + torch::tensor(mean).view({1, c})).contiguous();
-    return std::vector<float>(x.data_ptr<float>(), x.data_ptr<float>() + x.numel());
+    return to_vector(z * torch::tensor(sd).view({1, c}) + torch::tensor(mean).view({1, c}));
   };
   Prediction p;
   p.n_spots = slide.n_spots();
   p.pathways = unscale(out.pathways, m.pathway_mean, m.pathway_sd);
   p.genes = unscale(out.genes, m.gene_mean, m.gene_sd);
-  if (attention && out.pathway_attention.defined()) {
-    const auto a = out.pathway_attention.contiguous();
-    p.pathway_attention.assign(a.data_ptr<float>(), a.data_ptr<float>() + a.numel());
-  }
+  if (attention && out.pathway_attention.defined()) p.pathway_attention = to_vector(out.pathway_attention);
   return p;
 }
 

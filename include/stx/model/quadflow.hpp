@@ -37,6 +37,11 @@ class QuadFlowLayerImpl : public torch::nn::Module {
   torch::Tensor pathway_coupling(const torch::Tensor& pathways, const torch::Tensor& overlap = {});
 
  private:
+  /// P<->P over the normed `pathways` (P, D), biased by `overlap` when the layer learns to;
+  /// its weights (P, P) into `weights` when given.
+  torch::Tensor pathway_self_attention(const torch::Tensor& pathways, const torch::Tensor& overlap,
+                                       torch::Tensor* weights);
+
   QuadFlowOptions options_;
   torch::nn::LayerNorm spot_norm_{nullptr}, pathway_norm_{nullptr}, spot_cross_norm_{nullptr},
       pathway_cross_norm_{nullptr}, spot_mlp_norm_{nullptr}, pathway_mlp_norm_{nullptr};

@@ -13,7 +13,7 @@
 namespace stx {
 
 /// Everything `stx explain` writes into `folder`, staged in `files` (they appear together).
-void write_attribution_files(const std::string& folder, const Slide& slide, const SlideData& data,
+void write_attribution_files(const std::string& folder, const SlideData& data,
                              const Prediction& prediction, const ModelMetadata& m, const RegionOfInterest& region,
                              const RegionExplanation& e, StagedFiles& files);
 

@@ -27,12 +27,13 @@ void check_map_request(const MapRequest& request, const ModelMetadata& m);
 /// "HALLMARK_E2F_TARGETS" -> "E2F targets"-style short title.
 std::string pathway_title(const std::string& name);
 
-/// Where a slide's spots are drawn: their pixels, the slide's spot size, scale and H&E.
-SpotGeometry spot_geometry(const Slide& slide, const SlideData& data);
+/// Where a section's spots are drawn: their pixels, the slide's spot size, scale and H&E (all
+/// held by data.spots, the slide's view).
+SpotGeometry spot_geometry(const SlideData& data);
 
-/// Stages the maps for `dir` (created) in `files`; returns their paths. `spots` carries the
+/// Stages the maps for `dir` (created) in `files`; returns their paths. `data` carries the
 /// measured targets when the slide had expression; `p` must hold the attention weights.
-std::vector<std::string> write_prediction_maps(const Slide& slide, const SlideData& data,
+std::vector<std::string> write_prediction_maps(const SlideData& data,
                                                const Prediction& p, const ModelMetadata& m,
                                                const std::string& dir, const MapRequest& request,
                                                StagedFiles& files);
